@@ -1,0 +1,71 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use parlor_domain::{Channel, ChannelId, ChannelSettingsInput, ChannelSummary, User, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Everything the channel form needs in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelDetail {
+    pub channel: Channel,
+    /// Candidates for the Operators tab.
+    pub users: Vec<User>,
+    /// The `<script>` tag for the Widget tab.
+    pub snippet: String,
+    /// The direct chat link for the Widget tab.
+    pub chat_link: String,
+}
+
+#[server(prefix = "/api", endpoint = "channels/list")]
+pub async fn list_channels() -> Result<Vec<ChannelSummary>, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?.parlor.list_channels(&actor).await?)
+}
+
+#[server(prefix = "/api", endpoint = "channels/get", input = Json)]
+pub async fn get_channel(id: ChannelId) -> Result<ChannelDetail, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    use parlor_protocol::embed;
+    let actor = require_user().await?;
+    let ctx = ctx()?;
+    let channel = ctx.parlor.channel(&actor, id).await?;
+    let users = ctx.parlor.list_users(&actor).await?;
+    Ok(ChannelDetail {
+        snippet: embed::snippet(&ctx.public_url, id),
+        chat_link: embed::chat_link(&ctx.public_url, id),
+        channel,
+        users,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "channels/create", input = Json)]
+pub async fn create_channel(name: String) -> Result<ChannelId, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?.parlor.create_channel(&actor, &name).await?.id)
+}
+
+#[server(prefix = "/api", endpoint = "channels/update", input = Json)]
+pub async fn update_channel(
+    id: ChannelId,
+    settings: ChannelSettingsInput,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?.parlor.update_channel(&actor, id, settings).await?)
+}
+
+#[server(prefix = "/api", endpoint = "channels/operator", input = Json)]
+pub async fn set_channel_operator(
+    id: ChannelId,
+    user: UserId,
+    member: bool,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .set_channel_operator(&actor, id, user, member)
+        .await?)
+}

@@ -1,0 +1,7 @@
+//! Server functions. Each body is a few lines: find the user, call
+//! `chat_core::Parlor`, convert the result. These are the admin app's private
+//! API; the widget never calls them (it uses `/widget/v1/…`).
+
+pub mod auth;
+pub mod channels;
+pub mod users;

@@ -1,0 +1,6 @@
+//! Reusable pieces of the admin UI.
+
+mod clipboard;
+pub mod color_field;
+pub mod copy_button;
+pub mod fields;

@@ -1,0 +1,63 @@
+//! The one error type every server function returns. It crosses the wire as
+//! JSON, so the browser can tell a validation error (shown beside the field)
+//! from a lost session or an outage. Internal details never leave the server:
+//! they are logged where `chat_core::Error` is converted.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use parlor_domain::ValidationErrors;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please correct the highlighted fields.")]
+    Validation(ValidationErrors),
+    #[error("Email or password is wrong.")]
+    InvalidCredentials,
+    #[error("Your session has ended. Please sign in again.")]
+    Unauthenticated,
+    #[error("Only an admin may do that.")]
+    Forbidden,
+    #[error("That {0} does not exist.")]
+    NotFound(String),
+    #[error("Something went wrong on the server. Please try again.")]
+    Internal,
+    #[error("Could not reach the server ({0}). Please try again.")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// Field errors to show inline, if this is a validation error.
+    pub fn validation(&self) -> Option<&ValidationErrors> {
+        match self {
+            AppError::Validation(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<chat_core::Error> for AppError {
+    fn from(e: chat_core::Error) -> Self {
+        use chat_core::Error as E;
+        match e {
+            E::Validation(v) => AppError::Validation(v),
+            E::InvalidCredentials => AppError::InvalidCredentials,
+            E::Unauthenticated => AppError::Unauthenticated,
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound(what) => AppError::NotFound(what.to_string()),
+            E::Store(_) | E::Internal(_) => {
+                tracing::error!(error = %e, "server function failed");
+                AppError::Internal
+            }
+        }
+    }
+}

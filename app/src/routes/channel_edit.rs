@@ -1,0 +1,366 @@
+//! The channel form, with tabs as in Odoo Live Chat: Operators, Options and
+//! Widget. All tabs stay mounted (only hidden), so unsaved edits survive a
+//! switch between tabs.
+
+use super::layout::use_user;
+use crate::api::channels::{get_channel, ChannelDetail, SetChannelOperator, UpdateChannel};
+use crate::components::color_field::ColorField;
+use crate::components::copy_button::CopyButton;
+use crate::components::fields::TextField;
+use crate::error::AppError;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use parlor_domain::channel::{
+    MAX_INPUT_PLACEHOLDER, MAX_NAME, MAX_NOTIFICATION_TEXT, MAX_WELCOME_MESSAGE, MAX_WINDOW_TITLE,
+};
+use parlor_domain::{
+    Channel, ChannelId, ChannelSettings, ChannelSettingsInput, Field, User, ValidationErrors,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tab {
+    Operators,
+    Options,
+    Widget,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Operators, Tab::Options, Tab::Widget];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Operators => "Operators",
+            Tab::Options => "Options",
+            Tab::Widget => "Widget",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Operators => "operators",
+            Tab::Options => "options",
+            Tab::Widget => "widget",
+        }
+    }
+}
+
+#[component]
+pub fn ChannelEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<ChannelId>().ok())
+    };
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_channel(id).await,
+            None => Err(AppError::NotFound("channel".into())),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading channel…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => Either::Left(view! { <ChannelEditor detail /> }),
+                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChannelEditor(detail: ChannelDetail) -> impl IntoView {
+    let is_admin = use_user().is_some_and(|u| u.is_admin());
+    let channel = RwSignal::new(detail.channel);
+    let tab = RwSignal::new(Tab::Options);
+    let title = move || channel.with(|c| c.settings.name.clone());
+    view! {
+        <Title text=title />
+        <div class="page-head">
+            <p class="crumbs"><a href="/channels">"Channels"</a>" /"</p>
+            <h1 class="channel-title">{title}</h1>
+        </div>
+        <div class="tabs" role="tablist">
+            {Tab::ALL
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            id=format!("tab-{}", t.id())
+                            aria-controls=format!("panel-{}", t.id())
+                            aria-selected=move || (tab.get() == t).to_string()
+                            class:active=move || tab.get() == t
+                            on:click=move |_| tab.set(t)
+                        >
+                            {t.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <section
+            class="panel"
+            role="tabpanel"
+            id="panel-operators"
+            aria-labelledby="tab-operators"
+            hidden=move || tab.get() != Tab::Operators
+        >
+            <OperatorsTab channel users=detail.users is_admin />
+        </section>
+        <section
+            class="panel"
+            role="tabpanel"
+            id="panel-options"
+            aria-labelledby="tab-options"
+            hidden=move || tab.get() != Tab::Options
+        >
+            <OptionsTab channel is_admin />
+        </section>
+        <section
+            class="panel"
+            role="tabpanel"
+            id="panel-widget"
+            aria-labelledby="tab-widget"
+            hidden=move || tab.get() != Tab::Widget
+        >
+            <WidgetTab snippet=detail.snippet chat_link=detail.chat_link />
+        </section>
+    }
+}
+
+#[component]
+fn OperatorsTab(channel: RwSignal<Channel>, users: Vec<User>, is_admin: bool) -> impl IntoView {
+    let toggle = ServerAction::<SetChannelOperator>::new();
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move || match toggle.value().get() {
+        Some(Ok(updated)) => {
+            error.set(None);
+            channel.set(updated);
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <p class="hint">"Operators of this channel answer its visitors."</p>
+        <ul class="operator-list">
+            {users
+                .into_iter()
+                .map(|u| {
+                    let uid = u.id;
+                    let checked = move || channel.with(|c| c.operators.contains(&uid));
+                    view! {
+                        <li>
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    disabled=move || !is_admin || toggle.pending().get()
+                                    on:change=move |ev| {
+                                        let id = channel.with_untracked(|c| c.id);
+                                        toggle.dispatch(SetChannelOperator {
+                                            id,
+                                            user: uid,
+                                            member: event_target_checked(&ev),
+                                        });
+                                    }
+                                />
+                                <span class="op-name">{u.display_name}</span>
+                                <span class="op-email">{u.email}</span>
+                                <span class="role">{u.role.as_str()}</span>
+                            </label>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <Show when=move || error.get().is_some()>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+        </Show>
+    }
+}
+
+/// One signal per field of the Options form.
+#[derive(Clone, Copy)]
+struct OptionsForm {
+    name: RwSignal<String>,
+    window_title: RwSignal<String>,
+    notification_text: RwSignal<String>,
+    button_color: RwSignal<String>,
+    header_color: RwSignal<String>,
+    welcome_message: RwSignal<String>,
+    input_placeholder: RwSignal<String>,
+}
+
+impl OptionsForm {
+    fn new(s: &ChannelSettings) -> Self {
+        let i = ChannelSettingsInput::from(s);
+        Self {
+            name: RwSignal::new(i.name),
+            window_title: RwSignal::new(i.window_title),
+            notification_text: RwSignal::new(i.notification_text),
+            button_color: RwSignal::new(i.button_color),
+            header_color: RwSignal::new(i.header_color),
+            welcome_message: RwSignal::new(i.welcome_message),
+            input_placeholder: RwSignal::new(i.input_placeholder),
+        }
+    }
+
+    fn input(&self) -> ChannelSettingsInput {
+        ChannelSettingsInput {
+            name: self.name.get(),
+            window_title: self.window_title.get(),
+            notification_text: self.notification_text.get(),
+            button_color: self.button_color.get(),
+            header_color: self.header_color.get(),
+            welcome_message: self.welcome_message.get(),
+            input_placeholder: self.input_placeholder.get(),
+        }
+    }
+
+    fn reset_colors(&self) {
+        self.button_color
+            .set(ChannelSettings::default_button_color().to_string());
+        self.header_color
+            .set(ChannelSettings::default_header_color().to_string());
+    }
+}
+
+#[component]
+fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+    let form = OptionsForm::new(&channel.get_untracked().settings);
+    let save = ServerAction::<UpdateChannel>::new();
+    // Errors found while typing, with the same rules the server applies.
+    let live_errors = Memo::new(move |_| form.input().parse().err().unwrap_or_default());
+    let server_errors = RwSignal::new(ValidationErrors::default());
+    let status = RwSignal::new(None::<Result<&'static str, String>>);
+    let error_for = move |field: Field| {
+        Signal::derive(move || {
+            live_errors
+                .with(|e| e.for_field(field).map(str::to_string))
+                .or_else(|| server_errors.with(|e| e.for_field(field).map(str::to_string)))
+        })
+    };
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            server_errors.set(ValidationErrors::default());
+            status.set(Some(Ok("Saved.")));
+            channel.set(updated);
+        }
+        Some(Err(e)) => {
+            server_errors.set(e.validation().cloned().unwrap_or_default());
+            status.set(Some(Err(e.to_string())));
+        }
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        status.set(None);
+        if !live_errors.with_untracked(ValidationErrors::is_empty) {
+            status.set(Some(Err("Please correct the highlighted fields.".into())));
+            return;
+        }
+        let id = channel.with_untracked(|c| c.id);
+        save.dispatch(UpdateChannel {
+            id,
+            settings: form.input(),
+        });
+    };
+    view! {
+        <form class="options-form" on:submit=on_submit novalidate>
+            <fieldset disabled=move || !is_admin>
+                <div class="grid">
+                    <TextField id="name" label="Channel name" value=form.name max=MAX_NAME error=error_for(Field::Name) />
+                    <TextField
+                        id="window_title"
+                        label="Window title"
+                        value=form.window_title
+                        max=MAX_WINDOW_TITLE
+                        error=error_for(Field::WindowTitle)
+                    />
+                </div>
+                <TextField
+                    id="notification_text"
+                    label="Notification text"
+                    value=form.notification_text
+                    max=MAX_NOTIFICATION_TEXT
+                    error=error_for(Field::NotificationText)
+                />
+                <div class="grid colors">
+                    <ColorField
+                        id="button_color"
+                        label="Livechat button colour"
+                        value=form.button_color
+                        error=error_for(Field::ButtonColor)
+                    />
+                    <ColorField
+                        id="header_color"
+                        label="Channel header colour"
+                        value=form.header_color
+                        error=error_for(Field::HeaderColor)
+                    />
+                    <button type="button" class="button ghost reset-colors" on:click=move |_| form.reset_colors()>
+                        "Reset colours to defaults"
+                    </button>
+                </div>
+                <TextField
+                    id="welcome_message"
+                    label="Welcome message"
+                    value=form.welcome_message
+                    max=MAX_WELCOME_MESSAGE
+                    error=error_for(Field::WelcomeMessage)
+                    multiline=true
+                />
+                <TextField
+                    id="input_placeholder"
+                    label="Chat input placeholder"
+                    value=form.input_placeholder
+                    max=MAX_INPUT_PLACEHOLDER
+                    error=error_for(Field::InputPlaceholder)
+                />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        "Save"
+                    </button>
+                    <span
+                        class=move || match status.get() {
+                            Some(Err(_)) => "form-error",
+                            _ => "saved",
+                        }
+                        role="status"
+                    >
+                        {move || match status.get() {
+                            Some(Ok(msg)) => msg.to_string(),
+                            Some(Err(msg)) => msg,
+                            None => String::new(),
+                        }}
+                    </span>
+                </div>
+            </fieldset>
+        </form>
+    }
+}
+
+#[component]
+fn WidgetTab(snippet: String, chat_link: String) -> impl IntoView {
+    view! {
+        <div class="embed">
+            <h2>"Embed on your website"</h2>
+            <p class="hint">"Paste this tag into the " <code>"<head>"</code> " of every page that should show the chat."</p>
+            <pre class="snippet"><code id="widget-snippet">{snippet.clone()}</code></pre>
+            <CopyButton text=snippet label="Copy snippet" />
+        </div>
+        <div class="embed">
+            <h2>"Direct chat link"</h2>
+            <p class="hint">"Send this link to customers: it opens a full-page chat with this channel."</p>
+            <pre class="snippet"><code id="chat-link">{chat_link.clone()}</code></pre>
+            <CopyButton text=chat_link label="Copy link" />
+        </div>
+    }
+}

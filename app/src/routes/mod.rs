@@ -1,0 +1,27 @@
+//! One module per page.
+
+pub mod channel_edit;
+pub mod channels;
+pub mod layout;
+pub mod login;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <main class="centered">
+            <div class="card">
+                <h1>"Page not found"</h1>
+                <p><a href="/channels">"Back to channels"</a></p>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,145 @@
+use super::layout::use_user;
+use crate::api::users::{list_users, CreateUser};
+use crate::components::fields::FieldMessage;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use parlor_domain::{Field, NewUser, Role, ValidationErrors};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let is_admin = use_user().is_some_and(|u| u.is_admin());
+    let create = ServerAction::<CreateUser>::new();
+    let users = Resource::new(move || create.version().get(), |_| list_users());
+    view! {
+        <Title text="Users" />
+        <div class="page-head">
+            <h1>"Users"</h1>
+        </div>
+        <Show when=move || is_admin>
+            <NewUserForm create />
+        </Show>
+        <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => Either::Left(view! {
+                        <table class="list users">
+                            <thead>
+                                <tr>
+                                    <th>"Name"</th>
+                                    <th>"Email"</th>
+                                    <th>"Role"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list
+                                    .into_iter()
+                                    .map(|u| {
+                                        view! {
+                                            <tr>
+                                                <td>{u.display_name}</td>
+                                                <td>{u.email}</td>
+                                                <td><span class="role">{u.role.as_str()}</span></td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }),
+                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Operator);
+    let errors = RwSignal::new(ValidationErrors::default());
+    let general = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move || match create.value().get() {
+        Some(Ok(user)) => {
+            errors.set(ValidationErrors::default());
+            general.set(None);
+            done.set(Some(format!("Created {}.", user.display_name)));
+            email.set(String::new());
+            display_name.set(String::new());
+            password.set(String::new());
+        }
+        Some(Err(e)) => {
+            done.set(None);
+            match e.validation() {
+                Some(v) => errors.set(v.clone()),
+                None => general.set(Some(e.to_string())),
+            }
+        }
+        None => {}
+    });
+    let err =
+        move |f: Field| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_string)));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let user = NewUser {
+            email: email.get_untracked(),
+            display_name: display_name.get_untracked(),
+            password: password.get_untracked(),
+            role: role.get_untracked(),
+        }
+        .normalized();
+        if let Err(e) = user.validate() {
+            errors.set(e);
+            return;
+        }
+        errors.set(ValidationErrors::default());
+        create.dispatch(CreateUser { user });
+    };
+    view! {
+        <form class="card new-user" on:submit=on_submit novalidate>
+            <h2>"Add a user"</h2>
+            <div class="grid">
+                <div class="field">
+                    <label for="user-name">"Name"</label>
+                    <input id="user-name" type="text" prop:value=move || display_name.get()
+                        on:input=move |ev| display_name.set(event_target_value(&ev)) />
+                    <FieldMessage error=err(Field::DisplayName) id="user-name-error".to_string() />
+                </div>
+                <div class="field">
+                    <label for="user-email">"Email"</label>
+                    <input id="user-email" type="email" prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev)) />
+                    <FieldMessage error=err(Field::Email) id="user-email-error".to_string() />
+                </div>
+                <div class="field">
+                    <label for="user-password">"Password"</label>
+                    <input id="user-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev)) />
+                    <FieldMessage error=err(Field::Password) id="user-password-error".to_string() />
+                </div>
+                <div class="field">
+                    <label for="user-role">"Role"</label>
+                    <select id="user-role" on:change=move |ev| {
+                        role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Operator))
+                    }>
+                        <option value="operator" selected=move || role.get() == Role::Operator>"Operator"</option>
+                        <option value="admin" selected=move || role.get() == Role::Admin>"Admin"</option>
+                    </select>
+                </div>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add user"</button>
+                <Show when=move || done.get().is_some()>
+                    <span class="saved" role="status">{move || done.get()}</span>
+                </Show>
+                <Show when=move || general.get().is_some()>
+                    <span class="form-error" role="alert">{move || general.get()}</span>
+                </Show>
+            </div>
+        </form>
+    }
+}

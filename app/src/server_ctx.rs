@@ -1,0 +1,117 @@
+//! Server-side glue for the server functions: the shared services, and the
+//! session cookie. Everything that reads or writes the cookie lives here.
+
+use crate::error::AppError;
+use chat_core::{Parlor, SESSION_TTL_SECS};
+use cookie::{Cookie, SameSite};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use leptos::prelude::*;
+use parlor_domain::User;
+
+pub const SESSION_COOKIE: &str = "parlor_session";
+
+/// Provided to every route and server function by the server.
+#[derive(Clone)]
+pub struct ServerCtx {
+    pub parlor: Parlor,
+    /// Origin visitors' browsers use to reach Parlor, e.g. `http://127.0.0.1:3000`.
+    pub public_url: String,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+pub fn ctx() -> Result<ServerCtx, AppError> {
+    use_context::<ServerCtx>().ok_or_else(|| {
+        tracing::error!("ServerCtx missing from context");
+        AppError::Internal
+    })
+}
+
+/// The session token from a request's `Cookie` headers.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+fn request_token() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| session_token(&parts.headers))
+}
+
+/// The signed-in user of the current request, if any.
+pub async fn session_user() -> Result<Option<User>, AppError> {
+    let Some(token) = request_token() else {
+        return Ok(None);
+    };
+    match ctx()?.parlor.authenticate(&token).await {
+        Ok(user) => Ok(Some(user)),
+        Err(chat_core::Error::Unauthenticated) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn require_user() -> Result<User, AppError> {
+    session_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+fn set_cookie_header(cookie: Cookie<'_>) {
+    match HeaderValue::from_str(&cookie.to_string()) {
+        Ok(value) => {
+            expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, value)
+        }
+        Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
+    }
+}
+
+fn session_cookie(value: String, secure: bool) -> cookie::CookieBuilder<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+}
+
+pub fn set_session_cookie(ctx: &ServerCtx, token: &str) {
+    set_cookie_header(
+        session_cookie(token.to_string(), ctx.secure_cookies)
+            .max_age(cookie::time::Duration::seconds(SESSION_TTL_SECS))
+            .build(),
+    );
+}
+
+pub fn clear_session_cookie(ctx: &ServerCtx) {
+    set_cookie_header(
+        session_cookie(String::new(), ctx.secure_cookies)
+            .max_age(cookie::time::Duration::ZERO)
+            .build(),
+    );
+}
+
+/// Signs out the current request's session, if it has one.
+pub async fn end_session(ctx: &ServerCtx) -> Result<(), AppError> {
+    if let Some(token) = request_token() {
+        ctx.parlor.sign_out(&token).await?;
+    }
+    clear_session_cookie(ctx);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_among_other_cookies() {
+        let mut h = HeaderMap::new();
+        h.append(COOKIE, HeaderValue::from_static("a=1; parlor_session=abc"));
+        h.append(COOKIE, HeaderValue::from_static("b=2"));
+        assert_eq!(session_token(&h).as_deref(), Some("abc"));
+        assert_eq!(session_token(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,76 @@
+//! Sign-in, sessions and sign-out. The session token is 256 random bits handed
+//! to the browser once; only its SHA-256 is stored.
+
+use crate::{now_unix, password, Error, Parlor, Result};
+use parlor_domain::user::normalize_email;
+use parlor_domain::User;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Sessions last 30 days.
+pub const SESSION_TTL_SECS: i64 = 30 * 24 * 3600;
+
+/// A new session: the secret token for the cookie and the signed-in user.
+#[derive(Clone)]
+pub struct Session {
+    pub token: String,
+    pub user: User,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Parlor {
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
+        let email = normalize_email(email);
+        let found = self.store.user_credentials(&email).await?;
+        let (user, phc) = match found {
+            Some((user, phc)) => (Some(user), Some(phc)),
+            None => (None, None),
+        };
+        if !password::verify(password.to_string(), phc).await? {
+            return Err(Error::InvalidCredentials);
+        }
+        let user = user.ok_or(Error::InvalidCredentials)?;
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let now = now_unix();
+        self.store
+            .insert_session(&token_hash(&token), user.id, now, now + SESSION_TTL_SECS)
+            .await?;
+        tracing::info!(user = %user.id, "signed in");
+        Ok(Session { token, user })
+    }
+
+    /// The user behind a session token, or `Unauthenticated`.
+    pub async fn authenticate(&self, token: &str) -> Result<User> {
+        self.store
+            .session_user(&token_hash(token), now_unix())
+            .await?
+            .ok_or(Error::Unauthenticated)
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        self.store.delete_session(&token_hash(token)).await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn require_admin(actor: &User) -> Result<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}

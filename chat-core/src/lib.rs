@@ -1,0 +1,49 @@
+//! Parlor's application services. Each operation validates its input with
+//! `parlor_domain`, checks who may do it, and persists through the `Store`
+//! trait. Nothing here knows about HTTP, WebSocket or Leptos: the server's
+//! handlers and the app's server functions are thin adapters onto [`Parlor`].
+
+mod auth;
+mod channels;
+pub mod error;
+mod password;
+mod setup;
+pub mod store;
+mod users;
+
+pub use auth::{Session, SESSION_TTL_SECS};
+pub use error::{Error, Result};
+pub use setup::FirstAdmin;
+pub use store::{Store, StoreError};
+
+use std::sync::Arc;
+
+/// The service facade, cheap to clone and shared by every request.
+#[derive(Clone)]
+pub struct Parlor {
+    store: Arc<dyn Store>,
+}
+
+impl Parlor {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    /// Opens the store named by `database_url` and runs its migrations.
+    /// A failed migration is an error: the caller must not start serving.
+    pub async fn open(database_url: &str) -> Result<Self> {
+        let store = store::open(database_url).await?;
+        Ok(Self::new(store))
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+}
+
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

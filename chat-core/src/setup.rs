@@ -1,0 +1,65 @@
+//! First-run set-up: the first admin and a default channel, as Odoo creates
+//! after install. Both steps do nothing once their table has a row.
+
+use crate::{Parlor, Result};
+use parlor_domain::{Channel, ChannelSettings, NewUser, Role, User};
+use rand::distributions::{Alphanumeric, DistString};
+
+/// The outcome of creating the first admin.
+#[derive(Debug)]
+pub enum FirstAdmin {
+    /// Users existed already; nothing was created.
+    AlreadySetUp,
+    /// Created with the password the operator supplied.
+    Created(User),
+    /// Created with a generated password, which must be shown once.
+    Generated { user: User, password: String },
+}
+
+impl Parlor {
+    pub async fn ensure_first_admin(
+        &self,
+        email: &str,
+        password: Option<&str>,
+    ) -> Result<FirstAdmin> {
+        if self.store.count_users().await? > 0 {
+            return Ok(FirstAdmin::AlreadySetUp);
+        }
+        let (password, generated) = match password {
+            Some(p) => (p.to_string(), false),
+            None => (
+                Alphanumeric.sample_string(&mut rand::thread_rng(), 20),
+                true,
+            ),
+        };
+        let user = self
+            .insert_user(NewUser {
+                email: email.to_string(),
+                display_name: "Administrator".into(),
+                password: password.clone(),
+                role: Role::Admin,
+            })
+            .await?;
+        Ok(if generated {
+            FirstAdmin::Generated { user, password }
+        } else {
+            FirstAdmin::Created(user)
+        })
+    }
+
+    /// Creates "Website" if there are no channels, with the admin as operator.
+    pub async fn ensure_default_channel(&self, admin: Option<&User>) -> Result<Option<Channel>> {
+        if self.store.count_channels().await? > 0 {
+            return Ok(None);
+        }
+        let channel = self
+            .insert_channel(ChannelSettings::new_named("Website"))
+            .await?;
+        if let Some(admin) = admin {
+            self.store
+                .set_channel_operator(channel.id, admin.id, true)
+                .await?;
+        }
+        Ok(Some(channel))
+    }
+}

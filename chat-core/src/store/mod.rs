@@ -1,0 +1,92 @@
+//! Persistence behind one trait, so a PostgreSQL backend can be added beside
+//! SQLite without touching the services or the domain. Backend-specific SQL
+//! lives in the backend's module only.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use parlor_domain::{Channel, ChannelId, ChannelSettings, ChannelSummary, Role, User, UserId};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("unsupported database URL {0:?} (expected sqlite:…)")]
+    UnsupportedUrl(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A user row about to be inserted; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUserRecord {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn count_users(&self) -> Result<u64, StoreError>;
+    /// Fails with `Conflict("user")` if the email is taken.
+    async fn insert_user(&self, user: &NewUserRecord) -> Result<User, StoreError>;
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// The user and their password hash, for sign-in.
+    async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// The user of a session that has not expired at `now`.
+    async fn session_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn count_channels(&self) -> Result<u64, StoreError>;
+    async fn insert_channel(
+        &self,
+        id: ChannelId,
+        settings: &ChannelSettings,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    async fn get_channel(&self, id: ChannelId) -> Result<Option<Channel>, StoreError>;
+    async fn list_channels(&self) -> Result<Vec<ChannelSummary>, StoreError>;
+    /// Replaces all settings in one statement: a channel is never half-saved.
+    async fn update_channel_settings(
+        &self,
+        id: ChannelId,
+        settings: &ChannelSettings,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    /// Adds (`member = true`) or removes a user from a channel's operators.
+    /// Idempotent.
+    async fn set_channel_operator(
+        &self,
+        id: ChannelId,
+        user: UserId,
+        member: bool,
+    ) -> Result<(), StoreError>;
+}
+
+/// Opens the backend named by the URL's scheme and migrates it.
+pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(database_url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(database_url.to_string()))
+    }
+}

@@ -1,0 +1,331 @@
+//! The embedded default backend: one SQLite file in WAL mode with
+//! `synchronous=FULL`, so a committed write survives a power cut.
+
+use super::{NewUserRecord, Store, StoreError};
+use async_trait::async_trait;
+use parlor_domain::{
+    Channel, ChannelId, ChannelSettings, ChannelSummary, HexColor, Role, User, UserId,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+    })
+}
+
+fn color(row: &sqlx::sqlite::SqliteRow, col: &str) -> Result<HexColor, StoreError> {
+    let s: String = row.try_get(col)?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
+}
+
+fn channel_id(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelId, StoreError> {
+    let s: String = row.try_get("id")?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("channel id {s:?}")))
+}
+
+fn settings_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelSettings, StoreError> {
+    Ok(ChannelSettings {
+        name: row.try_get("name")?,
+        window_title: row.try_get("window_title")?,
+        notification_text: row.try_get("notification_text")?,
+        button_color: color(row, "button_color")?,
+        header_color: color(row, "header_color")?,
+        welcome_message: row.try_get("welcome_message")?,
+        input_placeholder: row.try_get("input_placeholder")?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, role";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn count_users(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn insert_user(&self, u: &NewUserRecord) -> Result<User, StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO users (email, display_name, role, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&u.email)
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(crate::now_unix())
+        .execute(&self.pool)
+        .await;
+        match res {
+            Ok(done) => Ok(User {
+                id: UserId(done.last_insert_rowid()),
+                email: u.email.clone(),
+                display_name: u.display_name.clone(),
+                role: u.role,
+            }),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("user")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = ?"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY display_name COLLATE NOCASE, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        // Expired sessions are swept here, on the rare write path.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.display_name, u.role
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn count_channels(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM channels")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn insert_channel(
+        &self,
+        id: ChannelId,
+        s: &ChannelSettings,
+        now: i64,
+    ) -> Result<Channel, StoreError> {
+        sqlx::query(
+            "INSERT INTO channels (id, name, window_title, notification_text, button_color,
+                 header_color, welcome_message, input_placeholder, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(&s.name)
+        .bind(&s.window_title)
+        .bind(&s.notification_text)
+        .bind(s.button_color.as_str())
+        .bind(s.header_color.as_str())
+        .bind(&s.welcome_message)
+        .bind(&s.input_placeholder)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(Channel {
+            id,
+            settings: s.clone(),
+            operators: Vec::new(),
+        })
+    }
+
+    async fn get_channel(&self, id: ChannelId) -> Result<Option<Channel>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM channels WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let operators: Vec<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM channel_operators WHERE channel_id = ? ORDER BY user_id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(Channel {
+            id,
+            settings: settings_from_row(&row)?,
+            operators: operators.into_iter().map(UserId).collect(),
+        }))
+    }
+
+    async fn list_channels(&self) -> Result<Vec<ChannelSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.name, c.button_color,
+                    (SELECT COUNT(*) FROM channel_operators o WHERE o.channel_id = c.id) AS operators
+             FROM channels c ORDER BY c.created_at, c.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ChannelSummary {
+                    id: channel_id(row)?,
+                    name: row.try_get("name")?,
+                    button_color: color(row, "button_color")?,
+                    operator_count: row.try_get::<i64, _>("operators")? as u32,
+                })
+            })
+            .collect()
+    }
+
+    async fn update_channel_settings(
+        &self,
+        id: ChannelId,
+        s: &ChannelSettings,
+        now: i64,
+    ) -> Result<Channel, StoreError> {
+        let done = sqlx::query(
+            "UPDATE channels SET name = ?, window_title = ?, notification_text = ?,
+                 button_color = ?, header_color = ?, welcome_message = ?,
+                 input_placeholder = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&s.name)
+        .bind(&s.window_title)
+        .bind(&s.notification_text)
+        .bind(s.button_color.as_str())
+        .bind(s.header_color.as_str())
+        .bind(&s.welcome_message)
+        .bind(&s.input_placeholder)
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("channel"));
+        }
+        self.get_channel(id)
+            .await?
+            .ok_or(StoreError::NotFound("channel"))
+    }
+
+    async fn set_channel_operator(
+        &self,
+        id: ChannelId,
+        user: UserId,
+        member: bool,
+    ) -> Result<(), StoreError> {
+        let sql = if member {
+            "INSERT OR IGNORE INTO channel_operators (channel_id, user_id) VALUES (?, ?)"
+        } else {
+            "DELETE FROM channel_operators WHERE channel_id = ? AND user_id = ?"
+        };
+        let res = sqlx::query(sql)
+            .bind(id.to_string())
+            .bind(user.0)
+            .execute(&self.pool)
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                Err(StoreError::NotFound("channel or user"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Parlor's domain: the types the admin app and the services agree on, and
+//! the rules that make a value valid. No I/O, no transport; it compiles for
+//! the browser too, so the admin form checks input with the same rules the
+//! server enforces.
+
+pub mod channel;
+pub mod user;
+pub mod validation;
+
+pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
+pub use parlor_protocol::{ChannelId, HexColor};
+pub use user::{NewUser, Role, User, UserId};
+pub use validation::{Field, FieldError, ValidationErrors};

@@ -1,0 +1,92 @@
+//! Field-level validation errors, shown inline next to the field they name.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Every form field that can be invalid. Typed, so the UI can put each error
+/// beside the right input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    WindowTitle,
+    NotificationText,
+    ButtonColor,
+    HeaderColor,
+    WelcomeMessage,
+    InputPlaceholder,
+    Email,
+    DisplayName,
+    Password,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+/// All problems with one submitted value. Collected, not short-circuited, so a
+/// form shows every error at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn push(&mut self, field: Field, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    pub fn single(field: Field, message: impl Into<String>) -> Self {
+        let mut e = Self::default();
+        e.push(field, message);
+        e
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, if any.
+    pub fn for_field(&self, field: Field) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn into_result(self) -> Result<(), Self> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// Checks a free-text field against a length limit, counted in characters
+    /// (what a person sees), not bytes.
+    pub fn check_text(&mut self, field: Field, value: &str, required: bool, max_chars: usize) {
+        let len = value.chars().count();
+        if required && value.trim().is_empty() {
+            self.push(field, "is required");
+        } else if len > max_chars {
+            self.push(
+                field,
+                format!("is too long ({len} characters, at most {max_chars})"),
+            );
+        }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{:?} {}", e.field, e.message))
+            .collect();
+        write!(f, "invalid input: {}", parts.join("; "))
+    }
+}

@@ -1,0 +1,60 @@
+// Browser tests: a real Parlor server (fresh SQLite file per run) and
+// Debian's Chromium. Never downloads a browser.
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ADMIN, APP_PORT, DEMO_PORT } from './tests/support.mjs';
+
+if (!process.env.PARLOR_BIN) {
+  throw new Error('PARLOR_BIN must point at the parlor server binary (scripts/test.sh sets it)');
+}
+const dataDir = process.env.PARLOR_E2E_DATA ?? mkdtempSync(path.join(tmpdir(), 'parlor-e2e-'));
+process.env.PARLOR_E2E_DATA = dataDir; // workers re-evaluate this file: keep one directory
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    headless: true,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: process.env.PARLOR_BIN,
+    url: `http://127.0.0.1:${APP_PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PARLOR_ADDR: `127.0.0.1:${APP_PORT}`,
+      PARLOR_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
+      PARLOR_DATABASE_URL: `sqlite://${dataDir}/parlor.db`,
+      PARLOR_ADMIN_EMAIL: ADMIN.email,
+      PARLOR_ADMIN_PASSWORD: ADMIN.password,
+      PARLOR_SITE_ROOT: process.env.PARLOR_SITE_ROOT ?? '',
+      PARLOR_WIDGET_DIR: process.env.PARLOR_WIDGET_DIR ?? '',
+      PARLOR_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,34 @@
+// Whatever an admin types is shown as text, in admin and in the widget.
+import { test, expect } from '@playwright/test';
+import { signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
+
+const EVIL = '<img src=x onerror=alert(1)>';
+
+test('a channel name and welcome message of HTML render as text', async ({ page }) => {
+  const dialogs = recordDialogs(page);
+  await signIn(page);
+  await page.locator('#new-channel').fill(EVIL);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/channels\/[0-9a-f-]{36}$/);
+  await expect(page.locator('h1.channel-title')).toHaveText(EVIL);
+  await page.locator('#welcome_message').fill(EVIL);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#panel-options [role=status]')).toHaveText('Saved.');
+
+  // Server-rendered too, not only client-rendered.
+  await page.reload();
+  await expect(page.locator('h1.channel-title')).toHaveText(EVIL);
+  await page.getByRole('tab', { name: 'Widget' }).click();
+  const snippet = await page.locator('#widget-snippet').textContent();
+  await page.goto('/channels');
+  await expect(page.getByRole('link', { name: EVIL })).toBeVisible();
+  expect(await page.locator('img').count()).toBe(0);
+  await shot(page, 'admin-evil-name');
+
+  await hostPage(page, 'http://127.0.0.1:8182', `<!DOCTYPE html><html><head>${snippet}</head><body><p>shop</p></body></html>`);
+  await launcher(page).click();
+  await expect(chatWindow(page).locator('.welcome')).toHaveText(EVIL);
+  expect(await page.locator('parlor-chat img').count()).toBe(0);
+  await shot(page, 'widget-evil-welcome');
+  expect(dialogs).toEqual([]);
+});

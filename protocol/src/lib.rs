@@ -1,0 +1,17 @@
+//! The wire contract shared by the Parlor server, the visitor widget and any
+//! third-party client. It depends on serde and uuid only, so the widget's wasm
+//! stays small; nothing here does I/O.
+
+pub mod color;
+pub mod embed;
+pub mod error;
+pub mod ids;
+pub mod widget;
+
+pub use color::{HexColor, HexColorError};
+pub use error::{ApiError, ErrorCode};
+pub use ids::ChannelId;
+pub use widget::WidgetConfig;
+
+/// Version of the widget endpoints; it is part of every path under `/widget/`.
+pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order of cost: format, lints (host and both wasm
+# bundles), the widget's dependency rule, unit + integration tests, then a
+# build and the browser tests against a real server and Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+step() { printf '\n\033[1;34m[test]\033[0m %s\n' "$*"; }
+wasm_target_dir="$CARGO_TARGET_DIR$WASM_TARGET_SUFFIX"
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (host: every crate, every target)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32: admin hydrate bundle and widget)"
+# shellcheck disable=SC2086
+$WASM_CARGO clippy -p app --lib --target wasm32-unknown-unknown --no-default-features \
+  --features hydrate --target-dir "$wasm_target_dir" --locked $WASM_CARGO_FLAGS -- -D warnings
+# shellcheck disable=SC2086
+$WASM_CARGO clippy -p widget --target wasm32-unknown-unknown \
+  --target-dir "$wasm_target_dir" --locked $WASM_CARGO_FLAGS -- -D warnings
+
+step "the widget never depends on the server side"
+scripts/check-widget-deps.sh
+
+step "unit and integration tests"
+cargo test --workspace --locked
+
+step "build (debug server, release wasm)"
+scripts/build.sh debug
+
+step "browser tests (Playwright + /usr/bin/chromium)"
+PARLOR_BIN="$CARGO_TARGET_DIR/debug/parlor" PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
+  npx playwright test --config end2end/playwright.config.mjs
+
+step "all green"

@@ -1,0 +1,163 @@
+//! Typed configuration from `PARLOR_*` environment variables. Every variable
+//! has a default that runs Parlor on a laptop; see README.md for the list.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not a valid {what}: {value:?}")]
+    Invalid {
+        name: &'static str,
+        what: &'static str,
+        value: String,
+    },
+}
+
+#[derive(Clone)]
+pub struct Config {
+    /// Where the admin app, API and widget endpoints listen.
+    pub addr: SocketAddr,
+    /// The origin browsers use to reach `addr` (goes into embed snippets).
+    pub public_url: String,
+    pub database_url: String,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    /// If set, a demo host page that embeds the default channel is served here.
+    pub demo_addr: Option<SocketAddr>,
+    /// Built admin app assets (`pkg/parlor.js`, `pkg/parlor_bg.wasm`, `pkg/parlor.css`).
+    pub site_root: PathBuf,
+    /// Trunk's output for the visitor widget.
+    pub widget_dir: PathBuf,
+    pub secure_cookies: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .field("database_url", &self.database_url)
+            .field("admin_email", &self.admin_email)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("demo_addr", &self.demo_addr)
+            .field("site_root", &self.site_root)
+            .field("widget_dir", &self.widget_dir)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get`, so tests need not touch the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let addr = parse_addr(
+            "PARLOR_ADDR",
+            var("PARLOR_ADDR").as_deref().unwrap_or("127.0.0.1:3000"),
+        )?;
+        let public_url = var("PARLOR_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PARLOR_PUBLIC_URL",
+                what: "http(s) URL",
+                value: public_url,
+            });
+        }
+        let demo_addr = var("PARLOR_DEMO_ADDR")
+            .map(|v| parse_addr("PARLOR_DEMO_ADDR", &v))
+            .transpose()?;
+        let secure_cookies = match var("PARLOR_SECURE_COOKIES").as_deref() {
+            None => public_url.starts_with("https://"),
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "PARLOR_SECURE_COOKIES",
+                    what: "boolean",
+                    value: other.to_string(),
+                })
+            }
+        };
+        Ok(Self {
+            addr,
+            public_url,
+            database_url: var("PARLOR_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/parlor.db".into()),
+            admin_email: var("PARLOR_ADMIN_EMAIL").unwrap_or_else(|| "admin@example.com".into()),
+            admin_password: var("PARLOR_ADMIN_PASSWORD"),
+            demo_addr,
+            site_root: var("PARLOR_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            widget_dir: var("PARLOR_WIDGET_DIR")
+                .unwrap_or_else(|| "target/widget-dist".into())
+                .into(),
+            secure_cookies,
+        })
+    }
+}
+
+fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| ConfigError::Invalid {
+        name,
+        what: "socket address like 127.0.0.1:3000",
+        value: value.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_a_laptop() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/parlor.db");
+        assert!(c.demo_addr.is_none());
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = cfg(&[("PARLOR_ADDR", "localhost")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PARLOR_ADDR"), "{e}");
+        assert!(cfg(&[("PARLOR_PUBLIC_URL", "ftp://x")]).is_err());
+        assert!(cfg(&[("PARLOR_SECURE_COOKIES", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies_and_password_is_redacted() {
+        let c = cfg(&[
+            ("PARLOR_PUBLIC_URL", "https://chat.example.com/"),
+            ("PARLOR_ADMIN_PASSWORD", "s3cret-pass"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_url, "https://chat.example.com");
+        assert!(c.secure_cookies);
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,44 @@
+//! The one place where errors become HTTP responses for the widget endpoints.
+//! Clients get a stable `ApiError` code; internal details only go to the log.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parlor_protocol::{ApiError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the widget bundle is not built; run `make run` or `make build`")]
+    WidgetNotBuilt,
+    #[error(transparent)]
+    Core(#[from] chat_core::Error),
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match &self {
+            HttpError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m.clone()),
+            HttpError::Core(chat_core::Error::NotFound(what)) => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                format!("no such {what}"),
+            ),
+            HttpError::WidgetNotBuilt => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Internal,
+                self.to_string(),
+            ),
+            HttpError::Core(e) => {
+                tracing::error!(error = %e, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "internal error".to_string(),
+                )
+            }
+        };
+        (status, Json(ApiError { code, message })).into_response()
+    }
+}

@@ -1,0 +1,134 @@
+#![recursion_limit = "256"]
+//! The Parlor server: configuration, start-up, and the HTTP surface. Business
+//! rules live in `chat_core`; the admin app's pages and server functions come
+//! from `app`. `router` is separate from `main` so tests can drive it.
+
+pub mod config;
+mod demo;
+mod error;
+mod guard;
+mod state;
+pub mod widget;
+
+pub use config::Config;
+pub use state::AppState;
+
+use app::{shell, App};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use chat_core::{FirstAdmin, Parlor};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Core(#[from] chat_core::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// The whole HTTP surface of the main address.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.server_ctx();
+    Router::new()
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
+        )
+        .merge(widget::routes(&state))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::pages))
+        .with_state(state)
+}
+
+/// Opens the store (running migrations), and on first run creates the first
+/// admin and the default channel.
+pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
+    let parlor = Parlor::open(&config.database_url).await?;
+    let admin = match parlor
+        .ensure_first_admin(&config.admin_email, config.admin_password.as_deref())
+        .await?
+    {
+        FirstAdmin::AlreadySetUp => None,
+        FirstAdmin::Created(user) => {
+            tracing::info!(email = %user.email, "created the first admin");
+            Some(user)
+        }
+        FirstAdmin::Generated { user, password } => {
+            // Shown once, on the terminal of whoever started Parlor.
+            println!(
+                "\n  First admin created.\n    email:    {}\n    password: {}\n  Keep it safe: it will not be shown again.\n",
+                user.email, password
+            );
+            Some(user)
+        }
+    };
+    if let Some(channel) = parlor.ensure_default_channel(admin.as_ref()).await? {
+        tracing::info!(id = %channel.id, "created the default channel");
+    }
+    Ok(parlor)
+}
+
+/// Binds every listener, then serves until `shutdown` resolves.
+pub async fn serve(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let parlor = prepare(&config).await?;
+    let state = AppState::new(config.clone(), parlor);
+    let bind = |addr| async move {
+        TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })
+    };
+    let main_listener = bind(config.addr).await?;
+    let demo_listener = match config.demo_addr {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    tracing::info!("Parlor admin on {}", config.public_url);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let demo = demo_listener.map(|listener| {
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!("demo host page on http://{addr}/");
+        }
+        let app = demo::router(state.clone());
+        let rx = stop_rx.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stopped(rx))
+                .await
+        })
+    });
+    axum::serve(main_listener, router(state))
+        .with_graceful_shutdown(stopped(stop_rx))
+        .await
+        .map_err(StartError::Serve)?;
+    if let Some(demo) = demo {
+        if let Ok(Err(e)) = demo.await {
+            return Err(StartError::Serve(e));
+        }
+    }
+    Ok(())
+}

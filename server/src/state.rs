@@ -1,0 +1,46 @@
+use crate::config::Config;
+use crate::widget::assets::WidgetAssets;
+use app::server_ctx::ServerCtx;
+use axum::extract::FromRef;
+use chat_core::Parlor;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Shared by every handler. Server functions see the same `Parlor` through
+/// `ServerCtx`, so there is one pool.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub parlor: Parlor,
+    pub config: Arc<Config>,
+    pub widget: Arc<Option<WidgetAssets>>,
+}
+
+impl AppState {
+    pub fn new(config: Config, parlor: Parlor) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name(app::OUTPUT_NAME)
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        let widget = WidgetAssets::discover(&config.widget_dir);
+        if widget.is_none() {
+            tracing::warn!(dir = %config.widget_dir.display(), "widget bundle not found; the loader will answer 503 until it is built");
+        }
+        Self {
+            leptos_options,
+            parlor,
+            config: Arc::new(config),
+            widget: Arc::new(widget),
+        }
+    }
+
+    pub fn server_ctx(&self) -> ServerCtx {
+        ServerCtx {
+            parlor: self.parlor.clone(),
+            public_url: self.config.public_url.clone(),
+            secure_cookies: self.config.secure_cookies,
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The direct chat link: a page of Parlor's own that shows a channel's chat
+//! full-screen, for customers who get a link rather than visit a site.
+
+use super::{loader::js_literal, public_config, ASSETS_PATH};
+use crate::error::HttpError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use html_escape::encode_text;
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, HttpError> {
+    let config = public_config(&state, &id).await?;
+    let assets = state
+        .widget
+        .as_ref()
+        .as_ref()
+        .ok_or(HttpError::WidgetNotBuilt)?;
+    Ok(Html(format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>html,body{{margin:0;height:100%;background:#f4f4f6}}#parlor{{height:100%}}</style>
+</head>
+<body>
+<div id="parlor"></div>
+<script type="module">
+import init, {{ start }} from {js};
+await init({{ module_or_path: {wasm} }});
+const el = document.getElementById("parlor");
+start(el, el, JSON.stringify({config}), true);
+</script>
+</body>
+</html>"#,
+        title = encode_text(&config.window_title),
+        js = js_literal(&format!("{ASSETS_PATH}/{}", assets.js)),
+        wasm = js_literal(&format!("{ASSETS_PATH}/{}", assets.wasm)),
+        config = js_literal(&config),
+    )))
+}

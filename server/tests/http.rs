@@ -1,0 +1,262 @@
+//! The server's HTTP surface, served on a real loopback socket and driven by a
+//! real HTTP client against a real SQLite file.
+
+use parlor_protocol::{ApiError, ErrorCode, WidgetConfig};
+use reqwest::header::{
+    ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE,
+    ETAG, IF_NONE_MATCH, LOCATION, ORIGIN, SET_COOKIE,
+};
+use reqwest::{redirect::Policy, StatusCode};
+use server::{prepare, router, AppState, Config};
+
+struct TestServer {
+    base: String,
+    client: reqwest::Client,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "integration-pass";
+
+async fn start() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let widget = dir.path().join("widget");
+    std::fs::create_dir_all(&widget).unwrap();
+    // Trunk's output shape; content does not matter to the server.
+    std::fs::write(
+        widget.join("widget-abc123.js"),
+        "export default async function(){}",
+    )
+    .unwrap();
+    std::fs::write(widget.join("widget-abc123_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(widget.join("widget-abc123_bg.wasm.br"), b"brotli-bytes").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let db = format!("sqlite://{}/parlor.db", dir.path().display());
+    let site = dir.path().join("site").display().to_string();
+    let widget_dir = widget.display().to_string();
+    let config = Config::from_lookup(|k| {
+        Some(match k {
+            "PARLOR_ADDR" => addr.to_string(),
+            "PARLOR_DATABASE_URL" => db.clone(),
+            "PARLOR_ADMIN_EMAIL" => "admin@test.example".into(),
+            "PARLOR_ADMIN_PASSWORD" => PASSWORD.into(),
+            "PARLOR_SITE_ROOT" => site.clone(),
+            "PARLOR_WIDGET_DIR" => widget_dir.clone(),
+            _ => return None,
+        })
+    })
+    .unwrap();
+    let parlor = prepare(&config).await.unwrap();
+    let state = AppState::new(config, parlor);
+    let app = router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    TestServer {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+        state,
+        _dir: dir,
+    }
+}
+
+impl TestServer {
+    async fn default_channel(&self) -> parlor_protocol::ChannelId {
+        self.state.parlor.store().list_channels().await.unwrap()[0].id
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn healthz() {
+    let s = start().await;
+    let res = s.client.get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), r#"{"status":"ok"}"#);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn loader_is_cors_open_revalidated_and_carries_the_config() {
+    let s = start().await;
+    let id = s.default_channel().await;
+    let url = s.url(&format!("/widget/v1/channels/{id}/loader.js"));
+    let res = s
+        .client
+        .get(&url)
+        .header(ORIGIN, "http://shop.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(res.headers()[CACHE_CONTROL], "no-cache");
+    assert!(res.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let etag = res.headers()[ETAG].clone();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("\"widget-abc123_bg.wasm\""));
+    assert!(body.contains(&format!("{}/widget/v1/assets/", s.base)));
+    assert!(body.contains("Hello! How may I help you?"));
+
+    let again = s
+        .client
+        .get(&url)
+        .header(IF_NONE_MATCH, etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    // A settings change shows on the next load: a new ETag and body.
+    let admin = s
+        .state
+        .parlor
+        .sign_in("admin@test.example", PASSWORD)
+        .await
+        .unwrap()
+        .user;
+    let channel = s.state.parlor.channel(&admin, id).await.unwrap();
+    let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
+    input.button_color = "#e4572e".into();
+    s.state
+        .parlor
+        .update_channel(&admin, id, input)
+        .await
+        .unwrap();
+    let changed = s
+        .client
+        .get(&url)
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert!(changed.text().await.unwrap().contains("#e4572e"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn config_endpoint_and_typed_errors() {
+    let s = start().await;
+    let id = s.default_channel().await;
+    let config: WidgetConfig = s
+        .client
+        .get(s.url(&format!("/widget/v1/channels/{id}/config")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config.channel_id, id);
+    assert_eq!(config.window_title, "Chat with us");
+
+    let missing = s
+        .client
+        .get(s.url("/widget/v1/channels/00000000-0000-4000-8000-000000000000/loader.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let err: ApiError = missing.json().await.unwrap();
+    assert_eq!(err.code, ErrorCode::NotFound);
+
+    let bad = s
+        .client
+        .get(s.url("/widget/v1/channels/nope/config"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad.json::<ApiError>().await.unwrap().code,
+        ErrorCode::BadRequest
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bundle_is_served_precompressed_and_immutable() {
+    let s = start().await;
+    let res = s
+        .client
+        .get(s.url("/widget/v1/assets/widget-abc123_bg.wasm"))
+        .header(ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[CONTENT_TYPE], "application/wasm");
+    assert_eq!(
+        res.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_sets_a_safe_cookie_and_opens_admin_pages() {
+    let s = start().await;
+    let res = s.client.get(s.url("/channels")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/login");
+
+    let login = s
+        .client
+        .post(s.url("/api/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!("email=admin%40test.example&password={PASSWORD}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        login.status().is_success() || login.status().is_redirection(),
+        "{}",
+        login.status()
+    );
+    let cookie = login.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("parlor_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    let page = s
+        .client
+        .get(s.url("/channels"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Channels"), "{html}");
+    // Already signed in: the sign-in page sends you on.
+    let to_app = s
+        .client
+        .get(s.url("/login"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(to_app.status(), StatusCode::SEE_OTHER);
+
+    let bad = s
+        .client
+        .post(s.url("/api/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body("email=admin%40test.example&password=wrong")
+        .send()
+        .await
+        .unwrap();
+    assert!(!bad.status().is_success());
+    assert!(bad.headers().get(SET_COOKIE).is_none());
+    assert!(bad.text().await.unwrap().contains("InvalidCredentials"));
+}
