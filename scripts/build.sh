@@ -3,7 +3,9 @@
 #   target/site/pkg/parlor{.js,_bg.wasm,.css}  the admin app's hydrate bundle
 #   target/widget-dist/                         the visitor widget (Trunk)
 #   $CARGO_TARGET_DIR/<profile>/parlor          the server
-# Usage: scripts/build.sh [release|debug]   (the server's profile; wasm is always size-optimised)
+# Usage: scripts/build.sh [release|debug|wasm]
+#   the server's profile; `wasm` builds the two bundles only (the tests use the
+#   server binary `cargo test` builds). Wasm is always size-optimised.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -36,10 +38,10 @@ cargo fetch --locked -q   # Trunk builds offline
 env $TRUNK_ENV CARGO_TARGET_DIR="$wasm_target_dir" trunk build --release --dist "$WIDGET_DIR" >/dev/null
 precompress "$WIDGET_DIR"/*.js "$WIDGET_DIR"/*.wasm
 
-say "server ($profile)"
-if [ "$profile" = release ]; then
-  cargo build -p server --release --locked
-else
-  cargo build -p server --locked
-fi
+case "$profile" in
+  release) say "server (release)"; cargo build -p server --release --locked ;;
+  debug) say "server (debug)"; cargo build -p server --locked ;;
+  wasm) ;;
+  *) echo "usage: $0 [release|debug|wasm]" >&2; exit 2 ;;
+esac
 say "done"

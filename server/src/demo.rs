@@ -34,6 +34,7 @@ const DEMO_PAGE: &str = r#"<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Fernhill Plants: demo shop</title>
+<link rel="icon" href="data:,">
 <!--PARLOR_SNIPPET-->
 <style>
 body{margin:0;font:16px/1.6 Georgia,serif;color:#23301f;background:#f6f3ea}

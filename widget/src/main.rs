@@ -30,12 +30,14 @@ pub fn start(
 ) -> Result<(), JsValue> {
     let config: WidgetConfig = serde_json::from_str(config_json)
         .map_err(|e| JsValue::from_str(&format!("Parlor: bad widget config: {e}")))?;
-    let open = RwSignal::new(full_page);
-    OPEN.with(|o| o.set(Some(open)));
-    Effect::new(move || {
-        let _ = host.toggle_attribute_with_force("data-open", open.get());
-    });
+    // Signals and effects are created inside the mount closure: `mount_to`
+    // sets up the reactive owner and executor they need.
     let handle = leptos::mount::mount_to(container, move || {
+        let open = RwSignal::new(full_page);
+        OPEN.with(|o| o.set(Some(open)));
+        Effect::new(move || {
+            let _ = host.toggle_attribute_with_force("data-open", open.get());
+        });
         view! { <view::ChatWindow config open full_page /> }
     });
     // The widget lives as long as the page.

@@ -2,7 +2,7 @@
 //! Widget. All tabs stay mounted (only hidden), so unsaved edits survive a
 //! switch between tabs.
 
-use super::layout::use_user;
+use super::layout::{is_admin, use_me};
 use crate::api::channels::{get_channel, ChannelDetail, SetChannelOperator, UpdateChannel};
 use crate::components::color_field::ColorField;
 use crate::components::copy_button::CopyButton;
@@ -55,6 +55,7 @@ pub fn ChannelEditPage() -> impl IntoView {
             .get("id")
             .and_then(|s| s.parse::<ChannelId>().ok())
     };
+    let me = use_me();
     let detail = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_channel(id).await,
@@ -64,8 +65,9 @@ pub fn ChannelEditPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading channel…"</p> }>
             {move || Suspend::new(async move {
+                let is_admin = is_admin(me).await;
                 match detail.await {
-                    Ok(detail) => Either::Left(view! { <ChannelEditor detail /> }),
+                    Ok(detail) => Either::Left(view! { <ChannelEditor detail is_admin /> }),
                     Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
                 }
             })}
@@ -74,8 +76,7 @@ pub fn ChannelEditPage() -> impl IntoView {
 }
 
 #[component]
-fn ChannelEditor(detail: ChannelDetail) -> impl IntoView {
-    let is_admin = use_user().is_some_and(|u| u.is_admin());
+fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
     let channel = RwSignal::new(detail.channel);
     let tab = RwSignal::new(Tab::Options);
     let title = move || channel.with(|c| c.settings.name.clone());
@@ -328,19 +329,22 @@ fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         "Save"
                     </button>
-                    <span
-                        class=move || match status.get() {
-                            Some(Err(_)) => "form-error",
-                            _ => "saved",
-                        }
-                        role="status"
-                    >
-                        {move || match status.get() {
-                            Some(Ok(msg)) => msg.to_string(),
-                            Some(Err(msg)) => msg,
-                            None => String::new(),
-                        }}
-                    </span>
+                    // Empty text would not survive hydration: render only when set.
+                    <Show when=move || status.get().is_some()>
+                        <span
+                            class=move || match status.get() {
+                                Some(Err(_)) => "form-error",
+                                _ => "saved",
+                            }
+                            role="status"
+                        >
+                            {move || match status.get() {
+                                Some(Ok(msg)) => msg.to_string(),
+                                Some(Err(msg)) => msg,
+                                None => String::new(),
+                            }}
+                        </span>
+                    </Show>
                 </div>
             </fieldset>
         </form>

@@ -1,4 +1,4 @@
-use super::layout::use_user;
+use super::layout::{is_admin, use_me};
 use crate::api::channels::{list_channels, CreateChannel};
 use crate::components::fields::FieldMessage;
 use leptos::either::Either;
@@ -9,19 +9,17 @@ use parlor_domain::Field;
 
 #[component]
 pub fn ChannelsPage() -> impl IntoView {
-    let is_admin = use_user().is_some_and(|u| u.is_admin());
+    let me = use_me();
     let channels = Resource::new(|| (), |_| list_channels());
     view! {
         <Title text="Channels" />
         <div class="page-head">
             <h1>"Channels"</h1>
         </div>
-        <Show when=move || is_admin>
-            <NewChannelForm />
-        </Show>
         <Suspense fallback=|| view! { <p class="loading">"Loading channels…"</p> }>
             {move || Suspend::new(async move {
-                match channels.await {
+                let form = is_admin(me).await.then(|| view! { <NewChannelForm /> });
+                let list = match channels.await {
                     Ok(list) if list.is_empty() => {
                         Either::Left(view! { <p class="empty">"No channels yet."</p> }.into_any())
                     }
@@ -64,7 +62,8 @@ pub fn ChannelsPage() -> impl IntoView {
                             .into_any(),
                     ),
                     Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
-                }
+                };
+                view! { {form} {list} }
             })}
         </Suspense>
     }

@@ -1,50 +1,68 @@
 //! The frame around every signed-in page: navigation, the user, sign-out.
 //! The server already turned away requests without a session (see the
-//! server's `guard.rs`); a session that ends while the app is open lands here
-//! as `None` and goes back to the sign-in page.
+//! server's `guard.rs`); a session that ends while the app is open shows up
+//! here as `None` and goes back to the sign-in page.
+//!
+//! Pages render outside this frame's suspense boundaries (the `Outlet` is not
+//! inside one), so their own resources are created exactly once.
 
 use crate::api::auth::{current_user, Logout};
-use leptos::either::EitherOf3;
+use crate::error::AppError;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use parlor_domain::User;
 
-#[component]
-pub fn AdminLayout() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => {
-                        provide_context(user.clone());
-                        EitherOf3::A(view! { <Frame user /> })
-                    }
-                    Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
-                    Err(e) => EitherOf3::C(view! { <p class="form-error">{e.to_string()}</p> }),
-                }
-            })}
-        </Suspense>
+/// The signed-in user, loaded once by the layout and shared with pages.
+#[derive(Clone, Copy)]
+pub struct Me(Resource<Result<Option<User>, AppError>>);
+
+/// Whether the signed-in user is an admin; false while unknown or signed out.
+pub async fn is_admin(me: Option<Me>) -> bool {
+    match me {
+        Some(Me(resource)) => matches!(resource.await, Ok(Some(u)) if u.is_admin()),
+        None => false,
     }
 }
 
+pub fn use_me() -> Option<Me> {
+    use_context::<Me>()
+}
+
 #[component]
-fn Frame(user: User) -> impl IntoView {
+pub fn AdminLayout() -> impl IntoView {
+    let me = Me(Resource::new(|| (), |_| current_user()));
+    provide_context(me);
     let logout = ServerAction::<Logout>::new();
-    let is_admin = user.is_admin();
     view! {
         <div class="frame">
             <header class="topbar">
                 <a class="brand" href="/channels">"Parlor"</a>
                 <nav class="mainnav">
                     <A href="/channels">"Channels"</A>
-                    <Show when=move || is_admin>
-                        <A href="/users">"Users"</A>
-                    </Show>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            if is_admin(Some(me)).await {
+                                Either::Left(view! { <A href="/users">"Users"</A> })
+                            } else {
+                                Either::Right(())
+                            }
+                        })}
+                    </Suspense>
                 </nav>
                 <div class="me">
-                    <span class="me-name">{user.display_name.clone()}</span>
-                    <span class="role">{user.role.as_str()}</span>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match me.0.await {
+                                Ok(Some(user)) => EitherOf3::A(view! {
+                                    <span class="me-name">{user.display_name}</span>
+                                    <span class="role">{user.role.as_str()}</span>
+                                }),
+                                Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
+                                Err(e) => EitherOf3::C(view! { <span class="form-error">{e.to_string()}</span> }),
+                            }
+                        })}
+                    </Suspense>
                     <ActionForm action=logout>
                         <button type="submit" class="button ghost">"Sign out"</button>
                     </ActionForm>
@@ -55,9 +73,4 @@ fn Frame(user: User) -> impl IntoView {
             </main>
         </div>
     }
-}
-
-/// The signed-in user, provided by `AdminLayout`.
-pub fn use_user() -> Option<User> {
-    use_context::<User>()
 }

@@ -1,4 +1,4 @@
-use super::layout::use_user;
+use super::layout::{is_admin, use_me};
 use crate::api::users::{list_users, CreateUser};
 use crate::components::fields::FieldMessage;
 use leptos::either::Either;
@@ -8,7 +8,7 @@ use parlor_domain::{Field, NewUser, Role, ValidationErrors};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let is_admin = use_user().is_some_and(|u| u.is_admin());
+    let me = use_me();
     let create = ServerAction::<CreateUser>::new();
     let users = Resource::new(move || create.version().get(), |_| list_users());
     view! {
@@ -16,9 +16,11 @@ pub fn UsersPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Users"</h1>
         </div>
-        <Show when=move || is_admin>
-            <NewUserForm create />
-        </Show>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                is_admin(me).await.then(|| view! { <NewUserForm create /> })
+            })}
+        </Suspense>
         <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
