@@ -8,7 +8,6 @@ test('hostile host CSS cannot hide or restyle the widget', async ({ page, reques
   const snippet = demo.match(/<script async src="[^"]+loader\.js" charset="utf-8"><\/script>/)[0];
   await hostPage(
     page,
-    'http://127.0.0.1:8181',
     `<!DOCTYPE html><html><head>${snippet}
       <style>* { all: unset } div { display: none !important } button { background: lime !important; width: 3px !important }</style>
       </head><body><div id="hidden">host content</div><p id="host">waiting</p>

@@ -1,6 +1,7 @@
 // Shared by the browser tests: ports, the first admin, and small helpers.
 import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,12 +42,21 @@ export function chatWindow(page) {
   return page.locator('parlor-chat .window');
 }
 
-/** Serves `html` as a page on another loopback origin, without a server. */
-export async function hostPage(page, origin, html) {
-  await page.route(`${origin}/**`, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-  );
-  await page.goto(`${origin}/`);
+/**
+ * Serves `html` from a real HTTP server on a fresh loopback port (another
+ * origin than Parlor's) and opens it. A real server rather than page.route:
+ * Chromium treats intercepted pages as public, and refuses their requests to
+ * loopback, which no real host page on this machine would meet.
+ */
+export async function hostPage(page, html) {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  page.once('close', () => server.close());
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  return server;
 }
 
 /** Every dialog (alert, confirm…) a page opens; a script injection would open one. */

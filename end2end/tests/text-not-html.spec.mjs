@@ -25,7 +25,7 @@ test('a channel name and welcome message of HTML render as text', async ({ page 
   expect(await page.locator('img').count()).toBe(0);
   await shot(page, 'admin-evil-name');
 
-  await hostPage(page, 'http://127.0.0.1:8182', `<!DOCTYPE html><html><head>${snippet}</head><body><p>shop</p></body></html>`);
+  await hostPage(page, `<!DOCTYPE html><html><head>${snippet}</head><body><p>shop</p></body></html>`);
   await launcher(page).click();
   await expect(chatWindow(page).locator('.welcome')).toHaveText(EVIL);
   expect(await page.locator('parlor-chat img').count()).toBe(0);
