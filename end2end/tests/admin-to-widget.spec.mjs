@@ -84,6 +84,13 @@ test('bad input shows inline errors and nothing half-saves', async ({ page }) =>
   await expect(page.locator('#panel-options [role=status]')).toHaveText('Please correct the highlighted fields.');
   await shot(page, 'admin-options-invalid');
 
+  // One control puts both colours back to the defaults (in the form; saving is separate).
+  await page.getByRole('button', { name: 'Reset colours to defaults' }).click();
+  await expect(page.locator('#button_color-hex')).toHaveValue('#875a7b');
+  await expect(page.locator('#header_color-hex')).toHaveValue('#875a7b');
+  await expect(page.locator('#header_color-picker')).toHaveValue('#875a7b');
+  await expect(page.locator('#button_color-error')).toHaveCount(0);
+
   // The server enforces the same rules on its own: a direct call with one bad
   // field among good ones is refused whole.
   const id = page.url().split('/').pop();
@@ -107,6 +114,7 @@ test('bad input shows inline errors and nothing half-saves', async ({ page }) =>
   await page.reload();
   await expect(page.locator('#name')).toHaveValue('Website');
   await expect(page.locator('#button_color-hex')).toHaveValue(BUTTON);
+  await expect(page.locator('#header_color-hex')).toHaveValue(HEADER);
   await expect(page.locator('#welcome_message')).toHaveValue(WELCOME);
 });
 
@@ -125,7 +133,12 @@ test('the demo host page on another origin shows the widget as configured', asyn
   const viewport = page.viewportSize();
   expect(box.x + box.width).toBeGreaterThan(viewport.width - 40);
   expect(box.y + box.height).toBeGreaterThan(viewport.height - 40);
-  // Nothing heavy before the visitor shows intent.
+  // Nothing heavy before the visitor shows intent: from Parlor, only the loader.
+  const fromParlor = await page.evaluate(
+    (origin) => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.startsWith(origin)),
+    APP,
+  );
+  expect(fromParlor).toEqual([expect.stringMatching(/\/widget\/v1\/channels\/[0-9a-f-]{36}\/loader\.js$/)]);
   expect(wasm).toEqual([]);
   expect(sockets).toEqual([]);
   expect(await page.locator('iframe').count()).toBe(0);
@@ -148,6 +161,19 @@ test('the demo host page on another origin shows the widget as configured', asyn
   await launcher(page).click();
   await expect(win).toBeVisible();
   expect(dialogs).toEqual([]);
+});
+
+test('an idle page preloads the panel without opening it', async ({ page }) => {
+  const wasm = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url());
+  });
+  await page.goto(`${DEMO}/`);
+  await expect.poll(() => wasm.length, { timeout: 15_000 }).toBe(1);
+  await expect(chatWindow(page)).toBeHidden();
+  await launcher(page).click();
+  await expect(chatWindow(page)).toBeVisible();
+  expect(wasm.length).toBe(1);
 });
 
 test('the direct chat link opens a full-page chat', async ({ page }) => {

@@ -11,6 +11,9 @@ test('the admin creates an operator and adds them to a channel', async ({ page }
   await signIn(page);
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  // Server-rendered and hydrated, too.
+  await page.reload();
+  await hydrated(page);
 
   // Inline validation first.
   await page.locator('#user-email').fill('not-an-email');

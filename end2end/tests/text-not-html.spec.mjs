@@ -1,6 +1,6 @@
 // Whatever an admin types is shown as text, in admin and in the widget.
 import { test, expect } from '@playwright/test';
-import { signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
+import { hydrated, signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 
@@ -21,6 +21,7 @@ test('a channel name and welcome message of HTML render as text', async ({ page 
   await page.getByRole('tab', { name: 'Widget' }).click();
   const snippet = await page.locator('#widget-snippet').textContent();
   await page.goto('/channels');
+  await hydrated(page);
   await expect(page.getByRole('link', { name: EVIL })).toBeVisible();
   expect(await page.locator('img').count()).toBe(0);
   await shot(page, 'admin-evil-name');

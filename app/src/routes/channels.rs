@@ -1,7 +1,6 @@
 use super::layout::{is_admin, use_me};
 use crate::api::channels::{list_channels, CreateChannel};
 use crate::components::fields::FieldMessage;
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -21,10 +20,9 @@ pub fn ChannelsPage() -> impl IntoView {
                 let form = is_admin(me).await.then(|| view! { <NewChannelForm /> });
                 let list = match channels.await {
                     Ok(list) if list.is_empty() => {
-                        Either::Left(view! { <p class="empty">"No channels yet."</p> }.into_any())
+                        view! { <p class="empty">"No channels yet."</p> }.into_any()
                     }
-                    Ok(list) => Either::Left(
-                        view! {
+                    Ok(list) => view! {
                             <table class="list">
                                 <thead>
                                     <tr>
@@ -59,9 +57,8 @@ pub fn ChannelsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         }
-                            .into_any(),
-                    ),
-                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                        .into_any(),
+                    Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
                 };
                 view! { {form} {list} }
             })}

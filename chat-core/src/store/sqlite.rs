@@ -85,6 +85,22 @@ fn settings_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelSettings, S
     })
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds the seven settings columns, in the order name, window_title,
+/// notification_text, button_color, header_color, welcome_message,
+/// input_placeholder: every statement that writes settings lists them so.
+fn bind_settings<'q>(query: Query<'q>, s: &'q ChannelSettings) -> Query<'q> {
+    query
+        .bind(&s.name)
+        .bind(&s.window_title)
+        .bind(&s.notification_text)
+        .bind(s.button_color.as_str())
+        .bind(s.header_color.as_str())
+        .bind(&s.welcome_message)
+        .bind(&s.input_placeholder)
+}
+
 const USER_COLUMNS: &str = "id, email, display_name, role";
 
 #[async_trait]
@@ -208,19 +224,15 @@ impl Store for SqliteStore {
         s: &ChannelSettings,
         now: i64,
     ) -> Result<Channel, StoreError> {
-        sqlx::query(
-            "INSERT INTO channels (id, name, window_title, notification_text, button_color,
-                 header_color, welcome_message, input_placeholder, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind_settings(
+            sqlx::query(
+                "INSERT INTO channels (name, window_title, notification_text, button_color,
+                     header_color, welcome_message, input_placeholder, id, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ),
+            s,
         )
         .bind(id.to_string())
-        .bind(&s.name)
-        .bind(&s.window_title)
-        .bind(&s.notification_text)
-        .bind(s.button_color.as_str())
-        .bind(s.header_color.as_str())
-        .bind(&s.welcome_message)
-        .bind(&s.input_placeholder)
         .bind(now)
         .bind(now)
         .execute(&self.pool)
@@ -279,19 +291,15 @@ impl Store for SqliteStore {
         s: &ChannelSettings,
         now: i64,
     ) -> Result<Channel, StoreError> {
-        let done = sqlx::query(
-            "UPDATE channels SET name = ?, window_title = ?, notification_text = ?,
-                 button_color = ?, header_color = ?, welcome_message = ?,
-                 input_placeholder = ?, updated_at = ?
-             WHERE id = ?",
+        let done = bind_settings(
+            sqlx::query(
+                "UPDATE channels SET name = ?, window_title = ?, notification_text = ?,
+                     button_color = ?, header_color = ?, welcome_message = ?,
+                     input_placeholder = ?, updated_at = ?
+                 WHERE id = ?",
+            ),
+            s,
         )
-        .bind(&s.name)
-        .bind(&s.window_title)
-        .bind(&s.notification_text)
-        .bind(s.button_color.as_str())
-        .bind(s.header_color.as_str())
-        .bind(&s.welcome_message)
-        .bind(&s.input_placeholder)
         .bind(now)
         .bind(id.to_string())
         .execute(&self.pool)

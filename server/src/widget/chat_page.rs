@@ -1,7 +1,7 @@
 //! The direct chat link: a page of Parlor's own that shows a channel's chat
 //! full-screen, for customers who get a link rather than visit a site.
 
-use super::{loader::js_literal, public_config, ASSETS_PATH};
+use super::{config_and_bundle, loader::js_literal, ASSETS_PATH};
 use crate::error::HttpError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -12,12 +12,7 @@ pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, HttpError> {
-    let config = public_config(&state, &id).await?;
-    let assets = state
-        .widget
-        .as_ref()
-        .as_ref()
-        .ok_or(HttpError::WidgetNotBuilt)?;
+    let (config, assets) = config_and_bundle(&state, &id).await?;
     Ok(Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">

@@ -64,6 +64,20 @@ pub(crate) async fn public_config(
     Ok(state.parlor.widget_config(id).await?)
 }
 
+/// The channel's config plus the bundle that renders it.
+pub(crate) async fn config_and_bundle<'s>(
+    state: &'s AppState,
+    raw_id: &str,
+) -> Result<(WidgetConfig, &'s assets::WidgetAssets), HttpError> {
+    let config = public_config(state, raw_id).await?;
+    let assets = state
+        .widget
+        .as_ref()
+        .as_ref()
+        .ok_or(HttpError::WidgetNotBuilt)?;
+    Ok((config, assets))
+}
+
 async fn config_json(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -79,12 +93,7 @@ async fn loader_js(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let config = public_config(&state, &id).await?;
-    let assets = state
-        .widget
-        .as_ref()
-        .as_ref()
-        .ok_or(HttpError::WidgetNotBuilt)?;
+    let (config, assets) = config_and_bundle(&state, &id).await?;
     let base = format!("{}{ASSETS_PATH}/", state.config.public_url);
     let body = loader::render(&config, &base, assets);
     let etag = format!(
