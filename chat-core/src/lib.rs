@@ -5,6 +5,7 @@
 
 mod auth;
 mod channels;
+mod conversations;
 pub mod error;
 mod password;
 mod setup;
@@ -12,9 +13,10 @@ pub mod store;
 mod users;
 
 pub use auth::{Session, SESSION_TTL_SECS};
+pub use conversations::{VisitorSession, HISTORY_PAGE};
 pub use error::{Error, Result};
 pub use setup::FirstAdmin;
-pub use store::{Store, StoreError};
+pub use store::{Appended, Store, StoreError};
 
 use std::sync::Arc;
 

@@ -4,10 +4,12 @@
 //! server enforces.
 
 pub mod channel;
+pub mod conversation;
 pub mod user;
 pub mod validation;
 
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
-pub use parlor_protocol::{ChannelId, HexColor};
+pub use conversation::{Author, Conversation, ConversationStatus, Message, MessageBody};
+pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

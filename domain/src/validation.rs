@@ -18,6 +18,7 @@ pub enum Field {
     Email,
     DisplayName,
     Password,
+    Body,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ pub mod widget;
 
 pub use color::{HexColor, HexColorError};
 pub use error::{ApiError, ErrorCode};
-pub use ids::ChannelId;
+pub use ids::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
 pub use widget::WidgetConfig;
 
 /// Version of the widget endpoints; it is part of every path under `/widget/`.

@@ -7,7 +7,10 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
-use parlor_domain::{Channel, ChannelId, ChannelSettings, ChannelSummary, Role, User, UserId};
+use parlor_domain::{
+    Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    Message, MessageId, Role, Seq, User, UserId, VisitorId,
+};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +36,32 @@ pub struct NewUserRecord {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+}
+
+/// A message to append. The store assigns its sequence number.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub author: Author,
+    pub body: &'a str,
+    pub now: i64,
+}
+
+/// The outcome of an append: a new message, or the one already stored under
+/// that id (a retried send), unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    New(Message),
+    Existing(Message),
+}
+
+impl Appended {
+    pub fn message(&self) -> &Message {
+        match self {
+            Appended::New(m) | Appended::Existing(m) => m,
+        }
+    }
 }
 
 #[async_trait]
@@ -80,6 +109,39 @@ pub trait Store: Send + Sync + 'static {
         user: UserId,
         member: bool,
     ) -> Result<(), StoreError>;
+
+    async fn insert_visitor(
+        &self,
+        id: VisitorId,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError>;
+
+    /// Fails with `NotFound("channel")` if the channel does not exist.
+    async fn insert_conversation(
+        &self,
+        id: ConversationId,
+        channel: ChannelId,
+        visitor: VisitorId,
+        now: i64,
+    ) -> Result<Conversation, StoreError>;
+    async fn get_conversation(
+        &self,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError>;
+    /// In one transaction: takes the conversation's next sequence number and
+    /// inserts the message, or returns the message already stored under its id.
+    /// Returns only once the commit is durable. A message id used in another
+    /// conversation is a `Conflict`.
+    async fn append_message(&self, message: &NewMessage<'_>) -> Result<Appended, StoreError>;
+    /// Messages with `seq > after`, in order, at most `limit`.
+    async fn messages_after(
+        &self,
+        conversation: ConversationId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
 }
 
 /// Opens the backend named by the URL's scheme and migrates it.

@@ -1,10 +1,11 @@
 //! The embedded default backend: one SQLite file in WAL mode with
 //! `synchronous=FULL`, so a committed write survives a power cut.
 
-use super::{NewUserRecord, Store, StoreError};
+use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettings, ChannelSummary, HexColor, Role, User, UserId,
+    Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    ConversationStatus, HexColor, Message, Role, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -67,10 +68,44 @@ fn color(row: &sqlx::sqlite::SqliteRow, col: &str) -> Result<HexColor, StoreErro
         .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
 }
 
-fn channel_id(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelId, StoreError> {
-    let s: String = row.try_get("id")?;
+/// Parses a UUID-keyed id column.
+fn uuid_col<T: FromStr>(row: &sqlx::sqlite::SqliteRow, col: &str) -> Result<T, StoreError> {
+    let s: String = row.try_get(col)?;
     s.parse()
-        .map_err(|_| StoreError::Corrupt(format!("channel id {s:?}")))
+        .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
+}
+
+fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(Conversation {
+        id: uuid_col(row, "id")?,
+        channel: uuid_col(row, "channel_id")?,
+        visitor: uuid_col(row, "visitor_id")?,
+        status: ConversationStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        last_seq: Seq(row.try_get::<i64, _>("last_seq")? as u64),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, StoreError> {
+    let kind: String = row.try_get("author_kind")?;
+    let author = match (
+        kind.as_str(),
+        row.try_get::<Option<i64>, _>("author_user_id")?,
+    ) {
+        ("visitor", _) => Author::Visitor,
+        ("operator", Some(user)) => Author::Operator { user: UserId(user) },
+        _ => return Err(StoreError::Corrupt(format!("author {kind:?}"))),
+    };
+    Ok(Message {
+        id: uuid_col(row, "id")?,
+        conversation: uuid_col(row, "conversation_id")?,
+        seq: Seq(row.try_get::<i64, _>("seq")? as u64),
+        author,
+        body: row.try_get("body")?,
+        created_at: row.try_get("created_at")?,
+    })
 }
 
 fn settings_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelSettings, StoreError> {
@@ -276,7 +311,7 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|row| {
                 Ok(ChannelSummary {
-                    id: channel_id(row)?,
+                    id: uuid_col(row, "id")?,
                     name: row.try_get("name")?,
                     button_color: color(row, "button_color")?,
                     operator_count: row.try_get::<i64, _>("operators")? as u32,
@@ -335,5 +370,145 @@ impl Store for SqliteStore {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn insert_visitor(
+        &self,
+        id: VisitorId,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)")
+            .bind(id.to_string())
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
+        let row = sqlx::query("SELECT id FROM visitors WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| uuid_col(r, "id")).transpose()
+    }
+
+    async fn insert_conversation(
+        &self,
+        id: ConversationId,
+        channel: ChannelId,
+        visitor: VisitorId,
+        now: i64,
+    ) -> Result<Conversation, StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO conversations (id, channel_id, visitor_id, status, last_seq, created_at)
+             VALUES (?, ?, ?, 'open', 0, ?)",
+        )
+        .bind(id.to_string())
+        .bind(channel.to_string())
+        .bind(visitor.to_string())
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match res {
+            Ok(_) => Ok(Conversation {
+                id,
+                channel,
+                visitor,
+                status: ConversationStatus::Open,
+                last_seq: Seq(0),
+                created_at: now,
+            }),
+            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                Err(StoreError::NotFound("channel"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn get_conversation(
+        &self,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query("SELECT * FROM conversations WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(conversation_from_row).transpose()
+    }
+
+    async fn append_message(&self, m: &NewMessage<'_>) -> Result<Appended, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The write comes first so the transaction takes SQLite's write lock
+        // before it reads anything: concurrent appends queue on busy_timeout
+        // instead of failing on a stale snapshot.
+        let seq: Option<i64> = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        )
+        .bind(m.conversation.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(seq) = seq else {
+            return Err(StoreError::NotFound("conversation"));
+        };
+        let existing = sqlx::query("SELECT * FROM messages WHERE id = ?")
+            .bind(m.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = existing {
+            // Rolling back returns the sequence number: no gap.
+            tx.rollback().await?;
+            let existing = message_from_row(&row)?;
+            return if existing.conversation == m.conversation {
+                Ok(Appended::Existing(existing))
+            } else {
+                Err(StoreError::Conflict("message id"))
+            };
+        }
+        let (kind, user) = match m.author {
+            Author::Visitor => ("visitor", None),
+            Author::Operator { user } => ("operator", Some(user.0)),
+        };
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(m.id.to_string())
+        .bind(m.conversation.to_string())
+        .bind(seq)
+        .bind(kind)
+        .bind(user)
+        .bind(m.body)
+        .bind(m.now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Appended::New(Message {
+            id: m.id,
+            conversation: m.conversation,
+            seq: Seq(seq as u64),
+            author: m.author,
+            body: m.body.to_string(),
+            created_at: m.now,
+        }))
+    }
+
+    async fn messages_after(
+        &self,
+        conversation: ConversationId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(conversation.to_string())
+        .bind(after.0 as i64)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
     }
 }

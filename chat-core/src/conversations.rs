@@ -1,0 +1,119 @@
+//! Visitors, their conversations and messages. A visitor reaches only their
+//! own conversations; anyone else's looks exactly like one that does not
+//! exist.
+
+use crate::auth::token_hash;
+use crate::store::{Appended, NewMessage};
+use crate::{now_unix, Error, Parlor, Result};
+use parlor_domain::{
+    Author, ChannelId, Conversation, ConversationId, Message, MessageBody, MessageId, Seq,
+    VisitorId,
+};
+use rand::RngCore;
+
+/// The most messages one history request returns; clients page with `after`.
+pub const HISTORY_PAGE: u32 = 500;
+
+/// A new visitor and the secret that proves it later (kept by the widget in
+/// the host page's storage).
+#[derive(Clone)]
+pub struct VisitorSession {
+    pub visitor: VisitorId,
+    pub token: String,
+}
+
+impl std::fmt::Debug for VisitorSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VisitorSession")
+            .field("visitor", &self.visitor)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Parlor {
+    pub async fn new_visitor(&self) -> Result<VisitorSession> {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let visitor = VisitorId(uuid::Uuid::new_v4());
+        self.store
+            .insert_visitor(visitor, &token_hash(&token), now_unix())
+            .await?;
+        Ok(VisitorSession { visitor, token })
+    }
+
+    /// The visitor a token belongs to, or `Unauthenticated`.
+    pub async fn visitor(&self, token: &str) -> Result<VisitorId> {
+        self.store
+            .visitor_by_token(&token_hash(token))
+            .await?
+            .ok_or(Error::Unauthenticated)
+    }
+
+    pub async fn start_conversation(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
+    ) -> Result<Conversation> {
+        Ok(self
+            .store
+            .insert_conversation(
+                ConversationId(uuid::Uuid::new_v4()),
+                channel,
+                visitor,
+                now_unix(),
+            )
+            .await?)
+    }
+
+    /// The visitor's own conversation; someone else's is `NotFound`, exactly
+    /// like one that does not exist.
+    pub async fn visitor_conversation(
+        &self,
+        visitor: VisitorId,
+        id: ConversationId,
+    ) -> Result<Conversation> {
+        match self.store.get_conversation(id).await? {
+            Some(c) if c.visitor == visitor => Ok(c),
+            _ => Err(Error::NotFound("conversation")),
+        }
+    }
+
+    /// Appends a visitor's message. Resending the same `id` returns the stored
+    /// message and stores nothing new.
+    pub async fn visitor_send(
+        &self,
+        visitor: VisitorId,
+        conversation: ConversationId,
+        id: MessageId,
+        body: &str,
+    ) -> Result<Appended> {
+        let body = MessageBody::parse(body)?;
+        self.visitor_conversation(visitor, conversation).await?;
+        Ok(self
+            .store
+            .append_message(&NewMessage {
+                id,
+                conversation,
+                author: Author::Visitor,
+                body: body.as_str(),
+                now: now_unix(),
+            })
+            .await?)
+    }
+
+    /// The visitor's messages after `after`, in order, one page at most.
+    pub async fn visitor_history(
+        &self,
+        visitor: VisitorId,
+        conversation: ConversationId,
+        after: Seq,
+    ) -> Result<Vec<Message>> {
+        self.visitor_conversation(visitor, conversation).await?;
+        Ok(self
+            .store
+            .messages_after(conversation, after, HISTORY_PAGE)
+            .await?)
+    }
+}

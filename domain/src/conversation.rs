@@ -1,0 +1,103 @@
+//! Conversations and their messages. A message is identified by the id its
+//! author's client gave it and ordered by a per-conversation sequence number
+//! that the store assigns when it commits the message.
+
+use crate::validation::{Field, ValidationErrors};
+use crate::UserId;
+use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
+use serde::{Deserialize, Serialize};
+
+/// The longest message, in characters. Longer ones are refused, not cut.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub channel: ChannelId,
+    pub visitor: VisitorId,
+    pub status: ConversationStatus,
+    /// The highest sequence number in use; 0 before the first message.
+    pub last_seq: Seq,
+    pub created_at: i64,
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    Visitor,
+    Operator { user: UserId },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub seq: Seq,
+    pub author: Author,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A message body that passed the rules: not blank, at most
+/// [`MAX_MESSAGE_CHARS`] characters. Surrounding whitespace is trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub fn parse(text: &str) -> Result<Self, ValidationErrors> {
+        let text = text.trim();
+        let mut e = ValidationErrors::default();
+        e.check_text(Field::Body, text, true, MAX_MESSAGE_CHARS);
+        e.into_result().map(|()| Self(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_trimmed_and_bounded() {
+        assert_eq!(MessageBody::parse("  hi \n").unwrap().as_str(), "hi");
+        assert!(MessageBody::parse(" \n\t ").is_err());
+        assert!(MessageBody::parse(&"é".repeat(MAX_MESSAGE_CHARS)).is_ok());
+        let e = MessageBody::parse(&"x".repeat(MAX_MESSAGE_CHARS + 1)).unwrap_err();
+        assert!(e.for_field(Field::Body).unwrap().contains("at most 4000"));
+    }
+
+    #[test]
+    fn status_round_trips() {
+        for s in [ConversationStatus::Open, ConversationStatus::Closed] {
+            assert_eq!(ConversationStatus::parse(s.as_str()), Some(s));
+        }
+    }
+}
