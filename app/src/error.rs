@@ -45,10 +45,35 @@ impl AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// server_fn answers every error with 500; this is the status it deserves.
+    fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::InvalidCredentials | AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound(_) => S::NOT_FOUND,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => S::BAD_REQUEST,
+        }
+    }
+
+    /// Sets this error's status on the current response (a server function's,
+    /// or a page's while it renders) and returns the error.
+    pub fn respond(self) -> Self {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(self.status());
+        }
+        self
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<chat_core::Error> for AppError {
     fn from(e: chat_core::Error) -> Self {
         use chat_core::Error as E;
-        match e {
+        let app = match e {
             E::Validation(v) => AppError::Validation(v),
             E::InvalidCredentials => AppError::InvalidCredentials,
             E::Unauthenticated => AppError::Unauthenticated,
@@ -58,6 +83,7 @@ impl From<chat_core::Error> for AppError {
                 tracing::error!(error = %e, "server function failed");
                 AppError::Internal
             }
-        }
+        };
+        app.respond()
     }
 }

@@ -57,14 +57,17 @@ pub async fn session_user() -> Result<Option<User>, AppError> {
 }
 
 pub async fn require_user() -> Result<User, AppError> {
-    session_user().await?.ok_or(AppError::Unauthenticated)
+    session_user()
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated.respond())
 }
 
 fn set_cookie_header(cookie: Cookie<'_>) {
     match HeaderValue::from_str(&cookie.to_string()) {
-        Ok(value) => {
-            expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, value)
-        }
+        Ok(value) => match use_context::<leptos_axum::ResponseOptions>() {
+            Some(res) => res.append_header(SET_COOKIE, value),
+            None => tracing::error!("no ResponseOptions: cannot set the session cookie"),
+        },
         Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
     }
 }

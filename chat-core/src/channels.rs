@@ -62,6 +62,11 @@ impl Parlor {
         self.channel(actor, id).await
     }
 
+    /// The first channel created (the one the demo host page embeds).
+    pub async fn default_channel(&self) -> Result<Option<ChannelId>> {
+        Ok(self.store.list_channels().await?.first().map(|c| c.id))
+    }
+
     /// What a visitor's widget may know about a channel. Public.
     pub async fn widget_config(&self, id: ChannelId) -> Result<WidgetConfig> {
         let channel = self

@@ -37,10 +37,6 @@ impl Parlor {
         let store = store::open(database_url).await?;
         Ok(Self::new(store))
     }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
 }
 
 pub(crate) fn now_unix() -> i64 {

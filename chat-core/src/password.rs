@@ -7,7 +7,19 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 
+/// Each hash takes ~19 MiB and real CPU time; at most this many run at once,
+/// so a burst of sign-in attempts queues instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+async fn permit() -> Result<tokio::sync::SemaphorePermit<'static>> {
+    HASHING
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(format!("hashing semaphore: {e}")))
+}
+
 pub(crate) async fn hash(password: String) -> Result<String> {
+    let _permit = permit().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -23,6 +35,7 @@ pub(crate) async fn hash(password: String) -> Result<String> {
 /// of one verification, so "no such user" and "wrong password" take the same
 /// time and an attacker cannot probe for accounts.
 pub(crate) async fn verify(password: String, phc: Option<String>) -> Result<bool> {
+    let _permit = permit().await?;
     tokio::task::spawn_blocking(move || {
         let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_string());
         let parsed = PasswordHash::new(&phc)

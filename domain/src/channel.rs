@@ -62,14 +62,14 @@ impl ChannelSettings {
 
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
-        e.check_text(Field::Name, &self.name, true, MAX_NAME);
-        e.check_text(
+        e.check_line(Field::Name, &self.name, true, MAX_NAME);
+        e.check_line(
             Field::WindowTitle,
             &self.window_title,
             true,
             MAX_WINDOW_TITLE,
         );
-        e.check_text(
+        e.check_line(
             Field::NotificationText,
             &self.notification_text,
             false,
@@ -81,7 +81,7 @@ impl ChannelSettings {
             false,
             MAX_WELCOME_MESSAGE,
         );
-        e.check_text(
+        e.check_line(
             Field::InputPlaceholder,
             &self.input_placeholder,
             false,
@@ -228,6 +228,18 @@ mod tests {
         let s = input.parse().unwrap();
         assert_eq!(s.button_color.as_str(), "#aabbcc");
         assert_eq!(s.name, "Sales");
+    }
+
+    #[test]
+    fn single_line_fields_refuse_line_breaks() {
+        let mut s = ChannelSettings::new_named("Two\nlines");
+        s.welcome_message = "Welcome\nto two lines".into();
+        let e = s.validate().unwrap_err();
+        assert_eq!(
+            e.for_field(Field::Name),
+            Some("must be a single line of text")
+        );
+        assert_eq!(e.0.len(), 1, "the welcome message may span lines");
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl NewUser {
         } else if self.email.chars().count() > MAX_EMAIL {
             e.push(Field::Email, format!("is too long (at most {MAX_EMAIL})"));
         }
-        e.check_text(
+        e.check_line(
             Field::DisplayName,
             &self.display_name,
             true,

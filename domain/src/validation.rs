@@ -66,6 +66,16 @@ impl ValidationErrors {
         }
     }
 
+    /// Like `check_text`, for fields shown on one line (names, titles): line
+    /// breaks and other control characters are refused.
+    pub fn check_line(&mut self, field: Field, value: &str, required: bool, max_chars: usize) {
+        if value.chars().any(char::is_control) {
+            self.push(field, "must be a single line of text");
+        } else {
+            self.check_text(field, value, required, max_chars);
+        }
+    }
+
     /// Checks a free-text field against a length limit, counted in characters
     /// (what a person sees), not bytes.
     pub fn check_text(&mut self, field: Field, value: &str, required: bool, max_chars: usize) {

@@ -37,7 +37,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
-            .field("database_url", &self.database_url)
+            .field("database_url", &redact_url(&self.database_url))
             .field("admin_email", &self.admin_email)
             .field(
                 "admin_password",
@@ -108,6 +108,16 @@ impl Config {
     }
 }
 
+/// `scheme://user:secret@host/db` → `scheme://<redacted>@host/db`.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => {
+            format!("{}<redacted>{}", &url[..start + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
     value.parse().map_err(|_| ConfigError::Invalid {
         name,
@@ -159,5 +169,17 @@ mod tests {
         assert_eq!(c.public_url, "https://chat.example.com");
         assert!(c.secure_cookies);
         assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn database_passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://parlor:hunter2@db:5432/parlor"),
+            "postgres://<redacted>@db:5432/parlor"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/parlor.db"),
+            "sqlite://data/parlor.db"
+        );
     }
 }

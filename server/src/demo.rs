@@ -1,10 +1,10 @@
 //! A demo host page on a second origin: a plain third-party-looking site that
 //! embeds the default channel with exactly the snippet the Widget tab offers.
 
+use crate::error::HttpError;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use parlor_protocol::embed;
@@ -13,19 +13,14 @@ pub fn router(state: AppState) -> Router {
     Router::new().route("/", get(page)).with_state(state)
 }
 
-async fn page(State(state): State<AppState>) -> Response {
-    let channels = match state.parlor.store().list_channels().await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "demo page: listing channels failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
-        }
-    };
-    let snippet = channels
-        .first()
-        .map(|c| embed::snippet(&state.config.public_url, c.id))
+async fn page(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
+    let snippet = state
+        .parlor
+        .default_channel()
+        .await?
+        .map(|id| embed::snippet(&state.config.public_url, id))
         .unwrap_or_default();
-    Html(DEMO_PAGE.replace("<!--PARLOR_SNIPPET-->", &snippet)).into_response()
+    Ok(Html(DEMO_PAGE.replace("<!--PARLOR_SNIPPET-->", &snippet)))
 }
 
 const DEMO_PAGE: &str = r#"<!DOCTYPE html>

@@ -10,7 +10,9 @@ use parlor_protocol::{ApiError, ErrorCode};
 pub enum HttpError {
     #[error("{0}")]
     BadRequest(String),
-    #[error("the widget bundle is not built; run `make run` or `make build`")]
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    #[error("the widget bundle is not built; run `make run` or `scripts/build.sh`")]
     WidgetNotBuilt,
     #[error(transparent)]
     Core(#[from] chat_core::Error),
@@ -24,6 +26,11 @@ impl IntoResponse for HttpError {
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
                 format!("no such {what}"),
+            ),
+            HttpError::CrossOrigin => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                self.to_string(),
             ),
             HttpError::WidgetNotBuilt => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,10 +1,16 @@
-//! Sends requests for admin pages without a valid session to the sign-in
-//! page before any rendering starts, so a page is never half-streamed and then
-//! redirected. Server functions check the session themselves.
+//! Request guards that run before any handler:
+//! - `pages` sends requests for admin pages without a valid session to the
+//!   sign-in page before rendering starts, so a page is never half-streamed
+//!   and then redirected (server functions check the session themselves);
+//! - `same_origin_api` refuses cross-origin writes to `/api/`: the session
+//!   cookie is SameSite=Lax, which still lets *same-site* pages (another port
+//!   on the same host, a sibling subdomain) post with it.
 
+use crate::error::HttpError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -24,14 +30,7 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
         Some(token) => match state.parlor.authenticate(&token).await {
             Ok(_) => true,
             Err(chat_core::Error::Unauthenticated) => false,
-            Err(e) => {
-                tracing::error!(error = %e, "session check failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Parlor cannot reach its database.",
-                )
-                    .into_response();
-            }
+            Err(e) => return HttpError::Core(e).into_response(),
         },
     };
     match (guarded, signed_in) {
@@ -41,9 +40,34 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
+/// Browsers say where a request comes from: `Sec-Fetch-Site` (all current
+/// ones), else `Origin`, compared with the `Host` it was sent to. A request
+/// with neither is not from a browser page, so it carries no ambient cookie
+/// risk.
+fn is_cross_origin(headers: &HeaderMap) -> bool {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header(ORIGIN.as_str()), header(HOST.as_str())) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+pub async fn same_origin_api(req: Request, next: Next) -> Response {
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if write && req.uri().path().starts_with("/api/") && is_cross_origin(req.headers()) {
+        return HttpError::CrossOrigin.into_response();
+    }
+    next.run(req).await
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_admin_page;
+    use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn guards_app_pages_only() {
@@ -61,5 +85,38 @@ mod tests {
         ] {
             assert!(!is_admin_page(p), "{p}");
         }
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn tells_cross_origin_writes_apart() {
+        assert!(!is_cross_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(is_cross_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(is_cross_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!is_cross_origin(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(is_cross_origin(&headers(&[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_cross_origin(&headers(&[])));
     }
 }

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard::pages))
+        .layer(middleware::from_fn(guard::same_origin_api))
         .with_state(state)
 }
 

@@ -66,7 +66,7 @@ async fn start() -> TestServer {
 
 impl TestServer {
     async fn default_channel(&self) -> parlor_protocol::ChannelId {
-        self.state.parlor.store().list_channels().await.unwrap()[0].id
+        self.state.parlor.default_channel().await.unwrap().unwrap()
     }
 
     fn url(&self, path: &str) -> String {
@@ -258,7 +258,45 @@ async fn sign_in_sets_a_safe_cookie_and_opens_admin_pages() {
         .send()
         .await
         .unwrap();
-    assert!(!bad.status().is_success());
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
     assert!(bad.headers().get(SET_COOKIE).is_none());
     assert!(bad.text().await.unwrap().contains("InvalidCredentials"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_writes_from_other_origins_are_refused() {
+    let s = start().await;
+    // A page on another port of the same host is same-site: SameSite=Lax
+    // alone would let its form post carry the admin's cookie.
+    for (name, value) in [
+        ("sec-fetch-site", "same-site".to_string()),
+        ("origin", "http://127.0.0.1:8080".to_string()),
+    ] {
+        let res = s
+            .client
+            .post(s.url("/api/login"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(format!("email=admin%40test.example&password={PASSWORD}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+        assert!(res.headers().get(SET_COOKIE).is_none());
+        assert_eq!(
+            res.json::<ApiError>().await.unwrap().code,
+            ErrorCode::Forbidden
+        );
+    }
+    let same = s
+        .client
+        .post(s.url("/api/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(format!("email=admin%40test.example&password={PASSWORD}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(same.headers().get(SET_COOKIE).is_some());
 }

@@ -19,7 +19,8 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0} already exists")]
     Conflict(&'static str),
-    #[error("unsupported database URL {0:?} (expected sqlite:…)")]
+    /// Holds only the URL's scheme: the rest may carry a password.
+    #[error("unsupported database URL scheme {0:?} (expected sqlite:…)")]
     UnsupportedUrl(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -149,6 +150,7 @@ pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(database_url).await?))
     } else {
-        Err(StoreError::UnsupportedUrl(database_url.to_string()))
+        let scheme = database_url.split(':').next().unwrap_or_default();
+        Err(StoreError::UnsupportedUrl(scheme.to_string()))
     }
 }

@@ -13,31 +13,25 @@ pub struct WidgetAssets {
 }
 
 impl WidgetAssets {
-    /// Looks for exactly the files Trunk writes; `None` if the bundle is missing.
+    /// Looks for the files Trunk writes: the newest `widget-<hash>.js` and the
+    /// `widget-<hash>_bg.wasm` of the same build. `None` if the bundle is missing.
     pub fn discover(dir: &Path) -> Option<Self> {
-        let mut newest_js: Option<(std::time::SystemTime, String)> = None;
-        let mut newest_wasm: Option<(std::time::SystemTime, String)> = None;
-        for entry in std::fs::read_dir(dir).ok()?.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            let modified = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .unwrap_or(std::time::UNIX_EPOCH);
-            let slot = if name.starts_with("widget") && name.ends_with("_bg.wasm") {
-                &mut newest_wasm
-            } else if name.starts_with("widget") && name.ends_with(".js") {
-                &mut newest_js
-            } else {
-                continue;
-            };
-            if slot.as_ref().is_none_or(|(t, _)| modified > *t) {
-                *slot = Some((modified, name));
-            }
-        }
-        Some(Self {
+        let newest_js = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().to_string();
+                let is_js = name.starts_with("widget") && name.ends_with(".js");
+                let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
+                is_js.then_some((modified, name))
+            })
+            .max()?
+            .1;
+        let wasm = format!("{}_bg.wasm", newest_js.strip_suffix(".js")?);
+        dir.join(&wasm).is_file().then(|| Self {
             dir: dir.to_path_buf(),
-            js: newest_js?.1,
-            wasm: newest_wasm?.1,
+            js: newest_js,
+            wasm,
         })
     }
 }
@@ -60,6 +54,22 @@ mod tests {
         let a = WidgetAssets::discover(dir.path()).unwrap();
         assert_eq!(a.js, "widget-ab12.js");
         assert_eq!(a.wasm, "widget-ab12_bg.wasm");
+    }
+
+    #[test]
+    fn js_and_wasm_come_from_the_same_build() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("widget-old_bg.wasm"), b"x").unwrap();
+        std::fs::write(dir.path().join("widget-new.js"), b"x").unwrap();
+        assert!(
+            WidgetAssets::discover(dir.path()).is_none(),
+            "no matching wasm"
+        );
+        std::fs::write(dir.path().join("widget-new_bg.wasm"), b"x").unwrap();
+        assert_eq!(
+            WidgetAssets::discover(dir.path()).unwrap().wasm,
+            "widget-new_bg.wasm"
+        );
     }
 
     #[test]

@@ -25,7 +25,8 @@
     return loading;
   }
   function toggle() {
-    load().then(function (m) { m.toggle(); });
+    // A failed load is already reported; nothing may reach the host page.
+    load().then(function (m) { m.toggle(); }, function () {});
   }
   function idle() {
     setTimeout(function () {
