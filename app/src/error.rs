@@ -60,9 +60,23 @@ impl AppError {
     }
 
     /// Sets this error's status on the current response (a server function's,
-    /// or a page's while it renders) and returns the error.
+    /// or a page's while it renders) and returns the error. A form posted
+    /// without JavaScript is left alone: leptos_axum answers it with a
+    /// redirect back to the form, carrying the error, which a 4xx would break.
     pub fn respond(self) -> Self {
-        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use leptos::prelude::use_context;
+        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|req| {
+            req.method == http::Method::POST
+                && req
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+        });
+        if let (false, Some(res)) = (
+            plain_form_post,
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             res.set_status(self.status());
         }
         self

@@ -23,15 +23,24 @@ impl Parlor {
     /// Creates a channel with default settings and the given name.
     pub async fn create_channel(&self, actor: &User, name: &str) -> Result<Channel> {
         require_admin(actor)?;
-        self.insert_channel(ChannelSettings::new_named(name.trim()))
+        self.insert_channel(ChannelSettings::new_named(name.trim()), &[])
             .await
     }
 
-    pub(crate) async fn insert_channel(&self, settings: ChannelSettings) -> Result<Channel> {
+    pub(crate) async fn insert_channel(
+        &self,
+        settings: ChannelSettings,
+        operators: &[UserId],
+    ) -> Result<Channel> {
         settings.validate()?;
         Ok(self
             .store
-            .insert_channel(ChannelId(uuid::Uuid::new_v4()), &settings, now_unix())
+            .insert_channel(
+                ChannelId(uuid::Uuid::new_v4()),
+                &settings,
+                operators,
+                now_unix(),
+            )
             .await?)
     }
 

@@ -52,14 +52,10 @@ impl Parlor {
         if self.store.count_channels().await? > 0 {
             return Ok(None);
         }
+        let operators: Vec<_> = admin.iter().map(|a| a.id).collect();
         let channel = self
-            .insert_channel(ChannelSettings::new_named("Website"))
+            .insert_channel(ChannelSettings::new_named("Website"), &operators)
             .await?;
-        if let Some(admin) = admin {
-            self.store
-                .set_channel_operator(channel.id, admin.id, true)
-                .await?;
-        }
         Ok(Some(channel))
     }
 }

@@ -264,6 +264,34 @@ async fn sign_in_sets_a_safe_cookie_and_opens_admin_pages() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_failed_sign_in_without_javascript_returns_to_the_form_with_the_error() {
+    let s = start().await;
+    let res = s
+        .client
+        .post(s.url("/api/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", s.url("/login"))
+        .body("email=admin%40test.example&password=wrong")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()[LOCATION].to_str().unwrap().to_string();
+    assert!(back.starts_with(&s.url("/login?")), "{back}");
+    let page = s
+        .client
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Email or password is wrong."), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn api_writes_from_other_origins_are_refused() {
     let s = start().await;
     // A page on another port of the same host is same-site: SameSite=Lax

@@ -8,15 +8,25 @@ mod view;
 
 use leptos::prelude::*;
 use parlor_protocol::WidgetConfig;
-use std::cell::Cell;
 use wasm_bindgen::prelude::*;
-
-thread_local! {
-    static OPEN: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
-}
 
 /// Trunk calls `main` when the module initialises; the loader calls `start`.
 fn main() {}
+
+/// One mounted chat window. Each loader keeps its own, so two channels on one
+/// page (sharing this module) open their own windows.
+#[wasm_bindgen]
+pub struct Widget {
+    open: RwSignal<bool>,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Opens or closes the chat window (the launcher's click).
+    pub fn toggle(&self) {
+        self.open.update(|o| *o = !*o);
+    }
+}
 
 /// Mounts the chat window into `container`. `host` is the element that
 /// carries `data-open`, which the launcher's CSS follows. With `full_page` the
@@ -27,14 +37,13 @@ pub fn start(
     container: web_sys::HtmlElement,
     config_json: &str,
     full_page: bool,
-) -> Result<(), JsValue> {
+) -> Result<Widget, JsValue> {
     let config: WidgetConfig = serde_json::from_str(config_json)
         .map_err(|e| JsValue::from_str(&format!("Parlor: bad widget config: {e}")))?;
-    // Signals and effects are created inside the mount closure: `mount_to`
-    // sets up the reactive owner and executor they need.
+    let open = RwSignal::new(full_page);
+    // The effect is created inside the mount closure: `mount_to` sets up the
+    // reactive owner and executor effects need.
     let handle = leptos::mount::mount_to(container, move || {
-        let open = RwSignal::new(full_page);
-        OPEN.with(|o| o.set(Some(open)));
         Effect::new(move || {
             let _ = host.toggle_attribute_with_force("data-open", open.get());
         });
@@ -42,13 +51,5 @@ pub fn start(
     });
     // The widget lives as long as the page.
     handle.forget();
-    Ok(())
-}
-
-/// Opens or closes the chat window (the launcher's click).
-#[wasm_bindgen]
-pub fn toggle() {
-    if let Some(open) = OPEN.with(Cell::get) {
-        open.update(|o| *o = !*o);
-    }
+    Ok(Widget { open })
 }

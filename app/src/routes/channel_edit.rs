@@ -145,7 +145,11 @@ fn OperatorsTab(channel: RwSignal<Channel>, users: Vec<User>, is_admin: bool) ->
             error.set(None);
             channel.set(updated);
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
+        Some(Err(e)) => {
+            error.set(Some(e.to_string()));
+            // Re-apply the stored membership to the checkbox the user clicked.
+            channel.update(|_| ());
+        }
         None => {}
     });
     view! {

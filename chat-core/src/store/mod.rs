@@ -87,10 +87,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     async fn count_channels(&self) -> Result<u64, StoreError>;
+    /// Inserts the channel and its first operators in one transaction.
     async fn insert_channel(
         &self,
         id: ChannelId,
         settings: &ChannelSettings,
+        operators: &[UserId],
         now: i64,
     ) -> Result<Channel, StoreError>;
     async fn get_channel(&self, id: ChannelId) -> Result<Option<Channel>, StoreError>;

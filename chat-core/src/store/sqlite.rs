@@ -257,8 +257,10 @@ impl Store for SqliteStore {
         &self,
         id: ChannelId,
         s: &ChannelSettings,
+        operators: &[UserId],
         now: i64,
     ) -> Result<Channel, StoreError> {
+        let mut tx = self.pool.begin().await?;
         bind_settings(
             sqlx::query(
                 "INSERT INTO channels (name, window_title, notification_text, button_color,
@@ -270,12 +272,20 @@ impl Store for SqliteStore {
         .bind(id.to_string())
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        for user in operators {
+            sqlx::query("INSERT INTO channel_operators (channel_id, user_id) VALUES (?, ?)")
+                .bind(id.to_string())
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(Channel {
             id,
             settings: s.clone(),
-            operators: Vec::new(),
+            operators: operators.to_vec(),
         })
     }
 

@@ -13,8 +13,7 @@
         return m.default({ module_or_path: base + __WASM__ }).then(function () {
           var box = d.createElement("div");
           root.appendChild(box);
-          m.start(host, box, JSON.stringify(cfg), false);
-          return m;
+          return m.start(host, box, JSON.stringify(cfg), false);
         });
       });
       loading["catch"](function (e) {
@@ -26,7 +25,7 @@
   }
   function toggle() {
     // A failed load is already reported; nothing may reach the host page.
-    load().then(function (m) { m.toggle(); }, function () {});
+    load().then(function (widget) { widget.toggle(); }, function () {});
   }
   function idle() {
     setTimeout(function () {
