@@ -91,7 +91,7 @@ impl Parlor {
     ) -> Result<Appended> {
         let body = MessageBody::parse(body)?;
         self.visitor_conversation(visitor, conversation).await?;
-        Ok(self
+        let appended = self
             .store
             .append_message(&NewMessage {
                 id,
@@ -100,7 +100,27 @@ impl Parlor {
                 body: body.as_str(),
                 now: now_unix(),
             })
-            .await?)
+            .await?;
+        // Published only once it is committed, and only the first time.
+        if let Appended::New(message) = &appended {
+            self.hub.publish(message);
+        }
+        Ok(appended)
+    }
+
+    /// Live messages of a conversation, from now on.
+    pub fn watch(&self, conversation: ConversationId) -> tokio::sync::broadcast::Receiver<Message> {
+        self.hub.subscribe(conversation)
+    }
+
+    /// The name visitors see for an operator.
+    pub async fn operator_name(&self, user: parlor_domain::UserId) -> Result<String> {
+        Ok(self
+            .store
+            .get_user(user)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_else(|| "Operator".into()))
     }
 
     /// The visitor's messages after `after`, in order, one page at most.

@@ -7,6 +7,8 @@ mod auth;
 mod channels;
 mod conversations;
 pub mod error;
+pub mod hub;
+pub mod live;
 mod password;
 mod setup;
 pub mod store;
@@ -24,11 +26,15 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Parlor {
     store: Arc<dyn Store>,
+    hub: Arc<hub::Hub>,
 }
 
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            hub: Arc::default(),
+        }
     }
 
     /// Opens the store named by `database_url` and runs its migrations.

@@ -6,6 +6,7 @@ pub mod color;
 pub mod embed;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod widget;
 
 pub use color::{HexColor, HexColorError};

@@ -4,4 +4,5 @@
 
 pub mod auth;
 pub mod channels;
+pub mod live;
 pub mod users;

@@ -1,0 +1,354 @@
+//! One visitor connection, independent of the transport: frames come in as a
+//! stream and go out through a bounded queue. The WebSocket adapter (the
+//! app's `/widget/v1/live` server function) only encodes and decodes.
+//!
+//! Rules: `hello` first; replay from the database before anything live; a
+//! message is acknowledged only after its commit; a connection whose queue is
+//! full is told to resync and closed, so it never slows anyone else.
+
+use crate::{Error, Parlor};
+use futures::{Stream, StreamExt};
+use parlor_domain::{Author, ConversationId, Message, Seq, UserId, VisitorId};
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorFrame, WireAuthor, WireMessage};
+use parlor_protocol::ChannelId;
+use std::collections::HashMap;
+use std::time::Instant;
+use tokio::sync::{broadcast, mpsc};
+
+/// Frames queued for one connection before it counts as too slow.
+pub const OUTBOX: usize = 256;
+/// Sends allowed in a burst, and refilled per second, per connection.
+pub const RATE_BURST: f64 = 20.0;
+pub const RATE_PER_SEC: f64 = 5.0;
+
+/// A frame that could not be decoded (bad JSON, unknown type, bad tag).
+#[derive(Debug, Clone)]
+pub struct BadFrame(pub String);
+
+fn error(code: LiveErrorCode, message: impl Into<String>) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        message: message.into(),
+        message_id: None,
+    }
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC;
+        self.tokens = (self.tokens + refill).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Session {
+    parlor: Parlor,
+    out: mpsc::Sender<ServerFrame>,
+    visitor: VisitorId,
+    channel: ChannelId,
+    conversation: Option<ConversationId>,
+    live: Option<broadcast::Receiver<Message>>,
+    last_sent: Seq,
+    names: HashMap<UserId, String>,
+    bucket: Bucket,
+}
+
+/// Why a session ended early (the transport just closes).
+enum End {
+    Closed,
+}
+
+impl Session {
+    async fn wire(&mut self, m: Message) -> WireMessage {
+        let author = match m.author {
+            Author::Visitor => WireAuthor::Visitor,
+            Author::Operator { user } => {
+                let name = match self.names.get(&user) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = self
+                            .parlor
+                            .operator_name(user)
+                            .await
+                            .unwrap_or_else(|_| "Operator".into());
+                        self.names.insert(user, n.clone());
+                        n
+                    }
+                };
+                WireAuthor::Operator { name }
+            }
+        };
+        WireMessage {
+            id: m.id,
+            conversation_id: m.conversation,
+            seq: m.seq,
+            author,
+            body: m.body,
+            sent_at: m.created_at,
+        }
+    }
+
+    async fn send(&self, frame: ServerFrame) -> Result<(), End> {
+        self.out.send(frame).await.map_err(|_| End::Closed)
+    }
+
+    /// Subscribes first, then replays from the database: a message committed
+    /// in between arrives by both ways and is sent once (by seq).
+    async fn follow(&mut self, conversation: ConversationId, after: Seq) -> Result<(), End> {
+        self.conversation = Some(conversation);
+        self.live = Some(self.parlor.watch(conversation));
+        self.last_sent = after;
+        loop {
+            let page = match self
+                .parlor
+                .visitor_history(self.visitor, conversation, self.last_sent)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::error!(error = %e, "replay failed");
+                    self.send(error(LiveErrorCode::Internal, "history unavailable"))
+                        .await?;
+                    return Err(End::Closed);
+                }
+            };
+            let full = page.len() as u32 == crate::HISTORY_PAGE;
+            for m in page {
+                self.last_sent = m.seq;
+                let message = self.wire(m).await;
+                self.send(ServerFrame::Message { message }).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
+        let fail = |code, message: String| ServerFrame::Error {
+            code,
+            message,
+            message_id: Some(id),
+        };
+        if !self.bucket.take() {
+            let msg = format!("at most {RATE_PER_SEC} messages a second");
+            return self.send(fail(LiveErrorCode::RateLimited, msg)).await;
+        }
+        let conversation = match self.conversation {
+            Some(c) => c,
+            None => match self
+                .parlor
+                .start_conversation(self.visitor, self.channel)
+                .await
+            {
+                Ok(c) => {
+                    self.follow(c.id, Seq(0)).await?;
+                    c.id
+                }
+                Err(e) => return self.send(self.core_error(e, Some(id))).await,
+            },
+        };
+        match self
+            .parlor
+            .visitor_send(self.visitor, conversation, id, &body)
+            .await
+        {
+            Ok(appended) => {
+                let m = appended.message();
+                let ack = ServerFrame::Ack {
+                    message_id: m.id,
+                    conversation_id: m.conversation,
+                    seq: m.seq,
+                };
+                self.send(ack).await
+            }
+            Err(e) => self.send(self.core_error(e, Some(id))).await,
+        }
+    }
+
+    fn core_error(&self, e: Error, message_id: Option<parlor_domain::MessageId>) -> ServerFrame {
+        let (code, message) = match &e {
+            Error::Validation(v) => (LiveErrorCode::InvalidMessage, v.to_string()),
+            Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
+            Error::Store(crate::StoreError::Conflict(_)) => (
+                LiveErrorCode::InvalidMessage,
+                "that message id is used in another conversation".to_string(),
+            ),
+            _ => {
+                tracing::error!(error = %e, "live send failed");
+                (
+                    LiveErrorCode::Internal,
+                    "the server failed; resend later".to_string(),
+                )
+            }
+        };
+        ServerFrame::Error {
+            code,
+            message,
+            message_id,
+        }
+    }
+
+    /// Forwards a live message without waiting: a full queue ends the
+    /// connection with a `resync` instead of holding anyone up.
+    fn forward(&mut self, frame: ServerFrame) -> Result<(), End> {
+        match self.out.try_send(frame) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(End::Closed),
+        }
+    }
+}
+
+async fn next_live(
+    live: &mut Option<broadcast::Receiver<Message>>,
+) -> Result<Message, broadcast::error::RecvError> {
+    match live {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Runs one visitor connection until the client goes away or must resync.
+pub async fn run_visitor<S>(parlor: Parlor, mut input: S, out: mpsc::Sender<ServerFrame>)
+where
+    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
+{
+    // 1. hello
+    let (channel, token, conversation, last_seq) = loop {
+        match input.next().await {
+            None => return,
+            Some(Ok(VisitorFrame::Hello {
+                channel_id,
+                token,
+                conversation_id,
+                last_seq,
+            })) => break (channel_id, token, conversation_id, last_seq),
+            Some(Ok(_)) => {
+                let _ = out
+                    .send(error(LiveErrorCode::HelloFirst, "send hello first"))
+                    .await;
+            }
+            Some(Err(BadFrame(e))) => {
+                let _ = out.send(error(LiveErrorCode::BadFrame, e)).await;
+            }
+        }
+    };
+    if parlor.widget_config(channel).await.is_err() {
+        let _ = out
+            .send(error(LiveErrorCode::NotFound, "no such channel"))
+            .await;
+        return;
+    }
+    let (visitor, token) = match token {
+        Some(t) => match parlor.visitor(&t).await {
+            Ok(v) => (v, t),
+            Err(_) => {
+                let _ = out
+                    .send(error(
+                        LiveErrorCode::BadToken,
+                        "unknown visitor token; reconnect without one",
+                    ))
+                    .await;
+                return;
+            }
+        },
+        None => match parlor.new_visitor().await {
+            Ok(s) => (s.visitor, s.token),
+            Err(e) => {
+                tracing::error!(error = %e, "creating a visitor failed");
+                let _ = out
+                    .send(error(LiveErrorCode::Internal, "try again later"))
+                    .await;
+                return;
+            }
+        },
+    };
+    let mut session = Session {
+        parlor: parlor.clone(),
+        out,
+        visitor,
+        channel,
+        conversation: None,
+        live: None,
+        last_sent: Seq(0),
+        names: HashMap::new(),
+        bucket: Bucket {
+            tokens: RATE_BURST,
+            at: Instant::now(),
+        },
+    };
+    let known = match conversation {
+        Some(id) => match parlor.visitor_conversation(visitor, id).await {
+            Ok(c) => Some(c.id),
+            Err(_) => {
+                let not_found = error(LiveErrorCode::NotFound, "no such conversation");
+                if session.send(not_found).await.is_err() {
+                    return;
+                }
+                None
+            }
+        },
+        None => None,
+    };
+    let welcome = ServerFrame::Welcome {
+        token,
+        conversation_id: known,
+    };
+    if session.send(welcome).await.is_err() {
+        return;
+    }
+    if let Some(id) = known {
+        if session
+            .follow(id, last_seq.unwrap_or(Seq(0)))
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+
+    // 2. frames and live messages
+    loop {
+        let step = tokio::select! {
+            frame = input.next() => match frame {
+                None => return,
+                Some(Ok(VisitorFrame::Send { message_id, body })) => session.on_send(message_id, body).await,
+                Some(Ok(VisitorFrame::Hello { .. })) => session.send(error(LiveErrorCode::HelloFirst, "hello was already sent")).await,
+                Some(Err(BadFrame(e))) => session.send(error(LiveErrorCode::BadFrame, e)).await,
+            },
+            live = next_live(&mut session.live) => match live {
+                Ok(m) if m.seq > session.last_sent => {
+                    session.last_sent = m.seq;
+                    let message = session.wire(m).await;
+                    session.forward(ServerFrame::Message { message })
+                }
+                Ok(_) => Ok(()),
+                Err(broadcast::error::RecvError::Lagged(_)) => Err(End::Closed),
+                Err(broadcast::error::RecvError::Closed) => {
+                    session.live = None;
+                    Ok(())
+                }
+            },
+        };
+        if let Err(End::Closed) = step {
+            if let Some(conversation_id) = session.conversation {
+                let _ = session
+                    .out
+                    .try_send(ServerFrame::Resync { conversation_id });
+            }
+            return;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The visitor's live connection: typed frames in both directions.
+//!
+//! On the wire (see docs/protocol.md) each WebSocket message is one byte of
+//! tag, `0` for a frame or `1` for an error, followed by the frame as JSON.
+
+use crate::{ChannelId, ConversationId, MessageId, Seq};
+use serde::{Deserialize, Serialize};
+
+/// Frames a visitor's client sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorFrame {
+    /// Must come first. `token` is the one an earlier `welcome` gave this
+    /// browser (none for a new visitor). With `conversation_id`, the server
+    /// replays every message after `last_seq` before anything live.
+    Hello {
+        channel_id: ChannelId,
+        token: Option<String>,
+        conversation_id: Option<ConversationId>,
+        last_seq: Option<Seq>,
+    },
+    /// A message. `message_id` is a fresh UUID the client keeps until it sees
+    /// the `ack`; resending with the same id never stores it twice. Without an
+    /// open conversation, the first `send` starts one.
+    Send { message_id: MessageId, body: String },
+}
+
+/// Who wrote a message, as the visitor may know it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WireAuthor {
+    Visitor,
+    Operator { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireMessage {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub seq: Seq,
+    pub author: WireAuthor,
+    pub body: String,
+    /// Unix seconds.
+    pub sent_at: i64,
+}
+
+/// Frames the server sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The answer to `hello`. Keep `token` (it proves this visitor later) and
+    /// the conversation id.
+    Welcome {
+        token: String,
+        conversation_id: Option<ConversationId>,
+    },
+    /// A message of the conversation, replayed or live, in `seq` order.
+    Message { message: WireMessage },
+    /// `message_id` is committed durably as `seq`.
+    Ack {
+        message_id: MessageId,
+        conversation_id: ConversationId,
+        seq: Seq,
+    },
+    /// The connection fell behind and is about to close: reconnect with
+    /// `hello` and `last_seq` to get the rest.
+    Resync { conversation_id: ConversationId },
+    /// Something was wrong with one frame; the connection stays usable unless
+    /// the code says otherwise.
+    Error {
+        code: LiveErrorCode,
+        message: String,
+        message_id: Option<MessageId>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveErrorCode {
+    /// The frame was not valid JSON or not a known frame type.
+    BadFrame,
+    /// Something other than `hello` came first, or `hello` came twice.
+    HelloFirst,
+    /// The token is unknown. The connection closes; reconnect without one.
+    BadToken,
+    /// No such channel or conversation (or not this visitor's).
+    NotFound,
+    /// The message is empty or longer than the limit.
+    InvalidMessage,
+    /// Too many frames too fast; the message was not stored: resend it later.
+    RateLimited,
+    /// The server failed; resend later.
+    Internal,
+}

@@ -1,0 +1,71 @@
+//! Boots a real server on a loopback port with a throwaway SQLite file.
+
+#![allow(dead_code, clippy::unwrap_used)] // shared by several test binaries
+
+use reqwest::redirect::Policy;
+use server::{prepare, router, AppState, Config};
+
+pub struct TestServer {
+    pub base: String,
+    pub addr: std::net::SocketAddr,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub const PASSWORD: &str = "integration-pass";
+
+pub async fn start() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let widget = dir.path().join("widget");
+    std::fs::create_dir_all(&widget).unwrap();
+    // Trunk's output shape; content does not matter to the server.
+    std::fs::write(
+        widget.join("widget-abc123.js"),
+        "export default async function(){}",
+    )
+    .unwrap();
+    std::fs::write(widget.join("widget-abc123_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(widget.join("widget-abc123_bg.wasm.br"), b"brotli-bytes").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let db = format!("sqlite://{}/parlor.db", dir.path().display());
+    let site = dir.path().join("site").display().to_string();
+    let widget_dir = widget.display().to_string();
+    let config = Config::from_lookup(|k| {
+        Some(match k {
+            "PARLOR_ADDR" => addr.to_string(),
+            "PARLOR_DATABASE_URL" => db.clone(),
+            "PARLOR_ADMIN_EMAIL" => "admin@test.example".into(),
+            "PARLOR_ADMIN_PASSWORD" => PASSWORD.into(),
+            "PARLOR_SITE_ROOT" => site.clone(),
+            "PARLOR_WIDGET_DIR" => widget_dir.clone(),
+            _ => return None,
+        })
+    })
+    .unwrap();
+    let parlor = prepare(&config).await.unwrap();
+    let state = AppState::new(config, parlor);
+    let app = router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    TestServer {
+        base: format!("http://{addr}"),
+        addr,
+        client: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+        state,
+        _dir: dir,
+    }
+}
+
+impl TestServer {
+    pub async fn default_channel(&self) -> parlor_protocol::ChannelId {
+        self.state.parlor.default_channel().await.unwrap().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}

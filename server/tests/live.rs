@@ -1,0 +1,269 @@
+//! The visitor's live connection, spoken by a plain WebSocket client written
+//! against docs/protocol.md: each message is a tag byte (0 = frame, 1 =
+//! error) and JSON.
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+mod common;
+
+use common::{start, TestServer};
+use futures::{SinkExt, StreamExt};
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
+use parlor_protocol::{ConversationId, Seq};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+struct Client {
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Client {
+    async fn connect(s: &TestServer) -> Self {
+        let url = format!("ws://{}/widget/v1/live", s.addr);
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        Self { ws }
+    }
+
+    async fn raw(&mut self, bytes: Vec<u8>) {
+        self.ws.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    async fn send(&mut self, frame: Value) {
+        let mut bytes = vec![0u8];
+        bytes.extend(serde_json::to_vec(&frame).unwrap());
+        self.raw(bytes).await;
+    }
+
+    async fn recv(&mut self) -> ServerFrame {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("a frame within 5 s")
+                .expect("the socket is open")
+                .unwrap();
+            let bytes = match msg {
+                Message::Binary(b) => b.to_vec(),
+                Message::Text(t) => t.as_bytes().to_vec(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!(
+                bytes[0], 0,
+                "tag 0: a frame, not a transport error: {bytes:?}"
+            );
+            return serde_json::from_slice(&bytes[1..]).unwrap();
+        }
+    }
+
+    async fn hello(
+        &mut self,
+        s: &TestServer,
+        token: Option<&str>,
+        conv: Option<ConversationId>,
+        last: u64,
+    ) -> (String, Option<ConversationId>) {
+        let channel = s.default_channel().await;
+        self.send(json!({"type": "hello", "channel_id": channel, "token": token, "conversation_id": conv, "last_seq": last}))
+            .await;
+        match self.recv().await {
+            ServerFrame::Welcome {
+                token,
+                conversation_id,
+            } => (token, conversation_id),
+            other => panic!("expected welcome, got {other:?}"),
+        }
+    }
+}
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_ack_then_resume_and_resend_after_reconnect() {
+    let s = start().await;
+    let mut c = Client::connect(&s).await;
+    let (token, conv) = c.hello(&s, None, None, 0).await;
+    assert!(conv.is_none());
+    let m1 = uuid();
+    c.send(json!({"type": "send", "message_id": m1, "body": " hello "}))
+        .await;
+    let ServerFrame::Ack {
+        conversation_id,
+        seq,
+        ..
+    } = c.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!(seq, Seq(1));
+    let ServerFrame::Message { message } = c.recv().await else {
+        panic!()
+    };
+    assert_eq!(
+        (message.seq, message.body.as_str(), &message.author),
+        (Seq(1), "hello", &WireAuthor::Visitor)
+    );
+    drop(c);
+
+    // A reload: same token, the conversation, and the last seq it saw (none).
+    let mut c = Client::connect(&s).await;
+    let (_, conv) = c.hello(&s, Some(&token), Some(conversation_id), 0).await;
+    assert_eq!(conv, Some(conversation_id));
+    let ServerFrame::Message { message } = c.recv().await else {
+        panic!()
+    };
+    assert_eq!(message.seq, Seq(1));
+    // The ack was lost, so the client resends: same seq, nothing new stored.
+    c.send(json!({"type": "send", "message_id": m1, "body": "hello"}))
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        ServerFrame::Ack { seq: Seq(1), .. }
+    ));
+    c.send(json!({"type": "send", "message_id": uuid(), "body": "second"}))
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        ServerFrame::Ack { seq: Seq(2), .. }
+    ));
+    let ServerFrame::Message { message } = c.recv().await else {
+        panic!()
+    };
+    assert_eq!(
+        message.seq,
+        Seq(2),
+        "the resend produced no message of its own"
+    );
+
+    // Resuming from seq 1 replays exactly what came after.
+    let mut c2 = Client::connect(&s).await;
+    c2.hello(&s, Some(&token), Some(conversation_id), 1).await;
+    let ServerFrame::Message { message } = c2.recv().await else {
+        panic!()
+    };
+    assert_eq!((message.seq, message.body.as_str()), (Seq(2), "second"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_tab_sees_messages_live() {
+    let s = start().await;
+    let mut a = Client::connect(&s).await;
+    let (token, _) = a.hello(&s, None, None, 0).await;
+    a.send(json!({"type": "send", "message_id": uuid(), "body": "one"}))
+        .await;
+    let ServerFrame::Ack {
+        conversation_id, ..
+    } = a.recv().await
+    else {
+        panic!()
+    };
+    let mut b = Client::connect(&s).await;
+    b.hello(&s, Some(&token), Some(conversation_id), 1).await;
+    a.send(json!({"type": "send", "message_id": uuid(), "body": "two"}))
+        .await;
+    let ServerFrame::Message { message } = b.recv().await else {
+        panic!()
+    };
+    assert_eq!((message.seq, message.body.as_str()), (Seq(2), "two"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_typed_errors_and_the_connection_stays_usable() {
+    let s = start().await;
+    let mut c = Client::connect(&s).await;
+    let code = |f: ServerFrame| match f {
+        ServerFrame::Error { code, .. } => code,
+        other => panic!("expected an error, got {other:?}"),
+    };
+    c.send(json!({"type": "send", "message_id": uuid(), "body": "too early"}))
+        .await;
+    assert_eq!(code(c.recv().await), LiveErrorCode::HelloFirst);
+    c.raw(b"\0{not json".to_vec()).await;
+    assert_eq!(code(c.recv().await), LiveErrorCode::BadFrame);
+    c.send(json!({"type": "dance"})).await;
+    assert_eq!(code(c.recv().await), LiveErrorCode::BadFrame);
+
+    c.hello(&s, None, None, 0).await;
+    c.send(json!({"type": "send", "message_id": uuid(), "body": "   "}))
+        .await;
+    assert_eq!(code(c.recv().await), LiveErrorCode::InvalidMessage);
+    c.send(json!({"type": "send", "message_id": uuid(), "body": "x".repeat(4001)}))
+        .await;
+    assert_eq!(code(c.recv().await), LiveErrorCode::InvalidMessage);
+    c.send(json!({"type": "send", "message_id": uuid(), "body": "fine"}))
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        ServerFrame::Ack { seq: Seq(1), .. }
+    ));
+
+    // A flood is refused past the burst; nothing refused is stored.
+    let mut limited = 0;
+    let mut acked = 1;
+    for _ in 0..40 {
+        c.send(json!({"type": "send", "message_id": uuid(), "body": "flood"}))
+            .await;
+    }
+    while acked + limited < 41 {
+        match c.recv().await {
+            ServerFrame::Ack { seq, .. } => {
+                acked += 1;
+                assert_eq!(seq, Seq(acked));
+            }
+            ServerFrame::Error {
+                code: LiveErrorCode::RateLimited,
+                ..
+            } => limited += 1,
+            ServerFrame::Message { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(limited > 0, "the burst limit was never reached");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_visitors_conversation_looks_like_none() {
+    let s = start().await;
+    let mut alice = Client::connect(&s).await;
+    alice.hello(&s, None, None, 0).await;
+    alice
+        .send(json!({"type": "send", "message_id": uuid(), "body": "private"}))
+        .await;
+    let ServerFrame::Ack {
+        conversation_id, ..
+    } = alice.recv().await
+    else {
+        panic!()
+    };
+
+    let mut answers = Vec::new();
+    for target in [conversation_id, ConversationId(uuid::Uuid::new_v4())] {
+        let mut mallory = Client::connect(&s).await;
+        let channel = s.default_channel().await;
+        mallory
+            .send(json!({"type": "hello", "channel_id": channel, "token": null, "conversation_id": target, "last_seq": 0}))
+            .await;
+        let err = mallory.recv().await;
+        let welcome = mallory.recv().await;
+        assert!(matches!(
+            welcome,
+            ServerFrame::Welcome {
+                conversation_id: None,
+                ..
+            }
+        ));
+        answers.push(err);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(matches!(
+        answers[0],
+        ServerFrame::Error {
+            code: LiveErrorCode::NotFound,
+            ..
+        }
+    ));
+}
