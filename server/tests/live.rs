@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{start, TestServer};
+use common::{start, start_in, TestServer};
 use futures::{SinkExt, StreamExt};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
 use parlor_protocol::{ConversationId, Seq};
@@ -266,4 +266,49 @@ async fn another_visitors_conversation_looks_like_none() {
             ..
         }
     ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_loses_no_acknowledged_message() {
+    let s = start().await;
+    let mut c = Client::connect(&s).await;
+    let (token, _) = c.hello(&s, None, None, 0).await;
+    let mut sent = Vec::new();
+    let mut conversation = None;
+    for i in 0..5 {
+        let id = uuid();
+        c.send(json!({"type": "send", "message_id": id, "body": format!("m{i}")}))
+            .await;
+        loop {
+            match c.recv().await {
+                ServerFrame::Ack {
+                    conversation_id,
+                    seq,
+                    ..
+                } => {
+                    conversation = Some(conversation_id);
+                    sent.push((id, seq));
+                    break;
+                }
+                ServerFrame::Message { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    drop(c);
+    let s = start_in(s.stop()).await;
+
+    let mut c = Client::connect(&s).await;
+    c.hello(&s, Some(&token), conversation, 0).await;
+    for (i, (_, seq)) in sent.iter().enumerate() {
+        let ServerFrame::Message { message } = c.recv().await else {
+            panic!()
+        };
+        assert_eq!((message.seq, message.body.clone()), (*seq, format!("m{i}")));
+    }
+    // A send whose ack was lost in the restart is resent: still stored once.
+    let (last_id, last_seq) = sent.last().unwrap().clone();
+    c.send(json!({"type": "send", "message_id": last_id, "body": "m4"}))
+        .await;
+    assert!(matches!(c.recv().await, ServerFrame::Ack { seq, .. } if seq == last_seq));
 }

@@ -4,19 +4,26 @@
 
 use reqwest::redirect::Policy;
 use server::{prepare, router, AppState, Config};
+use std::sync::Arc;
 
 pub struct TestServer {
     pub base: String,
     pub addr: std::net::SocketAddr,
     pub client: reqwest::Client,
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    pub dir: Arc<tempfile::TempDir>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 pub const PASSWORD: &str = "integration-pass";
 
 pub async fn start() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
+    start_in(Arc::new(tempfile::tempdir().unwrap())).await
+}
+
+/// A server on a new port over the files in `dir`: with the `dir` of a server
+/// that was stopped, this is that server restarted.
+pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
     let widget = dir.path().join("widget");
     std::fs::create_dir_all(&widget).unwrap();
     // Trunk's output shape; content does not matter to the server.
@@ -47,7 +54,9 @@ pub async fn start() -> TestServer {
     let parlor = prepare(&config).await.unwrap();
     let state = AppState::new(config, parlor);
     let app = router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
     TestServer {
         base: format!("http://{addr}"),
         addr,
@@ -56,11 +65,18 @@ pub async fn start() -> TestServer {
             .build()
             .unwrap(),
         state,
-        _dir: dir,
+        dir,
+        task,
     }
 }
 
 impl TestServer {
+    /// Stops accepting connections and drops this server's state.
+    pub fn stop(self) -> Arc<tempfile::TempDir> {
+        self.task.abort();
+        self.dir
+    }
+
     pub async fn default_channel(&self) -> parlor_protocol::ChannelId {
         self.state.parlor.default_channel().await.unwrap().unwrap()
     }
