@@ -17,6 +17,12 @@ for _ in $(seq 50); do curl -sf http://127.0.0.1:3200/healthz >/dev/null && brea
 echo "## Widget bytes (Chromium, demo host page)"
 node bench/widget-bytes.mjs http://127.0.0.1:8280/ http://127.0.0.1:3200
 echo
+echo "## Live connections (bench/src/bin/live_load.rs)"
+cargo build -q -p parlor-bench --release --locked
+channel="$(curl -sf http://127.0.0.1:8280/ | grep -o 'channels/[0-9a-f-]\{36\}' | head -1 | cut -d/ -f2)"
+"$CARGO_TARGET_DIR/release/live-load" --url ws://127.0.0.1:3200/widget/v1/live --channel "$channel" \
+  --pid "$pid" --idle "${BENCH_IDLE:-2000}" --rate "${BENCH_RATE:-200}" --seconds "${BENCH_SECONDS:-10}"
+echo
 echo "## Admin app bundle"
 echo '| file | raw | gzip | brotli |'
 echo '|---|---:|---:|---:|'
