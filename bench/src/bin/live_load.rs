@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Args {
     url: String,
@@ -33,7 +34,9 @@ fn args() -> Result<Args, String> {
     }
     let get = |k: &str| map.get(k).cloned().ok_or(format!("--{k} is required"));
     let num = |k: &str, d: u64| -> Result<u64, String> {
-        map.get(k).map_or(Ok(d), |v| v.parse().map_err(|_| format!("--{k}: not a number")))
+        map.get(k).map_or(Ok(d), |v| {
+            v.parse().map_err(|_| format!("--{k}: not a number"))
+        })
     };
     Ok(Args {
         url: get("url")?,
@@ -59,7 +62,9 @@ fn rss_kib(pid: u32) -> u64 {
 async fn send(ws: &mut Ws, frame: Value) -> Result<(), String> {
     let mut bytes = vec![0u8];
     bytes.extend(serde_json::to_vec(&frame).map_err(|e| e.to_string())?);
-    ws.send(Message::Binary(bytes.into())).await.map_err(|e| e.to_string())
+    ws.send(Message::Binary(bytes.into()))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn recv(ws: &mut Ws) -> Result<Value, String> {
@@ -75,8 +80,14 @@ async fn recv(ws: &mut Ws) -> Result<Value, String> {
 }
 
 async fn visitor(url: &str, channel: &str) -> Result<Ws, String> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| e.to_string())?;
-    send(&mut ws, json!({"type": "hello", "channel_id": channel, "token": null})).await?;
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    send(
+        &mut ws,
+        json!({"type": "hello", "channel_id": channel, "token": null}),
+    )
+    .await?;
     match recv(&mut ws).await? {
         v if v["type"] == "welcome" => Ok(ws),
         v => Err(format!("expected welcome, got {v}")),
@@ -84,7 +95,12 @@ async fn visitor(url: &str, channel: &str) -> Result<Ws, String> {
 }
 
 /// Sends one message every `period` for `seconds`, returning send→ack times.
-async fn sender(url: String, channel: String, period: Duration, seconds: u64) -> Result<Vec<Duration>, String> {
+async fn sender(
+    url: String,
+    channel: String,
+    period: Duration,
+    seconds: u64,
+) -> Result<Vec<Duration>, String> {
     let mut ws = visitor(&url, &channel).await?;
     let mut times = Vec::new();
     let end = Instant::now() + Duration::from_secs(seconds);
@@ -93,7 +109,11 @@ async fn sender(url: String, channel: String, period: Duration, seconds: u64) ->
         tick.tick().await;
         let id = uuid::Uuid::new_v4().to_string();
         let t0 = Instant::now();
-        send(&mut ws, json!({"type": "send", "message_id": id, "body": "load"})).await?;
+        send(
+            &mut ws,
+            json!({"type": "send", "message_id": id, "body": "load"}),
+        )
+        .await?;
         loop {
             let v = recv(&mut ws).await?;
             if v["type"] == "ack" && v["message_id"] == id.as_str() {
@@ -115,7 +135,8 @@ async fn main() -> Result<(), String> {
     let mut idle = Vec::with_capacity(a.idle);
     let opened = Instant::now();
     for chunk in (0..a.idle).collect::<Vec<_>>().chunks(100) {
-        let batch = futures::future::join_all(chunk.iter().map(|_| visitor(&a.url, &a.channel))).await;
+        let batch =
+            futures::future::join_all(chunk.iter().map(|_| visitor(&a.url, &a.channel))).await;
         for ws in batch {
             idle.push(ws?);
         }
@@ -153,8 +174,16 @@ async fn main() -> Result<(), String> {
             (after.saturating_sub(before)) as f64 / held as f64
         );
     }
-    println!("| messages sent (acked) | {} over {} s by {senders} visitors |", times.len(), a.seconds);
-    println!("| send → ack latency p50 / p99 | {:.2} ms / {:.2} ms |", pct(0.50), pct(0.99));
+    println!(
+        "| messages sent (acked) | {} over {} s by {senders} visitors |",
+        times.len(),
+        a.seconds
+    );
+    println!(
+        "| send → ack latency p50 / p99 | {:.2} ms / {:.2} ms |",
+        pct(0.50),
+        pct(0.99)
+    );
     drop(idle);
     Ok(())
 }
