@@ -3,6 +3,7 @@
 //! lives in the backend's module only.
 
 mod sqlite;
+mod sqlite_append;
 
 pub use sqlite::SqliteStore;
 
@@ -24,6 +25,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The store could not take the write; nothing was stored. Retry.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]

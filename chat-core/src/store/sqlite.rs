@@ -1,7 +1,7 @@
 //! The embedded default backend: one SQLite file in WAL mode with
 //! `synchronous=FULL`, so a committed write survives a power cut.
 
-use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
+use super::{sqlite_append, Appended, NewMessage, NewUserRecord, Store, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
@@ -10,7 +10,7 @@ use parlor_domain::{
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{ConnectOptions, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -19,6 +19,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Message appends go through one group-committing writer.
+    appender: tokio::sync::mpsc::Sender<sqlite_append::Job>,
 }
 
 impl SqliteStore {
@@ -37,10 +39,11 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let appender = sqlite_append::spawn(options.connect().await?);
+        Ok(Self { pool, appender })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -88,7 +91,7 @@ fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, 
     })
 }
 
-fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, StoreError> {
+pub(super) fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, StoreError> {
     let kind: String = row.try_get("author_kind")?;
     let author = match (
         kind.as_str(),
@@ -450,59 +453,18 @@ impl Store for SqliteStore {
     }
 
     async fn append_message(&self, m: &NewMessage<'_>) -> Result<Appended, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        // The write comes first so the transaction takes SQLite's write lock
-        // before it reads anything: concurrent appends queue on busy_timeout
-        // instead of failing on a stale snapshot.
-        let seq: Option<i64> = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
-        )
-        .bind(m.conversation.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(seq) = seq else {
-            return Err(StoreError::NotFound("conversation"));
-        };
-        let existing = sqlx::query("SELECT * FROM messages WHERE id = ?")
-            .bind(m.id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(row) = existing {
-            // Rolling back returns the sequence number: no gap.
-            tx.rollback().await?;
-            let existing = message_from_row(&row)?;
-            return if existing.conversation == m.conversation {
-                Ok(Appended::Existing(existing))
-            } else {
-                Err(StoreError::Conflict("message id"))
-            };
-        }
-        let (kind, user) = match m.author {
-            Author::Visitor => ("visitor", None),
-            Author::Operator { user } => ("operator", Some(user.0)),
-        };
-        sqlx::query(
-            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(m.id.to_string())
-        .bind(m.conversation.to_string())
-        .bind(seq)
-        .bind(kind)
-        .bind(user)
-        .bind(m.body)
-        .bind(m.now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Appended::New(Message {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = sqlite_append::Job {
             id: m.id,
             conversation: m.conversation,
-            seq: Seq(seq as u64),
             author: m.author,
             body: m.body.to_string(),
-            created_at: m.now,
-        }))
+            now: m.now,
+            reply,
+        };
+        let gone = || StoreError::Unavailable("the append writer stopped".into());
+        self.appender.send(job).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 
     async fn messages_after(
