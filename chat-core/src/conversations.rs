@@ -109,7 +109,7 @@ impl Parlor {
     }
 
     /// Live messages of a conversation, from now on.
-    pub fn watch(&self, conversation: ConversationId) -> tokio::sync::broadcast::Receiver<Message> {
+    pub fn watch(&self, conversation: ConversationId) -> crate::hub::Subscription {
         self.hub.subscribe(conversation)
     }
 

@@ -6,6 +6,7 @@
 //! message is acknowledged only after its commit; a connection whose queue is
 //! full is told to resync and closed, so it never slows anyone else.
 
+use crate::hub::Subscription;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
 use parlor_domain::{Author, ConversationId, Message, Seq, UserId, VisitorId};
@@ -59,7 +60,7 @@ struct Session {
     visitor: VisitorId,
     channel: ChannelId,
     conversation: Option<ConversationId>,
-    live: Option<broadcast::Receiver<Message>>,
+    live: Option<Subscription>,
     last_sent: Seq,
     names: HashMap<UserId, String>,
     bucket: Bucket,
@@ -212,7 +213,7 @@ impl Session {
 }
 
 async fn next_live(
-    live: &mut Option<broadcast::Receiver<Message>>,
+    live: &mut Option<Subscription>,
 ) -> Result<Message, broadcast::error::RecvError> {
     match live {
         Some(rx) => rx.recv().await,
