@@ -15,6 +15,7 @@ pub use state::AppState;
 
 use app::{shell, App};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{middleware, Json, Router};
 use chat_core::{FirstAdmin, Parlor};
 use leptos::prelude::provide_context;
@@ -121,6 +122,12 @@ pub async fn serve(
                 .with_graceful_shutdown(stopped(rx))
                 .await
         })
+    });
+    // Chat frames are small and latency-bound: no Nagle delay on replies.
+    let main_listener = main_listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "TCP_NODELAY not set");
+        }
     });
     axum::serve(main_listener, router(state))
         .with_graceful_shutdown(stopped(stop_rx))

@@ -3,14 +3,15 @@
 //! `parlor_protocol::live` types as JSON; docs/protocol.md describes the wire.
 //! The session's rules live in `chat_core::live`; this only adapts streams.
 
+use super::tuned_ws;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::{BoxedStream, Websocket};
+use leptos::server_fn::BoxedStream;
 use parlor_protocol::live::{ServerFrame, VisitorFrame};
 
 #[server(
-    protocol = Websocket<JsonEncoding, JsonEncoding>,
+    protocol = tuned_ws::Websocket<JsonEncoding, JsonEncoding>,
     prefix = "/widget/v1",
     endpoint = "live"
 )]

@@ -5,4 +5,5 @@
 pub mod auth;
 pub mod channels;
 pub mod live;
+pub mod tuned_ws;
 pub mod users;

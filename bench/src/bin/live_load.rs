@@ -80,7 +80,8 @@ async fn recv(ws: &mut Ws) -> Result<Value, String> {
 }
 
 async fn visitor(url: &str, channel: &str) -> Result<Ws, String> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+    // Nagle off, as a browser's WebSocket does for small frames.
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
         .await
         .map_err(|e| e.to_string())?;
     send(
