@@ -26,6 +26,13 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// A fresh secret: 256 random bits, hex-encoded.
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -42,9 +49,7 @@ impl Parlor {
             return Err(Error::InvalidCredentials);
         }
         let user = user.ok_or(Error::InvalidCredentials)?;
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
+        let token = new_token();
         let now = now_unix();
         self.store
             .insert_session(&token_hash(&token), user.id, now, now + SESSION_TTL_SECS)

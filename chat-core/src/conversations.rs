@@ -2,14 +2,13 @@
 //! own conversations; anyone else's looks exactly like one that does not
 //! exist.
 
-use crate::auth::token_hash;
+use crate::auth::{new_token, token_hash};
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
     Author, ChannelId, Conversation, ConversationId, Message, MessageBody, MessageId, Seq,
     VisitorId,
 };
-use rand::RngCore;
 
 /// The most messages one history request returns; clients page with `after`.
 pub const HISTORY_PAGE: u32 = 500;
@@ -33,9 +32,7 @@ impl std::fmt::Debug for VisitorSession {
 
 impl Parlor {
     pub async fn new_visitor(&self) -> Result<VisitorSession> {
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
+        let token = new_token();
         let visitor = VisitorId(uuid::Uuid::new_v4());
         self.store
             .insert_visitor(visitor, &token_hash(&token), now_unix())
