@@ -88,6 +88,18 @@ impl Parlor {
     ) -> Result<Appended> {
         let body = MessageBody::parse(body)?;
         self.visitor_conversation(visitor, conversation).await?;
+        self.append_visitor_message(conversation, id, body).await
+    }
+
+    /// Appends to a conversation the caller has already checked belongs to
+    /// the visitor. A live session checks once (at `hello`, or when it starts
+    /// the conversation) instead of reading the conversation on every send.
+    pub(crate) async fn append_visitor_message(
+        &self,
+        conversation: ConversationId,
+        id: MessageId,
+        body: MessageBody,
+    ) -> Result<Appended> {
         let appended = self
             .store
             .append_message(&NewMessage {

@@ -9,7 +9,7 @@
 use crate::hub::Subscription;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
-use parlor_domain::{Author, ConversationId, Message, Seq, UserId, VisitorId};
+use parlor_domain::{Author, ConversationId, Message, MessageBody, Seq, UserId, VisitorId};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorFrame, WireAuthor, WireMessage};
 use parlor_protocol::ChannelId;
 use std::collections::HashMap;
@@ -161,11 +161,17 @@ impl Session {
                 Err(e) => return self.send(self.core_error(e, Some(id))).await,
             },
         };
-        match self
-            .parlor
-            .visitor_send(self.visitor, conversation, id, &body)
-            .await
-        {
+        // `conversation` is this visitor's: `follow` checked it, or this
+        // session just started it.
+        let sent = match MessageBody::parse(&body) {
+            Ok(body) => {
+                self.parlor
+                    .append_visitor_message(conversation, id, body)
+                    .await
+            }
+            Err(invalid) => Err(invalid.into()),
+        };
+        match sent {
             Ok(appended) => {
                 let m = appended.message();
                 let ack = ServerFrame::Ack {
