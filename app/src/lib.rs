@@ -47,7 +47,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=routes::NotFound>
                 <Route path=path!("/login") view=routes::login::LoginPage />
                 <ParentRoute path=path!("") view=routes::layout::AdminLayout>
-                    <Route path=path!("") view=|| view! { <Redirect path="/channels" /> } />
+                    <Route path=path!("") view=|| view! { <Redirect path="/inbox" /> } />
+                    <Route path=path!("inbox") view=routes::inbox::InboxPage />
                     <Route path=path!("channels") view=routes::channels::ChannelsPage />
                     <Route path=path!("channels/:id") view=routes::channel_edit::ChannelEditPage />
                     <Route path=path!("users") view=routes::users::UsersPage />

@@ -3,12 +3,15 @@
 //! exist.
 
 use crate::auth::{new_token, token_hash};
+use crate::hub::FeedEvent;
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
     Author, ChannelId, Conversation, ConversationId, Message, MessageBody, MessageId, Seq,
     VisitorId,
 };
+use parlor_protocol::live::MAX_URL_CHARS;
+use std::sync::Arc;
 
 /// The most messages one history request returns; clients page with `after`.
 pub const HISTORY_PAGE: u32 = 500;
@@ -53,7 +56,7 @@ impl Parlor {
         visitor: VisitorId,
         channel: ChannelId,
     ) -> Result<Conversation> {
-        Ok(self
+        let conversation = self
             .store
             .insert_conversation(
                 ConversationId(uuid::Uuid::new_v4()),
@@ -61,7 +64,45 @@ impl Parlor {
                 visitor,
                 now_unix(),
             )
-            .await?)
+            .await?;
+        self.announce(conversation.id).await;
+        Ok(conversation)
+    }
+
+    /// Tells the inboxes a conversation started or changed. Best effort: the
+    /// change is committed, and an inbox that misses it gets it with its
+    /// next snapshot.
+    pub(crate) async fn announce(&self, id: ConversationId) {
+        match self.store.conversation_summary(id).await {
+            Ok(Some(summary)) => self.hub.to_feed(FeedEvent::Changed(Arc::new(summary))),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not announce a conversation change"),
+        }
+    }
+
+    /// The visitor started or stopped typing; operators hear it.
+    pub fn visitor_typing(&self, channel: ChannelId, conversation: ConversationId, typing: bool) {
+        self.hub.to_feed(FeedEvent::VisitorTyping {
+            channel,
+            conversation,
+            typing,
+        });
+    }
+
+    /// Records the page the visitor is on; with a conversation, its
+    /// operators see the change live.
+    pub async fn visitor_page(
+        &self,
+        visitor: VisitorId,
+        conversation: Option<ConversationId>,
+        url: &str,
+    ) -> Result<()> {
+        let url: String = url.chars().take(MAX_URL_CHARS).collect();
+        self.store.set_visitor_page(visitor, &url).await?;
+        if let Some(id) = conversation {
+            self.announce(id).await;
+        }
+        Ok(())
     }
 
     /// The visitor's own conversation; someone else's is `NotFound`, exactly
@@ -87,8 +128,9 @@ impl Parlor {
         body: &str,
     ) -> Result<Appended> {
         let body = MessageBody::parse(body)?;
-        self.visitor_conversation(visitor, conversation).await?;
-        self.append_visitor_message(conversation, id, body).await
+        let conversation = self.visitor_conversation(visitor, conversation).await?;
+        self.append_visitor_message(conversation.channel, conversation.id, id, body)
+            .await
     }
 
     /// Appends to a conversation the caller has already checked belongs to
@@ -96,6 +138,7 @@ impl Parlor {
     /// the conversation) instead of reading the conversation on every send.
     pub(crate) async fn append_visitor_message(
         &self,
+        channel: ChannelId,
         conversation: ConversationId,
         id: MessageId,
         body: MessageBody,
@@ -112,7 +155,7 @@ impl Parlor {
             .await?;
         // Published only once it is committed, and only the first time.
         if let Appended::New(message) = &appended {
-            self.hub.publish(message);
+            self.hub.message(channel, message);
         }
         Ok(appended)
     }

@@ -1,21 +1,70 @@
-//! Live fan-out inside one process: every connection watching a conversation
-//! subscribes to it, and a message is published after its commit. The
-//! database stays the source of truth: a subscriber that falls behind is told
-//! to resync from it by sequence number.
+//! Live fan-out inside one process, after the commit. Two kinds of listener:
+//! - a visitor's connection watches its conversation's *room*;
+//! - an operator's inbox follows the *feed*: every conversation's events,
+//!   filtered by the channels that operator may see.
+//!
+//! The database stays the source of truth: a listener that falls behind is
+//! told to resync from it by sequence number (visitors) or snapshot (inbox).
 
-use parlor_domain::{ConversationId, Message};
+use parlor_domain::{ChannelId, ConversationId, ConversationSummary, Message};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
 
-/// Messages buffered per subscriber before it counts as fallen behind.
+/// Events buffered per room subscriber before it counts as fallen behind.
 pub const ROOM_CAPACITY: usize = 256;
+/// Events buffered per inbox before it counts as fallen behind.
+pub const FEED_CAPACITY: usize = 4096;
 
-type Rooms = HashMap<ConversationId, broadcast::Sender<Message>>;
+/// What a conversation's visitor hears about it.
+#[derive(Clone, Debug)]
+pub enum RoomEvent {
+    Message(Message),
+    OperatorTyping { name: String, typing: bool },
+    Ended,
+}
 
-#[derive(Default)]
+/// What operators' inboxes hear about.
+#[derive(Clone, Debug)]
+pub enum FeedEvent {
+    Message {
+        channel: ChannelId,
+        message: Message,
+    },
+    VisitorTyping {
+        channel: ChannelId,
+        conversation: ConversationId,
+        typing: bool,
+    },
+    /// A conversation started or changed (assignee, status, page).
+    Changed(Arc<ConversationSummary>),
+}
+
+impl FeedEvent {
+    pub fn channel(&self) -> ChannelId {
+        match self {
+            FeedEvent::Message { channel, .. } | FeedEvent::VisitorTyping { channel, .. } => {
+                *channel
+            }
+            FeedEvent::Changed(s) => s.conversation.channel,
+        }
+    }
+}
+
+type Rooms = HashMap<ConversationId, broadcast::Sender<RoomEvent>>;
+
 pub struct Hub {
     rooms: Mutex<Rooms>,
+    feed: broadcast::Sender<FeedEvent>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            rooms: Mutex::default(),
+            feed: broadcast::channel(FEED_CAPACITY).0,
+        }
+    }
 }
 
 impl Hub {
@@ -37,11 +86,28 @@ impl Hub {
         }
     }
 
-    pub fn publish(&self, message: &Message) {
-        if let Some(room) = self.rooms().get(&message.conversation) {
+    pub fn follow_feed(&self) -> broadcast::Receiver<FeedEvent> {
+        self.feed.subscribe()
+    }
+
+    pub fn to_room(&self, conversation: ConversationId, event: RoomEvent) {
+        if let Some(room) = self.rooms().get(&conversation) {
             // No receivers is fine: nobody is watching right now.
-            let _ = room.send(message.clone());
+            let _ = room.send(event);
         }
+    }
+
+    pub fn to_feed(&self, event: FeedEvent) {
+        let _ = self.feed.send(event);
+    }
+
+    /// A committed message, to its room and the feed.
+    pub fn message(&self, channel: ChannelId, message: &Message) {
+        self.to_room(message.conversation, RoomEvent::Message(message.clone()));
+        self.to_feed(FeedEvent::Message {
+            channel,
+            message: message.clone(),
+        });
     }
 
     /// Conversations somebody is watching (rooms are dropped with their last subscriber).
@@ -54,11 +120,11 @@ impl Hub {
 pub struct Subscription {
     hub: Arc<Hub>,
     conversation: ConversationId,
-    rx: Option<broadcast::Receiver<Message>>,
+    rx: Option<broadcast::Receiver<RoomEvent>>,
 }
 
 impl Subscription {
-    pub async fn recv(&mut self) -> Result<Message, broadcast::error::RecvError> {
+    pub async fn recv(&mut self) -> Result<RoomEvent, broadcast::error::RecvError> {
         match &mut self.rx {
             Some(rx) => rx.recv().await,
             None => Err(broadcast::error::RecvError::Closed),
@@ -95,20 +161,33 @@ mod tests {
         }
     }
 
+    fn seq_of(e: RoomEvent) -> Seq {
+        match e {
+            RoomEvent::Message(m) => m.seq,
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn subscribers_get_published_messages_and_rooms_are_freed() {
         let hub = Arc::new(Hub::default());
+        let channel = ChannelId(uuid::Uuid::new_v4());
         let c = ConversationId(uuid::Uuid::new_v4());
+        let mut feed = hub.follow_feed();
         let mut a = hub.subscribe(c);
         let mut b = hub.subscribe(c);
-        hub.publish(&message(c, 1));
-        assert_eq!(a.recv().await.unwrap().seq, Seq(1));
-        assert_eq!(b.recv().await.unwrap().seq, Seq(1));
+        hub.message(channel, &message(c, 1));
+        assert_eq!(seq_of(a.recv().await.unwrap()), Seq(1));
+        assert_eq!(seq_of(b.recv().await.unwrap()), Seq(1));
+        assert!(matches!(
+            feed.recv().await.unwrap(),
+            FeedEvent::Message { channel: ch, .. } if ch == channel
+        ));
         drop(a);
         assert_eq!(hub.rooms_open(), 1);
         drop(b);
         assert_eq!(hub.rooms_open(), 0, "the last subscriber frees the room");
-        hub.publish(&message(c, 2)); // nobody watching: a no-op
+        hub.message(channel, &message(c, 2)); // no room: only the feed hears it
         assert_eq!(hub.rooms_open(), 0);
     }
 }

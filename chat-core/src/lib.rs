@@ -8,7 +8,10 @@ mod channels;
 mod conversations;
 pub mod error;
 pub mod hub;
+mod inbox;
+pub mod inbox_live;
 pub mod live;
+mod names;
 mod password;
 mod setup;
 pub mod store;
@@ -17,6 +20,7 @@ mod users;
 pub use auth::{Session, SESSION_TTL_SECS};
 pub use conversations::{VisitorSession, HISTORY_PAGE};
 pub use error::{Error, Result};
+pub use inbox::{Access, CLOSED_IN_SNAPSHOT};
 pub use setup::FirstAdmin;
 pub use store::{Appended, Store, StoreError};
 

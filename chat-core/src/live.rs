@@ -6,13 +6,14 @@
 //! message is acknowledged only after its commit; a connection whose queue is
 //! full is told to resync and closed, so it never slows anyone else.
 
+use crate::hub::RoomEvent;
 use crate::hub::Subscription;
+use crate::names::Names;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
-use parlor_domain::{Author, ConversationId, Message, MessageBody, Seq, UserId, VisitorId};
-use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorFrame, WireAuthor, WireMessage};
+use parlor_domain::{ConversationId, ConversationStatus, Message, MessageBody, Seq, VisitorId};
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorFrame, WireMessage};
 use parlor_protocol::ChannelId;
-use std::collections::HashMap;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
 
@@ -62,8 +63,10 @@ struct Session {
     conversation: Option<ConversationId>,
     live: Option<Subscription>,
     last_sent: Seq,
-    names: HashMap<UserId, String>,
+    names: Names,
     bucket: Bucket,
+    page_url: Option<String>,
+    typing: Option<(bool, Instant)>,
 }
 
 /// Why a session ended early (the transport just closes).
@@ -73,32 +76,7 @@ enum End {
 
 impl Session {
     async fn wire(&mut self, m: Message) -> WireMessage {
-        let author = match m.author {
-            Author::Visitor => WireAuthor::Visitor,
-            Author::Operator { user } => {
-                let name = match self.names.get(&user) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n = self
-                            .parlor
-                            .operator_name(user)
-                            .await
-                            .unwrap_or_else(|_| "Operator".into());
-                        self.names.insert(user, n.clone());
-                        n
-                    }
-                };
-                WireAuthor::Operator { name }
-            }
-        };
-        WireMessage {
-            id: m.id,
-            conversation_id: m.conversation,
-            seq: m.seq,
-            author,
-            body: m.body,
-            sent_at: m.created_at,
-        }
+        self.names.wire(&self.parlor, m).await
     }
 
     async fn send(&self, frame: ServerFrame) -> Result<(), End> {
@@ -137,6 +115,14 @@ impl Session {
         }
     }
 
+    /// The conversation ended: tell the client, stop watching; the next
+    /// `send` starts a new conversation.
+    async fn ended(&mut self, conversation_id: ConversationId) -> Result<(), End> {
+        self.conversation = None;
+        self.live = None;
+        self.send(ServerFrame::Ended { conversation_id }).await
+    }
+
     async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
         let fail = |code, message: String| ServerFrame::Error {
             code,
@@ -147,30 +133,37 @@ impl Session {
             let msg = format!("at most {RATE_PER_SEC} messages a second");
             return self.send(fail(LiveErrorCode::RateLimited, msg)).await;
         }
+        let body = match MessageBody::parse(&body) {
+            Ok(body) => body,
+            Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
+        };
         let conversation = match self.conversation {
             Some(c) => c,
-            None => match self
-                .parlor
-                .start_conversation(self.visitor, self.channel)
-                .await
-            {
-                Ok(c) => {
-                    self.follow(c.id, Seq(0)).await?;
-                    c.id
+            None => {
+                // Recorded first, so the new conversation's announcement
+                // already shows the page.
+                if let Some(url) = self.page_url.clone() {
+                    self.record_page(None, &url).await;
                 }
-                Err(e) => return self.send(self.core_error(e, Some(id))).await,
-            },
+                match self
+                    .parlor
+                    .start_conversation(self.visitor, self.channel)
+                    .await
+                {
+                    Ok(c) => {
+                        self.follow(c.id, Seq(0)).await?;
+                        c.id
+                    }
+                    Err(e) => return self.send(self.core_error(e, Some(id))).await,
+                }
+            }
         };
         // `conversation` is this visitor's: `follow` checked it, or this
         // session just started it.
-        let sent = match MessageBody::parse(&body) {
-            Ok(body) => {
-                self.parlor
-                    .append_visitor_message(conversation, id, body)
-                    .await
-            }
-            Err(invalid) => Err(invalid.into()),
-        };
+        let sent = self
+            .parlor
+            .append_visitor_message(self.channel, conversation, id, body)
+            .await;
         match sent {
             Ok(appended) => {
                 let m = appended.message();
@@ -181,8 +174,55 @@ impl Session {
                 };
                 self.send(ack).await
             }
+            Err(Error::Store(crate::StoreError::Closed)) => {
+                let ended = fail(
+                    LiveErrorCode::Ended,
+                    "the conversation ended; resend to start a new one".into(),
+                );
+                self.send(ended).await?;
+                self.ended(conversation).await
+            }
             Err(e) => self.send(self.core_error(e, Some(id))).await,
         }
+    }
+
+    /// Typing is forwarded when it changes, or at most once a second while
+    /// it stays on: a chatty client cannot flood the operators.
+    fn on_typing(&mut self, typing: bool) {
+        let Some(conversation) = self.conversation else {
+            return;
+        };
+        let now = Instant::now();
+        if let Some((was, at)) = self.typing {
+            if was == typing && now.duration_since(at).as_secs_f64() < 1.0 {
+                return;
+            }
+        }
+        self.typing = Some((typing, now));
+        self.parlor
+            .visitor_typing(self.channel, conversation, typing);
+    }
+
+    async fn record_page(&mut self, conversation: Option<ConversationId>, url: &str) {
+        if let Err(e) = self
+            .parlor
+            .visitor_page(self.visitor, conversation, url)
+            .await
+        {
+            tracing::warn!(error = %e, "could not record the visitor's page");
+        }
+    }
+
+    async fn on_page(&mut self, url: String) -> Result<(), End> {
+        if !self.bucket.take() {
+            let msg = format!("at most {RATE_PER_SEC} frames a second");
+            return self.send(error(LiveErrorCode::RateLimited, msg)).await;
+        }
+        if self.page_url.as_deref() != Some(url.as_str()) {
+            self.page_url = Some(url.clone());
+            self.record_page(self.conversation, &url).await;
+        }
+        Ok(())
     }
 
     fn core_error(&self, e: Error, message_id: Option<parlor_domain::MessageId>) -> ServerFrame {
@@ -208,7 +248,7 @@ impl Session {
         }
     }
 
-    /// Forwards a live message without waiting: a full queue ends the
+    /// Forwards a live event without waiting: a full queue ends the
     /// connection with a `resync` instead of holding anyone up.
     fn forward(&mut self, frame: ServerFrame) -> Result<(), End> {
         match self.out.try_send(frame) {
@@ -216,11 +256,34 @@ impl Session {
             Err(_) => Err(End::Closed),
         }
     }
+
+    async fn on_room(&mut self, event: RoomEvent) -> Result<(), End> {
+        match event {
+            RoomEvent::Message(m) if m.seq > self.last_sent => {
+                self.last_sent = m.seq;
+                let message = self.wire(m).await;
+                self.forward(ServerFrame::Message { message })
+            }
+            RoomEvent::Message(_) => Ok(()),
+            RoomEvent::OperatorTyping { name, typing } => match self.conversation {
+                Some(conversation_id) => self.forward(ServerFrame::Typing {
+                    conversation_id,
+                    name,
+                    typing,
+                }),
+                None => Ok(()),
+            },
+            RoomEvent::Ended => match self.conversation {
+                Some(c) => self.ended(c).await,
+                None => Ok(()),
+            },
+        }
+    }
 }
 
 async fn next_live(
     live: &mut Option<Subscription>,
-) -> Result<Message, broadcast::error::RecvError> {
+) -> Result<RoomEvent, broadcast::error::RecvError> {
     match live {
         Some(rx) => rx.recv().await,
         None => std::future::pending().await,
@@ -233,7 +296,7 @@ where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
     // 1. hello
-    let (channel, token, conversation, last_seq) = loop {
+    let (channel, token, conversation, last_seq, page_url) = loop {
         match input.next().await {
             None => return,
             Some(Ok(VisitorFrame::Hello {
@@ -241,7 +304,8 @@ where
                 token,
                 conversation_id,
                 last_seq,
-            })) => break (channel_id, token, conversation_id, last_seq),
+                page_url,
+            })) => break (channel_id, token, conversation_id, last_seq, page_url),
             Some(Ok(_)) => {
                 let _ = out
                     .send(error(LiveErrorCode::HelloFirst, "send hello first"))
@@ -282,6 +346,11 @@ where
             }
         },
     };
+    let page_url = page_url.map(|u| {
+        u.chars()
+            .take(parlor_protocol::live::MAX_URL_CHARS)
+            .collect()
+    });
     let mut session = Session {
         parlor: parlor.clone(),
         out,
@@ -290,16 +359,20 @@ where
         conversation: None,
         live: None,
         last_sent: Seq(0),
-        names: HashMap::new(),
+        names: Names::default(),
         bucket: Bucket {
             tokens: RATE_BURST,
             at: Instant::now(),
         },
+        page_url,
+        typing: None,
     };
+    // A conversation in another channel is refused like someone else's: the
+    // session's sends go to the hello's channel.
     let known = match conversation {
         Some(id) => match parlor.visitor_conversation(visitor, id).await {
-            Ok(c) => Some(c.id),
-            Err(_) => {
+            Ok(c) if c.channel == channel => Some(c),
+            _ => {
                 let not_found = error(LiveErrorCode::NotFound, "no such conversation");
                 if session.send(not_found).await.is_err() {
                     return;
@@ -311,37 +384,44 @@ where
     };
     let welcome = ServerFrame::Welcome {
         token,
-        conversation_id: known,
+        conversation_id: known.as_ref().map(|c| c.id),
     };
     if session.send(welcome).await.is_err() {
         return;
     }
-    if let Some(id) = known {
+    if let Some(c) = known {
         if session
-            .follow(id, last_seq.unwrap_or(Seq(0)))
+            .follow(c.id, last_seq.unwrap_or(Seq(0)))
             .await
             .is_err()
         {
             return;
         }
+        if c.status == ConversationStatus::Closed {
+            if session.ended(c.id).await.is_err() {
+                return;
+            }
+        } else if let Some(url) = session.page_url.clone() {
+            session.record_page(Some(c.id), &url).await;
+        }
     }
 
-    // 2. frames and live messages
+    // 2. frames and live events
     loop {
         let step = tokio::select! {
             frame = input.next() => match frame {
-                None => return,
+                None => break,
                 Some(Ok(VisitorFrame::Send { message_id, body })) => session.on_send(message_id, body).await,
+                Some(Ok(VisitorFrame::Typing { typing })) => {
+                    session.on_typing(typing);
+                    Ok(())
+                }
+                Some(Ok(VisitorFrame::Page { url })) => session.on_page(url).await,
                 Some(Ok(VisitorFrame::Hello { .. })) => session.send(error(LiveErrorCode::HelloFirst, "hello was already sent")).await,
                 Some(Err(BadFrame(e))) => session.send(error(LiveErrorCode::BadFrame, e)).await,
             },
             live = next_live(&mut session.live) => match live {
-                Ok(m) if m.seq > session.last_sent => {
-                    session.last_sent = m.seq;
-                    let message = session.wire(m).await;
-                    session.forward(ServerFrame::Message { message })
-                }
-                Ok(_) => Ok(()),
+                Ok(event) => session.on_room(event).await,
                 Err(broadcast::error::RecvError::Lagged(_)) => Err(End::Closed),
                 Err(broadcast::error::RecvError::Closed) => {
                     session.live = None;
@@ -355,7 +435,11 @@ where
                     .out
                     .try_send(ServerFrame::Resync { conversation_id });
             }
-            return;
+            break;
         }
+    }
+    // A visitor who leaves mid-sentence is not typing any more.
+    if matches!(session.typing, Some((true, _))) {
+        session.on_typing(false);
     }
 }

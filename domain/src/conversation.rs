@@ -40,9 +40,39 @@ pub struct Conversation {
     pub channel: ChannelId,
     pub visitor: VisitorId,
     pub status: ConversationStatus,
+    /// The operator who has it; set by the first answer when nobody had it.
+    pub assignee: Option<UserId>,
     /// The highest sequence number in use; 0 before the first message.
     pub last_seq: Seq,
     pub created_at: i64,
+}
+
+/// A conversation as the inbox lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub conversation: Conversation,
+    pub channel_name: String,
+    pub assignee_name: Option<String>,
+    /// The newest message, if any.
+    pub last_message: Option<Message>,
+    /// Visitor messages after the operators' read marker.
+    pub unread: u32,
+    pub page_url: Option<String>,
+}
+
+impl ConversationSummary {
+    /// A short, stable label for an anonymous visitor.
+    pub fn visitor_name(&self) -> String {
+        let id = self.conversation.visitor.0.simple().to_string();
+        format!("Visitor {}", &id[..4])
+    }
+
+    /// Newest activity: the last message, or the start.
+    pub fn last_at(&self) -> i64 {
+        self.last_message
+            .as_ref()
+            .map_or(self.conversation.created_at, |m| m.created_at)
+    }
 }
 
 /// Who wrote a message.

@@ -9,7 +9,9 @@ pub mod user;
 pub mod validation;
 
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
-pub use conversation::{Author, Conversation, ConversationStatus, Message, MessageBody};
+pub use conversation::{
+    Author, Conversation, ConversationStatus, ConversationSummary, Message, MessageBody,
+};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

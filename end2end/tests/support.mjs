@@ -23,13 +23,15 @@ export async function hydrated(page) {
   await page.locator('body[data-hydrated]').waitFor();
 }
 
-export async function signIn(page, who = ADMIN) {
+/** Signs in (which lands on the inbox), then opens `then` (the channel list by default). */
+export async function signIn(page, who = ADMIN, then = '/channels') {
   await page.goto('/login');
   await hydrated(page);
   await page.locator('#email').fill(who.email);
   await page.locator('#password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/channels$/);
+  await expect(page).toHaveURL(/\/inbox$/);
+  if (then !== '/inbox') await page.goto(then);
   await hydrated(page);
 }
 

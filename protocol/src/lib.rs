@@ -6,6 +6,7 @@ pub mod color;
 pub mod embed;
 pub mod error;
 pub mod ids;
+pub mod inbox;
 pub mod live;
 pub mod widget;
 

@@ -18,12 +18,26 @@ pub enum VisitorFrame {
         token: Option<String>,
         conversation_id: Option<ConversationId>,
         last_seq: Option<Seq>,
+        /// The page the visitor is on, shown to operators.
+        #[serde(default)]
+        page_url: Option<String>,
     },
     /// A message. `message_id` is a fresh UUID the client keeps until it sees
     /// the `ack`; resending with the same id never stores it twice. Without an
     /// open conversation, the first `send` starts one.
     Send { message_id: MessageId, body: String },
+    /// The visitor started (`true`) or stopped typing. Send `true` again at
+    /// least every few seconds while typing goes on; operators drop it after
+    /// [`TYPING_TIMEOUT_SECS`].
+    Typing { typing: bool },
+    /// The visitor moved to another page (a single-page app navigated).
+    Page { url: String },
 }
+
+/// How long a typing indicator lasts without a fresh `typing: true`.
+pub const TYPING_TIMEOUT_SECS: u32 = 6;
+/// The longest page URL kept; longer ones are cut.
+pub const MAX_URL_CHARS: usize = 2000;
 
 /// Who wrote a message, as the visitor may know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +68,14 @@ pub enum ServerFrame {
         token: String,
         conversation_id: Option<ConversationId>,
     },
+    /// An operator started or stopped typing in the conversation.
+    Typing {
+        conversation_id: ConversationId,
+        name: String,
+        typing: bool,
+    },
+    /// The conversation was closed. The next `send` starts a new one.
+    Ended { conversation_id: ConversationId },
     /// A message of the conversation, replayed or live, in `seq` order.
     Message { message: WireMessage },
     /// `message_id` is committed durably as `seq`.
@@ -89,6 +111,9 @@ pub enum LiveErrorCode {
     InvalidMessage,
     /// Too many frames too fast; the message was not stored: resend it later.
     RateLimited,
+    /// The conversation was closed before this message was stored; resend
+    /// it (same id) to start a new conversation.
+    Ended,
     /// The server failed; resend later.
     Internal,
 }

@@ -2,7 +2,8 @@
 //! - `pages` sends requests for admin pages without a valid session to the
 //!   sign-in page before rendering starts, so a page is never half-streamed
 //!   and then redirected (server functions check the session themselves);
-//! - `same_origin_api` refuses cross-origin writes to `/api/`: the session
+//! - `same_origin_api` refuses cross-origin writes (and WebSocket
+//!   handshakes) to `/api/`: the session
 //!   cookie is SameSite=Lax, which still lets *same-site* pages (another port
 //!   on the same host, a sibling subdomain) post with it.
 
@@ -15,7 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 fn is_admin_page(path: &str) -> bool {
-    path == "/" || path == "/channels" || path.starts_with("/channels/") || path == "/users"
+    path == "/"
+        || path == "/inbox"
+        || path == "/channels"
+        || path.starts_with("/channels/")
+        || path == "/users"
 }
 
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -35,7 +40,7 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     match (guarded, signed_in) {
         (true, false) => Redirect::to("/login").into_response(),
-        (false, true) => Redirect::to("/channels").into_response(),
+        (false, true) => Redirect::to("/inbox").into_response(),
         _ => next.run(req).await,
     }
 }
@@ -56,8 +61,18 @@ fn is_cross_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// A WebSocket handshake is a GET, but it carries the cookie and opens a
+/// two-way channel: it needs the same check as a write.
+fn is_upgrade(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
 pub async fn same_origin_api(req: Request, next: Next) -> Response {
-    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || is_upgrade(req.headers());
     if write && req.uri().path().starts_with("/api/") && is_cross_origin(req.headers()) {
         return HttpError::CrossOrigin.into_response();
     }

@@ -1,13 +1,19 @@
 //! The visitor's chat panel. The loader script (served by Parlor, see
-//! server/src/widget/loader.js) draws the launcher; on the visitor's intent it
-//! imports this bundle and calls `start`, then `toggle` on each click.
-//! Everything renders inside the loader's shadow root, so host-page CSS never
-//! reaches it, and all visitor-visible text is inserted as text, never HTML.
+//! server/src/widget/loader.js) draws the launcher; on the visitor's intent,
+//! or at once for a returning visitor with a conversation, it imports this
+//! bundle and calls `start`, then `toggle` on each click. Everything renders
+//! inside the loader's shadow root, so host-page CSS never reaches it, and all
+//! visitor-visible text is inserted as text, never HTML.
 
+mod chat;
+mod saved;
+mod socket;
 mod view;
 
+use chat::Chat;
 use leptos::prelude::*;
 use parlor_protocol::WidgetConfig;
+use socket::Socket;
 use wasm_bindgen::prelude::*;
 
 /// Trunk calls `main` when the module initialises; the loader calls `start`.
@@ -28,26 +34,56 @@ impl Widget {
     }
 }
 
+/// The live endpoint as a `ws:`/`wss:` URL, resolved against the page.
+fn socket_url(live: &str) -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let url = web_sys::Url::new_with_base(live, &href).ok()?;
+    let scheme = if url.protocol() == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    };
+    url.set_protocol(scheme);
+    Some(url.href())
+}
+
 /// Mounts the chat window into `container`. `host` is the element that
-/// carries `data-open`, which the launcher's CSS follows. With `full_page` the
-/// window fills its container and is always open (the direct chat link).
+/// carries `data-open` (the launcher's CSS follows it) and, in its shadow
+/// root, the launcher's unread badge. With `full_page` the window fills its
+/// container and is always open (the direct chat link). `live` is the
+/// WebSocket endpoint, absolute or relative to the page.
 #[wasm_bindgen]
 pub fn start(
     host: web_sys::Element,
     container: web_sys::HtmlElement,
     config_json: &str,
     full_page: bool,
+    live: &str,
 ) -> Result<Widget, JsValue> {
     let config: WidgetConfig = serde_json::from_str(config_json)
         .map_err(|e| JsValue::from_str(&format!("Parlor: bad widget config: {e}")))?;
+    let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
     let open = RwSignal::new(full_page);
-    // The effect is created inside the mount closure: `mount_to` sets up the
-    // reactive owner and executor effects need.
+    // Effects and the socket are created inside the mount closure: `mount_to`
+    // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
+        let chat = Chat::new(config.channel_id, open);
+        let socket = Socket::new(chat, url);
+        if chat.wants_socket() {
+            socket.connect();
+        }
+        let badge = host
+            .shadow_root()
+            .and_then(|r| r.query_selector(".badge").ok().flatten());
         Effect::new(move || {
             let _ = host.toggle_attribute_with_force("data-open", open.get());
+            if let Some(b) = &badge {
+                let n = chat.unread.get();
+                b.set_text_content(Some(&n.to_string()));
+                let _ = b.toggle_attribute_with_force("hidden", n == 0);
+            }
         });
-        view! { <view::ChatWindow config open full_page /> }
+        view! { <view::ChatWindow config chat socket full_page /> }
     });
     // The widget lives as long as the page.
     handle.forget();

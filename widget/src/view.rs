@@ -1,12 +1,29 @@
-//! The chat window: header, messages, composer.
+//! The chat window: header with the connection state, the conversation,
+//! typing indicator, and the composer. Every text is inserted as text.
 
+use crate::chat::{Chat, Delivery, Line, Link};
+use crate::socket::Socket;
 use leptos::prelude::*;
-use parlor_protocol::WidgetConfig;
+use parlor_protocol::live::{VisitorFrame, TYPING_TIMEOUT_SECS};
+use parlor_protocol::{MessageId, WidgetConfig};
 
 const STYLE: &str = include_str!("widget.css");
+/// "Typing" is repeated this often while the visitor types, and ends after
+/// this long a pause.
+const TYPING_REPEAT_MS: f64 = 2_000.0;
+const TYPING_PAUSE_MS: f64 = 3_000.0;
+
+fn new_id() -> Option<MessageId> {
+    web_sys::window()?.crypto().ok()?.random_uuid().parse().ok()
+}
 
 #[component]
-pub fn ChatWindow(config: WidgetConfig, open: RwSignal<bool>, full_page: bool) -> impl IntoView {
+pub fn ChatWindow(
+    config: WidgetConfig,
+    chat: Chat,
+    socket: Socket,
+    full_page: bool,
+) -> impl IntoView {
     let WidgetConfig {
         window_title,
         header_color,
@@ -15,9 +32,74 @@ pub fn ChatWindow(config: WidgetConfig, open: RwSignal<bool>, full_page: bool) -
         input_placeholder,
         ..
     } = config;
+    let open = chat.open;
     let has_welcome = !welcome_message.trim().is_empty();
     let label = window_title.clone();
     let draft = RwSignal::new(String::new());
+    let typing_at = StoredValue::new(None::<f64>);
+    let last_key = StoredValue::new(0.0_f64);
+
+    let stop_typing = move || {
+        if typing_at.get_value().is_some() {
+            typing_at.set_value(None);
+            socket.send(&VisitorFrame::Typing { typing: false });
+        }
+    };
+    // Once a second: end our typing after a pause, drop a stale operator
+    // indicator, and notice single-page navigation.
+    let tick = move || {
+        let now = js_sys::Date::now();
+        if typing_at.get_value().is_some() && now - last_key.get_value() > TYPING_PAUSE_MS {
+            stop_typing();
+        }
+        let stale = chat.typing.with_untracked(|t| {
+            t.as_ref()
+                .is_some_and(|(_, at)| now - at > f64::from(TYPING_TIMEOUT_SECS) * 1000.0)
+        });
+        if stale {
+            chat.typing.set(None);
+        }
+        socket.check_page();
+    };
+    let _ = set_interval_with_handle(tick, std::time::Duration::from_secs(1));
+
+    let on_input = move |ev| {
+        draft.set(event_target_value(&ev));
+        let now = js_sys::Date::now();
+        last_key.set_value(now);
+        if typing_at
+            .get_value()
+            .is_none_or(|at| now - at > TYPING_REPEAT_MS)
+        {
+            typing_at.set_value(Some(now));
+            socket.send(&VisitorFrame::Typing { typing: true });
+        }
+    };
+    let send = move || {
+        let body = draft.get_untracked().trim().to_string();
+        let Some(id) = new_id().filter(|_| !body.is_empty()) else {
+            return;
+        };
+        stop_typing();
+        chat.queue(id, body.clone());
+        socket.deliver(id, body);
+        draft.set(String::new());
+    };
+    let retry = move |line: Line| {
+        chat.requeue(&line);
+        socket.deliver(line.id, line.body);
+    };
+    let status = move || match chat.link.get() {
+        Link::Connecting => "Connecting…",
+        Link::Offline => "Offline: messages will be sent when you are back",
+        Link::Idle | Link::Online => "",
+    };
+    Effect::new(move || {
+        if open.get() {
+            chat.unread.set(0);
+        }
+    });
+
     view! {
         <style>{STYLE}</style>
         <div
@@ -29,7 +111,10 @@ pub fn ChatWindow(config: WidgetConfig, open: RwSignal<bool>, full_page: bool) -
             aria-hidden=move || (!open.get()).to_string()
         >
             <header class="head" style:background-color=header_color.to_string()>
-                <span class="title">{window_title}</span>
+                <div class="heading">
+                    <span class="title">{window_title}</span>
+                    <span class="status" role="status">{status}</span>
+                </div>
                 <Show when=move || !full_page>
                     <button type="button" class="close" aria-label="Close chat" on:click=move |_| open.set(false)>
                         "×"
@@ -42,27 +127,81 @@ pub fn ChatWindow(config: WidgetConfig, open: RwSignal<bool>, full_page: bool) -
                         <div class="bubble welcome">{welcome_message.clone()}</div>
                     </div>
                 </Show>
+                <For
+                    each=move || chat.lines.get()
+                    key=|l| (l.id, l.seq, l.delivery.clone())
+                    children=move |line| view! { <LineView line retry /> }
+                />
+                <Show when=move || chat.typing.with(Option::is_some)>
+                    <div class="typing">
+                        {move || chat.typing.with(|t| t.as_ref().map(|(n, _)| format!("{n} is typing…")))}
+                    </div>
+                </Show>
+                <Show when=move || chat.ended.get()>
+                    <div class="ended">
+                        <p>"This conversation has ended."</p>
+                        <button type="button" class="restart" on:click=move |_| chat.start_over()>
+                            "Start a new conversation"
+                        </button>
+                    </div>
+                </Show>
             </div>
-            <form class="composer" on:submit=move |ev| ev.prevent_default()>
+            <form class="composer" on:submit=move |ev| {
+                ev.prevent_default();
+                send();
+            }>
                 <textarea
                     rows=1
                     aria-label="Message"
                     placeholder=input_placeholder
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:input=on_input
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" && !ev.shift_key() {
+                            ev.prevent_default();
+                            send();
+                        }
+                    }
                 ></textarea>
-                // Sending arrives with live conversations; until then the
-                // button stays disabled rather than pretending to send.
                 <button
                     type="submit"
                     class="send"
                     aria-label="Send"
-                    disabled=true
+                    disabled=move || draft.with(|d| d.trim().is_empty())
                     style:background-color=button_color.to_string()
                 >
                     "➤"
                 </button>
             </form>
+        </div>
+    }
+}
+
+#[component]
+fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static) -> impl IntoView {
+    let mine = line.operator.is_none();
+    let state = match &line.delivery {
+        Delivery::Sending => Some(("state", "Sending…".to_string())),
+        Delivery::Sent => mine.then(|| ("state", "Sent".to_string())),
+        Delivery::Failed(why) => Some(("state failed", format!("Not sent: {why}"))),
+    };
+    let failed = matches!(line.delivery, Delivery::Failed(_));
+    let name = line.operator.clone();
+    view! {
+        <div class="msg" class:mine=mine class:operator=!mine data-state=match line.delivery {
+            Delivery::Sending => "sending",
+            Delivery::Sent => "sent",
+            Delivery::Failed(_) => "failed",
+        }>
+            {name.map(|n| view! { <span class="who">{n}</span> })}
+            <div class="bubble">{line.body.clone()}</div>
+            {state.map(|(class, text)| view! { <span class=class>{text}</span> })}
+            {failed.then(|| {
+                let line = line.clone();
+                view! {
+                    <button type="button" class="retry" on:click=move |_| retry(line.clone())>"Retry"</button>
+                }
+            })}
         </div>
     }
 }

@@ -10,7 +10,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let session = ctx.parlor.sign_in(&email, &password).await?;
     set_session_cookie(&ctx, &session.token);
-    leptos_axum::redirect("/channels");
+    leptos_axum::redirect("/inbox");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod channels;
+pub mod inbox;
 pub mod live;
 pub mod tuned_ws;
 pub mod users;

@@ -37,8 +37,9 @@ pub fn AdminLayout() -> impl IntoView {
     view! {
         <div class="frame">
             <header class="topbar">
-                <a class="brand" href="/channels">"Parlor"</a>
+                <a class="brand" href="/inbox">"Parlor"</a>
                 <nav class="mainnav">
+                    <A href="/inbox">"Inbox"</A>
                     <A href="/channels">"Channels"</A>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {

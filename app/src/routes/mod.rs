@@ -2,6 +2,7 @@
 
 pub mod channel_edit;
 pub mod channels;
+pub mod inbox;
 pub mod layout;
 pub mod login;
 pub mod users;

@@ -10,7 +10,7 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
-    Message, MessageId, Role, Seq, User, UserId, VisitorId,
+    ConversationSummary, Message, MessageId, Role, Seq, User, UserId, VisitorId,
 };
 use std::sync::Arc;
 
@@ -20,6 +20,9 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// A message for a conversation that was closed; nothing was stored.
+    #[error("the conversation is closed")]
+    Closed,
     /// Holds only the URL's scheme: the rest may carry a password.
     #[error("unsupported database URL scheme {0:?} (expected sqlite:…)")]
     UnsupportedUrl(String),
@@ -140,7 +143,9 @@ pub trait Store: Send + Sync + 'static {
     /// In one transaction: takes the conversation's next sequence number and
     /// inserts the message, or returns the message already stored under its id.
     /// Returns only once the commit is durable. A message id used in another
-    /// conversation is a `Conflict`.
+    /// conversation is a `Conflict`; a new message in a closed conversation is
+    /// `Closed`. An operator's message assigns the conversation to them if
+    /// nobody has it, and marks it read up to that message.
     async fn append_message(&self, message: &NewMessage<'_>) -> Result<Appended, StoreError>;
     /// Messages with `seq > after`, in order, at most `limit`.
     async fn messages_after(
@@ -149,6 +154,25 @@ pub trait Store: Send + Sync + 'static {
         after: Seq,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
+
+    /// The channels a user operates (admins see every channel anyway).
+    async fn operator_channels(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError>;
+    /// Every open conversation, and the `closed_limit` most recently closed,
+    /// newest activity first; only those of `channels` when given.
+    async fn conversation_summaries(
+        &self,
+        channels: Option<&[ChannelId]>,
+        closed_limit: u32,
+    ) -> Result<Vec<ConversationSummary>, StoreError>;
+    async fn conversation_summary(
+        &self,
+        id: ConversationId,
+    ) -> Result<Option<ConversationSummary>, StoreError>;
+    /// Closes an open conversation; false if it was closed already.
+    async fn close_conversation(&self, id: ConversationId, now: i64) -> Result<bool, StoreError>;
+    /// Moves the operators' read marker forward (never back).
+    async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError>;
+    async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
 }
 
 /// Opens the backend named by the URL's scheme and migrates it.

@@ -5,7 +5,7 @@ use super::{sqlite_append, Appended, NewMessage, NewUserRecord, Store, StoreErro
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
-    ConversationStatus, HexColor, Message, Role, Seq, User, UserId, VisitorId,
+    ConversationStatus, ConversationSummary, HexColor, Message, Role, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -86,28 +86,66 @@ fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, 
         visitor: uuid_col(row, "visitor_id")?,
         status: ConversationStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        assignee: row.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
         last_seq: Seq(row.try_get::<i64, _>("last_seq")? as u64),
         created_at: row.try_get("created_at")?,
     })
 }
 
+/// The inbox's view of a conversation: one row per conversation, with the
+/// newest message joined by its (unique) sequence number.
+const SUMMARY_SELECT: &str = "
+    SELECT c.*, ch.name AS channel_name, u.display_name AS assignee_name, v.page_url,
+           m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
+           m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
+           (SELECT COUNT(*) FROM messages x
+             WHERE x.conversation_id = c.id AND x.seq > c.read_seq
+               AND x.author_kind = 'visitor') AS unread
+      FROM conversations c
+      JOIN channels ch ON ch.id = c.channel_id
+      JOIN visitors v ON v.id = c.visitor_id
+      LEFT JOIN users u ON u.id = c.assignee_id
+      LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq";
+
+fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ConversationSummary, StoreError> {
+    let conversation = conversation_from_row(row)?;
+    let last_message = match row.try_get::<Option<String>, _>("m_id")? {
+        None => None,
+        Some(_) => Some(message_columns(row, "m_")?),
+    };
+    Ok(ConversationSummary {
+        conversation,
+        channel_name: row.try_get("channel_name")?,
+        assignee_name: row.try_get("assignee_name")?,
+        last_message,
+        unread: row.try_get::<i64, _>("unread")? as u32,
+        page_url: row.try_get("page_url")?,
+    })
+}
+
 pub(super) fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, StoreError> {
-    let kind: String = row.try_get("author_kind")?;
+    message_columns(row, "")
+}
+
+/// A message from columns named `{prefix}id`, `{prefix}seq`, and so on.
+fn message_columns(row: &sqlx::sqlite::SqliteRow, prefix: &str) -> Result<Message, StoreError> {
+    let col = |name: &str| format!("{prefix}{name}");
+    let kind: String = row.try_get(col("author_kind").as_str())?;
     let author = match (
         kind.as_str(),
-        row.try_get::<Option<i64>, _>("author_user_id")?,
+        row.try_get::<Option<i64>, _>(col("author_user_id").as_str())?,
     ) {
         ("visitor", _) => Author::Visitor,
         ("operator", Some(user)) => Author::Operator { user: UserId(user) },
         _ => return Err(StoreError::Corrupt(format!("author {kind:?}"))),
     };
     Ok(Message {
-        id: uuid_col(row, "id")?,
-        conversation: uuid_col(row, "conversation_id")?,
-        seq: Seq(row.try_get::<i64, _>("seq")? as u64),
+        id: uuid_col(row, &col("id"))?,
+        conversation: uuid_col(row, &col("conversation_id"))?,
+        seq: Seq(row.try_get::<i64, _>(col("seq").as_str())? as u64),
         author,
-        body: row.try_get("body")?,
-        created_at: row.try_get("created_at")?,
+        body: row.try_get(col("body").as_str())?,
+        created_at: row.try_get(col("created_at").as_str())?,
     })
 }
 
@@ -431,6 +469,7 @@ impl Store for SqliteStore {
                 channel,
                 visitor,
                 status: ConversationStatus::Open,
+                assignee: None,
                 last_seq: Seq(0),
                 created_at: now,
             }),
@@ -482,5 +521,94 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(message_from_row).collect()
+    }
+
+    async fn operator_channels(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError> {
+        let rows = sqlx::query("SELECT channel_id FROM channel_operators WHERE user_id = ?")
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| uuid_col(r, "channel_id")).collect()
+    }
+
+    async fn conversation_summaries(
+        &self,
+        channels: Option<&[ChannelId]>,
+        closed_limit: u32,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        // Channel ids are UUIDs we produced; binding them keeps it plain SQL.
+        let filter = match channels {
+            None => String::new(),
+            Some(ids) => format!(
+                " AND c.channel_id IN ({})",
+                vec!["?"; ids.len().max(1)].join(", ")
+            ),
+        };
+        let mut out = Vec::new();
+        for (status, order, limit) in [
+            ("open", "COALESCE(c.last_at, c.created_at) DESC", -1i64),
+            ("closed", "c.closed_at DESC", i64::from(closed_limit)),
+        ] {
+            let sql = format!(
+                "{SUMMARY_SELECT} WHERE c.status = '{status}'{filter} ORDER BY {order} LIMIT ?"
+            );
+            let mut q = sqlx::query(&sql);
+            match channels {
+                Some([]) => q = q.bind(""),
+                Some(ids) => {
+                    for id in ids {
+                        q = q.bind(id.to_string());
+                    }
+                }
+                None => {}
+            }
+            for row in q.bind(limit).fetch_all(&self.pool).await? {
+                out.push(summary_from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn conversation_summary(
+        &self,
+        id: ConversationId,
+    ) -> Result<Option<ConversationSummary>, StoreError> {
+        let sql = format!("{SUMMARY_SELECT} WHERE c.id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(summary_from_row).transpose()
+    }
+
+    async fn close_conversation(&self, id: ConversationId, now: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+        )
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conversations SET read_seq = MIN(MAX(read_seq, ?), last_seq) WHERE id = ?",
+        )
+        .bind(seq.0 as i64)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE visitors SET page_url = ? WHERE id = ?")
+            .bind(url)
+            .bind(visitor.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -97,13 +97,36 @@ async fn append_one(conn: &mut SqliteConnection, job: &Job) -> Result<Appended, 
             Err(StoreError::Conflict("message id"))
         };
     }
+    let operator = match job.author {
+        Author::Visitor => None,
+        Author::Operator { user } => Some(user.0),
+    };
+    // SET sees the old row: `last_seq + 1` is the new message's number. An
+    // operator's answer takes an unassigned conversation and reads it.
     let seq: Option<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        "UPDATE conversations
+            SET last_seq = last_seq + 1,
+                last_at = ?1,
+                assignee_id = CASE WHEN ?2 IS NULL THEN assignee_id ELSE COALESCE(assignee_id, ?2) END,
+                read_seq = CASE WHEN ?2 IS NULL THEN read_seq ELSE last_seq + 1 END
+          WHERE id = ?3 AND status = 'open'
+      RETURNING last_seq",
     )
+    .bind(job.now)
+    .bind(operator)
     .bind(job.conversation.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    let seq = seq.ok_or(StoreError::NotFound("conversation"))?;
+    let Some(seq) = seq else {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = ?")
+            .bind(job.conversation.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        return Err(match exists {
+            Some(_) => StoreError::Closed,
+            None => StoreError::NotFound("conversation"),
+        });
+    };
     let (kind, user) = match job.author {
         Author::Visitor => ("visitor", None),
         Author::Operator { user } => ("operator", Some(user.0)),

@@ -13,7 +13,7 @@
         return m.default({ module_or_path: base + __WASM__ }).then(function () {
           var box = d.createElement("div");
           root.appendChild(box);
-          return m.start(host, box, JSON.stringify(cfg), false);
+          return m.start(host, box, JSON.stringify(cfg), false, base + "../live");
         });
       });
       loading["catch"](function (e) {
@@ -43,13 +43,18 @@
     b.className = "launcher";
     b.setAttribute("aria-label", "Chat: " + cfg.window_title);
     b.style.background = cfg.button_color;
-    b.innerHTML = __ICONS__;
+    b.innerHTML = __ICONS__ + '<span class="badge" hidden></span>';
     b.addEventListener("pointerenter", load);
     b.addEventListener("focus", load);
     b.addEventListener("click", toggle);
     root.appendChild(b);
     (d.body || d.documentElement).appendChild(host);
-    if (d.readyState === "complete") idle();
+    // A returning visitor with a conversation connects at once, so operator
+    // answers show on the launcher's badge (key: see widget/src/saved.rs).
+    var saved;
+    try { saved = JSON.parse(localStorage.getItem("parlor:v1:" + cfg.channel_id)); } catch (e) {}
+    if (saved && (saved.conversation_id || (saved.outbox || []).length)) load();
+    else if (d.readyState === "complete") idle();
     else w.addEventListener("load", idle);
   }
   if (d.body) draw();

@@ -1,0 +1,401 @@
+//! What the inbox knows, and how each server frame changes it. Plain data
+//! and functions, so the rules are unit-tested without a browser; the page
+//! keeps one `Inbox` in a signal.
+
+use parlor_protocol::inbox::{Assignee, ConversationSummary, InboxFrame};
+use parlor_protocol::live::{LiveErrorCode, WireAuthor, WireMessage};
+use parlor_protocol::{ConversationId, MessageId, Seq};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Unassigned,
+    Mine,
+    All,
+    Closed,
+}
+
+impl Filter {
+    pub const ALL: [Filter; 4] = [
+        Filter::Unassigned,
+        Filter::Mine,
+        Filter::All,
+        Filter::Closed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Filter::Unassigned => "Unassigned",
+            Filter::Mine => "Mine",
+            Filter::All => "All",
+            Filter::Closed => "Closed",
+        }
+    }
+
+    pub fn matches(self, c: &ConversationSummary, me: Option<i64>) -> bool {
+        match self {
+            Filter::Unassigned => !c.closed && c.assignee.is_none(),
+            Filter::Mine => {
+                !c.closed
+                    && c.assignee
+                        .as_ref()
+                        .map(|a| a.user_id)
+                        .is_some_and(|a| Some(a) == me)
+            }
+            Filter::All => !c.closed,
+            Filter::Closed => c.closed,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Waiting for the server's ack (queued while offline).
+    Sending,
+    /// Refused; `retry` says whether sending it again can help.
+    Failed { reason: String, retry: bool },
+}
+
+/// A reply the operator wrote that the server has not acknowledged yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub body: String,
+    pub delivery: Delivery,
+}
+
+/// Something the page should tell the operator about while they look away.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Alert {
+    NewConversation(String),
+    Message { from: String, body: String },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Inbox {
+    pub me: Option<Assignee>,
+    pub conversations: HashMap<ConversationId, ConversationSummary>,
+    pub selected: Option<ConversationId>,
+    /// The selected conversation's messages, by sequence number: replays and
+    /// live copies of the same message collapse into one.
+    pub thread: BTreeMap<Seq, WireMessage>,
+    pub outgoing: Vec<Outgoing>,
+    pub visitor_typing: bool,
+    /// The last error the server reported that belongs to no message.
+    pub notice: Option<String>,
+}
+
+impl Inbox {
+    pub fn me_id(&self) -> Option<i64> {
+        self.me.as_ref().map(|m| m.user_id)
+    }
+
+    /// Rows for one filter, newest activity first.
+    pub fn rows(&self, filter: Filter) -> Vec<ConversationSummary> {
+        let me = self.me_id();
+        let mut rows: Vec<_> = self
+            .conversations
+            .values()
+            .filter(|c| filter.matches(c, me))
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| {
+            b.last_at
+                .cmp(&a.last_at)
+                .then(b.created_at.cmp(&a.created_at))
+        });
+        rows
+    }
+
+    pub fn count(&self, filter: Filter) -> usize {
+        let me = self.me_id();
+        self.conversations
+            .values()
+            .filter(|c| filter.matches(c, me))
+            .count()
+    }
+
+    pub fn selected_summary(&self) -> Option<&ConversationSummary> {
+        self.selected.and_then(|id| self.conversations.get(&id))
+    }
+
+    pub fn last_seq(&self) -> Option<Seq> {
+        self.thread.keys().next_back().copied()
+    }
+
+    /// Shows another conversation; its messages come with the replay.
+    pub fn select(&mut self, id: ConversationId) {
+        if self.selected != Some(id) {
+            self.selected = Some(id);
+            self.thread.clear();
+            self.visitor_typing = false;
+        }
+        if let Some(c) = self.conversations.get_mut(&id) {
+            c.unread = 0;
+        }
+    }
+
+    pub fn queue(&mut self, conversation: ConversationId, id: MessageId, body: String) {
+        self.outgoing.push(Outgoing {
+            id,
+            conversation,
+            body,
+            delivery: Delivery::Sending,
+        });
+    }
+
+    /// Applies one server frame. `watching` says whether the operator can
+    /// see the selected conversation right now (the tab is visible): if not,
+    /// its visitor messages count as unread and alert.
+    pub fn apply(&mut self, frame: InboxFrame, watching: bool) -> Vec<Alert> {
+        let mut alerts = Vec::new();
+        match frame {
+            InboxFrame::Snapshot { me, conversations } => {
+                self.me = Some(me);
+                self.conversations = conversations.into_iter().map(|c| (c.id, c)).collect();
+                self.notice = None;
+            }
+            InboxFrame::Summary { conversation } => {
+                let is_new = !self.conversations.contains_key(&conversation.id);
+                if is_new && !conversation.closed {
+                    alerts.push(Alert::NewConversation(conversation.visitor_name.clone()));
+                }
+                let mut conversation = conversation;
+                if watching && self.selected == Some(conversation.id) {
+                    conversation.unread = 0;
+                }
+                self.conversations.insert(conversation.id, conversation);
+            }
+            InboxFrame::Message { message } => {
+                let shown = self.selected == Some(message.conversation_id);
+                let from_visitor = message.author == WireAuthor::Visitor;
+                if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
+                    if message.seq > c.last_seq {
+                        c.last_seq = message.seq;
+                        c.last_body = Some(message.body.clone());
+                        c.last_from_visitor = from_visitor;
+                        c.last_at = message.sent_at;
+                        if from_visitor {
+                            if !(shown && watching) {
+                                c.unread += 1;
+                            }
+                            if !watching || !shown {
+                                alerts.push(Alert::Message {
+                                    from: c.visitor_name.clone(),
+                                    body: message.body.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+                if shown {
+                    if from_visitor {
+                        self.visitor_typing = false;
+                    }
+                    self.outgoing.retain(|o| o.id != message.id);
+                    self.thread.insert(message.seq, message);
+                }
+            }
+            InboxFrame::Ack { message_id, .. } => {
+                // The message itself arrives (or arrived) as a `message` frame.
+                self.outgoing.retain(|o| o.id != message_id);
+            }
+            InboxFrame::Typing {
+                conversation_id,
+                typing,
+            } => {
+                if self.selected == Some(conversation_id) {
+                    self.visitor_typing = typing;
+                }
+            }
+            InboxFrame::Resync => {}
+            InboxFrame::Error {
+                code,
+                message,
+                message_id,
+            } => match message_id.and_then(|id| self.outgoing.iter_mut().find(|o| o.id == id)) {
+                Some(o) => {
+                    let retry =
+                        matches!(code, LiveErrorCode::RateLimited | LiveErrorCode::Internal);
+                    o.delivery = Delivery::Failed {
+                        reason: message,
+                        retry,
+                    };
+                }
+                None => self.notice = Some(message),
+            },
+        }
+        alerts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parlor_protocol::ChannelId;
+    use uuid::Uuid;
+
+    fn summary(id: ConversationId, assignee: Option<i64>, closed: bool) -> ConversationSummary {
+        ConversationSummary {
+            id,
+            channel_id: ChannelId(Uuid::new_v4()),
+            channel_name: "Website".into(),
+            visitor_name: "Visitor 1a2b".into(),
+            closed,
+            assignee: assignee.map(|user_id| Assignee {
+                user_id,
+                name: "Ann".into(),
+            }),
+            last_seq: Seq(0),
+            last_body: None,
+            last_from_visitor: false,
+            last_at: 0,
+            unread: 0,
+            page_url: None,
+            created_at: 0,
+        }
+    }
+
+    fn message(conversation_id: ConversationId, seq: u64, author: WireAuthor) -> WireMessage {
+        WireMessage {
+            id: MessageId(Uuid::new_v4()),
+            conversation_id,
+            seq: Seq(seq),
+            author,
+            body: format!("m{seq}"),
+            sent_at: seq as i64,
+        }
+    }
+
+    fn inbox(list: Vec<ConversationSummary>) -> Inbox {
+        let mut inbox = Inbox::default();
+        inbox.apply(
+            InboxFrame::Snapshot {
+                me: Assignee {
+                    user_id: 7,
+                    name: "Me".into(),
+                },
+                conversations: list,
+            },
+            true,
+        );
+        inbox
+    }
+
+    #[test]
+    fn filters_sort_conversations_by_owner_and_state() {
+        let ids: Vec<_> = (0..4).map(|_| ConversationId(Uuid::new_v4())).collect();
+        let inbox = inbox(vec![
+            summary(ids[0], None, false),
+            summary(ids[1], Some(7), false),
+            summary(ids[2], Some(8), false),
+            summary(ids[3], Some(7), true),
+        ]);
+        assert_eq!(inbox.count(Filter::Unassigned), 1);
+        assert_eq!(inbox.count(Filter::Mine), 1);
+        assert_eq!(inbox.count(Filter::All), 3);
+        assert_eq!(inbox.count(Filter::Closed), 1);
+    }
+
+    #[test]
+    fn replay_and_live_copies_collapse_in_seq_order() {
+        let c = ConversationId(Uuid::new_v4());
+        let mut inbox = inbox(vec![summary(c, None, false)]);
+        inbox.select(c);
+        let (m1, m2) = (
+            message(c, 1, WireAuthor::Visitor),
+            message(c, 2, WireAuthor::Visitor),
+        );
+        // Live message 2 overtakes the replay of 1 and 2.
+        for m in [m2.clone(), m1, m2] {
+            inbox.apply(InboxFrame::Message { message: m }, true);
+        }
+        let seqs: Vec<u64> = inbox.thread.keys().map(|s| s.0).collect();
+        assert_eq!(seqs, [1, 2]);
+        assert_eq!(inbox.conversations[&c].unread, 0, "watched: read");
+        assert_eq!(inbox.conversations[&c].last_body.as_deref(), Some("m2"));
+    }
+
+    #[test]
+    fn messages_elsewhere_count_as_unread_and_alert() {
+        let (a, b) = (
+            ConversationId(Uuid::new_v4()),
+            ConversationId(Uuid::new_v4()),
+        );
+        let mut inbox = inbox(vec![summary(a, None, false), summary(b, None, false)]);
+        inbox.select(a);
+        let alerts = inbox.apply(
+            InboxFrame::Message {
+                message: message(b, 1, WireAuthor::Visitor),
+            },
+            true,
+        );
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(inbox.conversations[&b].unread, 1);
+        assert!(inbox.thread.is_empty(), "not the shown conversation");
+        // An operator's message is no alert and not unread.
+        let alerts = inbox.apply(
+            InboxFrame::Message {
+                message: message(b, 2, WireAuthor::Operator { name: "Ann".into() }),
+            },
+            false,
+        );
+        assert!(alerts.is_empty());
+        assert_eq!(inbox.conversations[&b].unread, 1);
+    }
+
+    #[test]
+    fn a_new_conversation_alerts_once() {
+        let mut inbox = inbox(vec![]);
+        let c = ConversationId(Uuid::new_v4());
+        let alerts = inbox.apply(
+            InboxFrame::Summary {
+                conversation: summary(c, None, false),
+            },
+            false,
+        );
+        assert_eq!(alerts, [Alert::NewConversation("Visitor 1a2b".into())]);
+        let again = inbox.apply(
+            InboxFrame::Summary {
+                conversation: summary(c, Some(7), false),
+            },
+            false,
+        );
+        assert!(again.is_empty());
+        assert_eq!(inbox.count(Filter::Mine), 1);
+    }
+
+    #[test]
+    fn acks_clear_and_errors_mark_outgoing_messages() {
+        let c = ConversationId(Uuid::new_v4());
+        let mut inbox = inbox(vec![summary(c, None, false)]);
+        let (ok, bad) = (MessageId(Uuid::new_v4()), MessageId(Uuid::new_v4()));
+        inbox.queue(c, ok, "hi".into());
+        inbox.queue(c, bad, "x".into());
+        inbox.apply(
+            InboxFrame::Ack {
+                message_id: ok,
+                conversation_id: c,
+                seq: Seq(1),
+            },
+            true,
+        );
+        inbox.apply(
+            InboxFrame::Error {
+                code: LiveErrorCode::Ended,
+                message: "the conversation is closed".into(),
+                message_id: Some(bad),
+            },
+            true,
+        );
+        assert_eq!(inbox.outgoing.len(), 1);
+        assert_eq!(
+            inbox.outgoing[0].delivery,
+            Delivery::Failed {
+                reason: "the conversation is closed".into(),
+                retry: false
+            }
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The operator's side of conversations: which ones they may see, answering,
+//! reading, closing. Admins see every channel; an operator sees the channels
+//! they were added to. A conversation outside that set looks exactly like one
+//! that does not exist.
+
+use crate::hub::{FeedEvent, RoomEvent};
+use crate::store::{Appended, NewMessage};
+use crate::{now_unix, Error, Parlor, Result};
+use parlor_domain::{
+    Author, ChannelId, Conversation, ConversationId, ConversationSummary, MessageBody, MessageId,
+    Seq, User,
+};
+use std::collections::HashSet;
+
+/// How many closed conversations a snapshot carries.
+pub const CLOSED_IN_SNAPSHOT: u32 = 50;
+
+/// The channels one signed-in user works in, fixed when their inbox connects.
+#[derive(Clone, Debug)]
+pub enum Access {
+    All,
+    Channels(HashSet<ChannelId>),
+}
+
+impl Access {
+    pub fn allows(&self, channel: ChannelId) -> bool {
+        match self {
+            Access::All => true,
+            Access::Channels(set) => set.contains(&channel),
+        }
+    }
+}
+
+impl Parlor {
+    pub async fn inbox_access(&self, user: &User) -> Result<Access> {
+        if user.is_admin() {
+            return Ok(Access::All);
+        }
+        let channels = self.store.operator_channels(user.id).await?;
+        Ok(Access::Channels(channels.into_iter().collect()))
+    }
+
+    /// Open conversations and the latest closed ones, newest activity first.
+    pub async fn inbox(&self, access: &Access) -> Result<Vec<ConversationSummary>> {
+        let channels: Option<Vec<ChannelId>> = match access {
+            Access::All => None,
+            Access::Channels(set) => Some(set.iter().copied().collect()),
+        };
+        Ok(self
+            .store
+            .conversation_summaries(channels.as_deref(), CLOSED_IN_SNAPSHOT)
+            .await?)
+    }
+
+    /// A conversation the user may work on, or `NotFound`.
+    pub async fn operator_conversation(
+        &self,
+        access: &Access,
+        id: ConversationId,
+    ) -> Result<Conversation> {
+        match self.store.get_conversation(id).await? {
+            Some(c) if access.allows(c.channel) => Ok(c),
+            _ => Err(Error::NotFound("conversation")),
+        }
+    }
+
+    /// Appends an operator's answer. Resending the same id returns the stored
+    /// message. The first answer to an unassigned conversation assigns it to
+    /// this operator, decided inside the insert transaction, so two operators
+    /// answering at once leave exactly one owner.
+    pub async fn operator_send(
+        &self,
+        user: &User,
+        conversation: &Conversation,
+        id: MessageId,
+        body: &str,
+    ) -> Result<Appended> {
+        let body = MessageBody::parse(body)?;
+        let appended = self
+            .store
+            .append_message(&NewMessage {
+                id,
+                conversation: conversation.id,
+                author: Author::Operator { user: user.id },
+                body: body.as_str(),
+                now: now_unix(),
+            })
+            .await?;
+        if let Appended::New(message) = &appended {
+            self.hub.message(conversation.channel, message);
+            // The list shows who has it now and that it was read.
+            self.announce(conversation.id).await;
+        }
+        Ok(appended)
+    }
+
+    /// Ends a conversation: the visitor is told, and their next message
+    /// starts a new one. Closing a closed conversation changes nothing.
+    pub async fn close_conversation(&self, access: &Access, id: ConversationId) -> Result<()> {
+        self.operator_conversation(access, id).await?;
+        if self.store.close_conversation(id, now_unix()).await? {
+            self.hub.to_room(id, RoomEvent::Ended);
+            self.announce(id).await;
+        }
+        Ok(())
+    }
+
+    pub async fn mark_read(&self, conversation: &Conversation, seq: Seq) -> Result<()> {
+        self.store.mark_read(conversation.id, seq).await?;
+        self.announce(conversation.id).await;
+        Ok(())
+    }
+
+    pub fn operator_typing(&self, conversation: ConversationId, name: &str, typing: bool) {
+        self.hub.to_room(
+            conversation,
+            RoomEvent::OperatorTyping {
+                name: name.to_string(),
+                typing,
+            },
+        );
+    }
+
+    /// Everything inboxes hear, from now on.
+    pub fn follow_feed(&self) -> tokio::sync::broadcast::Receiver<FeedEvent> {
+        self.hub.follow_feed()
+    }
+}

@@ -1,0 +1,322 @@
+//! One operator's live inbox connection, independent of the transport, like
+//! `live.rs` for visitors. It follows the feed *before* reading the snapshot,
+//! so nothing committed in between is missed (the client orders messages by
+//! `seq` and drops repeats). A connection that falls behind gets `resync` and
+//! is closed; the next connection starts from a fresh snapshot.
+
+use crate::hub::FeedEvent;
+use crate::inbox::Access;
+use crate::live::BadFrame;
+use crate::names::Names;
+use crate::{Error, Parlor};
+use futures::{Stream, StreamExt};
+use parlor_domain::{Conversation, ConversationId, ConversationSummary, MessageId, Seq, User};
+use parlor_protocol::inbox::{self, Assignee, InboxFrame, OperatorFrame};
+use parlor_protocol::live::LiveErrorCode;
+use tokio::sync::{broadcast, mpsc};
+
+/// Frames queued for one inbox before it counts as too slow.
+pub const INBOX_OUTBOX: usize = 1024;
+
+/// The wire form of a list row.
+pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
+    let c = &s.conversation;
+    inbox::ConversationSummary {
+        id: c.id,
+        channel_id: c.channel,
+        channel_name: s.channel_name.clone(),
+        visitor_name: s.visitor_name(),
+        closed: c.status == parlor_domain::ConversationStatus::Closed,
+        assignee: c.assignee.map(|user| Assignee {
+            user_id: user.0,
+            name: s.assignee_name.clone().unwrap_or_else(|| "Operator".into()),
+        }),
+        last_seq: c.last_seq,
+        last_body: s.last_message.as_ref().map(|m| m.body.clone()),
+        last_from_visitor: s
+            .last_message
+            .as_ref()
+            .is_some_and(|m| m.author == parlor_domain::Author::Visitor),
+        last_at: s.last_at(),
+        unread: s.unread,
+        page_url: s.page_url.clone(),
+        created_at: c.created_at,
+    }
+}
+
+struct Session {
+    parlor: Parlor,
+    user: User,
+    access: Access,
+    out: mpsc::Sender<InboxFrame>,
+    names: Names,
+    /// The conversation on screen: its typing is forwarded, and reads and
+    /// typing are accepted for it without another lookup.
+    opened: Option<Conversation>,
+}
+
+struct Closed;
+
+fn error(code: LiveErrorCode, message: &str, message_id: Option<MessageId>) -> InboxFrame {
+    InboxFrame::Error {
+        code,
+        message: message.to_string(),
+        message_id,
+    }
+}
+
+impl Session {
+    async fn send(&self, frame: InboxFrame) -> Result<(), Closed> {
+        self.out.send(frame).await.map_err(|_| Closed)
+    }
+
+    fn forward(&self, frame: InboxFrame) -> Result<(), Closed> {
+        self.out.try_send(frame).map_err(|_| Closed)
+    }
+
+    fn failure(&self, e: Error, message_id: Option<MessageId>) -> InboxFrame {
+        match e {
+            Error::Validation(v) => {
+                error(LiveErrorCode::InvalidMessage, &v.to_string(), message_id)
+            }
+            Error::NotFound(_) => {
+                error(LiveErrorCode::NotFound, "no such conversation", message_id)
+            }
+            Error::Store(crate::StoreError::Closed) => error(
+                LiveErrorCode::Ended,
+                "the conversation is closed",
+                message_id,
+            ),
+            Error::Store(crate::StoreError::Conflict(_)) => error(
+                LiveErrorCode::InvalidMessage,
+                "that message id is used in another conversation",
+                message_id,
+            ),
+            other => {
+                tracing::error!(error = %other, "inbox request failed");
+                error(
+                    LiveErrorCode::Internal,
+                    "the server failed; retry later",
+                    message_id,
+                )
+            }
+        }
+    }
+
+    /// The conversation if this operator may work on it; the opened one
+    /// needs no lookup.
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation, Error> {
+        match &self.opened {
+            Some(c) if c.id == id => Ok(c.clone()),
+            _ => self.parlor.operator_conversation(&self.access, id).await,
+        }
+    }
+
+    async fn on_open(&mut self, id: ConversationId, after: Option<Seq>) -> Result<(), Closed> {
+        let conversation = match self.parlor.operator_conversation(&self.access, id).await {
+            Ok(c) => c,
+            Err(e) => return self.send(self.failure(e, None)).await,
+        };
+        self.opened = Some(conversation);
+        let mut after = after.unwrap_or(Seq(0));
+        loop {
+            let page = match self
+                .parlor
+                .store
+                .messages_after(id, after, crate::HISTORY_PAGE)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => return self.send(self.failure(e.into(), None)).await,
+            };
+            let full = page.len() as u32 == crate::HISTORY_PAGE;
+            for m in page {
+                after = m.seq;
+                let message = self.names.wire(&self.parlor, m).await;
+                self.send(InboxFrame::Message { message }).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, frame: OperatorFrame) -> Result<(), Closed> {
+        match frame {
+            OperatorFrame::Open {
+                conversation_id,
+                last_seq,
+            } => self.on_open(conversation_id, last_seq).await,
+            OperatorFrame::Send {
+                conversation_id,
+                message_id,
+                body,
+            } => {
+                let sent = match self.conversation(conversation_id).await {
+                    Ok(c) => {
+                        self.parlor
+                            .operator_send(&self.user, &c, message_id, &body)
+                            .await
+                    }
+                    Err(e) => Err(e),
+                };
+                match sent {
+                    Ok(appended) => {
+                        let m = appended.message();
+                        let ack = InboxFrame::Ack {
+                            message_id: m.id,
+                            conversation_id: m.conversation,
+                            seq: m.seq,
+                        };
+                        self.send(ack).await
+                    }
+                    Err(e) => self.send(self.failure(e, Some(message_id))).await,
+                }
+            }
+            OperatorFrame::Typing {
+                conversation_id,
+                typing,
+            } => match self.conversation(conversation_id).await {
+                Ok(c) => {
+                    self.parlor
+                        .operator_typing(c.id, &self.user.display_name, typing);
+                    Ok(())
+                }
+                Err(e) => self.send(self.failure(e, None)).await,
+            },
+            OperatorFrame::Read {
+                conversation_id,
+                seq,
+            } => {
+                let read = match self.conversation(conversation_id).await {
+                    Ok(c) => self.parlor.mark_read(&c, seq).await,
+                    Err(e) => Err(e),
+                };
+                match read {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.failure(e, None)).await,
+                }
+            }
+            OperatorFrame::Close { conversation_id } => {
+                match self
+                    .parlor
+                    .close_conversation(&self.access, conversation_id)
+                    .await
+                {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.failure(e, None)).await,
+                }
+            }
+        }
+    }
+
+    async fn on_feed(&mut self, event: FeedEvent) -> Result<(), Closed> {
+        if !self.access.allows(event.channel()) {
+            return Ok(());
+        }
+        match event {
+            FeedEvent::Message { message, .. } => {
+                let message = self.names.wire(&self.parlor, message).await;
+                self.forward(InboxFrame::Message { message })
+            }
+            FeedEvent::VisitorTyping {
+                conversation,
+                typing,
+                ..
+            } => {
+                if self.opened.as_ref().is_some_and(|c| c.id == conversation) {
+                    self.forward(InboxFrame::Typing {
+                        conversation_id: conversation,
+                        typing,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+            FeedEvent::Changed(summary) => {
+                if let Some(c) = &mut self.opened {
+                    if c.id == summary.conversation.id {
+                        *c = summary.conversation.clone();
+                    }
+                }
+                self.forward(InboxFrame::Summary {
+                    conversation: summary_frame(&summary),
+                })
+            }
+        }
+    }
+}
+
+/// Runs one operator's inbox connection until the client goes away or falls
+/// behind. `user` was authenticated by the transport (the session cookie).
+pub async fn run_operator<S>(
+    parlor: Parlor,
+    user: User,
+    mut input: S,
+    out: mpsc::Sender<InboxFrame>,
+) where
+    S: Stream<Item = Result<OperatorFrame, BadFrame>> + Unpin,
+{
+    let mut feed = parlor.follow_feed();
+    let snapshot = match parlor.inbox_access(&user).await {
+        Ok(access) => parlor.inbox(&access).await.map(|list| (access, list)),
+        Err(e) => Err(e),
+    };
+    let (access, list) = match snapshot {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "inbox snapshot failed");
+            let _ = out
+                .send(error(
+                    LiveErrorCode::Internal,
+                    "the inbox is unavailable",
+                    None,
+                ))
+                .await;
+            return;
+        }
+    };
+    let me = Assignee {
+        user_id: user.id.0,
+        name: user.display_name.clone(),
+    };
+    let frame = InboxFrame::Snapshot {
+        me,
+        conversations: list.iter().map(summary_frame).collect(),
+    };
+    let mut session = Session {
+        parlor,
+        user,
+        access,
+        out,
+        names: Names::default(),
+        opened: None,
+    };
+    if session.send(frame).await.is_err() {
+        return;
+    }
+    loop {
+        let step = tokio::select! {
+            frame = input.next() => match frame {
+                None => break,
+                Some(Ok(frame)) => session.on_frame(frame).await,
+                Some(Err(BadFrame(e))) => session.send(error(LiveErrorCode::BadFrame, &e, None)).await,
+            },
+            event = feed.recv() => match event {
+                Ok(event) => session.on_feed(event).await,
+                Err(broadcast::error::RecvError::Lagged(_)) => Err(Closed),
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        };
+        if step.is_err() {
+            let _ = session.out.try_send(InboxFrame::Resync);
+            break;
+        }
+    }
+    if let Some(c) = &session.opened {
+        // An operator who leaves is not typing any more.
+        session
+            .parlor
+            .operator_typing(c.id, &session.user.display_name, false);
+    }
+}

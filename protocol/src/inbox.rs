@@ -1,0 +1,102 @@
+//! The operator inbox's live connection, `/api/inbox/live`: the admin app's
+//! own API (signed in with the session cookie), typed like the visitor's.
+//! docs/protocol.md describes it after the visitor protocol.
+
+use crate::live::{LiveErrorCode, WireMessage};
+use crate::{ChannelId, ConversationId, MessageId, Seq};
+use serde::{Deserialize, Serialize};
+
+/// Frames the operator's app sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OperatorFrame {
+    /// Shows one conversation: the server replays its messages after
+    /// `last_seq`, then sends its typing indicator too. Replaces the
+    /// previously opened one.
+    Open {
+        conversation_id: ConversationId,
+        last_seq: Option<Seq>,
+    },
+    /// A reply. As for visitors: a fresh id per message, resent unchanged
+    /// until its `ack`. Answering assigns the conversation to the sender if
+    /// nobody has it.
+    Send {
+        conversation_id: ConversationId,
+        message_id: MessageId,
+        body: String,
+    },
+    Typing {
+        conversation_id: ConversationId,
+        typing: bool,
+    },
+    /// The operator has seen the conversation up to `seq`.
+    Read {
+        conversation_id: ConversationId,
+        seq: Seq,
+    },
+    /// Ends the conversation; the visitor is told.
+    Close { conversation_id: ConversationId },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// One row of the conversation list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub channel_id: ChannelId,
+    pub channel_name: String,
+    /// A short stable label such as "Visitor 4f2a".
+    pub visitor_name: String,
+    pub closed: bool,
+    pub assignee: Option<Assignee>,
+    pub last_seq: Seq,
+    /// The newest message's text, if any (plain text).
+    pub last_body: Option<String>,
+    pub last_from_visitor: bool,
+    /// Unix seconds of the newest message, or of the start.
+    pub last_at: i64,
+    /// Visitor messages no operator has read yet.
+    pub unread: u32,
+    pub page_url: Option<String>,
+    pub created_at: i64,
+}
+
+/// Frames the server sends to an operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxFrame {
+    /// First frame after connecting (and again after a resync): the
+    /// conversations this operator may see, newest activity first: every
+    /// open one, and the latest closed ones.
+    Snapshot {
+        me: Assignee,
+        conversations: Vec<ConversationSummary>,
+    },
+    /// A conversation started or changed (assigned, closed, page moved).
+    Summary { conversation: ConversationSummary },
+    /// A message in any conversation this operator may see, live; and the
+    /// replay of the opened one. Order by `seq` within a conversation.
+    Message { message: WireMessage },
+    Ack {
+        message_id: MessageId,
+        conversation_id: ConversationId,
+        seq: Seq,
+    },
+    /// The visitor of the opened conversation started or stopped typing.
+    Typing {
+        conversation_id: ConversationId,
+        typing: bool,
+    },
+    /// This connection fell behind and closes; reconnect for a new snapshot.
+    Resync,
+    Error {
+        code: LiveErrorCode,
+        message: String,
+        message_id: Option<MessageId>,
+    },
+}

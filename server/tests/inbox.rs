@@ -1,0 +1,410 @@
+//! The operator's side, end to end over real sockets: an operator's inbox
+//! (`/api/inbox/live`, signed in with the session cookie) and a visitor's
+//! widget connection (`/widget/v1/live`), both spoken as docs/protocol.md
+//! says: a tag byte, then JSON.
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+mod common;
+
+use common::{start, TestServer, PASSWORD};
+use futures::{SinkExt, StreamExt};
+use parlor_domain::{NewUser, Role};
+use parlor_protocol::inbox::InboxFrame;
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
+use parlor_protocol::{ConversationId, Seq};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+struct Ws(
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
+
+impl Ws {
+    async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {
+        let mut req = format!("ws://{}{path}", s.addr)
+            .into_client_request()
+            .unwrap();
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        Self(ws)
+    }
+
+    async fn send(&mut self, frame: Value) {
+        let mut bytes = vec![0u8];
+        bytes.extend(serde_json::to_vec(&frame).unwrap());
+        self.0.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    async fn recv<T: DeserializeOwned>(&mut self) -> T {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), self.0.next())
+                .await
+                .expect("a frame within 5 s")
+                .expect("the socket is open")
+                .unwrap();
+            let bytes = match msg {
+                Message::Binary(b) => b.to_vec(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!(bytes[0], 0, "a frame, not a transport error: {bytes:?}");
+            return serde_json::from_slice(&bytes[1..]).unwrap();
+        }
+    }
+
+    /// The next frame that `pick` accepts; others (list updates, echoes) are skipped.
+    async fn until<T: DeserializeOwned + std::fmt::Debug, R>(
+        &mut self,
+        mut pick: impl FnMut(&T) -> Option<R>,
+    ) -> R {
+        for _ in 0..50 {
+            let frame: T = self.recv().await;
+            if let Some(r) = pick(&frame) {
+                return r;
+            }
+        }
+        panic!("no matching frame in 50");
+    }
+
+    /// Nothing arrives for a short while.
+    async fn quiet(&mut self) {
+        let next = tokio::time::timeout(Duration::from_millis(300), self.0.next()).await;
+        assert!(next.is_err(), "expected silence, got {next:?}");
+    }
+}
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn sign_in(s: &TestServer, email: &str, password: &str) -> String {
+    let res = s
+        .client
+        .post(s.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!(
+            "email={}&password={password}",
+            email.replace('@', "%40")
+        ))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+async fn inbox(s: &TestServer, cookie: &str) -> Ws {
+    let mut ws = Ws::open(s, "/api/inbox/live", Some(cookie)).await;
+    let InboxFrame::Snapshot { .. } = ws.recv().await else {
+        panic!("the first frame is the snapshot")
+    };
+    ws
+}
+
+/// A visitor who said hello on `page` and sent one message.
+async fn visitor_with_message(s: &TestServer, page: &str, body: &str) -> (Ws, ConversationId) {
+    let mut v = Ws::open(s, "/widget/v1/live", None).await;
+    let channel = s.default_channel().await;
+    v.send(
+        json!({"type": "hello", "channel_id": channel, "token": null,
+        "conversation_id": null, "last_seq": null, "page_url": page}),
+    )
+    .await;
+    let ServerFrame::Welcome { .. } = v.recv().await else {
+        panic!()
+    };
+    v.send(json!({"type": "send", "message_id": uuid(), "body": body}))
+        .await;
+    let conversation = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id, ..
+            } => Some(*conversation_id),
+            _ => None,
+        })
+        .await;
+    (v, conversation)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn visitor_and_operator_chat_live_both_ways() {
+    let s = start().await;
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let mut op = inbox(&s, &admin).await;
+
+    let (mut v, conv) = visitor_with_message(&s, "https://shop.example/pricing", "hi there").await;
+    // The list learns of the new conversation, with the visitor's page.
+    let summary = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Summary { conversation } if conversation.id == conv => {
+                Some(conversation.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        summary.page_url.as_deref(),
+        Some("https://shop.example/pricing")
+    );
+    assert!(summary.assignee.is_none() && !summary.closed);
+    let live = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Message { message } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!((live.seq, live.body.as_str()), (Seq(1), "hi there"));
+
+    // Opening replays the history.
+    op.send(json!({"type": "open", "conversation_id": conv, "last_seq": null}))
+        .await;
+    let replay = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Message { message } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(replay.seq, Seq(1));
+
+    // Typing, both ways.
+    v.send(json!({"type": "typing", "typing": true})).await;
+    assert!(
+        op.until(|f: &InboxFrame| match f {
+            InboxFrame::Typing {
+                typing,
+                conversation_id,
+            } if *conversation_id == conv => Some(*typing),
+            _ => None,
+        })
+        .await
+    );
+    op.send(json!({"type": "typing", "conversation_id": conv, "typing": true}))
+        .await;
+    let name = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Typing {
+                name, typing: true, ..
+            } => Some(name.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(name, "Administrator");
+
+    // The answer is acknowledged, reaches the visitor with the operator's
+    // name, and assigns the conversation to whoever answered first.
+    let answer = uuid();
+    op.send(json!({"type": "send", "conversation_id": conv, "message_id": answer, "body": "Hello! <b>How</b> can I help?"}))
+        .await;
+    let seq = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Ack { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .await;
+    assert_eq!(seq, Seq(2));
+    let got = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Message { message } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        got.author,
+        WireAuthor::Operator {
+            name: "Administrator".into()
+        }
+    );
+    assert_eq!(got.body, "Hello! <b>How</b> can I help?");
+    let assigned = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Summary { conversation } if conversation.assignee.is_some() => {
+                Some(conversation.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(assigned.assignee.unwrap().name, "Administrator");
+    assert_eq!(assigned.unread, 0, "answering reads the conversation");
+
+    // The page moves; operators see it.
+    v.send(json!({"type": "page", "url": "https://shop.example/checkout"}))
+        .await;
+    let page = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Summary { conversation } => conversation.page_url.clone(),
+            _ => None,
+        })
+        .await;
+    assert_eq!(page, "https://shop.example/checkout");
+
+    // Closing: the visitor is told, a late message is refused, and the next
+    // one starts a new conversation.
+    op.send(json!({"type": "close", "conversation_id": conv}))
+        .await;
+    v.until(|f: &ServerFrame| match f {
+        ServerFrame::Ended { conversation_id } if *conversation_id == conv => Some(()),
+        _ => None,
+    })
+    .await;
+    let late = uuid();
+    op.send(
+        json!({"type": "send", "conversation_id": conv, "message_id": late, "body": "one more"}),
+    )
+    .await;
+    let code = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Error { code, .. } => Some(*code),
+            _ => None,
+        })
+        .await;
+    assert_eq!(code, LiveErrorCode::Ended);
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "back again"}))
+        .await;
+    let (next, seq) = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id,
+                seq,
+                ..
+            } => Some((*conversation_id, *seq)),
+            _ => None,
+        })
+        .await;
+    assert_ne!(next, conv, "a new conversation");
+    assert_eq!(seq, Seq(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_operators_answering_at_once_leave_one_owner() {
+    let s = start().await;
+    let parlor = &s.state.parlor;
+    let admin_user = parlor
+        .authenticate(
+            &parlor
+                .sign_in("admin@test.example", PASSWORD)
+                .await
+                .unwrap()
+                .token,
+        )
+        .await
+        .unwrap();
+    let channel = s.default_channel().await;
+    let bo = parlor
+        .create_user(
+            &admin_user,
+            NewUser {
+                email: "bo@test.example".into(),
+                display_name: "Bo".into(),
+                password: "bo-password-1".into(),
+                role: Role::Operator,
+            },
+        )
+        .await
+        .unwrap();
+    parlor
+        .set_channel_operator(&admin_user, channel, bo.id, true)
+        .await
+        .unwrap();
+    let (mut a, mut b) = (
+        inbox(&s, &sign_in(&s, "admin@test.example", PASSWORD).await).await,
+        inbox(&s, &sign_in(&s, "bo@test.example", "bo-password-1").await).await,
+    );
+
+    for round in 0..5 {
+        let (mut v, conv) =
+            visitor_with_message(&s, "https://shop.example/", &format!("help {round}")).await;
+        let send = |id: String| json!({"type": "send", "conversation_id": conv, "message_id": id, "body": "mine"});
+        tokio::join!(a.send(send(uuid())), b.send(send(uuid())));
+        let ack = |f: &InboxFrame| matches!(f, InboxFrame::Ack { .. }).then_some(());
+        tokio::join!(a.until(ack), b.until(ack));
+        let owner = parlor
+            .inbox(&chat_core::Access::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation.id == conv)
+            .unwrap()
+            .assignee_name;
+        // The visitor sees seq 2 (the first answer) from its author.
+        let first = v
+            .until(|f: &ServerFrame| match f {
+                ServerFrame::Message { message } if message.seq == Seq(2) => {
+                    match &message.author {
+                        WireAuthor::Operator { name } => Some(name.clone()),
+                        WireAuthor::Visitor => None,
+                    }
+                }
+                _ => None,
+            })
+            .await;
+        // Exactly one owner, and it is whoever's answer got the lower seq.
+        assert_eq!(owner.as_deref(), Some(first.as_str()), "round {round}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inbox_needs_a_session_and_hides_other_channels() {
+    let s = start().await;
+    // No cookie: no upgrade.
+    let url = format!("ws://{}/api/inbox/live", s.addr);
+    assert!(tokio_tungstenite::connect_async(url).await.is_err());
+
+    // A cross-site page cannot open it with the operator's cookie.
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let mut req = format!("ws://{}/api/inbox/live", s.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert("cookie", admin.parse().unwrap());
+    req.headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(req).await.is_err());
+
+    // An operator of no channel sees nothing and cannot open or answer.
+    let parlor = &s.state.parlor;
+    let admin_user = parlor
+        .authenticate(admin.split('=').nth(1).unwrap())
+        .await
+        .unwrap();
+    parlor
+        .create_user(
+            &admin_user,
+            NewUser {
+                email: "cy@test.example".into(),
+                display_name: "Cy".into(),
+                password: "cy-password-1".into(),
+                role: Role::Operator,
+            },
+        )
+        .await
+        .unwrap();
+    let mut cy = Ws::open(
+        &s,
+        "/api/inbox/live",
+        Some(&sign_in(&s, "cy@test.example", "cy-password-1").await),
+    )
+    .await;
+    let InboxFrame::Snapshot { conversations, .. } = cy.recv().await else {
+        panic!()
+    };
+    assert!(conversations.is_empty());
+    let (_v, conv) = visitor_with_message(&s, "https://shop.example/", "secret").await;
+    cy.quiet().await;
+    for frame in [
+        json!({"type": "open", "conversation_id": conv, "last_seq": null}),
+        json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": "hi"}),
+        json!({"type": "close", "conversation_id": conv}),
+    ] {
+        cy.send(frame).await;
+        let InboxFrame::Error { code, .. } = cy.recv().await else {
+            panic!()
+        };
+        assert_eq!(code, LiveErrorCode::NotFound);
+    }
+}

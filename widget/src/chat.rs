@@ -1,0 +1,217 @@
+//! The visitor's conversation as the window shows it, and how each server
+//! frame changes it. Lines with a `seq` are committed and kept in `seq`
+//! order; the visitor's unacknowledged lines follow them.
+
+use crate::saved::{self, Saved};
+use leptos::prelude::*;
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
+use parlor_protocol::{ChannelId, MessageId, Seq};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// No conversation yet: no socket until the first message.
+    Idle,
+    Connecting,
+    Online,
+    Offline,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    Sending,
+    Sent,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub id: MessageId,
+    pub seq: Option<Seq>,
+    /// The operator's name; `None` for the visitor's own lines.
+    pub operator: Option<String>,
+    pub body: String,
+    pub delivery: Delivery,
+}
+
+/// Everything the window renders, shared by the view and the socket.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub channel: ChannelId,
+    pub open: RwSignal<bool>,
+    pub link: RwSignal<Link>,
+    pub lines: RwSignal<Vec<Line>>,
+    pub unread: RwSignal<u32>,
+    /// The name of the operator typing right now, and since when (ms).
+    pub typing: RwSignal<Option<(String, f64)>>,
+    pub ended: RwSignal<bool>,
+    pub saved: StoredValue<Saved>,
+    pub last_seq: StoredValue<Option<Seq>>,
+}
+
+impl Chat {
+    pub fn new(channel: ChannelId, open: RwSignal<bool>) -> Self {
+        let saved = saved::load(channel);
+        let lines = saved
+            .outbox
+            .iter()
+            .map(|(id, body)| Line {
+                id: *id,
+                seq: None,
+                operator: None,
+                body: body.clone(),
+                delivery: Delivery::Sending,
+            })
+            .collect();
+        Self {
+            channel,
+            open,
+            link: RwSignal::new(Link::Idle),
+            lines: RwSignal::new(lines),
+            unread: RwSignal::new(0),
+            typing: RwSignal::new(None),
+            ended: RwSignal::new(false),
+            saved: StoredValue::new(saved),
+            last_seq: StoredValue::new(None),
+        }
+    }
+
+    fn persist(&self, change: impl FnOnce(&mut Saved)) {
+        self.saved.update_value(change);
+        self.saved.with_value(|s| saved::store(self.channel, s));
+    }
+
+    /// Whether a socket is worth keeping: a conversation or queued messages.
+    pub fn wants_socket(&self) -> bool {
+        self.saved
+            .with_value(|s| s.conversation_id.is_some() || !s.outbox.is_empty())
+    }
+
+    /// Queues a message; it stays in storage until acknowledged.
+    pub fn queue(&self, id: MessageId, body: String) {
+        self.persist(|s| s.outbox.push((id, body.clone())));
+        self.lines.update(|l| {
+            l.push(Line {
+                id,
+                seq: None,
+                operator: None,
+                body,
+                delivery: Delivery::Sending,
+            })
+        });
+    }
+
+    /// A failed line, tried again with the same id.
+    pub fn requeue(&self, line: &Line) {
+        self.persist(|s| {
+            if !s.outbox.iter().any(|(id, _)| *id == line.id) {
+                s.outbox.push((line.id, line.body.clone()));
+            }
+        });
+        self.set_delivery(line.id, Delivery::Sending);
+    }
+
+    pub fn set_delivery(&self, id: MessageId, delivery: Delivery) {
+        self.lines.update(|l| {
+            if let Some(line) = l.iter_mut().find(|x| x.id == id) {
+                line.delivery = delivery;
+            }
+        });
+    }
+
+    /// Forgets the ended conversation; the next message starts a new one.
+    pub fn start_over(&self) {
+        self.ended.set(false);
+        self.last_seq.set_value(None);
+        self.lines.update(|l| l.retain(|x| x.seq.is_none()));
+    }
+
+    /// Applies a frame; returns whether the socket should reconnect afresh.
+    pub fn apply(&self, frame: ServerFrame) -> bool {
+        match frame {
+            ServerFrame::Welcome {
+                token,
+                conversation_id,
+            } => {
+                self.persist(|s| {
+                    s.token = Some(token);
+                    s.conversation_id = conversation_id;
+                });
+                if conversation_id.is_none() {
+                    self.last_seq.set_value(None);
+                }
+            }
+            ServerFrame::Message { message } => {
+                let seq = message.seq;
+                if self.last_seq.get_value().is_some_and(|s| s >= seq) {
+                    return false;
+                }
+                self.last_seq.set_value(Some(seq));
+                let operator = match message.author {
+                    WireAuthor::Visitor => None,
+                    WireAuthor::Operator { name } => Some(name),
+                };
+                if operator.is_some() {
+                    self.typing.set(None);
+                    if !self.open.get_untracked() {
+                        self.unread.update(|n| *n += 1);
+                    }
+                }
+                let line = Line {
+                    id: message.id,
+                    seq: Some(seq),
+                    operator,
+                    body: message.body,
+                    delivery: Delivery::Sent,
+                };
+                self.lines.update(|l| {
+                    l.retain(|x| x.id != line.id);
+                    let at = l.iter().position(|x| x.seq.is_none_or(|s| s > seq));
+                    l.insert(at.unwrap_or(l.len()), line);
+                });
+            }
+            ServerFrame::Ack {
+                message_id,
+                conversation_id,
+                ..
+            } => {
+                self.persist(|s| {
+                    s.outbox.retain(|(id, _)| *id != message_id);
+                    s.conversation_id = Some(conversation_id);
+                });
+                self.ended.set(false);
+                self.set_delivery(message_id, Delivery::Sent);
+            }
+            ServerFrame::Typing { name, typing, .. } => {
+                self.typing.set(typing.then(|| (name, js_sys::Date::now())));
+            }
+            ServerFrame::Ended { .. } => {
+                self.persist(|s| s.conversation_id = None);
+                self.typing.set(None);
+                self.ended.set(true);
+            }
+            ServerFrame::Resync { .. } => return true,
+            ServerFrame::Error {
+                code,
+                message,
+                message_id,
+            } => match (code, message_id) {
+                (LiveErrorCode::BadToken, _) => {
+                    self.persist(|s| {
+                        s.token = None;
+                        s.conversation_id = None;
+                    });
+                    return true;
+                }
+                (_, Some(id)) => {
+                    if code == LiveErrorCode::InvalidMessage {
+                        // Never acceptable as it is: stop resending it.
+                        self.persist(|s| s.outbox.retain(|(x, _)| *x != id));
+                    }
+                    self.set_delivery(id, Delivery::Failed(message));
+                }
+                (_, None) => {}
+            },
+        }
+        false
+    }
+}

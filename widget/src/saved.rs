@@ -1,0 +1,39 @@
+//! What the widget keeps in the host page's `localStorage` (first-party to
+//! the site, so it survives reloads and navigation where third-party
+//! cookies would not): the visitor's token, their conversation, and the
+//! messages typed but not yet acknowledged.
+
+use parlor_protocol::{ChannelId, ConversationId, MessageId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Saved {
+    pub token: Option<String>,
+    pub conversation_id: Option<ConversationId>,
+    /// Unacknowledged messages, oldest first; resent with the same id.
+    #[serde(default)]
+    pub outbox: Vec<(MessageId, String)>,
+}
+
+fn key(channel: ChannelId) -> String {
+    // The loader reads the same key to connect early for returning visitors.
+    format!("parlor:v1:{channel}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // Storage can be disabled or throw (privacy modes): then nothing persists.
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn load(channel: ChannelId) -> Saved {
+    storage()
+        .and_then(|s| s.get_item(&key(channel)).ok()?)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub fn store(channel: ChannelId, saved: &Saved) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(saved)) {
+        let _ = s.set_item(&key(channel), &json);
+    }
+}

@@ -1,0 +1,189 @@
+//! The visitor's WebSocket, speaking docs/protocol.md directly with
+//! `web_sys::WebSocket` (a tag byte, then JSON). It says `hello` with the
+//! saved token, conversation and last `seq` on every (re)connection, then
+//! resends every unacknowledged message with its original id; reconnects
+//! back off up to 8 s, and at once when the browser comes back online.
+
+use crate::chat::{Chat, Delivery, Link};
+use leptos::prelude::*;
+use parlor_protocol::live::{ServerFrame, VisitorFrame};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+/// One live socket and the handlers it must keep alive.
+struct Open {
+    ws: WebSocket,
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
+}
+
+#[derive(Clone, Copy)]
+pub struct Socket {
+    chat: Chat,
+    url: StoredValue<String>,
+    open: StoredValue<Option<Open>, LocalStorage>,
+    /// The previous socket. Its handlers may be running when it is replaced
+    /// (a close event closes it), so it is dropped one replacement later.
+    dead: StoredValue<Option<Open>, LocalStorage>,
+    retry_ms: StoredValue<i32>,
+    /// Page URL last reported, to report changes only.
+    page: StoredValue<String>,
+}
+
+fn href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+impl Socket {
+    pub fn new(chat: Chat, url: String) -> Self {
+        let s = Self {
+            chat,
+            url: StoredValue::new(url),
+            open: StoredValue::new_local(None),
+            dead: StoredValue::new_local(None),
+            retry_ms: StoredValue::new(500),
+            page: StoredValue::new(href()),
+        };
+        if let Some(w) = web_sys::window() {
+            let online = Closure::<dyn FnMut()>::new(move || s.connect());
+            let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            // The widget lives as long as the page.
+            online.forget();
+        }
+        s
+    }
+
+    fn ready(&self) -> bool {
+        self.open.with_value(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.ws.ready_state() == WebSocket::OPEN)
+        })
+    }
+
+    /// Sends if connected; the caller keeps anything that must not be lost.
+    pub fn send(&self, frame: &VisitorFrame) {
+        let Ok(json) = serde_json::to_vec(frame) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(json.len() + 1);
+        bytes.push(0);
+        bytes.extend_from_slice(&json);
+        self.open.with_value(|o| {
+            if let Some(o) = o.as_ref().filter(|_| self.ready()) {
+                let _ = o.ws.send_with_u8_array(&bytes);
+            }
+        });
+    }
+
+    /// Sends a queued message now, or on the next connection.
+    pub fn deliver(&self, id: parlor_protocol::MessageId, body: String) {
+        if self.open.with_value(Option::is_none) {
+            self.connect();
+        } else {
+            self.send(&VisitorFrame::Send {
+                message_id: id,
+                body,
+            });
+        }
+    }
+
+    /// Reports a changed page (single-page apps navigate without reloads).
+    pub fn check_page(&self) {
+        let now = href();
+        if self.page.with_value(|p| *p != now) && self.ready() {
+            self.page.set_value(now.clone());
+            self.send(&VisitorFrame::Page { url: now });
+        }
+    }
+
+    pub fn connect(&self) {
+        if self.open.with_value(Option::is_some) {
+            return;
+        }
+        let Ok(ws) = WebSocket::new(&self.url.get_value()) else {
+            self.chat.link.set(Link::Offline);
+            return;
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        self.chat.link.set(Link::Connecting);
+        let s = *self;
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.hello());
+        let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if let Some(frame) = e.dyn_ref::<MessageEvent>().and_then(decode) {
+                if s.chat.apply(frame) {
+                    s.drop_socket();
+                    s.connect();
+                }
+            }
+        });
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.closed());
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.open.set_value(Some(Open {
+            ws,
+            _handlers: [on_open, on_message, on_close],
+        }));
+    }
+
+    fn hello(&self) {
+        self.retry_ms.set_value(500);
+        self.chat.link.set(Link::Online);
+        let (token, conversation_id, outbox) = self
+            .chat
+            .saved
+            .with_value(|s| (s.token.clone(), s.conversation_id, s.outbox.clone()));
+        let url = href();
+        self.page.set_value(url.clone());
+        self.send(&VisitorFrame::Hello {
+            channel_id: self.chat.channel,
+            token,
+            conversation_id,
+            last_seq: conversation_id.and(self.chat.last_seq.get_value()),
+            page_url: Some(url),
+        });
+        for (message_id, body) in outbox {
+            self.chat.set_delivery(message_id, Delivery::Sending);
+            self.send(&VisitorFrame::Send { message_id, body });
+        }
+    }
+
+    fn drop_socket(&self) {
+        if let Some(o) = self.open.try_update_value(Option::take).flatten() {
+            o.ws.set_onclose(None);
+            o.ws.set_onmessage(None);
+            let _ = o.ws.close();
+            self.dead.set_value(Some(o));
+        }
+    }
+
+    fn closed(&self) {
+        self.drop_socket();
+        self.chat.link.set(Link::Offline);
+        let delay = self.retry_ms.get_value();
+        self.retry_ms.set_value((delay * 2).min(8_000));
+        let s = *self;
+        let again = Closure::once_into_js(move || {
+            if s.chat.wants_socket() {
+                s.connect();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                again.unchecked_ref(),
+                delay,
+            );
+        }
+    }
+}
+
+/// A binary message: tag 0 then a JSON frame. Anything else is ignored.
+fn decode(e: &MessageEvent) -> Option<ServerFrame> {
+    let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+    match bytes.split_first() {
+        Some((0, json)) => serde_json::from_slice(json).ok(),
+        _ => None,
+    }
+}
