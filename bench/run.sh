@@ -10,7 +10,7 @@ bin="$CARGO_TARGET_DIR/$profile/parlor"
 data="$(mktemp -d)"
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 PARLOR_ADDR=127.0.0.1:3200 PARLOR_DEMO_ADDR=127.0.0.1:8280 PARLOR_DATABASE_URL="sqlite://$data/p.db" \
-  PARLOR_ADMIN_PASSWORD=bench-password PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
+  PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
   PARLOR_LOG=warn "$bin" >/dev/null &
 pid=$!
 for _ in $(seq 50); do curl -sf http://127.0.0.1:3200/healthz >/dev/null && break; sleep 0.2; done
@@ -20,8 +20,8 @@ echo
 echo "## Live connections (bench/src/bin/live_load.rs)"
 cargo build -q -p parlor-bench --release --locked
 channel="$(curl -sf http://127.0.0.1:8280/ | grep -o 'channels/[0-9a-f-]\{36\}' | head -1 | cut -d/ -f2)"
-"$CARGO_TARGET_DIR/release/live-load" --url ws://127.0.0.1:3200/widget/v1/live --channel "$channel" \
-  --pid "$pid" --idle "${BENCH_IDLE:-2000}" --rate "${BENCH_RATE:-200}" --seconds "${BENCH_SECONDS:-10}"
+"$CARGO_TARGET_DIR/release/live-load" --url ws://127.0.0.1:3200 --channel "$channel" \
+  --email admin@bench.test --password bench-password --pid "$pid" --idle "${BENCH_IDLE:-2000}" --rate "${BENCH_RATE:-200}" --seconds "${BENCH_SECONDS:-10}"
 echo
 echo "## Admin app bundle"
 echo '| file | raw | gzip | brotli |'

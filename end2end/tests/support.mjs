@@ -70,3 +70,43 @@ export function recordDialogs(page) {
   });
   return dialogs;
 }
+
+/**
+ * A Parlor server of the test's own, on `port` (demo page on `demoPort`),
+ * over `dataDir`: stop it and start it again on the same port to restart it.
+ */
+export async function startParlor({ port, demoPort, dataDir }) {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(process.env.PARLOR_BIN, [], {
+    env: {
+      ...process.env,
+      PARLOR_ADDR: `127.0.0.1:${port}`,
+      PARLOR_DEMO_ADDR: `127.0.0.1:${demoPort}`,
+      PARLOR_DATABASE_URL: `sqlite://${dataDir}/parlor.db`,
+      PARLOR_ADMIN_EMAIL: ADMIN.email,
+      PARLOR_ADMIN_PASSWORD: ADMIN.password,
+      PARLOR_LOG: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) {
+        return {
+          async stop() {
+            proc.kill('SIGKILL');
+            await exited;
+          },
+        };
+      }
+    } catch {
+      // not listening yet
+    }
+    if (proc.exitCode !== null) throw new Error(`parlor exited with ${proc.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  throw new Error('parlor did not become healthy in 20 s');
+}

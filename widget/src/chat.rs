@@ -118,6 +118,15 @@ impl Chat {
         });
     }
 
+    /// The visitor has the conversation on screen up to the newest message.
+    pub fn mark_seen(&self) {
+        self.unread.set(0);
+        let last = self.last_seq.get_value();
+        if self.saved.with_value(|s| s.seen != last) {
+            self.persist(|s| s.seen = last);
+        }
+    }
+
     /// Forgets the ended conversation; the next message starts a new one.
     pub fn start_over(&self) {
         self.ended.set(false);
@@ -138,6 +147,7 @@ impl Chat {
                 });
                 if conversation_id.is_none() {
                     self.last_seq.set_value(None);
+                    self.persist(|s| s.seen = None);
                 }
             }
             ServerFrame::Message { message } => {
@@ -152,9 +162,11 @@ impl Chat {
                 };
                 if operator.is_some() {
                     self.typing.set(None);
-                    if !self.open.get_untracked() {
-                        self.unread.update(|n| *n += 1);
-                    }
+                }
+                if self.open.get_untracked() {
+                    self.mark_seen();
+                } else if operator.is_some() && self.saved.with_value(|s| s.seen < Some(seq)) {
+                    self.unread.update(|n| *n += 1);
                 }
                 let line = Line {
                     id: message.id,
@@ -185,7 +197,10 @@ impl Chat {
                 self.typing.set(typing.then(|| (name, js_sys::Date::now())));
             }
             ServerFrame::Ended { .. } => {
-                self.persist(|s| s.conversation_id = None);
+                self.persist(|s| {
+                    s.conversation_id = None;
+                    s.seen = None;
+                });
                 self.typing.set(None);
                 self.ended.set(true);
             }

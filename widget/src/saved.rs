@@ -3,13 +3,17 @@
 //! cookies would not): the visitor's token, their conversation, and the
 //! messages typed but not yet acknowledged.
 
-use parlor_protocol::{ChannelId, ConversationId, MessageId};
+use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Saved {
     pub token: Option<String>,
     pub conversation_id: Option<ConversationId>,
+    /// The newest message the visitor has had on screen: later operator
+    /// messages count as unread, even after a reload.
+    #[serde(default)]
+    pub seen: Option<Seq>,
     /// Unacknowledged messages, oldest first; resent with the same id.
     #[serde(default)]
     pub outbox: Vec<(MessageId, String)>,

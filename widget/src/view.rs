@@ -96,8 +96,22 @@ pub fn ChatWindow(
     };
     Effect::new(move || {
         if open.get() {
-            chat.unread.set(0);
+            chat.mark_seen();
         }
+    });
+    // Keep the newest line in view as lines, typing or the end arrive.
+    let list = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        chat.lines.track();
+        chat.typing.track();
+        chat.ended.track();
+        open.track();
+        // After this update's DOM changes (other effects) have run.
+        request_animation_frame(move || {
+            if let Some(el) = list.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
     });
 
     view! {
@@ -121,7 +135,7 @@ pub fn ChatWindow(
                     </button>
                 </Show>
             </header>
-            <div class="messages" role="log" aria-live="polite">
+            <div class="messages" role="log" aria-live="polite" node_ref=list>
                 <Show when=move || has_welcome>
                     <div class="msg operator">
                         <div class="bubble welcome">{welcome_message.clone()}</div>

@@ -1,11 +1,12 @@
-//! Bounded load on the visitor live endpoint, written against
-//! docs/protocol.md only. It holds `--idle` visitor connections open, reads
-//! the server's resident memory before and after, then has `--senders`
-//! visitors send `--rate` messages a second in total for `--seconds`, timing
-//! each send to its `ack` (which the server gives only after a durable commit).
+//! Bounded load on the live endpoints, written against docs/protocol.md only.
+//! It holds `--idle` visitor connections open, reads the server's resident
+//! memory before and after, signs in as an operator whose inbox follows every
+//! conversation, then has visitors send `--rate` messages a second in total
+//! for `--seconds`. Each message is timed twice: send → `ack` (given only
+//! after a durable commit) and send → arrival in the operator's inbox.
 //!
-//! live-load --url ws://127.0.0.1:3200/widget/v1/live --channel <uuid> \
-//!           --pid <server pid> --idle 2000 --rate 200 --seconds 10
+//! live-load --url ws://127.0.0.1:3200 --channel <uuid> --pid <server pid> \
+//!           --email admin@… --password … --idle 2000 --rate 200 --seconds 10
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -17,8 +18,11 @@ type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Args {
+    /// The server's base, `ws://host:port`.
     url: String,
     channel: String,
+    email: String,
+    password: String,
     pid: u32,
     idle: usize,
     rate: u32,
@@ -41,6 +45,8 @@ fn args() -> Result<Args, String> {
     Ok(Args {
         url: get("url")?,
         channel: get("channel")?,
+        email: get("email")?,
+        password: get("password")?,
         pid: num("pid", 0)? as u32,
         idle: num("idle", 1000)? as usize,
         rate: num("rate", 100)? as u32,
@@ -81,6 +87,7 @@ async fn recv(ws: &mut Ws) -> Result<Value, String> {
 
 async fn visitor(url: &str, channel: &str) -> Result<Ws, String> {
     // Nagle off, as a browser's WebSocket does for small frames.
+    let url = format!("{url}/widget/v1/live");
     let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
         .await
         .map_err(|e| e.to_string())?;
@@ -95,6 +102,83 @@ async fn visitor(url: &str, channel: &str) -> Result<Ws, String> {
     }
 }
 
+/// Signs in over HTTP (a raw request: one form post) and returns the
+/// session cookie.
+async fn sign_in(url: &str, email: &str, password: &str) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = url.trim_start_matches("ws://");
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
+    let request = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Accept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    );
+    let mut tcp = tokio::net::TcpStream::connect(host)
+        .await
+        .map_err(|e| e.to_string())?;
+    tcp.write_all(request.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    tcp.read_to_string(&mut response)
+        .await
+        .map_err(|e| e.to_string())?;
+    response
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next().unwrap_or("").to_string())
+        })
+        .ok_or_else(|| format!("sign-in failed: {}", response.lines().next().unwrap_or("")))
+}
+
+type Pending = std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>;
+
+/// The operator's inbox: records, for every visitor message in `pending`,
+/// the time from its send to its arrival here.
+async fn operator(
+    url: String,
+    cookie: String,
+    pending: Pending,
+    ready: tokio::sync::oneshot::Sender<()>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<Vec<Duration>, String> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("{url}/api/inbox/live")
+        .into_client_request()
+        .map_err(|e| e.to_string())?;
+    req.headers_mut()
+        .insert("cookie", cookie.parse().map_err(|_| "bad cookie")?);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
+        .await
+        .map_err(|e| e.to_string())?;
+    match recv(&mut ws).await? {
+        v if v["type"] == "snapshot" => {}
+        v => return Err(format!("expected snapshot, got {v}")),
+    }
+    let _ = ready.send(());
+    let mut times = Vec::new();
+    let mut stop = stop;
+    loop {
+        tokio::select! {
+            v = recv(&mut ws) => {
+                let v = v?;
+                if v["type"] == "message" {
+                    let id = v["message"]["id"].as_str().unwrap_or_default();
+                    let sent = pending.lock().map_err(|_| "poisoned")?.remove(id);
+                    if let Some(t0) = sent {
+                        times.push(t0.elapsed());
+                    }
+                } else if v["type"] == "resync" {
+                    return Err("the operator fell behind (resync)".into());
+                }
+            }
+            _ = stop.changed() => return Ok(times),
+        }
+    }
+}
+
 /// Sends one message every `period` for `seconds`, returning send→ack times
 /// with when each send started.
 async fn sender(
@@ -103,6 +187,7 @@ async fn sender(
     period: Duration,
     offset: Duration,
     seconds: u64,
+    pending: Pending,
 ) -> Result<Vec<(Instant, Duration)>, String> {
     let mut ws = visitor(&url, &channel).await?;
     // Senders start spread over one period, so the total rate is even rather
@@ -115,6 +200,10 @@ async fn sender(
         tick.tick().await;
         let id = uuid::Uuid::new_v4().to_string();
         let t0 = Instant::now();
+        pending
+            .lock()
+            .map_err(|_| "poisoned")?
+            .insert(id.clone(), t0);
         send(
             &mut ws,
             json!({"type": "send", "message_id": id, "body": "load"}),
@@ -151,6 +240,19 @@ async fn main() -> Result<(), String> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss_kib(a.pid);
 
+    let cookie = sign_in(&a.url, &a.email, &a.password).await?;
+    let pending: Pending = Default::default();
+    let (ready, is_ready) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let inbox = tokio::spawn(operator(
+        a.url.clone(),
+        cookie,
+        pending.clone(),
+        ready,
+        stopped,
+    ));
+    is_ready.await.map_err(|_| "the operator did not connect")?;
+
     // Each sender stays under the per-connection rate limit (5/s).
     let per_sender = 4u32;
     let senders = a.rate.div_ceil(per_sender).max(1);
@@ -158,9 +260,22 @@ async fn main() -> Result<(), String> {
     let started = Instant::now();
     let runs = futures::future::join_all((0..senders).map(|i| {
         let offset = period.mul_f64(f64::from(i) / f64::from(senders));
-        sender(a.url.clone(), a.channel.clone(), period, offset, a.seconds)
+        sender(
+            a.url.clone(),
+            a.channel.clone(),
+            period,
+            offset,
+            a.seconds,
+            pending.clone(),
+        )
     }))
     .await;
+    // Let the last messages reach the inbox.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = stop.send(true);
+    let mut relayed = inbox.await.map_err(|e| e.to_string())??;
+    relayed.sort();
+    let lost = pending.lock().map_err(|_| "poisoned")?.len();
     let mut all: Vec<(Instant, Duration)> = Vec::new();
     for r in runs {
         all.extend(r?);
@@ -205,6 +320,12 @@ async fn main() -> Result<(), String> {
         "| send → ack latency p50 / p99, after the first second | {:.2} ms / {:.2} ms |",
         pct(&steady, 0.50),
         pct(&steady, 0.99)
+    );
+    println!(
+        "| visitor → operator latency p50 / p99 | {:.2} ms / {:.2} ms ({} messages, {lost} not seen) |",
+        pct(&relayed, 0.50),
+        pct(&relayed, 0.99),
+        relayed.len()
     );
     drop(idle);
     Ok(())

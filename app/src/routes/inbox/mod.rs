@@ -341,6 +341,17 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
         }),
         None => Either::Right(view! { <span>{url}</span> }),
     });
+    // Keep the newest message in view as messages and typing arrive.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move || {
+        inbox.with(|i| (i.thread.len(), i.outgoing.len(), i.visitor_typing));
+        // After this update's DOM changes (other effects) have run.
+        request_animation_frame(move || {
+            if let Some(el) = list.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
     let owner = match &c.assignee {
         Some(a) => format!("Assigned to {}", a.name),
         None => "Unassigned: answering takes it".to_string(),
@@ -365,7 +376,7 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
                 <button type="button" class="button" on:click=close>"Close conversation"</button>
             </Show>
         </header>
-        <ol class="thread" role="log" aria-live="polite" aria-label="Messages">
+        <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
             <For
                 each=move || inbox.with(|i| i.thread.values().cloned().collect::<Vec<_>>())
                 key=|m| m.seq
