@@ -19,6 +19,11 @@ use tokio::sync::{broadcast, mpsc};
 
 /// Frames queued for one connection before it counts as too slow.
 pub const OUTBOX: usize = 256;
+
+/// A connection's outgoing queue. Frames are boxed: the queue allocates its
+/// slots in blocks up front, and an idle visitor should not pay for 32
+/// frame-sized slots.
+pub type Outbox = mpsc::Sender<Box<ServerFrame>>;
 /// Sends allowed in a burst, and refilled per second, per connection.
 pub const RATE_BURST: f64 = 20.0;
 pub const RATE_PER_SEC: f64 = 5.0;
@@ -57,7 +62,7 @@ impl Bucket {
 
 struct Session {
     parlor: Parlor,
-    out: mpsc::Sender<ServerFrame>,
+    out: Outbox,
     visitor: VisitorId,
     channel: ChannelId,
     conversation: Option<ConversationId>,
@@ -80,7 +85,10 @@ impl Session {
     }
 
     async fn send(&self, frame: ServerFrame) -> Result<(), End> {
-        self.out.send(frame).await.map_err(|_| End::Closed)
+        self.out
+            .send(Box::new(frame))
+            .await
+            .map_err(|_| End::Closed)
     }
 
     /// Subscribes first, then replays from the database: a message committed
@@ -251,9 +259,25 @@ impl Session {
     /// Forwards a live event without waiting: a full queue ends the
     /// connection with a `resync` instead of holding anyone up.
     fn forward(&mut self, frame: ServerFrame) -> Result<(), End> {
-        match self.out.try_send(frame) {
+        match self.out.try_send(Box::new(frame)) {
             Ok(()) => Ok(()),
             Err(_) => Err(End::Closed),
+        }
+    }
+
+    async fn on_frame(&mut self, frame: Result<VisitorFrame, BadFrame>) -> Result<(), End> {
+        match frame {
+            Ok(VisitorFrame::Send { message_id, body }) => self.on_send(message_id, body).await,
+            Ok(VisitorFrame::Typing { typing }) => {
+                self.on_typing(typing);
+                Ok(())
+            }
+            Ok(VisitorFrame::Page { url }) => self.on_page(url).await,
+            Ok(VisitorFrame::Hello { .. }) => {
+                self.send(error(LiveErrorCode::HelloFirst, "hello was already sent"))
+                    .await
+            }
+            Err(BadFrame(e)) => self.send(error(LiveErrorCode::BadFrame, e)).await,
         }
     }
 
@@ -291,14 +315,60 @@ async fn next_live(
 }
 
 /// Runs one visitor connection until the client goes away or must resync.
-pub async fn run_visitor<S>(parlor: Parlor, mut input: S, out: mpsc::Sender<ServerFrame>)
+///
+/// Memory matters here (one task per idle visitor): the opening and each
+/// frame's handling run as boxed futures, so the long-lived task holds only
+/// the session and the select between input and live events.
+pub async fn run_visitor<S>(parlor: Parlor, mut input: S, out: Outbox)
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
-    // 1. hello
+    let Some(mut session) = Box::pin(open(parlor, &mut input, out)).await else {
+        return;
+    };
+    loop {
+        let step = tokio::select! {
+            frame = input.next() => match frame {
+                None => break,
+                Some(frame) => Box::pin(session.on_frame(frame)).await,
+            },
+            live = next_live(&mut session.live) => match live {
+                Ok(event) => Box::pin(session.on_room(event)).await,
+                Err(broadcast::error::RecvError::Lagged(_)) => Err(End::Closed),
+                Err(broadcast::error::RecvError::Closed) => {
+                    session.live = None;
+                    Ok(())
+                }
+            },
+        };
+        if let Err(End::Closed) = step {
+            if let Some(conversation_id) = session.conversation {
+                let _ = session
+                    .out
+                    .try_send(Box::new(ServerFrame::Resync { conversation_id }));
+            }
+            break;
+        }
+    }
+    // A visitor who leaves mid-sentence is not typing any more.
+    if matches!(session.typing, Some((true, _))) {
+        session.on_typing(false);
+    }
+}
+
+/// `hello`, the visitor, the conversation and its replay; `None` if the
+/// connection ends before it is usable.
+async fn open<S>(parlor: Parlor, input: &mut S, out: Outbox) -> Option<Session>
+where
+    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
+{
+    let say = |frame: ServerFrame| {
+        let out = out.clone();
+        async move { out.send(Box::new(frame)).await.is_ok() }
+    };
     let (channel, token, conversation, last_seq, page_url) = loop {
         match input.next().await {
-            None => return,
+            None => return None,
             Some(Ok(VisitorFrame::Hello {
                 channel_id,
                 token,
@@ -307,42 +377,35 @@ where
                 page_url,
             })) => break (channel_id, token, conversation_id, last_seq, page_url),
             Some(Ok(_)) => {
-                let _ = out
-                    .send(error(LiveErrorCode::HelloFirst, "send hello first"))
-                    .await;
+                say(error(LiveErrorCode::HelloFirst, "send hello first")).await;
             }
             Some(Err(BadFrame(e))) => {
-                let _ = out.send(error(LiveErrorCode::BadFrame, e)).await;
+                say(error(LiveErrorCode::BadFrame, e)).await;
             }
         }
     };
     if parlor.widget_config(channel).await.is_err() {
-        let _ = out
-            .send(error(LiveErrorCode::NotFound, "no such channel"))
-            .await;
-        return;
+        say(error(LiveErrorCode::NotFound, "no such channel")).await;
+        return None;
     }
     let (visitor, token) = match token {
         Some(t) => match parlor.visitor(&t).await {
             Ok(v) => (v, t),
             Err(_) => {
-                let _ = out
-                    .send(error(
-                        LiveErrorCode::BadToken,
-                        "unknown visitor token; reconnect without one",
-                    ))
-                    .await;
-                return;
+                say(error(
+                    LiveErrorCode::BadToken,
+                    "unknown visitor token; reconnect without one",
+                ))
+                .await;
+                return None;
             }
         },
         None => match parlor.new_visitor().await {
             Ok(s) => (s.visitor, s.token),
             Err(e) => {
                 tracing::error!(error = %e, "creating a visitor failed");
-                let _ = out
-                    .send(error(LiveErrorCode::Internal, "try again later"))
-                    .await;
-                return;
+                say(error(LiveErrorCode::Internal, "try again later")).await;
+                return None;
             }
         },
     };
@@ -375,7 +438,7 @@ where
             _ => {
                 let not_found = error(LiveErrorCode::NotFound, "no such conversation");
                 if session.send(not_found).await.is_err() {
-                    return;
+                    return None;
                 }
                 None
             }
@@ -387,7 +450,7 @@ where
         conversation_id: known.as_ref().map(|c| c.id),
     };
     if session.send(welcome).await.is_err() {
-        return;
+        return None;
     }
     if let Some(c) = known {
         if session
@@ -395,51 +458,16 @@ where
             .await
             .is_err()
         {
-            return;
+            return None;
         }
         if c.status == ConversationStatus::Closed {
             if session.ended(c.id).await.is_err() {
-                return;
+                return None;
             }
         } else if let Some(url) = session.page_url.clone() {
             session.record_page(Some(c.id), &url).await;
         }
     }
 
-    // 2. frames and live events
-    loop {
-        let step = tokio::select! {
-            frame = input.next() => match frame {
-                None => break,
-                Some(Ok(VisitorFrame::Send { message_id, body })) => session.on_send(message_id, body).await,
-                Some(Ok(VisitorFrame::Typing { typing })) => {
-                    session.on_typing(typing);
-                    Ok(())
-                }
-                Some(Ok(VisitorFrame::Page { url })) => session.on_page(url).await,
-                Some(Ok(VisitorFrame::Hello { .. })) => session.send(error(LiveErrorCode::HelloFirst, "hello was already sent")).await,
-                Some(Err(BadFrame(e))) => session.send(error(LiveErrorCode::BadFrame, e)).await,
-            },
-            live = next_live(&mut session.live) => match live {
-                Ok(event) => session.on_room(event).await,
-                Err(broadcast::error::RecvError::Lagged(_)) => Err(End::Closed),
-                Err(broadcast::error::RecvError::Closed) => {
-                    session.live = None;
-                    Ok(())
-                }
-            },
-        };
-        if let Err(End::Closed) = step {
-            if let Some(conversation_id) = session.conversation {
-                let _ = session
-                    .out
-                    .try_send(ServerFrame::Resync { conversation_id });
-            }
-            break;
-        }
-    }
-    // A visitor who leaves mid-sentence is not typing any more.
-    if matches!(session.typing, Some((true, _))) {
-        session.on_typing(false);
-    }
+    Some(session)
 }

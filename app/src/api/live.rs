@@ -27,7 +27,7 @@ pub async fn visitor_live(
     let (tx, rx) = tokio::sync::mpsc::channel(OUTBOX);
     tokio::spawn(run_visitor(ctx.parlor, frames, tx));
     let out = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|frame| (Ok(frame), rx))
+        rx.recv().await.map(|frame| (Ok(*frame), rx))
     });
     Ok(out.into())
 }
