@@ -108,8 +108,24 @@ async fn inbox(s: &TestServer, cookie: &str) -> Ws {
     ws
 }
 
+/// A visitor's socket and the token its `welcome` gave.
+struct Visitor {
+    ws: Ws,
+    token: String,
+}
+
+impl Visitor {
+    async fn send(&mut self, frame: Value) {
+        self.ws.send(frame).await;
+    }
+
+    async fn until<R>(&mut self, pick: impl FnMut(&ServerFrame) -> Option<R>) -> R {
+        self.ws.until(pick).await
+    }
+}
+
 /// A visitor who said hello on `page` and sent one message.
-async fn visitor_with_message(s: &TestServer, page: &str, body: &str) -> (Ws, ConversationId) {
+async fn visitor_with_message(s: &TestServer, page: &str, body: &str) -> (Visitor, ConversationId) {
     let mut v = Ws::open(s, "/widget/v1/live", None).await;
     let channel = s.default_channel().await;
     v.send(
@@ -117,9 +133,10 @@ async fn visitor_with_message(s: &TestServer, page: &str, body: &str) -> (Ws, Co
         "conversation_id": null, "last_seq": null, "page_url": page}),
     )
     .await;
-    let ServerFrame::Welcome { .. } = v.recv().await else {
+    let ServerFrame::Welcome { token, .. } = v.recv().await else {
         panic!()
     };
+    let mut v = Visitor { ws: v, token };
     v.send(json!({"type": "send", "message_id": uuid(), "body": body}))
         .await;
     let conversation = v
@@ -406,5 +423,109 @@ async fn the_inbox_needs_a_session_and_hides_other_channels() {
             panic!()
         };
         assert_eq!(code, LiveErrorCode::NotFound);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_reader_is_cut_off_and_resumes_while_a_fast_one_keeps_up() {
+    let s = start().await;
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let op = inbox(&s, &admin).await;
+    let (mut fast, conv) = visitor_with_message(&s, "https://shop.example/", "flood me").await;
+    // The same conversation in a second tab (same visitor) that stops reading.
+    let token = fast.token.clone();
+    let channel = s.default_channel().await;
+    let mut slow = Ws::open(&s, "/widget/v1/live", None).await;
+    slow.send(
+        json!({"type": "hello", "channel_id": channel, "token": token,
+        "conversation_id": conv, "last_seq": 1}),
+    )
+    .await;
+
+    // Far more than the socket buffers and the 256-frame queue hold. The
+    // operator answers (each waiting for its ack) while the fast tab reads
+    // along; the slow tab reads nothing.
+    const N: u64 = 1500;
+    let fast_reader = tokio::spawn(async move {
+        let mut next = 2;
+        while next <= N + 1 {
+            let frame: ServerFrame = fast.ws.recv().await;
+            match frame {
+                // Its own first message comes back after its ack.
+                ServerFrame::Message { message } if message.seq == Seq(1) => {}
+                ServerFrame::Message { message } => {
+                    assert_eq!(message.seq, Seq(next), "in order, no gap");
+                    next += 1;
+                }
+                _ => {}
+            }
+        }
+    });
+    // Sends are pipelined; a reader drains the operator's own socket.
+    let (mut sink, mut stream) = op.0.split();
+    let acks = tokio::spawn(async move {
+        let mut acked = 0;
+        while acked < N {
+            let Some(Ok(Message::Binary(b))) = stream.next().await else {
+                panic!("the operator's socket closed")
+            };
+            let frame: InboxFrame = serde_json::from_slice(&b[1..]).unwrap();
+            match frame {
+                InboxFrame::Ack { .. } => acked += 1,
+                InboxFrame::Resync | InboxFrame::Error { .. } => panic!("{frame:?}"),
+                _ => {}
+            }
+        }
+    });
+    let body = "x".repeat(4000);
+    for _ in 0..N {
+        let frame =
+            json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": body});
+        let mut bytes = vec![0u8];
+        bytes.extend(serde_json::to_vec(&frame).unwrap());
+        sink.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+    acks.await.unwrap();
+    fast_reader.await.unwrap();
+
+    // The slow tab now reads: what was queued, then the end of the
+    // connection (with `resync` when there was room for it).
+    let mut seen = 1;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), slow.0.next()).await {
+            Ok(Some(Ok(Message::Binary(b)))) => {
+                let frame: ServerFrame = serde_json::from_slice(&b[1..]).unwrap();
+                match frame {
+                    ServerFrame::Message { message } => {
+                        assert_eq!(message.seq, Seq(seen + 1));
+                        seen += 1;
+                    }
+                    ServerFrame::Welcome { .. } | ServerFrame::Resync { .. } => {}
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => break,
+            Ok(Some(Ok(_))) => {}
+            Err(_) => panic!("the slow connection was neither fed nor closed"),
+        }
+    }
+    assert!(seen < N + 1, "the slow reader was cut off (saw {seen})");
+    // It resumes from what it saw and gets the rest, without a gap.
+    let mut again = Ws::open(&s, "/widget/v1/live", None).await;
+    again
+        .send(
+            json!({"type": "hello", "channel_id": channel, "token": token,
+            "conversation_id": conv, "last_seq": seen}),
+        )
+        .await;
+    let ServerFrame::Welcome { .. } = again.recv().await else {
+        panic!()
+    };
+    while seen < N + 1 {
+        let ServerFrame::Message { message } = again.recv().await else {
+            panic!()
+        };
+        assert_eq!(message.seq, Seq(seen + 1));
+        seen += 1;
     }
 }

@@ -60,8 +60,9 @@ pub fn start(
     full_page: bool,
     live: &str,
 ) -> Result<Widget, JsValue> {
+    // serde_json's error text would cost bytes in every visitor's download.
     let config: WidgetConfig = serde_json::from_str(config_json)
-        .map_err(|e| JsValue::from_str(&format!("Parlor: bad widget config: {e}")))?;
+        .map_err(|_| JsValue::from_str("Parlor: bad widget config"))?;
     let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
     let open = RwSignal::new(full_page);
     // Effects and the socket are created inside the mount closure: `mount_to`

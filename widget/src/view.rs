@@ -141,11 +141,15 @@ pub fn ChatWindow(
                         <div class="bubble welcome">{welcome_message.clone()}</div>
                     </div>
                 </Show>
-                <For
-                    each=move || chat.lines.get()
-                    key=|l| (l.id, l.seq, l.delivery.clone())
-                    children=move |line| view! { <LineView line retry /> }
-                />
+                // Re-rendered whole on change: a keyed list costs more bytes
+                // than a conversation's worth of lines costs time.
+                {move || {
+                    chat.lines
+                        .get()
+                        .into_iter()
+                        .map(|line| view! { <LineView line retry /> })
+                        .collect_view()
+                }}
                 <Show when=move || chat.typing.with(Option::is_some)>
                     <div class="typing">
                         {move || chat.typing.with(|t| t.as_ref().map(|(n, _)| format!("{n} is typing…")))}
