@@ -216,8 +216,23 @@ impl Session {
         }
         match event {
             FeedEvent::Message { message, .. } => {
-                let message = self.names.wire(&self.parlor, message).await;
-                self.forward(InboxFrame::Message { message })
+                if self
+                    .opened
+                    .as_ref()
+                    .is_some_and(|c| c.id == message.conversation)
+                {
+                    let message = self.names.wire(&self.parlor, message).await;
+                    self.forward(InboxFrame::Message { message })
+                } else {
+                    // The list needs a line, not the whole text.
+                    self.forward(InboxFrame::Activity {
+                        conversation_id: message.conversation,
+                        seq: message.seq,
+                        preview: message.body.chars().take(inbox::PREVIEW_CHARS).collect(),
+                        from_visitor: message.author == parlor_domain::Author::Visitor,
+                        at: message.created_at,
+                    })
+                }
             }
             FeedEvent::VisitorTyping {
                 conversation,

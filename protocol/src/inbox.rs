@@ -6,6 +6,9 @@ use crate::live::{LiveErrorCode, WireMessage};
 use crate::{ChannelId, ConversationId, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 
+/// The longest preview in an `activity` frame, in characters.
+pub const PREVIEW_CHARS: usize = 140;
+
 /// Frames the operator's app sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -79,9 +82,19 @@ pub enum InboxFrame {
     },
     /// A conversation started or changed (assigned, closed, page moved).
     Summary { conversation: ConversationSummary },
-    /// A message in any conversation this operator may see, live; and the
-    /// replay of the opened one. Order by `seq` within a conversation.
+    /// A message of the opened conversation, live or replayed. Order by
+    /// `seq` within a conversation.
     Message { message: WireMessage },
+    /// A new message in another conversation this operator may see: enough
+    /// for its row in the list (the text is cut to [`PREVIEW_CHARS`]).
+    Activity {
+        conversation_id: ConversationId,
+        seq: Seq,
+        preview: String,
+        from_visitor: bool,
+        /// Unix seconds.
+        at: i64,
+    },
     Ack {
         message_id: MessageId,
         conversation_id: ConversationId,

@@ -136,7 +136,7 @@ mod server {
 
     /// Decoded frames waiting for the server function.
     const INBOX: usize = 16;
-    use futures::{SinkExt, StreamExt};
+    use futures::StreamExt;
     use http::{Request, Response};
     use leptos::server_fn::axum_export::body::Body;
     use leptos::server_fn::axum_export::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -211,9 +211,14 @@ mod server {
         ISE: FromServerFnError,
         OSE: FromServerFnError,
     {
+        // One decoded frame waiting for the function. While it waits, the
+        // socket is not read (backpressure), but output keeps flowing: the
+        // function may be waiting for room in its output before it takes
+        // more input, and both waiting at once would be a deadlock.
+        let mut pending: Option<Result<InputItem, ISE>> = None;
         loop {
             tokio::select! {
-                incoming = socket.recv() => {
+                incoming = socket.recv(), if pending.is_none() => {
                     let bytes = match incoming {
                         Some(Ok(Message::Binary(b))) => b,
                         Some(Ok(Message::Text(t))) => Bytes::from(t.as_str().as_bytes().to_vec()),
@@ -221,8 +226,12 @@ mod server {
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                         Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                     };
-                    // Waits while the function is busy: never drops a frame.
-                    if to_fn.send(decode::<InputItem, IE, ISE>(bytes)).await.is_err() {
+                    pending = Some(decode::<InputItem, IE, ISE>(bytes));
+                }
+                ready = futures::future::poll_fn(|cx| to_fn.poll_ready(cx)), if pending.is_some() => {
+                    let sent = ready.is_ok()
+                        && pending.take().is_some_and(|item| to_fn.start_send(item).is_ok());
+                    if !sent {
                         break;
                     }
                 }

@@ -3,7 +3,7 @@
 //! lives in the backend's module only.
 
 mod sqlite;
-mod sqlite_append;
+mod sqlite_writer;
 
 pub use sqlite::SqliteStore;
 

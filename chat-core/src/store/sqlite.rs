@@ -1,7 +1,7 @@
 //! The embedded default backend: one SQLite file in WAL mode with
 //! `synchronous=FULL`, so a committed write survives a power cut.
 
-use super::{sqlite_append, Appended, NewMessage, NewUserRecord, Store, StoreError};
+use super::{sqlite_writer, Appended, NewMessage, NewUserRecord, Store, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
@@ -19,8 +19,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Message appends go through one group-committing writer.
-    appender: tokio::sync::mpsc::Sender<sqlite_append::Job>,
+    /// Messages, visitors and conversations are written by one
+    /// group-committing writer.
+    writer: tokio::sync::mpsc::Sender<sqlite_writer::Job>,
 }
 
 impl SqliteStore {
@@ -42,12 +43,23 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        let appender = sqlite_append::spawn(options.connect().await?);
-        Ok(Self { pool, appender })
+        let writer = sqlite_writer::spawn(options.connect().await?);
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Hands a job to the writer and waits for its durable outcome.
+    async fn write<T>(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, StoreError>>) -> sqlite_writer::Job,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let gone = || StoreError::Unavailable("the writer stopped".into());
+        self.writer.send(job(reply)).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 }
 
@@ -429,13 +441,14 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)")
-            .bind(id.to_string())
-            .bind(token_hash)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let token_hash = token_hash.to_string();
+        self.write(|reply| sqlite_writer::Job::Visitor {
+            id,
+            token_hash,
+            now,
+            reply,
+        })
+        .await
     }
 
     async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
@@ -453,31 +466,14 @@ impl Store for SqliteStore {
         visitor: VisitorId,
         now: i64,
     ) -> Result<Conversation, StoreError> {
-        let res = sqlx::query(
-            "INSERT INTO conversations (id, channel_id, visitor_id, status, last_seq, created_at)
-             VALUES (?, ?, ?, 'open', 0, ?)",
-        )
-        .bind(id.to_string())
-        .bind(channel.to_string())
-        .bind(visitor.to_string())
-        .bind(now)
-        .execute(&self.pool)
-        .await;
-        match res {
-            Ok(_) => Ok(Conversation {
-                id,
-                channel,
-                visitor,
-                status: ConversationStatus::Open,
-                assignee: None,
-                last_seq: Seq(0),
-                created_at: now,
-            }),
-            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
-                Err(StoreError::NotFound("channel"))
-            }
-            Err(e) => Err(e.into()),
-        }
+        self.write(|reply| sqlite_writer::Job::Conversation {
+            id,
+            channel,
+            visitor,
+            now,
+            reply,
+        })
+        .await
     }
 
     async fn get_conversation(
@@ -492,18 +488,16 @@ impl Store for SqliteStore {
     }
 
     async fn append_message(&self, m: &NewMessage<'_>) -> Result<Appended, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = sqlite_append::Job {
+        let body = m.body.to_string();
+        self.write(|reply| sqlite_writer::Job::Append {
             id: m.id,
             conversation: m.conversation,
             author: m.author,
-            body: m.body.to_string(),
+            body,
             now: m.now,
             reply,
-        };
-        let gone = || StoreError::Unavailable("the append writer stopped".into());
-        self.appender.send(job).await.map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+        })
+        .await
     }
 
     async fn messages_after(

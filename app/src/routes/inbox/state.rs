@@ -145,6 +145,38 @@ impl Inbox {
         });
     }
 
+    /// A new message in a conversation's row: preview, time, unread count,
+    /// and an alert for a visitor's message the operator is not looking at.
+    #[allow(clippy::too_many_arguments)]
+    fn touch(
+        &mut self,
+        id: ConversationId,
+        seq: Seq,
+        text: String,
+        from_visitor: bool,
+        at: i64,
+        seen: bool,
+        alerts: &mut Vec<Alert>,
+    ) {
+        let Some(c) = self.conversations.get_mut(&id) else {
+            return;
+        };
+        if seq <= c.last_seq {
+            return;
+        }
+        c.last_seq = seq;
+        c.last_from_visitor = from_visitor;
+        c.last_at = at;
+        if from_visitor && !seen {
+            c.unread += 1;
+            alerts.push(Alert::Message {
+                from: c.visitor_name.clone(),
+                body: text.clone(),
+            });
+        }
+        c.last_body = Some(text);
+    }
+
     /// Applies one server frame. `watching` says whether the operator can
     /// see the selected conversation right now (the tab is visible): if not,
     /// its visitor messages count as unread and alert.
@@ -167,28 +199,36 @@ impl Inbox {
                 }
                 self.conversations.insert(conversation.id, conversation);
             }
+            InboxFrame::Activity {
+                conversation_id,
+                seq,
+                preview,
+                from_visitor,
+                at,
+            } => {
+                let shown = self.selected == Some(conversation_id);
+                self.touch(
+                    conversation_id,
+                    seq,
+                    preview,
+                    from_visitor,
+                    at,
+                    shown && watching,
+                    &mut alerts,
+                );
+            }
             InboxFrame::Message { message } => {
                 let shown = self.selected == Some(message.conversation_id);
                 let from_visitor = message.author == WireAuthor::Visitor;
-                if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
-                    if message.seq > c.last_seq {
-                        c.last_seq = message.seq;
-                        c.last_body = Some(message.body.clone());
-                        c.last_from_visitor = from_visitor;
-                        c.last_at = message.sent_at;
-                        if from_visitor {
-                            if !(shown && watching) {
-                                c.unread += 1;
-                            }
-                            if !watching || !shown {
-                                alerts.push(Alert::Message {
-                                    from: c.visitor_name.clone(),
-                                    body: message.body.clone(),
-                                });
-                            }
-                        }
-                    }
-                }
+                self.touch(
+                    message.conversation_id,
+                    message.seq,
+                    message.body.clone(),
+                    from_visitor,
+                    message.sent_at,
+                    shown && watching,
+                    &mut alerts,
+                );
                 if shown {
                     if from_visitor {
                         self.visitor_typing = false;
@@ -326,13 +366,18 @@ mod tests {
         let mut inbox = inbox(vec![summary(a, None, false), summary(b, None, false)]);
         inbox.select(a);
         let alerts = inbox.apply(
-            InboxFrame::Message {
-                message: message(b, 1, WireAuthor::Visitor),
+            InboxFrame::Activity {
+                conversation_id: b,
+                seq: Seq(1),
+                preview: "help".into(),
+                from_visitor: true,
+                at: 5,
             },
             true,
         );
         assert_eq!(alerts.len(), 1);
         assert_eq!(inbox.conversations[&b].unread, 1);
+        assert_eq!(inbox.conversations[&b].last_body.as_deref(), Some("help"));
         assert!(inbox.thread.is_empty(), "not the shown conversation");
         // An operator's message is no alert and not unread.
         let alerts = inbox.apply(
