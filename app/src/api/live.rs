@@ -25,9 +25,9 @@ pub async fn visitor_live(
     let input: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = input.into();
     let frames = input.map(|frame| frame.map_err(|e: AppError| BadFrame(e.to_string())));
     let (tx, rx) = tokio::sync::mpsc::channel(OUTBOX);
-    tokio::spawn(run_visitor(ctx.parlor, frames, tx));
+    let session = run_visitor(ctx.parlor, frames, tx);
     let out = futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|frame| (Ok(*frame), rx))
     });
-    Ok(out.into())
+    Ok(super::drive(session, out).into())
 }

@@ -135,8 +135,8 @@ async fn sign_in(url: &str, email: &str, password: &str) -> Result<String, Strin
 
 type Pending = std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>;
 
-/// The operator's inbox: records, for every visitor message in `pending`,
-/// the time from its send to its arrival here.
+/// The operator's inbox: records, for every visitor message in `pending`
+/// (keyed by its unique body), the time from its send to its arrival here.
 async fn operator(
     url: String,
     cookie: String,
@@ -164,9 +164,15 @@ async fn operator(
         tokio::select! {
             v = recv(&mut ws) => {
                 let v = v?;
-                if v["type"] == "message" {
-                    let id = v["message"]["id"].as_str().unwrap_or_default();
-                    let sent = pending.lock().map_err(|_| "poisoned")?.remove(id);
+                // Conversations the operator has not opened come as
+                // `activity` with a preview; each body is unique.
+                let body = match v["type"].as_str() {
+                    Some("message") => v["message"]["body"].as_str(),
+                    Some("activity") => v["preview"].as_str(),
+                    _ => None,
+                };
+                if let Some(body) = body {
+                    let sent = pending.lock().map_err(|_| "poisoned")?.remove(body);
                     if let Some(t0) = sent {
                         times.push(t0.elapsed());
                     }
@@ -200,13 +206,14 @@ async fn sender(
         tick.tick().await;
         let id = uuid::Uuid::new_v4().to_string();
         let t0 = Instant::now();
+        let body = format!("load {id}");
         pending
             .lock()
             .map_err(|_| "poisoned")?
-            .insert(id.clone(), t0);
+            .insert(body.clone(), t0);
         send(
             &mut ws,
-            json!({"type": "send", "message_id": id, "body": "load"}),
+            json!({"type": "send", "message_id": id, "body": body}),
         )
         .await?;
         loop {
