@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 step() { printf '\n\033[1;34m[test]\033[0m %s\n' "$*"; }
 wasm_target_dir="$CARGO_TARGET_DIR$WASM_TARGET_SUFFIX"
+# A test run rebuilds what changed once; incremental caches would only grow
+# in the shared target directory (tens of GB over a few sessions).
+export CARGO_INCREMENTAL=0
 
 step "cargo fmt --check"
 cargo fmt --all --check

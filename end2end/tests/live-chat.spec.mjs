@@ -109,6 +109,19 @@ test('visitor and operator chat live, through a reload and a server restart', as
   await shot(visitor, 'live-visitor-answered');
   await shot(op, 'live-operator-inbox');
 
+  // The visitor moves to another page of a single-page app; the operator
+  // sees it.
+  await visitor.evaluate(() => history.pushState({}, '', '/checkout?step=2'));
+  await expect(op.locator('.visitor-page')).toContainText(`${DEMO}checkout?step=2`);
+
+  // A message over the limit is refused and marked, with a way to retry.
+  await visitorInput(visitor).fill('x'.repeat(4001));
+  await visitorInput(visitor).press('Enter');
+  const failed = chatWindow(visitor).locator('.msg.mine').last();
+  await expect(failed.locator('.state')).toContainText('Not sent');
+  await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await shot(visitor, 'live-visitor-failed');
+
   // With the window closed, an answer raises the unread badge.
   await chatWindow(visitor).getByRole('button', { name: 'Close chat' }).click();
   await op.getByRole('textbox', { name: 'Reply' }).fill('Anything else?');
@@ -187,5 +200,9 @@ test('visitor and operator chat live, through a reload and a server restart', as
   await visitorInput(visitor).press('Enter');
   await expect(visitorLines(visitor)).toHaveText(['One more question']);
   await expect(op.locator('.filter', { hasText: 'Unassigned' }).locator('.count')).toHaveText('1');
+  // The operator still has the closed one open: the new one counts as unread.
+  await op.locator('.filter', { hasText: 'All' }).click();
+  await expect(op.locator('.conversation').first().locator('.unread-count')).toHaveText('1');
+  await expect(op.locator('.conversation').first().locator('.preview')).toHaveText('One more question');
   expect(dialogs).toEqual([]);
 });

@@ -9,8 +9,10 @@ use axum::routing::get;
 use axum::Router;
 use parlor_protocol::embed;
 
+/// Every path shows the page, as every page of a real site carries the
+/// snippet: a visitor can move around and keep their conversation.
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/", get(page)).with_state(state)
+    Router::new().fallback(get(page)).with_state(state)
 }
 
 async fn page(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
