@@ -143,6 +143,7 @@ impl Parlor {
         id: MessageId,
         body: MessageBody,
     ) -> Result<Appended> {
+        let started = std::time::Instant::now();
         let appended = self
             .store
             .append_message(&NewMessage {
@@ -155,6 +156,7 @@ impl Parlor {
             .await?;
         // Published only once it is committed, and only the first time.
         if let Appended::New(message) = &appended {
+            self.metrics.message_written(started.elapsed());
             self.hub.message(channel, message);
         }
         Ok(appended)

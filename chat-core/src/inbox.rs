@@ -76,6 +76,7 @@ impl Parlor {
         body: &str,
     ) -> Result<Appended> {
         let body = MessageBody::parse(body)?;
+        let started = std::time::Instant::now();
         let appended = self
             .store
             .append_message(&NewMessage {
@@ -87,6 +88,7 @@ impl Parlor {
             })
             .await?;
         if let Appended::New(message) = &appended {
+            self.metrics.message_written(started.elapsed());
             self.hub.message(conversation.channel, message);
             // The list shows who has it now and that it was read.
             self.announce(conversation.id).await;

@@ -272,6 +272,7 @@ pub async fn run_operator<S>(
 ) where
     S: Stream<Item = Result<OperatorFrame, BadFrame>> + Unpin,
 {
+    let _counted = parlor.metrics().connected(crate::metrics::Peer::Operator);
     let mut feed = parlor.follow_feed();
     let snapshot = match parlor.inbox_access(&user).await {
         Ok(access) => parlor.inbox(&access).await.map(|list| (access, list)),

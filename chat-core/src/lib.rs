@@ -11,6 +11,7 @@ pub mod hub;
 mod inbox;
 pub mod inbox_live;
 pub mod live;
+pub mod metrics;
 mod names;
 mod password;
 mod setup;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 pub struct Parlor {
     store: Arc<dyn Store>,
     hub: Arc<hub::Hub>,
+    metrics: Arc<metrics::Metrics>,
 }
 
 impl Parlor {
@@ -38,7 +40,22 @@ impl Parlor {
         Self {
             store,
             hub: Arc::default(),
+            metrics: Arc::default(),
         }
+    }
+
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
+    }
+
+    /// The `/metrics` text.
+    pub fn render_metrics(&self) -> String {
+        self.metrics.render(self.store.write_queue_depth())
+    }
+
+    /// Ready to serve: the database answers.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
     }
 
     /// Opens the store named by `database_url` and runs its migrations.

@@ -323,6 +323,7 @@ pub async fn run_visitor<S>(parlor: Parlor, mut input: S, out: Outbox)
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
+    let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let Some(mut session) = Box::pin(open(parlor, &mut input, out)).await else {
         return;
     };

@@ -14,6 +14,9 @@ pub enum HttpError {
     CrossOrigin,
     #[error("the widget bundle is not built; run `make run` or `scripts/build.sh`")]
     WidgetNotBuilt,
+    /// Readiness failed: the database does not answer.
+    #[error("not ready: {0}")]
+    NotReady(chat_core::Error),
     #[error(transparent)]
     Core(#[from] chat_core::Error),
 }
@@ -37,6 +40,14 @@ impl IntoResponse for HttpError {
                 ErrorCode::Internal,
                 self.to_string(),
             ),
+            HttpError::NotReady(e) => {
+                tracing::warn!(error = %e, "not ready");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Internal,
+                    "not ready".to_string(),
+                )
+            }
             HttpError::Core(e) => {
                 tracing::error!(error = %e, "request failed");
                 (

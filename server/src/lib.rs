@@ -7,6 +7,7 @@ pub mod config;
 mod demo;
 mod error;
 mod guard;
+mod ops;
 mod state;
 pub mod widget;
 
@@ -42,10 +43,14 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.server_ctx();
     Router::new()
+        // Liveness: the process answers. Readiness: it can serve (the
+        // database answers); a load balancer sends traffic only when ready.
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
         )
+        .route("/readyz", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
         .merge(widget::routes(&state))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();

@@ -267,3 +267,26 @@ async fn api_writes_from_other_origins_are_refused() {
         .unwrap();
     assert!(same.headers().get(SET_COOKIE).is_some());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn readiness_and_metrics_are_served() {
+    let s = start().await;
+    let ready = s.client.get(s.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let metrics = s.client.get(s.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(metrics.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let text = metrics.text().await.unwrap();
+    for name in [
+        "parlor_messages_total 0",
+        "parlor_message_write_seconds_count 0",
+        "parlor_write_queue_depth 0",
+        r#"parlor_connections{peer="visitor"} 0"#,
+        r#"parlor_connections{peer="operator"} 0"#,
+    ] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+}

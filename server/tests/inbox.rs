@@ -296,6 +296,26 @@ async fn visitor_and_operator_chat_live_both_ways() {
         .await;
     assert_ne!(next, conv, "a new conversation");
     assert_eq!(seq, Seq(1));
+
+    // The traffic shows in /metrics: three messages stored, each timed, and
+    // the two connections still open.
+    let text = s
+        .client
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "parlor_messages_total 3",
+        "parlor_message_write_seconds_count 3",
+        r#"parlor_connections{peer="visitor"} 1"#,
+        r#"parlor_connections{peer="operator"} 1"#,
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -74,6 +74,11 @@ impl Appended {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does (readiness).
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Writes waiting for the writer right now.
+    fn write_queue_depth(&self) -> usize;
+
     async fn count_users(&self) -> Result<u64, StoreError>;
     /// Fails with `Conflict("user")` if the email is taken.
     async fn insert_user(&self, user: &NewUserRecord) -> Result<User, StoreError>;
