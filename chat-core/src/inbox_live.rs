@@ -311,8 +311,10 @@ pub async fn run_operator<S>(
     if session.send(frame).await.is_err() {
         return;
     }
+    let mut shutdown = session.parlor.shutdown_signal();
     loop {
         let step = tokio::select! {
+            _ = crate::stopping(&mut shutdown) => Err(Closed),
             frame = input.next() => match frame {
                 None => break,
                 Some(Ok(frame)) => session.on_frame(frame).await,

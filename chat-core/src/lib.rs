@@ -33,6 +33,9 @@ pub struct Parlor {
     store: Arc<dyn Store>,
     hub: Arc<hub::Hub>,
     metrics: Arc<metrics::Metrics>,
+    /// Flips to true when the process is shutting down: every live session
+    /// tells its client to reconnect (elsewhere) and ends.
+    shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Parlor {
@@ -41,11 +44,34 @@ impl Parlor {
             store,
             hub: Arc::default(),
             metrics: Arc::default(),
+            shutdown: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 
     pub fn metrics(&self) -> &metrics::Metrics {
         &self.metrics
+    }
+
+    /// Starts a graceful shutdown of the live connections (see `drained`).
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Waits until no live connection is left, or `limit` has passed;
+    /// true if none is left.
+    pub async fn drained(&self, limit: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.metrics.connections_open() > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        true
     }
 
     /// The `/metrics` text.
@@ -64,6 +90,12 @@ impl Parlor {
         let store = store::open(database_url).await?;
         Ok(Self::new(store))
     }
+}
+
+/// Resolves once a shutdown has begun (see `Parlor::begin_shutdown`). The
+/// guard `wait_for` returns is dropped here, so callers' futures stay `Send`.
+pub(crate) async fn stopping(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await.map(|_| ());
 }
 
 pub(crate) fn now_unix() -> i64 {

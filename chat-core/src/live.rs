@@ -324,11 +324,15 @@ where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
+    let mut shutdown = parlor.shutdown_signal();
     let Some(mut session) = Box::pin(open(parlor, &mut input, out)).await else {
         return;
     };
     loop {
         let step = tokio::select! {
+            // Going away: `resync` sends the client to reconnect (to another
+            // node behind the load balancer, or to this one once it is back).
+            _ = crate::stopping(&mut shutdown) => Err(End::Closed),
             frame = input.next() => match frame {
                 None => break,
                 Some(frame) => Box::pin(session.on_frame(frame)).await,

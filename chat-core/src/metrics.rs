@@ -92,6 +92,20 @@ impl Metrics {
         Connected(gauge)
     }
 
+    /// Live connections of every kind.
+    pub fn connections_open(&self) -> i64 {
+        [Peer::Visitor, Peer::Operator]
+            .into_iter()
+            .map(|peer| {
+                self.connections
+                    .get_or_create(&PeerLabel {
+                        peer: peer.as_str(),
+                    })
+                    .get()
+            })
+            .sum()
+    }
+
     pub(crate) fn message_written(&self, took: Duration) {
         self.messages.inc();
         self.write_seconds.observe(took.as_secs_f64());

@@ -38,6 +38,9 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
+/// How long a shutdown waits for live connections to close.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The whole HTTP surface of the main address.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -109,9 +112,13 @@ pub async fn serve(
     };
     tracing::info!("Parlor admin on {}", config.public_url);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let parlor = state.parlor.clone();
     tokio::spawn(async move {
         shutdown.await;
+        tracing::info!("shutting down: no new connections; live ones are told to reconnect");
+        // HTTP stops accepting; live sessions send `resync` and end.
         let _ = stop_tx.send(true);
+        parlor.begin_shutdown();
     });
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
@@ -134,10 +141,16 @@ pub async fn serve(
             tracing::warn!(error = %e, "TCP_NODELAY not set");
         }
     });
+    let parlor = state.parlor.clone();
     axum::serve(main_listener, router(state))
         .with_graceful_shutdown(stopped(stop_rx))
         .await
         .map_err(StartError::Serve)?;
+    // Upgraded sockets outlive the HTTP server; wait for their sessions to
+    // end (each has been told to reconnect), so queued frames go out.
+    if !parlor.drained(DRAIN_LIMIT).await {
+        tracing::warn!("some live connections did not close in time");
+    }
     if let Some(demo) = demo {
         if let Ok(Err(e)) = demo.await {
             return Err(StartError::Serve(e));

@@ -550,3 +550,38 @@ async fn a_slow_reader_is_cut_off_and_resumes_while_a_fast_one_keeps_up() {
         seen += 1;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shutdown_tells_live_clients_to_reconnect_and_drains() {
+    let s = start().await;
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let mut op = inbox(&s, &admin).await;
+    let (mut v, conv) = visitor_with_message(&s, "https://shop.example/", "still here?").await;
+    s.state.parlor.begin_shutdown();
+    v.until(|f: &ServerFrame| match f {
+        ServerFrame::Resync { conversation_id } if *conversation_id == conv => Some(()),
+        _ => None,
+    })
+    .await;
+    op.until(|f: &InboxFrame| matches!(f, InboxFrame::Resync).then_some(()))
+        .await;
+    assert!(
+        s.state.parlor.drained(Duration::from_secs(5)).await,
+        "every live connection closed"
+    );
+    // The message acknowledged before the shutdown is stored.
+    let text = s
+        .client
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("parlor_messages_total 1"), "{text}");
+    assert!(
+        text.contains(r#"parlor_connections{peer="visitor"} 0"#),
+        "{text}"
+    );
+}
