@@ -13,6 +13,11 @@ use parlor_domain::{
 use parlor_protocol::live::MAX_URL_CHARS;
 use std::sync::Arc;
 
+/// A page URL as it is kept: at most [`MAX_URL_CHARS`] characters.
+pub(crate) fn clip_url(url: &str) -> String {
+    url.chars().take(MAX_URL_CHARS).collect()
+}
+
 /// The most messages one history request returns; clients page with `after`.
 pub const HISTORY_PAGE: u32 = 500;
 
@@ -97,8 +102,7 @@ impl Parlor {
         conversation: Option<ConversationId>,
         url: &str,
     ) -> Result<()> {
-        let url: String = url.chars().take(MAX_URL_CHARS).collect();
-        self.store.set_visitor_page(visitor, &url).await?;
+        self.store.set_visitor_page(visitor, &clip_url(url)).await?;
         if let Some(id) = conversation {
             self.announce(id).await;
         }

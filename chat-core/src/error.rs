@@ -3,6 +3,7 @@
 
 use crate::store::StoreError;
 use parlor_domain::ValidationErrors;
+use parlor_protocol::live::LiveErrorCode;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -29,6 +30,32 @@ impl From<StoreError> for Error {
         match e {
             StoreError::NotFound(what) => Error::NotFound(what),
             other => Error::Store(other),
+        }
+    }
+}
+
+impl Error {
+    /// The code and text a live connection (visitor or inbox) reports for a
+    /// refused frame. Server faults are logged here and reported vaguely.
+    pub(crate) fn live(&self) -> (LiveErrorCode, String) {
+        match self {
+            Error::Validation(v) => (LiveErrorCode::InvalidMessage, v.to_string()),
+            Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
+            Error::Store(StoreError::Closed) => (
+                LiveErrorCode::Ended,
+                "the conversation is closed".to_string(),
+            ),
+            Error::Store(StoreError::Conflict(_)) => (
+                LiveErrorCode::InvalidMessage,
+                "that message id is used in another conversation".to_string(),
+            ),
+            other => {
+                tracing::error!(error = %other, "live request failed");
+                (
+                    LiveErrorCode::Internal,
+                    "the server failed; resend later".to_string(),
+                )
+            }
         }
     }
 }

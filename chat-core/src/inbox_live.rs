@@ -75,31 +75,11 @@ impl Session {
     }
 
     fn failure(&self, e: Error, message_id: Option<MessageId>) -> InboxFrame {
-        match e {
-            Error::Validation(v) => {
-                error(LiveErrorCode::InvalidMessage, &v.to_string(), message_id)
-            }
-            Error::NotFound(_) => {
-                error(LiveErrorCode::NotFound, "no such conversation", message_id)
-            }
-            Error::Store(crate::StoreError::Closed) => error(
-                LiveErrorCode::Ended,
-                "the conversation is closed",
-                message_id,
-            ),
-            Error::Store(crate::StoreError::Conflict(_)) => error(
-                LiveErrorCode::InvalidMessage,
-                "that message id is used in another conversation",
-                message_id,
-            ),
-            other => {
-                tracing::error!(error = %other, "inbox request failed");
-                error(
-                    LiveErrorCode::Internal,
-                    "the server failed; retry later",
-                    message_id,
-                )
-            }
+        let (code, message) = e.live();
+        InboxFrame::Error {
+            code,
+            message,
+            message_id,
         }
     }
 

@@ -6,6 +6,7 @@
 //! message is acknowledged only after its commit; a connection whose queue is
 //! full is told to resync and closed, so it never slows anyone else.
 
+use crate::conversations::clip_url;
 use crate::hub::RoomEvent;
 use crate::hub::Subscription;
 use crate::names::Names;
@@ -226,6 +227,8 @@ impl Session {
             let msg = format!("at most {RATE_PER_SEC} frames a second");
             return self.send(error(LiveErrorCode::RateLimited, msg)).await;
         }
+        // Compared as stored, so a long URL sent again is not rewritten.
+        let url = clip_url(&url);
         if self.page_url.as_deref() != Some(url.as_str()) {
             self.page_url = Some(url.clone());
             self.record_page(self.conversation, &url).await;
@@ -234,21 +237,7 @@ impl Session {
     }
 
     fn core_error(&self, e: Error, message_id: Option<parlor_domain::MessageId>) -> ServerFrame {
-        let (code, message) = match &e {
-            Error::Validation(v) => (LiveErrorCode::InvalidMessage, v.to_string()),
-            Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
-            Error::Store(crate::StoreError::Conflict(_)) => (
-                LiveErrorCode::InvalidMessage,
-                "that message id is used in another conversation".to_string(),
-            ),
-            _ => {
-                tracing::error!(error = %e, "live send failed");
-                (
-                    LiveErrorCode::Internal,
-                    "the server failed; resend later".to_string(),
-                )
-            }
-        };
+        let (code, message) = e.live();
         ServerFrame::Error {
             code,
             message,
@@ -414,11 +403,7 @@ where
             }
         },
     };
-    let page_url = page_url.map(|u| {
-        u.chars()
-            .take(parlor_protocol::live::MAX_URL_CHARS)
-            .collect()
-    });
+    let page_url = page_url.as_deref().map(clip_url);
     let mut session = Session {
         parlor: parlor.clone(),
         out,

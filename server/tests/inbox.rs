@@ -7,81 +7,17 @@
 
 mod common;
 
+use common::ws::{uuid, Ws};
 use common::{start, TestServer, PASSWORD};
 use futures::{SinkExt, StreamExt};
 use parlor_domain::{NewUser, Role};
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
 use parlor_protocol::{ConversationId, Seq};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-struct Ws(
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-);
-
-impl Ws {
-    async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {
-        let mut req = format!("ws://{}{path}", s.addr)
-            .into_client_request()
-            .unwrap();
-        if let Some(c) = cookie {
-            req.headers_mut().insert("cookie", c.parse().unwrap());
-        }
-        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        Self(ws)
-    }
-
-    async fn send(&mut self, frame: Value) {
-        let mut bytes = vec![0u8];
-        bytes.extend(serde_json::to_vec(&frame).unwrap());
-        self.0.send(Message::Binary(bytes.into())).await.unwrap();
-    }
-
-    async fn recv<T: DeserializeOwned>(&mut self) -> T {
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(5), self.0.next())
-                .await
-                .expect("a frame within 5 s")
-                .expect("the socket is open")
-                .unwrap();
-            let bytes = match msg {
-                Message::Binary(b) => b.to_vec(),
-                Message::Ping(_) | Message::Pong(_) => continue,
-                other => panic!("unexpected {other:?}"),
-            };
-            assert_eq!(bytes[0], 0, "a frame, not a transport error: {bytes:?}");
-            return serde_json::from_slice(&bytes[1..]).unwrap();
-        }
-    }
-
-    /// The next frame that `pick` accepts; others (list updates, echoes) are skipped.
-    async fn until<T: DeserializeOwned + std::fmt::Debug, R>(
-        &mut self,
-        mut pick: impl FnMut(&T) -> Option<R>,
-    ) -> R {
-        for _ in 0..50 {
-            let frame: T = self.recv().await;
-            if let Some(r) = pick(&frame) {
-                return r;
-            }
-        }
-        panic!("no matching frame in 50");
-    }
-
-    /// Nothing arrives for a short while.
-    async fn quiet(&mut self) {
-        let next = tokio::time::timeout(Duration::from_millis(300), self.0.next()).await;
-        assert!(next.is_err(), "expected silence, got {next:?}");
-    }
-}
-
-fn uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
 
 async fn sign_in(s: &TestServer, email: &str, password: &str) -> String {
     let res = s
@@ -299,15 +235,7 @@ async fn visitor_and_operator_chat_live_both_ways() {
 
     // The traffic shows in /metrics: three messages stored, each timed, and
     // the two connections still open.
-    let text = s
-        .client
-        .get(s.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.get_text("/metrics").await;
     for line in [
         "parlor_messages_total 3",
         "parlor_message_write_seconds_count 3",
@@ -570,15 +498,7 @@ async fn a_shutdown_tells_live_clients_to_reconnect_and_drains() {
         "every live connection closed"
     );
     // The message acknowledged before the shutdown is stored.
-    let text = s
-        .client
-        .get(s.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.get_text("/metrics").await;
     assert!(text.contains("parlor_messages_total 1"), "{text}");
     assert!(
         text.contains(r#"parlor_connections{peer="visitor"} 0"#),

@@ -6,56 +6,30 @@
 
 mod common;
 
+use common::ws::{uuid, Ws};
 use common::{start, start_in, TestServer};
-use futures::{SinkExt, StreamExt};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
 use parlor_protocol::{ConversationId, Seq};
 use serde_json::{json, Value};
-use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
 
-struct Client {
-    ws: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-}
+/// A visitor's socket: the shared client, read as visitor frames.
+struct Client(Ws);
 
 impl Client {
     async fn connect(s: &TestServer) -> Self {
-        let url = format!("ws://{}/widget/v1/live", s.addr);
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-        Self { ws }
+        Self(Ws::open(s, "/widget/v1/live", None).await)
     }
 
     async fn raw(&mut self, bytes: Vec<u8>) {
-        self.ws.send(Message::Binary(bytes.into())).await.unwrap();
+        self.0.raw(bytes).await;
     }
 
     async fn send(&mut self, frame: Value) {
-        let mut bytes = vec![0u8];
-        bytes.extend(serde_json::to_vec(&frame).unwrap());
-        self.raw(bytes).await;
+        self.0.send(frame).await;
     }
 
     async fn recv(&mut self) -> ServerFrame {
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
-                .await
-                .expect("a frame within 5 s")
-                .expect("the socket is open")
-                .unwrap();
-            let bytes = match msg {
-                Message::Binary(b) => b.to_vec(),
-                Message::Text(t) => t.as_bytes().to_vec(),
-                Message::Ping(_) | Message::Pong(_) => continue,
-                other => panic!("unexpected {other:?}"),
-            };
-            assert_eq!(
-                bytes[0], 0,
-                "tag 0: a frame, not a transport error: {bytes:?}"
-            );
-            return serde_json::from_slice(&bytes[1..]).unwrap();
-        }
+        self.0.recv().await
     }
 
     async fn hello(
@@ -76,10 +50,6 @@ impl Client {
             other => panic!("expected welcome, got {other:?}"),
         }
     }
-}
-
-fn uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -19,17 +19,11 @@ pub async fn inbox_live(
     input: BoxedStream<OperatorFrame, AppError>,
 ) -> Result<BoxedStream<InboxFrame, AppError>, AppError> {
     use chat_core::inbox_live::{run_operator, INBOX_OUTBOX};
-    use chat_core::live::BadFrame;
-    use futures::StreamExt;
 
     let user = crate::server_ctx::require_user().await?;
-    let ctx = crate::server_ctx::ctx()?;
-    let input: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = input.into();
-    let frames = input.map(|frame| frame.map_err(|e: AppError| BadFrame(e.to_string())));
-    let (tx, rx) = tokio::sync::mpsc::channel(INBOX_OUTBOX);
-    let session = run_operator(ctx.parlor, user, frames, tx);
-    let out = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|frame| (Ok(frame), rx))
-    });
-    Ok(super::drive(session, out).into())
+    let parlor = crate::server_ctx::ctx()?.parlor;
+    let run = |frames, out| run_operator(parlor, user, frames, out);
+    Ok(super::session_socket(input, INBOX_OUTBOX, run, |frame| {
+        frame
+    }))
 }

@@ -18,16 +18,10 @@ use parlor_protocol::live::{ServerFrame, VisitorFrame};
 pub async fn visitor_live(
     input: BoxedStream<VisitorFrame, AppError>,
 ) -> Result<BoxedStream<ServerFrame, AppError>, AppError> {
-    use chat_core::live::{run_visitor, BadFrame, OUTBOX};
-    use futures::StreamExt;
+    use chat_core::live::{run_visitor, OUTBOX};
 
-    let ctx = crate::server_ctx::ctx()?;
-    let input: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = input.into();
-    let frames = input.map(|frame| frame.map_err(|e: AppError| BadFrame(e.to_string())));
-    let (tx, rx) = tokio::sync::mpsc::channel(OUTBOX);
-    let session = run_visitor(ctx.parlor, frames, tx);
-    let out = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|frame| (Ok(*frame), rx))
-    });
-    Ok(super::drive(session, out).into())
+    let parlor = crate::server_ctx::ctx()?.parlor;
+    let run = |frames, out| run_visitor(parlor, frames, out);
+    // The session's queue holds boxed frames (see `chat_core::live::Outbox`).
+    Ok(super::session_socket(input, OUTBOX, run, |frame| *frame))
 }

@@ -9,17 +9,42 @@ pub mod live;
 pub mod tuned_ws;
 pub mod users;
 
-/// A connection's output: its queued frames, with the session itself polled
-/// by the same task that writes the socket. No task of its own means one
-/// wake-up less per frame and one task less per idle connection. The stream
-/// ends once the session has ended and its queue is drained.
+/// Frames a live session reads: decoded, or why one could not be.
 #[cfg(feature = "ssr")]
-fn drive<T: Send + 'static>(
-    session: impl std::future::Future<Output = ()> + Send + 'static,
-    frames: impl futures::Stream<Item = T> + Send + 'static,
-) -> impl futures::Stream<Item = T> + Send + 'static {
+type SessionInput<I> =
+    std::pin::Pin<Box<dyn futures::Stream<Item = Result<I, chat_core::live::BadFrame>> + Send>>;
+
+/// Adapts a WebSocket server function to a `chat_core` session: decoding
+/// errors become `BadFrame`s for the session to answer, and the output is
+/// the session's queue (`queue` frames), each turned into a wire frame by
+/// `frame`. The session is polled by the same task that writes the socket:
+/// no task of its own means one wake-up less per frame and one task less per
+/// idle connection. The output ends once the session has ended and its queue
+/// is drained.
+#[cfg(feature = "ssr")]
+fn session_socket<I, Q, O, Fut>(
+    input: leptos::server_fn::BoxedStream<I, crate::error::AppError>,
+    queue: usize,
+    session: impl FnOnce(SessionInput<I>, tokio::sync::mpsc::Sender<Q>) -> Fut,
+    frame: fn(Q) -> O,
+) -> leptos::server_fn::BoxedStream<O, crate::error::AppError>
+where
+    I: Send + 'static,
+    Q: Send + 'static,
+    O: Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use chat_core::live::BadFrame;
     use futures::StreamExt;
-    // The session never yields items; it only runs while the stream is polled.
-    let session = futures::stream::once(session).filter_map(|()| async { None });
-    futures::stream::select(session, frames)
+
+    let input: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = input.into();
+    let frames = input.map(|f| f.map_err(|e: crate::error::AppError| BadFrame(e.to_string())));
+    let (tx, rx) = tokio::sync::mpsc::channel(queue);
+    // The session never yields items; it only runs while the output is polled.
+    let session =
+        futures::stream::once(session(Box::pin(frames), tx)).filter_map(|()| async { None });
+    let out = futures::stream::unfold(rx, move |mut rx| async move {
+        rx.recv().await.map(|q| (Ok(frame(q)), rx))
+    });
+    futures::stream::select(session, out).into()
 }

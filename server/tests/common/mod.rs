@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)] // shared by several test binaries
 
+pub mod ws;
+
 use reqwest::redirect::Policy;
 use server::{prepare, router, AppState, Config};
 use std::sync::Arc;
@@ -83,5 +85,11 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The body of a GET, as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        res.text().await.unwrap()
     }
 }

@@ -1,0 +1,81 @@
+//! A WebSocket client that speaks docs/protocol.md's framing (a tag byte,
+//! then JSON), shared by the live and inbox tests.
+
+use super::TestServer;
+use futures::{SinkExt, StreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+pub struct Ws(
+    pub tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
+
+impl Ws {
+    pub async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {
+        let mut req = format!("ws://{}{path}", s.addr)
+            .into_client_request()
+            .unwrap();
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        Self(ws)
+    }
+
+    /// Sends bytes as they are (for malformed frames).
+    pub async fn raw(&mut self, bytes: Vec<u8>) {
+        self.0.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    /// Sends a frame: tag byte 0, then the JSON.
+    pub async fn send(&mut self, frame: Value) {
+        let mut bytes = vec![0u8];
+        bytes.extend(serde_json::to_vec(&frame).unwrap());
+        self.raw(bytes).await;
+    }
+
+    /// The next frame, within 5 s; a transport error (tag 1) fails the test.
+    pub async fn recv<T: DeserializeOwned>(&mut self) -> T {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), self.0.next())
+                .await
+                .expect("a frame within 5 s")
+                .expect("the socket is open")
+                .unwrap();
+            let bytes = match msg {
+                Message::Binary(b) => b.to_vec(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!(bytes[0], 0, "a frame, not a transport error: {bytes:?}");
+            return serde_json::from_slice(&bytes[1..]).unwrap();
+        }
+    }
+
+    /// The next frame that `pick` accepts; others (list updates, echoes) are skipped.
+    pub async fn until<T: DeserializeOwned + std::fmt::Debug, R>(
+        &mut self,
+        mut pick: impl FnMut(&T) -> Option<R>,
+    ) -> R {
+        for _ in 0..50 {
+            let frame: T = self.recv().await;
+            if let Some(r) = pick(&frame) {
+                return r;
+            }
+        }
+        panic!("no matching frame in 50");
+    }
+
+    /// Nothing arrives for a short while.
+    pub async fn quiet(&mut self) {
+        let next = tokio::time::timeout(Duration::from_millis(300), self.0.next()).await;
+        assert!(next.is_err(), "expected silence, got {next:?}");
+    }
+}
+
+pub fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
