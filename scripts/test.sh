@@ -36,8 +36,25 @@ fi
 step "the widget never depends on the server side"
 scripts/check-widget-deps.sh
 
-step "unit and integration tests"
+step "unit and integration tests (SQLite)"
 cargo test --workspace --exclude widget --locked
+
+# The same integration suite again on PostgreSQL, in a database made anew
+# for this run (each test makes its own schema in it). scripts/postgres.sh
+# installs and starts a private instance on 127.0.0.1. Without one a laptop
+# skips this pass and says why; CI never does.
+step "integration tests (PostgreSQL, two nodes)"
+if pg_url="$(scripts/postgres.sh start)"; then
+  psql "$pg_url" -q -v ON_ERROR_STOP=1 \
+    -c 'DROP DATABASE IF EXISTS parlor_test WITH (FORCE)' -c 'CREATE DATABASE parlor_test'
+  PARLOR_TEST_POSTGRES="${pg_url%/*}/parlor_test" \
+    cargo test -p chat-core -p server --tests --locked
+elif [ "${CI:-}" = true ]; then
+  echo "PostgreSQL could not be started, and CI must not skip its tests" >&2
+  exit 1
+else
+  echo "skipped: the PostgreSQL pass (scripts/postgres.sh could not start PostgreSQL here)"
+fi
 
 step "build the wasm bundles (the server binary is the one cargo test built)"
 scripts/build.sh wasm

@@ -53,6 +53,8 @@ struct Session {
     /// The conversation on screen: its typing is forwarded, and reads and
     /// typing are accepted for it without another lookup.
     opened: Option<Conversation>,
+    /// The last message of the opened conversation sent to this operator.
+    opened_seq: Seq,
 }
 
 struct Closed;
@@ -98,12 +100,19 @@ impl Session {
             Err(e) => return self.send(self.failure(e, None)).await,
         };
         self.opened = Some(conversation);
-        let mut after = after.unwrap_or(Seq(0));
+        self.opened_seq = after.unwrap_or(Seq(0));
+        self.catch_up(id).await
+    }
+
+    /// Sends the opened conversation's messages after `opened_seq` from the
+    /// database. Events can arrive out of order (two answers at once, or
+    /// another node's event came late): a gap is filled from here.
+    async fn catch_up(&mut self, id: ConversationId) -> Result<(), Closed> {
         loop {
             let page = match self
                 .parlor
                 .store
-                .messages_after(id, after, crate::HISTORY_PAGE)
+                .messages_after(id, self.opened_seq, crate::HISTORY_PAGE)
                 .await
             {
                 Ok(page) => page,
@@ -111,7 +120,7 @@ impl Session {
             };
             let full = page.len() as u32 == crate::HISTORY_PAGE;
             for m in page {
-                after = m.seq;
+                self.opened_seq = m.seq;
                 let message = self.names.wire(&self.parlor, m).await;
                 self.send(InboxFrame::Message { message }).await?;
             }
@@ -201,8 +210,15 @@ impl Session {
                     .as_ref()
                     .is_some_and(|c| c.id == message.conversation)
                 {
-                    let message = self.names.wire(&self.parlor, message).await;
-                    self.forward(InboxFrame::Message { message })
+                    if message.seq.0 == self.opened_seq.0 + 1 {
+                        self.opened_seq = message.seq;
+                        let message = self.names.wire(&self.parlor, message).await;
+                        self.forward(InboxFrame::Message { message })
+                    } else if message.seq > self.opened_seq {
+                        self.catch_up(message.conversation).await
+                    } else {
+                        Ok(())
+                    }
                 } else {
                     // The list needs a line, not the whole text.
                     self.forward(InboxFrame::Activity {
@@ -287,6 +303,7 @@ pub async fn run_operator<S>(
         out,
         names: Names::default(),
         opened: None,
+        opened_seq: Seq(0),
     };
     if session.send(frame).await.is_err() {
         return;

@@ -16,6 +16,8 @@ mod names;
 mod password;
 mod setup;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 mod users;
 
 pub use auth::{Session, SESSION_TTL_SECS};

@@ -98,6 +98,13 @@ impl Session {
         self.conversation = Some(conversation);
         self.live = Some(self.parlor.watch(conversation));
         self.last_sent = after;
+        self.catch_up(conversation).await
+    }
+
+    /// Sends what the database has after `last_sent`. Events can arrive out
+    /// of order (two writers answered at once, or another node's event came
+    /// late), so a gap is filled from here, never skipped.
+    async fn catch_up(&mut self, conversation: ConversationId) -> Result<(), End> {
         loop {
             let page = match self
                 .parlor
@@ -272,11 +279,12 @@ impl Session {
 
     async fn on_room(&mut self, event: RoomEvent) -> Result<(), End> {
         match event {
-            RoomEvent::Message(m) if m.seq > self.last_sent => {
+            RoomEvent::Message(m) if m.seq.0 == self.last_sent.0 + 1 => {
                 self.last_sent = m.seq;
                 let message = self.wire(m).await;
                 self.forward(ServerFrame::Message { message })
             }
+            RoomEvent::Message(m) if m.seq > self.last_sent => self.catch_up(m.conversation).await,
             RoomEvent::Message(_) => Ok(()),
             RoomEvent::OperatorTyping { name, typing } => match self.conversation {
                 Some(conversation_id) => self.forward(ServerFrame::Typing {

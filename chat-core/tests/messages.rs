@@ -1,4 +1,4 @@
-//! Message delivery guarantees at the service layer, on a real SQLite file:
+//! Message delivery guarantees at the service layer, on a real database (SQLite, or PostgreSQL when configured):
 //! idempotent sends, gap-free ordering under concurrent senders, durability
 //! across a reopen, and visitors kept apart.
 
@@ -9,7 +9,7 @@ use parlor_domain::{ChannelId, MessageId, Seq};
 use std::collections::HashSet;
 
 async fn setup(dir: &tempfile::TempDir) -> (String, Parlor, ChannelId) {
-    let url = format!("sqlite://{}/parlor.db", dir.path().display());
+    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
     let parlor = Parlor::open(&url).await.unwrap();
     parlor
         .ensure_first_admin("a@example.com", Some("admin-password"))

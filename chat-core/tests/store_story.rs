@@ -1,4 +1,5 @@
-//! The service layer against a real SQLite file: first run, sign-in, channel
+//! The service layer against a real database (SQLite, or PostgreSQL when
+//! configured): first run, sign-in, channel
 //! settings, permissions, and a restart.
 
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
@@ -8,8 +9,14 @@ use chat_core::{Error, FirstAdmin, Parlor};
 use parlor_domain::{ChannelSettingsInput, Field, NewUser, Role, UserId};
 use std::sync::Arc;
 
-fn db_url(dir: &tempfile::TempDir) -> String {
+/// A SQLite file in a directory that does not exist yet (the store makes it).
+fn sqlite_url(dir: &tempfile::TempDir) -> String {
     format!("sqlite://{}/nested/parlor.db", dir.path().display())
+}
+
+/// The database under test: SQLite, or PostgreSQL when configured.
+async fn db_url(dir: &tempfile::TempDir) -> String {
+    chat_core::testing::database_url(dir.path()).await.unwrap()
 }
 
 async fn first_run(url: &str) -> (Parlor, parlor_domain::User, String) {
@@ -27,7 +34,7 @@ async fn first_run(url: &str) -> (Parlor, parlor_domain::User, String) {
 #[tokio::test]
 async fn first_run_creates_admin_and_default_channel_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (parlor, admin, password) = first_run(&db_url(&dir)).await;
+    let (parlor, admin, password) = first_run(&db_url(&dir).await).await;
     assert_eq!(admin.email, "admin@example.com");
     assert_eq!(admin.role, Role::Admin);
     assert!(password.len() >= 16);
@@ -58,7 +65,7 @@ async fn first_run_creates_admin_and_default_channel_once() {
 #[tokio::test]
 async fn sign_in_sessions_and_sign_out() {
     let dir = tempfile::tempdir().unwrap();
-    let (parlor, admin, password) = first_run(&db_url(&dir)).await;
+    let (parlor, admin, password) = first_run(&db_url(&dir).await).await;
 
     assert!(matches!(
         parlor.sign_in("admin@example.com", "wrong").await,
@@ -87,7 +94,7 @@ async fn sign_in_sessions_and_sign_out() {
 #[tokio::test]
 async fn invalid_settings_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (parlor, admin, _) = first_run(&db_url(&dir)).await;
+    let (parlor, admin, _) = first_run(&db_url(&dir).await).await;
     let channel = parlor
         .ensure_default_channel(Some(&admin))
         .await
@@ -123,7 +130,7 @@ async fn invalid_settings_change_nothing() {
 #[tokio::test]
 async fn operators_cannot_administer() {
     let dir = tempfile::tempdir().unwrap();
-    let (parlor, admin, _) = first_run(&db_url(&dir)).await;
+    let (parlor, admin, _) = first_run(&db_url(&dir).await).await;
     let channel = parlor
         .ensure_default_channel(Some(&admin))
         .await
@@ -193,7 +200,7 @@ async fn operators_cannot_administer() {
 #[tokio::test]
 async fn data_survives_a_restart_and_the_file_is_durable() {
     let dir = tempfile::tempdir().unwrap();
-    let url = db_url(&dir);
+    let url = sqlite_url(&dir);
     let (parlor, admin, password) = first_run(&url).await;
     let channel = parlor
         .ensure_default_channel(Some(&admin))
@@ -228,7 +235,7 @@ async fn data_survives_a_restart_and_the_file_is_durable() {
 #[tokio::test]
 async fn a_broken_migration_history_refuses_to_open() {
     let dir = tempfile::tempdir().unwrap();
-    let url = db_url(&dir);
+    let url = sqlite_url(&dir);
     let store = SqliteStore::open(&url).await.unwrap();
     sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
         .execute(store.pool())

@@ -1,10 +1,17 @@
-//! Persistence behind one trait, so a PostgreSQL backend can be added beside
-//! SQLite without touching the services or the domain. Backend-specific SQL
-//! lives in the backend's module only.
+//! Persistence behind one trait, with two backends: SQLite (embedded, the
+//! default) and PostgreSQL (several nodes). The services and the domain do
+//! not know which one runs. Backend-specific SQL lives in the backend's
+//! modules only; row mapping (`rows.rs`) and group commit
+//! (`group_commit.rs`) are shared.
 
+mod group_commit;
+mod postgres;
+mod postgres_writer;
+mod rows;
 mod sqlite;
 mod sqlite_writer;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -24,7 +31,7 @@ pub enum StoreError {
     #[error("the conversation is closed")]
     Closed,
     /// Holds only the URL's scheme: the rest may carry a password.
-    #[error("unsupported database URL scheme {0:?} (expected sqlite:…)")]
+    #[error("unsupported database URL scheme {0:?} (expected sqlite: or postgres:)")]
     UnsupportedUrl(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -184,6 +191,8 @@ pub trait Store: Send + Sync + 'static {
 pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(database_url).await?))
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        Ok(Arc::new(PostgresStore::open(database_url).await?))
     } else {
         let scheme = database_url.split(':').next().unwrap_or_default();
         Err(StoreError::UnsupportedUrl(scheme.to_string()))

@@ -1,16 +1,19 @@
 //! The embedded default backend: one SQLite file in WAL mode with
 //! `synchronous=FULL`, so a committed write survives a power cut.
 
-use super::{sqlite_writer, Appended, NewMessage, NewUserRecord, Store, StoreError};
+use super::group_commit::{self, AppendOp, ConversationOp, Job, VisitorOp};
+use super::rows::{self, DbRow, SUMMARY_SELECT, USER_COLUMNS};
+use super::sqlite_writer::Sqlite;
+use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
-    ConversationStatus, ConversationSummary, HexColor, Message, Role, Seq, User, UserId, VisitorId,
+    Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    ConversationSummary, Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Row};
+use sqlx::ConnectOptions;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -21,7 +24,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Messages, visitors and conversations are written by one
     /// group-committing writer.
-    writer: tokio::sync::mpsc::Sender<sqlite_writer::Job>,
+    writer: tokio::sync::mpsc::Sender<Job>,
 }
 
 impl SqliteStore {
@@ -47,24 +50,13 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        let writer = sqlite_writer::spawn(options.connect().await?);
+        let writer = group_commit::spawn(Sqlite(options.connect().await?));
         tokio::spawn(checkpoints(pool.clone()));
         Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// Hands a job to the writer and waits for its durable outcome.
-    async fn write<T>(
-        &self,
-        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, StoreError>>) -> sqlite_writer::Job,
-    ) -> Result<T, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let gone = || StoreError::Unavailable("the writer stopped".into());
-        self.writer.send(job(reply)).await.map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
     }
 }
 
@@ -93,112 +85,6 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: UserId(row.try_get("id")?),
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
-    })
-}
-
-fn color(row: &sqlx::sqlite::SqliteRow, col: &str) -> Result<HexColor, StoreError> {
-    let s: String = row.try_get(col)?;
-    s.parse()
-        .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
-}
-
-/// Parses a UUID-keyed id column.
-fn uuid_col<T: FromStr>(row: &sqlx::sqlite::SqliteRow, col: &str) -> Result<T, StoreError> {
-    let s: String = row.try_get(col)?;
-    s.parse()
-        .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
-}
-
-fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, StoreError> {
-    let status: String = row.try_get("status")?;
-    Ok(Conversation {
-        id: uuid_col(row, "id")?,
-        channel: uuid_col(row, "channel_id")?,
-        visitor: uuid_col(row, "visitor_id")?,
-        status: ConversationStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
-        assignee: row.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
-        last_seq: Seq(row.try_get::<i64, _>("last_seq")? as u64),
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-/// The inbox's view of a conversation: one row per conversation, with the
-/// newest message joined by its (unique) sequence number.
-const SUMMARY_SELECT: &str = "
-    SELECT c.*, ch.name AS channel_name, u.display_name AS assignee_name, v.page_url,
-           m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
-           m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
-           (SELECT COUNT(*) FROM messages x
-             WHERE x.conversation_id = c.id AND x.seq > c.read_seq
-               AND x.author_kind = 'visitor') AS unread
-      FROM conversations c
-      JOIN channels ch ON ch.id = c.channel_id
-      JOIN visitors v ON v.id = c.visitor_id
-      LEFT JOIN users u ON u.id = c.assignee_id
-      LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq";
-
-fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ConversationSummary, StoreError> {
-    let conversation = conversation_from_row(row)?;
-    let last_message = match row.try_get::<Option<String>, _>("m_id")? {
-        None => None,
-        Some(_) => Some(message_columns(row, "m_")?),
-    };
-    Ok(ConversationSummary {
-        conversation,
-        channel_name: row.try_get("channel_name")?,
-        assignee_name: row.try_get("assignee_name")?,
-        last_message,
-        unread: row.try_get::<i64, _>("unread")? as u32,
-        page_url: row.try_get("page_url")?,
-    })
-}
-
-pub(super) fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, StoreError> {
-    message_columns(row, "")
-}
-
-/// A message from columns named `{prefix}id`, `{prefix}seq`, and so on.
-fn message_columns(row: &sqlx::sqlite::SqliteRow, prefix: &str) -> Result<Message, StoreError> {
-    let col = |name: &str| format!("{prefix}{name}");
-    let kind: String = row.try_get(col("author_kind").as_str())?;
-    let author = match (
-        kind.as_str(),
-        row.try_get::<Option<i64>, _>(col("author_user_id").as_str())?,
-    ) {
-        ("visitor", _) => Author::Visitor,
-        ("operator", Some(user)) => Author::Operator { user: UserId(user) },
-        _ => return Err(StoreError::Corrupt(format!("author {kind:?}"))),
-    };
-    Ok(Message {
-        id: uuid_col(row, &col("id"))?,
-        conversation: uuid_col(row, &col("conversation_id"))?,
-        seq: Seq(row.try_get::<i64, _>(col("seq").as_str())? as u64),
-        author,
-        body: row.try_get(col("body").as_str())?,
-        created_at: row.try_get(col("created_at").as_str())?,
-    })
-}
-
-fn settings_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChannelSettings, StoreError> {
-    Ok(ChannelSettings {
-        name: row.try_get("name")?,
-        window_title: row.try_get("window_title")?,
-        notification_text: row.try_get("notification_text")?,
-        button_color: color(row, "button_color")?,
-        header_color: color(row, "header_color")?,
-        welcome_message: row.try_get("welcome_message")?,
-        input_placeholder: row.try_get("input_placeholder")?,
-    })
-}
-
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 /// Binds the seven settings columns, in the order name, window_title,
@@ -215,8 +101,6 @@ fn bind_settings<'q>(query: Query<'q>, s: &'q ChannelSettings) -> Query<'q> {
         .bind(&s.input_placeholder)
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role";
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
@@ -225,7 +109,7 @@ impl Store for SqliteStore {
     }
 
     fn write_queue_depth(&self) -> usize {
-        self.writer.max_capacity() - self.writer.capacity()
+        group_commit::queue_depth(&self.writer)
     }
 
     async fn count_users(&self) -> Result<u64, StoreError> {
@@ -264,7 +148,7 @@ impl Store for SqliteStore {
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(user_from_row).transpose()
+        row.as_ref().map(rows::user).transpose()
     }
 
     async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
@@ -275,7 +159,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         match row {
-            Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+            Some(row) => Ok(Some((rows::user(&row)?, row.text("password_hash")?))),
             None => Ok(None),
         }
     }
@@ -286,7 +170,7 @@ impl Store for SqliteStore {
         ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(user_from_row).collect()
+        rows.iter().map(rows::user).collect()
     }
 
     async fn insert_session(
@@ -323,7 +207,7 @@ impl Store for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(user_from_row).transpose()
+        row.as_ref().map(rows::user).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -393,7 +277,7 @@ impl Store for SqliteStore {
         .await?;
         Ok(Some(Channel {
             id,
-            settings: settings_from_row(&row)?,
+            settings: rows::settings(&row)?,
             operators: operators.into_iter().map(UserId).collect(),
         }))
     }
@@ -409,10 +293,10 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|row| {
                 Ok(ChannelSummary {
-                    id: uuid_col(row, "id")?,
-                    name: row.try_get("name")?,
-                    button_color: color(row, "button_color")?,
-                    operator_count: row.try_get::<i64, _>("operators")? as u32,
+                    id: ChannelId(row.uuid("id")?),
+                    name: row.text("name")?,
+                    button_color: rows::color(row, "button_color")?,
+                    operator_count: row.int("operators")? as u32,
                 })
             })
             .collect()
@@ -476,14 +360,12 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let token_hash = token_hash.to_string();
-        self.write(|reply| sqlite_writer::Job::Visitor {
+        let op = VisitorOp {
             id,
-            token_hash,
+            token_hash: token_hash.to_string(),
             now,
-            reply,
-        })
-        .await
+        };
+        group_commit::write(&self.writer, |reply| Job::Visitor(op, reply)).await
     }
 
     async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
@@ -491,7 +373,9 @@ impl Store for SqliteStore {
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(|r| uuid_col(r, "id")).transpose()
+        row.as_ref()
+            .map(|r| r.uuid("id").map(VisitorId))
+            .transpose()
     }
 
     async fn insert_conversation(
@@ -501,14 +385,13 @@ impl Store for SqliteStore {
         visitor: VisitorId,
         now: i64,
     ) -> Result<Conversation, StoreError> {
-        self.write(|reply| sqlite_writer::Job::Conversation {
+        let op = ConversationOp {
             id,
             channel,
             visitor,
             now,
-            reply,
-        })
-        .await
+        };
+        group_commit::write(&self.writer, |reply| Job::Conversation(op, reply)).await
     }
 
     async fn get_conversation(
@@ -519,20 +402,18 @@ impl Store for SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(conversation_from_row).transpose()
+        row.as_ref().map(rows::conversation).transpose()
     }
 
     async fn append_message(&self, m: &NewMessage<'_>) -> Result<Appended, StoreError> {
-        let body = m.body.to_string();
-        self.write(|reply| sqlite_writer::Job::Append {
+        let op = AppendOp {
             id: m.id,
             conversation: m.conversation,
             author: m.author,
-            body,
+            body: m.body.to_string(),
             now: m.now,
-            reply,
-        })
-        .await
+        };
+        group_commit::write(&self.writer, |reply| Job::Append(op, reply)).await
     }
 
     async fn messages_after(
@@ -549,7 +430,7 @@ impl Store for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(message_from_row).collect()
+        rows.iter().map(rows::message).collect()
     }
 
     async fn operator_channels(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError> {
@@ -557,7 +438,9 @@ impl Store for SqliteStore {
             .bind(user.0)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| uuid_col(r, "channel_id")).collect()
+        rows.iter()
+            .map(|r| r.uuid("channel_id").map(ChannelId))
+            .collect()
     }
 
     async fn conversation_summaries(
@@ -592,7 +475,7 @@ impl Store for SqliteStore {
                 None => {}
             }
             for row in q.bind(limit).fetch_all(&self.pool).await? {
-                out.push(summary_from_row(&row)?);
+                out.push(rows::summary(&row)?);
             }
         }
         Ok(out)
@@ -607,7 +490,7 @@ impl Store for SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(summary_from_row).transpose()
+        row.as_ref().map(rows::summary).transpose()
     }
 
     async fn close_conversation(&self, id: ConversationId, now: i64) -> Result<bool, StoreError> {

@@ -1,4 +1,5 @@
-//! Boots a real server on a loopback port with a throwaway SQLite file.
+//! Boots a real server on a loopback port with a throwaway database: a SQLite
+//! file, or a PostgreSQL schema when `PARLOR_TEST_POSTGRES` is set.
 
 #![allow(dead_code, clippy::unwrap_used)] // shared by several test binaries
 
@@ -19,6 +20,18 @@ pub struct TestServer {
 
 pub const PASSWORD: &str = "integration-pass";
 
+/// The database of the server whose files are in `dir`: made on first use
+/// and remembered there, so a restart finds the same one.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    let saved = dir.join("database-url");
+    if let Ok(url) = std::fs::read_to_string(&saved) {
+        return url;
+    }
+    let url = chat_core::testing::database_url(dir).await.unwrap();
+    std::fs::write(&saved, &url).unwrap();
+    url
+}
+
 pub async fn start() -> TestServer {
     start_in(Arc::new(tempfile::tempdir().unwrap())).await
 }
@@ -38,7 +51,7 @@ pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
     std::fs::write(widget.join("widget-abc123_bg.wasm.br"), b"brotli-bytes").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let db = format!("sqlite://{}/parlor.db", dir.path().display());
+    let db = database_url(dir.path()).await;
     let site = dir.path().join("site").display().to_string();
     let widget_dir = widget.display().to_string();
     let config = Config::from_lookup(|k| {

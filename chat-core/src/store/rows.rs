@@ -1,0 +1,168 @@
+//! Rows to domain values, once for both backends. The two differ only in how
+//! a column is read (SQLite keeps UUIDs as text, PostgreSQL as `uuid`), which
+//! [`DbRow`] hides; every mapping below is written against it.
+
+use super::StoreError;
+use parlor_domain::{
+    Author, ChannelSettings, Conversation, ConversationStatus, ConversationSummary, HexColor,
+    Message, Role, Seq, User, UserId,
+};
+use sqlx::Row;
+use uuid::Uuid;
+
+pub(super) trait DbRow {
+    fn text(&self, col: &str) -> Result<String, StoreError>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
+    fn int(&self, col: &str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError>;
+    fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError>;
+
+    fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
+        self.opt_uuid(col)?
+            .ok_or_else(|| StoreError::Corrupt(format!("{col} is null")))
+    }
+}
+
+impl DbRow for sqlx::sqlite::SqliteRow {
+    fn text(&self, col: &str) -> Result<String, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
+        self.opt_text(col)?
+            .map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt(format!("{col} {s:?}"))))
+            .transpose()
+    }
+}
+
+impl DbRow for sqlx::postgres::PgRow {
+    fn text(&self, col: &str) -> Result<String, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+}
+
+pub(super) const USER_COLUMNS: &str = "id, email, display_name, role";
+
+pub(super) fn user(row: &impl DbRow) -> Result<User, StoreError> {
+    let role = row.text("role")?;
+    Ok(User {
+        id: UserId(row.int("id")?),
+        email: row.text("email")?,
+        display_name: row.text("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+    })
+}
+
+pub(super) fn color(row: &impl DbRow, col: &str) -> Result<HexColor, StoreError> {
+    let s = row.text(col)?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{col} {s:?}")))
+}
+
+pub(super) fn settings(row: &impl DbRow) -> Result<ChannelSettings, StoreError> {
+    Ok(ChannelSettings {
+        name: row.text("name")?,
+        window_title: row.text("window_title")?,
+        notification_text: row.text("notification_text")?,
+        button_color: color(row, "button_color")?,
+        header_color: color(row, "header_color")?,
+        welcome_message: row.text("welcome_message")?,
+        input_placeholder: row.text("input_placeholder")?,
+    })
+}
+
+pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError> {
+    let status = row.text("status")?;
+    Ok(Conversation {
+        id: parlor_domain::ConversationId(row.uuid("id")?),
+        channel: parlor_domain::ChannelId(row.uuid("channel_id")?),
+        visitor: parlor_domain::VisitorId(row.uuid("visitor_id")?),
+        status: ConversationStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        assignee: row.opt_int("assignee_id")?.map(UserId),
+        last_seq: Seq(row.int("last_seq")? as u64),
+        created_at: row.int("created_at")?,
+    })
+}
+
+/// The inbox's view of a conversation: one row per conversation, with the
+/// newest message joined by its (unique) sequence number. Plain SQL that
+/// both backends run as it is.
+pub(super) const SUMMARY_SELECT: &str = "
+    SELECT c.*, ch.name AS channel_name, u.display_name AS assignee_name, v.page_url,
+           m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
+           m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
+           (SELECT COUNT(*) FROM messages x
+             WHERE x.conversation_id = c.id AND x.seq > c.read_seq
+               AND x.author_kind = 'visitor') AS unread
+      FROM conversations c
+      JOIN channels ch ON ch.id = c.channel_id
+      JOIN visitors v ON v.id = c.visitor_id
+      LEFT JOIN users u ON u.id = c.assignee_id
+      LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq";
+
+pub(super) fn summary(row: &impl DbRow) -> Result<ConversationSummary, StoreError> {
+    let last_message = match row.opt_uuid("m_id")? {
+        None => None,
+        Some(_) => Some(message_columns(row, "m_")?),
+    };
+    Ok(ConversationSummary {
+        conversation: conversation(row)?,
+        channel_name: row.text("channel_name")?,
+        assignee_name: row.opt_text("assignee_name")?,
+        last_message,
+        unread: row.int("unread")? as u32,
+        page_url: row.opt_text("page_url")?,
+    })
+}
+
+pub(super) fn message(row: &impl DbRow) -> Result<Message, StoreError> {
+    message_columns(row, "")
+}
+
+/// A message from columns named `{prefix}id`, `{prefix}seq`, and so on.
+fn message_columns(row: &impl DbRow, prefix: &str) -> Result<Message, StoreError> {
+    let col = |name: &str| format!("{prefix}{name}");
+    let kind = row.text(&col("author_kind"))?;
+    let author = match (kind.as_str(), row.opt_int(&col("author_user_id"))?) {
+        ("visitor", _) => Author::Visitor,
+        ("operator", Some(user)) => Author::Operator { user: UserId(user) },
+        _ => return Err(StoreError::Corrupt(format!("author {kind:?}"))),
+    };
+    Ok(Message {
+        id: parlor_domain::MessageId(row.uuid(&col("id"))?),
+        conversation: parlor_domain::ConversationId(row.uuid(&col("conversation_id"))?),
+        seq: Seq(row.int(&col("seq"))? as u64),
+        author,
+        body: row.text(&col("body"))?,
+        created_at: row.int(&col("created_at"))?,
+    })
+}
+
+/// The columns an author is stored as: kind and, for operators, the user.
+pub(super) fn author_columns(author: Author) -> (&'static str, Option<i64>) {
+    match author {
+        Author::Visitor => ("visitor", None),
+        Author::Operator { user } => ("operator", Some(user.0)),
+    }
+}
