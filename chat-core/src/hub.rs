@@ -5,10 +5,15 @@
 //!
 //! The database stays the source of truth: a listener that falls behind is
 //! told to resync from it by sequence number (visitors) or snapshot (inbox).
+//!
+//! With several nodes, every event published here is also relayed to the
+//! other nodes (`bus.rs`), which deliver it to their own listeners. When
+//! relayed events may have been lost, every listener gets `Resync`.
 
+use crate::bus::{BusEvent, Relay};
 use parlor_domain::{ChannelId, ConversationId, ConversationSummary, Message};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tokio::sync::broadcast;
 
 /// Events buffered per room subscriber before it counts as fallen behind.
@@ -20,8 +25,13 @@ pub const FEED_CAPACITY: usize = 4096;
 #[derive(Clone, Debug)]
 pub enum RoomEvent {
     Message(Message),
-    OperatorTyping { name: String, typing: bool },
+    OperatorTyping {
+        name: String,
+        typing: bool,
+    },
     Ended,
+    /// Events may have been missed: read the conversation again.
+    Resync,
 }
 
 /// What operators' inboxes hear about.
@@ -38,15 +48,19 @@ pub enum FeedEvent {
     },
     /// A conversation started or changed (assignee, status, page).
     Changed(Arc<ConversationSummary>),
+    /// Events may have been missed: start again from a snapshot.
+    Resync,
 }
 
 impl FeedEvent {
-    pub fn channel(&self) -> ChannelId {
+    /// The channel the event belongs to; `None` concerns every channel.
+    pub fn channel(&self) -> Option<ChannelId> {
         match self {
             FeedEvent::Message { channel, .. } | FeedEvent::VisitorTyping { channel, .. } => {
-                *channel
+                Some(*channel)
             }
-            FeedEvent::Changed(s) => s.conversation.channel,
+            FeedEvent::Changed(s) => Some(s.conversation.channel),
+            FeedEvent::Resync => None,
         }
     }
 }
@@ -56,6 +70,8 @@ type Rooms = HashMap<ConversationId, broadcast::Sender<RoomEvent>>;
 pub struct Hub {
     rooms: Mutex<Rooms>,
     feed: broadcast::Sender<FeedEvent>,
+    /// Where events go for the other nodes, once a bus is attached.
+    relay: OnceLock<Relay>,
 }
 
 impl Default for Hub {
@@ -63,6 +79,7 @@ impl Default for Hub {
         Self {
             rooms: Mutex::default(),
             feed: broadcast::channel(FEED_CAPACITY).0,
+            relay: OnceLock::new(),
         }
     }
 }
@@ -90,24 +107,68 @@ impl Hub {
         self.feed.subscribe()
     }
 
+    /// Sends the other nodes' events on to `relay` from now on.
+    pub(crate) fn attach(&self, relay: Relay) {
+        let _ = self.relay.set(relay);
+    }
+
+    fn relay(&self, event: BusEvent) {
+        if let Some(relay) = self.relay.get() {
+            relay.send(event);
+        }
+    }
+
+    /// Typing or the end, to a conversation's visitor, on every node.
     pub fn to_room(&self, conversation: ConversationId, event: RoomEvent) {
+        if let Some(remote) = BusEvent::from_room(conversation, &event) {
+            self.relay(remote);
+        }
+        self.deliver_to_room(conversation, event);
+    }
+
+    /// A change or typing, to every node's inboxes.
+    pub fn to_feed(&self, event: FeedEvent) {
+        if let Some(remote) = BusEvent::from_feed(&event) {
+            self.relay(remote);
+        }
+        self.deliver_to_feed(event);
+    }
+
+    /// A committed message, to its room and the feed, on every node.
+    pub fn message(&self, channel: ChannelId, message: &Message) {
+        self.relay(BusEvent::message(channel, message));
+        self.deliver_message(channel, message);
+    }
+
+    /// To this node's watchers of the conversation only.
+    pub(crate) fn deliver_to_room(&self, conversation: ConversationId, event: RoomEvent) {
         if let Some(room) = self.rooms().get(&conversation) {
             // No receivers is fine: nobody is watching right now.
             let _ = room.send(event);
         }
     }
 
-    pub fn to_feed(&self, event: FeedEvent) {
+    /// To this node's inboxes only.
+    pub(crate) fn deliver_to_feed(&self, event: FeedEvent) {
         let _ = self.feed.send(event);
     }
 
-    /// A committed message, to its room and the feed.
-    pub fn message(&self, channel: ChannelId, message: &Message) {
-        self.to_room(message.conversation, RoomEvent::Message(message.clone()));
-        self.to_feed(FeedEvent::Message {
+    /// A message to this node's listeners only.
+    pub(crate) fn deliver_message(&self, channel: ChannelId, message: &Message) {
+        self.deliver_to_room(message.conversation, RoomEvent::Message(message.clone()));
+        self.deliver_to_feed(FeedEvent::Message {
             channel,
             message: message.clone(),
         });
+    }
+
+    /// Events may have been missed on this node: every listener reads the
+    /// database again.
+    pub(crate) fn resync_all(&self) {
+        for room in self.rooms().values() {
+            let _ = room.send(RoomEvent::Resync);
+        }
+        self.deliver_to_feed(FeedEvent::Resync);
     }
 
     /// Conversations somebody is watching (rooms are dropped with their last subscriber).

@@ -200,7 +200,7 @@ impl Session {
     }
 
     async fn on_feed(&mut self, event: FeedEvent) -> Result<(), Closed> {
-        if !self.access.allows(event.channel()) {
+        if event.channel().is_some_and(|c| !self.access.allows(c)) {
             return Ok(());
         }
         match event {
@@ -254,6 +254,8 @@ impl Session {
                     conversation: summary_frame(&summary),
                 })
             }
+            // The client reconnects and starts from a fresh snapshot.
+            FeedEvent::Resync => Err(Closed),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! handlers and the app's server functions are thin adapters onto [`Parlor`].
 
 mod auth;
+pub mod bus;
 mod channels;
 mod conversations;
 pub mod error;
@@ -88,9 +89,14 @@ impl Parlor {
 
     /// Opens the store named by `database_url` and runs its migrations.
     /// A failed migration is an error: the caller must not start serving.
+    /// On PostgreSQL the node also joins the others' live events (`bus`).
     pub async fn open(database_url: &str) -> Result<Self> {
         let store = store::open(database_url).await?;
-        Ok(Self::new(store))
+        let parlor = Self::new(store);
+        if store::is_postgres(database_url) {
+            bus::start(&parlor, database_url).await?;
+        }
+        Ok(parlor)
     }
 }
 

@@ -131,6 +131,24 @@ impl Session {
         }
     }
 
+    /// Events may have been lost: what the database has is sent, and an end
+    /// that was missed is noticed.
+    async fn resync(&mut self, conversation: ConversationId) -> Result<(), End> {
+        self.catch_up(conversation).await?;
+        match self
+            .parlor
+            .visitor_conversation(self.visitor, conversation)
+            .await
+        {
+            Ok(c) if c.status == ConversationStatus::Closed => self.ended(conversation).await,
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, "resync failed");
+                Err(End::Closed)
+            }
+        }
+    }
+
     /// The conversation ended: tell the client, stop watching; the next
     /// `send` starts a new conversation.
     async fn ended(&mut self, conversation_id: ConversationId) -> Result<(), End> {
@@ -296,6 +314,10 @@ impl Session {
             },
             RoomEvent::Ended => match self.conversation {
                 Some(c) => self.ended(c).await,
+                None => Ok(()),
+            },
+            RoomEvent::Resync => match self.conversation {
+                Some(c) => self.resync(c).await,
                 None => Ok(()),
             },
         }

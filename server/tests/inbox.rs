@@ -20,20 +20,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 async fn sign_in(s: &TestServer, email: &str, password: &str) -> String {
-    let res = s
-        .client
-        .post(s.url("/api/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(format!(
-            "email={}&password={password}",
-            email.replace('@', "%40")
-        ))
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
+    common::sign_in(&s.base, email, password).await
 }
 
 async fn inbox(s: &TestServer, cookie: &str) -> Ws {

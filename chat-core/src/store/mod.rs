@@ -187,11 +187,16 @@ pub trait Store: Send + Sync + 'static {
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
 }
 
+/// Whether the URL names a PostgreSQL database.
+pub fn is_postgres(database_url: &str) -> bool {
+    database_url.starts_with("postgres:") || database_url.starts_with("postgresql:")
+}
+
 /// Opens the backend named by the URL's scheme and migrates it.
 pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(database_url).await?))
-    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+    } else if is_postgres(database_url) {
         Ok(Arc::new(PostgresStore::open(database_url).await?))
     } else {
         let scheme = database_url.split(':').next().unwrap_or_default();

@@ -32,16 +32,11 @@ pub async fn database_url(dir: &std::path::Path) -> String {
     url
 }
 
-pub async fn start() -> TestServer {
-    start_in(Arc::new(tempfile::tempdir().unwrap())).await
-}
-
-/// A server on a new port over the files in `dir`: with the `dir` of a server
-/// that was stopped, this is that server restarted.
-pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
-    let widget = dir.path().join("widget");
+/// A site root and a widget bundle of Trunk's shape under `dir` (their
+/// content does not matter to the server): `(PARLOR_SITE_ROOT, PARLOR_WIDGET_DIR)`.
+pub fn fake_assets(dir: &std::path::Path) -> (String, String) {
+    let widget = dir.join("widget");
     std::fs::create_dir_all(&widget).unwrap();
-    // Trunk's output shape; content does not matter to the server.
     std::fs::write(
         widget.join("widget-abc123.js"),
         "export default async function(){}",
@@ -49,11 +44,38 @@ pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
     .unwrap();
     std::fs::write(widget.join("widget-abc123_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(widget.join("widget-abc123_bg.wasm.br"), b"brotli-bytes").unwrap();
+    let site = dir.join("site").display().to_string();
+    (site, widget.display().to_string())
+}
+
+/// Signs in at the server on `base` and returns the session cookie.
+pub async fn sign_in(base: &str, email: &str, password: &str) -> String {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!(
+            "email={}&password={password}",
+            email.replace('@', "%40")
+        ))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+pub async fn start() -> TestServer {
+    start_in(Arc::new(tempfile::tempdir().unwrap())).await
+}
+
+/// A server on a new port over the files in `dir`: with the `dir` of a server
+/// that was stopped, this is that server restarted.
+pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
+    let (site, widget_dir) = fake_assets(dir.path());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let db = database_url(dir.path()).await;
-    let site = dir.path().join("site").display().to_string();
-    let widget_dir = widget.display().to_string();
     let config = Config::from_lookup(|k| {
         Some(match k {
             "PARLOR_ADDR" => addr.to_string(),

@@ -15,9 +15,12 @@ pub struct Ws(
 
 impl Ws {
     pub async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {
-        let mut req = format!("ws://{}{path}", s.addr)
-            .into_client_request()
-            .unwrap();
+        Self::connect(s.addr, path, cookie).await
+    }
+
+    /// A socket to the server on `addr`.
+    pub async fn connect(addr: std::net::SocketAddr, path: &str, cookie: Option<&str>) -> Self {
+        let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
         if let Some(c) = cookie {
             req.headers_mut().insert("cookie", c.parse().unwrap());
         }

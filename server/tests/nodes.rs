@@ -1,0 +1,254 @@
+//! Two Parlor processes on two ports sharing one PostgreSQL database: the
+//! deployment of docs/deploy.md, minus the load balancer. A visitor on one
+//! node and an operator on the other chat live; the visitor resumes on the
+//! other node; a node that loses its event connection catches up; SIGTERM
+//! tells a node's clients to reconnect and the process exits cleanly.
+//!
+//! Needs PostgreSQL (`PARLOR_TEST_POSTGRES`); without it the test says it
+//! was skipped, and on CI it fails instead.
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+mod common;
+
+use common::ws::{uuid, Ws};
+use common::{fake_assets, sign_in, PASSWORD};
+use parlor_protocol::inbox::InboxFrame;
+use parlor_protocol::live::{ServerFrame, WireAuthor};
+use parlor_protocol::{ChannelId, ConversationId, Seq};
+use serde_json::json;
+use sqlx::Connection;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `parlor` process, killed if the test ends without stopping it.
+struct Node {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Node {
+    /// A node named `name` (its connections' application_name).
+    async fn start(db: &str, name: &str, dir: &std::path::Path) -> Node {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let (site, widget) = fake_assets(dir);
+        let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
+            .env("PARLOR_ADDR", addr.to_string())
+            .env(
+                "PARLOR_DATABASE_URL",
+                format!("{db}&application_name={name}"),
+            )
+            .env("PARLOR_ADMIN_EMAIL", "admin@test.example")
+            .env("PARLOR_ADMIN_PASSWORD", PASSWORD)
+            .env("PARLOR_SITE_ROOT", site)
+            .env("PARLOR_WIDGET_DIR", widget)
+            .env("PARLOR_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let node = Node { child, addr };
+        node.wait_ready().await;
+        node
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let url = format!("{}/readyz", self.base());
+        loop {
+            if let Ok(res) = reqwest::get(&url).await {
+                if res.status().is_success() {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "node on {} never ready",
+                self.addr
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the node did not exit after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn visitor_hello(
+    addr: SocketAddr,
+    channel: ChannelId,
+    token: Option<&str>,
+    conversation: Option<ConversationId>,
+    last_seq: Option<Seq>,
+) -> (Ws, String) {
+    let mut v = Ws::connect(addr, "/widget/v1/live", None).await;
+    v.send(json!({"type": "hello", "channel_id": channel, "token": token,
+        "conversation_id": conversation, "last_seq": last_seq, "page_url": "https://shop.example/"}))
+        .await;
+    let ServerFrame::Welcome { token, .. } = v.recv().await else {
+        panic!("welcome first")
+    };
+    (v, token)
+}
+
+/// The next operator message the visitor gets (its own come back too).
+async fn next_answer(v: &mut Ws) -> (Seq, String) {
+    v.until(|f: &ServerFrame| match f {
+        ServerFrame::Message { message }
+            if matches!(message.author, WireAuthor::Operator { .. }) =>
+        {
+            Some((message.seq, message.body.clone()))
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// The body of message `seq` when the operator's open conversation gets it.
+async fn operator_message(op: &mut Ws, seq: Seq) -> String {
+    op.until(|f: &InboxFrame| match f {
+        InboxFrame::Message { message } if message.seq == seq => Some(message.body.clone()),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_live_conversations() {
+    let Some(base) = chat_core::testing::postgres() else {
+        return chat_core::testing::skip_without_postgres("two_nodes_share_live_conversations");
+    };
+    let db = chat_core::testing::fresh_schema(&base).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The first node sets up the empty database; the second joins it.
+    let mut a = Node::start(&db, "node-a", dir.path()).await;
+    let b = Node::start(&db, "node-b", dir.path()).await;
+    let store = chat_core::store::open(&db).await.unwrap();
+    let channel = store.list_channels().await.unwrap()[0].id;
+
+    // An operator on B, a visitor on A.
+    let cookie = sign_in(&b.base(), "admin@test.example", PASSWORD).await;
+    let mut op = Ws::connect(b.addr, "/api/inbox/live", Some(&cookie)).await;
+    let InboxFrame::Snapshot { .. } = op.recv().await else {
+        panic!("snapshot first")
+    };
+    let (mut v, token) = visitor_hello(a.addr, channel, None, None, None).await;
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "hello from node A"}))
+        .await;
+    let conv = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id, ..
+            } => Some(*conversation_id),
+            _ => None,
+        })
+        .await;
+
+    // B's inbox hears of it live, and opens it.
+    let (seq, preview) = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Activity {
+                conversation_id,
+                seq,
+                preview,
+                ..
+            } if *conversation_id == conv => Some((*seq, preview.clone())),
+            _ => None,
+        })
+        .await;
+    assert_eq!((seq, preview.as_str()), (Seq(1), "hello from node A"));
+    op.send(json!({"type": "open", "conversation_id": conv, "last_seq": null}))
+        .await;
+    assert_eq!(operator_message(&mut op, Seq(1)).await, "hello from node A");
+
+    // Typing on A shows on B.
+    v.send(json!({"type": "typing", "typing": true})).await;
+    let typing = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Typing { typing, .. } => Some(*typing),
+            _ => None,
+        })
+        .await;
+    assert!(typing);
+
+    // The answer from B reaches the visitor on A.
+    op.send(json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": "hi from node B"}))
+        .await;
+    assert_eq!(next_answer(&mut v).await, (Seq(2), "hi from node B".into()));
+
+    // A's event connection is cut while B answers again: A catches up.
+    let schema = db.rsplit('=').next().unwrap();
+    let listen = format!("LISTEN \"{}\"", chat_core::bus::channel_name(schema));
+    let mut admin = sqlx::PgConnection::connect(&db).await.unwrap();
+    let cut: i64 = sqlx::query_scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+          WHERE query = $1 AND application_name = 'node-a'",
+    )
+    .bind(&listen)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(cut, 1, "node A listens once");
+    op.send(json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": "while the bus was down"}))
+        .await;
+    assert_eq!(
+        next_answer(&mut v).await,
+        (Seq(3), "while the bus was down".into())
+    );
+
+    // The visitor reconnects to the other node and resumes where it was.
+    drop(v);
+    let (mut v, _) = visitor_hello(b.addr, channel, Some(&token), Some(conv), Some(Seq(1))).await;
+    assert_eq!(next_answer(&mut v).await.0, Seq(2));
+    assert_eq!(next_answer(&mut v).await.0, Seq(3));
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "now on node B"}))
+        .await;
+    assert_eq!(operator_message(&mut op, Seq(4)).await, "now on node B");
+
+    // SIGTERM on A: its live clients are told to reconnect, and it exits 0.
+    let (mut on_a, _) =
+        visitor_hello(a.addr, channel, Some(&token), Some(conv), Some(Seq(4))).await;
+    on_a.quiet().await;
+    let status = a.terminate();
+    assert!(
+        matches!(on_a.recv::<ServerFrame>().await, ServerFrame::Resync { .. }),
+        "resync before the socket closes"
+    );
+    assert!(status.success(), "{status:?}");
+    // B goes on serving.
+    b.wait_ready().await;
+}
