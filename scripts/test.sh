@@ -43,7 +43,14 @@ cargo test --workspace --exclude widget --locked
 # for this run (each test makes its own schema in it). scripts/postgres.sh
 # installs and starts a private instance on 127.0.0.1. Without one a laptop
 # skips this pass and says why; CI never does.
-step "integration tests (PostgreSQL, two nodes)"
+step "integration tests (PostgreSQL, two nodes, nginx)"
+# The deployment test runs docs/deploy/nginx.conf in Debian's nginx.
+if [ ! -x /usr/sbin/nginx ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && for pkg in nginx-light nginx; do
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null 2>&1 && break
+  done || true
+fi
 if pg_url="$(scripts/postgres.sh start)"; then
   psql "$pg_url" -q -v ON_ERROR_STOP=1 \
     -c 'DROP DATABASE IF EXISTS parlor_test WITH (FORCE)' -c 'CREATE DATABASE parlor_test'

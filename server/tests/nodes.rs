@@ -4,8 +4,11 @@
 //! other node; a node that loses its event connection catches up; SIGTERM
 //! tells a node's clients to reconnect and the process exits cleanly.
 //!
-//! Needs PostgreSQL (`PARLOR_TEST_POSTGRES`); without it the test says it
-//! was skipped, and on CI it fails instead.
+//! The second test puts Debian's nginx in front, running
+//! docs/deploy/nginx.conf as it is (with this test's ports).
+//!
+//! Needs PostgreSQL (`PARLOR_TEST_POSTGRES`) and nginx; without them the
+//! tests say they were skipped, and on CI they fail instead.
 
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
@@ -19,6 +22,7 @@ use parlor_protocol::{ChannelId, ConversationId, Seq};
 use serde_json::json;
 use sqlx::Connection;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,15 +32,54 @@ struct Node {
     addr: SocketAddr,
 }
 
+/// A loopback address nobody listens on right now.
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Waits until `base`/readyz answers 200.
+async fn wait_ready(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("{base}/readyz");
+    loop {
+        if let Ok(res) = reqwest::get(&url).await {
+            if res.status().is_success() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "{base} never ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sends SIGTERM to `child` and waits for it to exit.
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pid {pid} did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 impl Node {
     /// A node named `name` (its connections' application_name).
-    async fn start(db: &str, name: &str, dir: &std::path::Path) -> Node {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    async fn start(db: &str, name: &str, dir: &Path) -> Node {
+        let addr = free_addr();
         let (site, widget) = fake_assets(dir);
         let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
             .env("PARLOR_ADDR", addr.to_string())
@@ -62,42 +105,11 @@ impl Node {
     }
 
     async fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let url = format!("{}/readyz", self.base());
-        loop {
-            if let Ok(res) = reqwest::get(&url).await {
-                if res.status().is_success() {
-                    return;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "node on {} never ready",
-                self.addr
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_ready(&self.base()).await
     }
 
-    /// SIGTERM, then the exit status.
     fn terminate(&mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the node did not exit after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        terminate(&mut self.child)
     }
 }
 
@@ -250,5 +262,146 @@ async fn two_nodes_share_live_conversations() {
     );
     assert!(status.success(), "{status:?}");
     // B goes on serving.
+    b.wait_ready().await;
+}
+
+/// nginx running docs/deploy/nginx.conf with this test's ports.
+struct Nginx {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Nginx {
+    fn binary() -> Option<PathBuf> {
+        let path = PathBuf::from(
+            std::env::var("PARLOR_TEST_NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into()),
+        );
+        path.exists().then_some(path)
+    }
+
+    async fn start(binary: &Path, nodes: [SocketAddr; 2], dir: &Path) -> Nginx {
+        let addr = free_addr();
+        let shipped = include_str!("../../docs/deploy/nginx.conf");
+        let site = shipped
+            .replace("127.0.0.1:3001", &nodes[0].to_string())
+            .replace("127.0.0.1:3002", &nodes[1].to_string())
+            .replace("127.0.0.1:8000", &addr.to_string());
+        for a in [nodes[0], nodes[1], addr] {
+            assert!(
+                site.contains(&a.to_string()),
+                "the shipped config changed shape"
+            );
+        }
+        std::fs::write(dir.join("parlor.conf"), site).unwrap();
+        // As root, nginx's workers would run as `nobody`, who cannot enter
+        // the test's private directory.
+        let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+        let d = dir.display();
+        let main = format!(
+            "{user}daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log warn;
+             events {{ worker_connections 1024; }}
+             http {{
+                 access_log off;
+                 client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
+                 fastcgi_temp_path {d}/fastcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+                 include {d}/parlor.conf;
+             }}",
+            user = if root { "user root;" } else { "" },
+        );
+        std::fs::write(dir.join("nginx.conf"), main).unwrap();
+        let child = Command::new(binary)
+            .arg("-p")
+            .arg(dir)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .spawn()
+            .unwrap();
+        let nginx = Nginx { child, addr };
+        wait_ready(&format!("http://{addr}")).await;
+        nginx
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: the master takes its workers down with it.
+        let _ = terminate(&mut self.child);
+    }
+}
+
+/// A visitor's message and the operator's answer, both ways through `at`.
+async fn exchange(at: SocketAddr, op: &mut Ws, v: &mut Ws, conv: ConversationId, n: u32) {
+    v.send(json!({"type": "send", "message_id": uuid(), "body": format!("question {n}")}))
+        .await;
+    op.until(|f: &InboxFrame| match f {
+        InboxFrame::Message { message } if message.body == format!("question {n}") => Some(()),
+        _ => None,
+    })
+    .await;
+    op.send(json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": format!("answer {n}")}))
+        .await;
+    let answer = next_answer(v).await.1;
+    assert_eq!(answer, format!("answer {n}"), "through {at}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_behind_nginx() {
+    let Some(base) = chat_core::testing::postgres() else {
+        return chat_core::testing::skip_without_postgres("two_nodes_behind_nginx");
+    };
+    let Some(binary) = Nginx::binary() else {
+        let why = "skipped two_nodes_behind_nginx: no nginx (/usr/sbin/nginx or PARLOR_TEST_NGINX)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{why}, but CI=true"
+        );
+        return eprintln!("{why}");
+    };
+    let db = chat_core::testing::fresh_schema(&base).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Node::start(&db, "node-a", dir.path()).await;
+    let b = Node::start(&db, "node-b", dir.path()).await;
+    let nginx = Nginx::start(&binary, [a.addr, b.addr], dir.path()).await;
+    let front = nginx.addr;
+    let store = chat_core::store::open(&db).await.unwrap();
+    let channel = store.list_channels().await.unwrap()[0].id;
+
+    // Sign-in, the inbox and the widget all through nginx, on whichever
+    // nodes it picks.
+    let cookie = sign_in(&format!("http://{front}"), "admin@test.example", PASSWORD).await;
+    let inbox = |cookie: String| async move {
+        let mut op = Ws::connect(front, "/api/inbox/live", Some(&cookie)).await;
+        let InboxFrame::Snapshot { .. } = op.recv().await else {
+            panic!("snapshot first")
+        };
+        op
+    };
+    let mut op = inbox(cookie.clone()).await;
+    let (mut v, token) = visitor_hello(front, channel, None, None, None).await;
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "hello"}))
+        .await;
+    let conv = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id, ..
+            } => Some(*conversation_id),
+            _ => None,
+        })
+        .await;
+    op.send(json!({"type": "open", "conversation_id": conv, "last_seq": null}))
+        .await;
+    exchange(front, &mut op, &mut v, conv, 1).await;
+
+    // Node A stops (a rolling restart): both sides reconnect through nginx,
+    // which now reaches node B only, and carry on.
+    assert!(a.terminate().success());
+    drop((op, v));
+    let mut op = inbox(cookie).await;
+    op.send(json!({"type": "open", "conversation_id": conv, "last_seq": null}))
+        .await;
+    let (mut v, _) = visitor_hello(front, channel, Some(&token), Some(conv), Some(Seq(3))).await;
+    exchange(front, &mut op, &mut v, conv, 2).await;
     b.wait_ready().await;
 }
