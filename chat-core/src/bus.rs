@@ -178,7 +178,8 @@ pub async fn start(parlor: &Parlor, url: &str) -> Result<(), StoreError> {
         tx,
         lost: Arc::clone(&lost),
     });
-    tokio::spawn(publish(pool, channel.clone(), rx, lost, node));
+    let metrics = Arc::clone(&parlor.metrics);
+    tokio::spawn(publish(pool, channel.clone(), rx, lost, node, metrics));
     tracing::info!(%node, %channel, "joined the other nodes over PostgreSQL LISTEN/NOTIFY");
     tokio::spawn(receive(listener, channel, parlor.clone(), node));
     Ok(())
@@ -192,6 +193,7 @@ async fn publish(
     mut rx: mpsc::Receiver<BusEvent>,
     lost: Arc<AtomicBool>,
     node: Uuid,
+    metrics: Arc<crate::metrics::Metrics>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
@@ -211,6 +213,8 @@ async fn publish(
             tracing::warn!(error = %e, events = payloads.len(), "publishing events failed");
             lost.store(true, Ordering::Relaxed);
             tokio::time::sleep(Duration::from_millis(200)).await;
+        } else {
+            metrics.bus_sent(payloads.len());
         }
     }
 }
@@ -221,14 +225,17 @@ async fn receive(mut listener: PgListener, channel: String, parlor: Parlor, node
     loop {
         match listener.try_recv().await {
             Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
-                Ok(envelope) if envelope.node != node => deliver(&parlor, envelope.event).await,
+                Ok(envelope) if envelope.node != node => {
+                    parlor.metrics.bus_received();
+                    deliver(&parlor, envelope.event).await
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "an event that does not parse"),
             },
             // Lost and already listening again (sqlx reconnects eagerly).
             Ok(None) => {
                 tracing::warn!("the event connection was lost; resyncing");
-                parlor.hub.resync_all();
+                parlor.resync_all();
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the event connection is down");
@@ -237,7 +244,7 @@ async fn receive(mut listener: PgListener, channel: String, parlor: Parlor, node
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(5));
                 }
-                parlor.hub.resync_all();
+                parlor.resync_all();
             }
         }
     }
@@ -257,7 +264,7 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
                 Ok(found) => found
                     .iter()
                     .for_each(|message| hub.deliver_message(channel, message)),
-                Err(_) => hub.resync_all(),
+                Err(_) => parlor.resync_all(),
             }
         }
         BusEvent::OperatorTyping {
@@ -279,10 +286,18 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             match parlor.store.conversation_summary(conversation).await {
                 Ok(Some(s)) => hub.deliver_to_feed(FeedEvent::Changed(Arc::new(s))),
                 Ok(None) => {}
-                Err(_) => hub.resync_all(),
+                Err(_) => parlor.resync_all(),
             }
         }
-        BusEvent::Resync => hub.resync_all(),
+        BusEvent::Resync => parlor.resync_all(),
+    }
+}
+
+impl Parlor {
+    /// Every listener on this node reads the database again, and it counts.
+    fn resync_all(&self) {
+        self.metrics.bus_resynced();
+        self.hub.resync_all();
     }
 }
 

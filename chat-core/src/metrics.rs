@@ -1,7 +1,8 @@
 //! What `/metrics` reports, in the Prometheus/OpenMetrics text format:
 //! connections held, messages stored, how long a durable write takes, and how
-//! many writes wait for the writer. Counted where things happen (sessions,
-//! appends); the server only renders them.
+//! many writes wait for the writer, and the events exchanged with other
+//! nodes. Counted where things happen (sessions, appends, the bus); the
+//! server only renders them.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -31,12 +32,19 @@ struct PeerLabel {
     peer: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DirectionLabel {
+    direction: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
     connections: Family<PeerLabel, Gauge>,
     messages: Counter,
     write_seconds: Histogram,
     write_queue: Gauge,
+    bus_events: Family<DirectionLabel, Counter>,
+    bus_resyncs: Counter,
 }
 
 impl Default for Metrics {
@@ -46,6 +54,8 @@ impl Default for Metrics {
         // 0.25 ms to about 4 s.
         let write_seconds = Histogram::new(exponential_buckets(0.000_25, 2.0, 15));
         let write_queue = Gauge::default();
+        let bus_events = Family::<DirectionLabel, Counter>::default();
+        let bus_resyncs = Counter::default();
         // Both series exist from the start, at 0, for dashboards.
         for peer in [Peer::Visitor, Peer::Operator] {
             let _ = connections.get_or_create(&PeerLabel {
@@ -69,12 +79,24 @@ impl Default for Metrics {
             "Writes waiting for the database writer",
             write_queue.clone(),
         );
+        registry.register(
+            "bus_events",
+            "Live events exchanged with other nodes, by direction (sent, received)",
+            bus_events.clone(),
+        );
+        registry.register(
+            "bus_resyncs",
+            "Times this node's listeners read the database again because events may have been missed",
+            bus_resyncs.clone(),
+        );
         Self {
             registry,
             connections,
             messages,
             write_seconds,
             write_queue,
+            bus_events,
+            bus_resyncs,
         }
     }
 }
@@ -109,6 +131,24 @@ impl Metrics {
     pub(crate) fn message_written(&self, took: Duration) {
         self.messages.inc();
         self.write_seconds.observe(took.as_secs_f64());
+    }
+
+    pub(crate) fn bus_sent(&self, events: usize) {
+        self.bus_events
+            .get_or_create(&DirectionLabel { direction: "sent" })
+            .inc_by(events as u64);
+    }
+
+    pub(crate) fn bus_received(&self) {
+        self.bus_events
+            .get_or_create(&DirectionLabel {
+                direction: "received",
+            })
+            .inc();
+    }
+
+    pub(crate) fn bus_resynced(&self) {
+        self.bus_resyncs.inc();
     }
 
     /// The text exposition, with the writer's queue read now.
@@ -150,6 +190,15 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("parlor_write_queue_depth 3"), "{text}");
+        m.bus_sent(2);
+        m.bus_received();
+        m.bus_resynced();
+        let text = m.render(0);
+        assert!(
+            text.contains(r#"parlor_bus_events_total{direction="sent"} 2"#),
+            "{text}"
+        );
+        assert!(text.contains("parlor_bus_resyncs_total 1"), "{text}");
         drop(visitor);
         assert!(m
             .render(0)

@@ -241,6 +241,20 @@ async fn two_nodes_share_live_conversations() {
         next_answer(&mut v).await,
         (Seq(3), "while the bus was down".into())
     );
+    // Node A counted the loss and the events it got from B.
+    let metrics = reqwest::get(format!("{}/metrics", a.base()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        let line = metrics.lines().find(|l| l.starts_with(name));
+        line.and_then(|l| l.rsplit(' ').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {metrics}"))
+    };
+    assert!(value("parlor_bus_resyncs_total") >= 1.0);
+    assert!(value("parlor_bus_events_total{direction=\"received\"}") >= 2.0);
 
     // The visitor reconnects to the other node and resumes where it was.
     drop(v);
