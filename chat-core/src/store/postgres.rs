@@ -43,7 +43,9 @@ impl PostgresStore {
         // Nodes starting together take turns: sqlx holds an advisory lock
         // while it migrates.
         MIGRATOR.run(&pool).await?;
-        let writer = group_commit::spawn(Postgres::new(options.clone()));
+        // Acks wait for the WAL flush whatever the server's default says.
+        let writer_options = options.clone().options([("synchronous_commit", "on")]);
+        let writer = group_commit::spawn(Postgres::new(writer_options));
         Ok(Self {
             pool,
             options,
