@@ -8,6 +8,7 @@ mod group_commit;
 mod postgres;
 mod postgres_writer;
 mod rows;
+mod sql_store;
 mod sqlite;
 mod sqlite_writer;
 

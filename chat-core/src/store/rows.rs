@@ -1,6 +1,7 @@
-//! Rows to domain values, once for both backends. The two differ only in how
-//! a column is read (SQLite keeps UUIDs as text, PostgreSQL as `uuid`), which
-//! [`DbRow`] hides; every mapping below is written against it.
+//! Rows to domain values and ids to parameters, once for both backends. The
+//! two differ only in how a UUID is kept (SQLite as text, PostgreSQL as
+//! `uuid`), which [`DbRow`] and [`Key`] hide; everything else is written
+//! against them.
 
 use super::StoreError;
 use parlor_domain::{
@@ -58,6 +59,40 @@ impl DbRow for sqlx::postgres::PgRow {
     }
     fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
         Ok(self.try_get(col)?)
+    }
+}
+
+/// A UUID id as a statement parameter: text in SQLite, `uuid` in PostgreSQL.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Key(pub Uuid);
+
+impl sqlx::Type<sqlx::Sqlite> for Key {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for Key {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'q, sqlx::Sqlite>>::encode(self.0.to_string(), buf)
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for Key {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <Uuid as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for Key {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <Uuid as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
     }
 }
 

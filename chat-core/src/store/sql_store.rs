@@ -1,0 +1,422 @@
+//! The `Store` methods whose SQL is the same on both backends, written once:
+//! `sql_store!` expands them into each backend's `impl Store`, which passes
+//! in only what really differs. (A generic impl over sqlx's `Database` would
+//! need a trait bound per bound type and statement.) The SQL uses `$1`-style
+//! parameters, which both drivers accept, and binds ids as [`Key`]s.
+//!
+//! A backend's type has a `pool` (its sqlx pool) and a `writer` (the
+//! group-commit queue); `$db` is its sqlx database type.
+
+macro_rules! sql_store {
+    ($store:ty, $db:ty, { $($specific:tt)* }) => {
+        type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+        /// Binds the seven settings columns, in the order name, window_title,
+        /// notification_text, button_color, header_color, welcome_message,
+        /// input_placeholder: every statement that writes settings lists them so.
+        fn bind_settings<'q>(query: Query<'q>, s: &'q ChannelSettings) -> Query<'q> {
+            query
+                .bind(&s.name)
+                .bind(&s.window_title)
+                .bind(&s.notification_text)
+                .bind(s.button_color.as_str())
+                .bind(s.header_color.as_str())
+                .bind(&s.welcome_message)
+                .bind(&s.input_placeholder)
+        }
+
+        fn is_unique_violation(e: &sqlx::Error) -> bool {
+            matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $store {
+            $($specific)*
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            fn write_queue_depth(&self) -> usize {
+                group_commit::queue_depth(&self.writer)
+            }
+
+            async fn count_users(&self) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(n as u64)
+            }
+
+            async fn insert_user(&self, u: &NewUserRecord) -> Result<User, StoreError> {
+                let res = sqlx::query(
+                    "INSERT INTO users (email, display_name, role, password_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&u.email)
+                .bind(&u.display_name)
+                .bind(u.role.as_str())
+                .bind(&u.password_hash)
+                .bind(crate::now_unix())
+                .fetch_one(&self.pool)
+                .await;
+                match res {
+                    Ok(row) => Ok(User {
+                        id: UserId(row.int("id")?),
+                        email: u.email.clone(),
+                        display_name: u.display_name.clone(),
+                        role: u.role,
+                    }),
+                    Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("user")),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(rows::user).transpose()
+            }
+
+            async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+                ))
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(row) => Ok(Some((rows::user(&row)?, row.text("password_hash")?))),
+                    None => Ok(None),
+                }
+            }
+
+            async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users ORDER BY lower(display_name), id"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(rows::user).collect()
+            }
+
+            async fn insert_session(
+                &self,
+                token_hash: &str,
+                user: UserId,
+                now: i64,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                // Expired sessions are swept here, on the rare write path.
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT u.id, u.email, u.display_name, u.role
+                     FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.token_hash = $1 AND s.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(rows::user).transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn count_channels(&self) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM channels")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(n as u64)
+            }
+
+            async fn insert_channel(
+                &self,
+                id: ChannelId,
+                s: &ChannelSettings,
+                operators: &[UserId],
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                bind_settings(
+                    sqlx::query(
+                        "INSERT INTO channels (name, window_title, notification_text, button_color,
+                             header_color, welcome_message, input_placeholder, id, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    ),
+                    s,
+                )
+                .bind(Key(id.0))
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                for user in operators {
+                    sqlx::query("INSERT INTO channel_operators (channel_id, user_id) VALUES ($1, $2)")
+                        .bind(Key(id.0))
+                        .bind(user.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(Channel {
+                    id,
+                    settings: s.clone(),
+                    operators: operators.to_vec(),
+                })
+            }
+
+            async fn get_channel(&self, id: ChannelId) -> Result<Option<Channel>, StoreError> {
+                let Some(row) = sqlx::query("SELECT * FROM channels WHERE id = $1")
+                    .bind(Key(id.0))
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let operators: Vec<i64> = sqlx::query_scalar(
+                    "SELECT user_id FROM channel_operators WHERE channel_id = $1 ORDER BY user_id",
+                )
+                .bind(Key(id.0))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some(Channel {
+                    id,
+                    settings: rows::settings(&row)?,
+                    operators: operators.into_iter().map(UserId).collect(),
+                }))
+            }
+
+            async fn list_channels(&self) -> Result<Vec<ChannelSummary>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT c.id, c.name, c.button_color,
+                            (SELECT COUNT(*) FROM channel_operators o WHERE o.channel_id = c.id) AS operators
+                     FROM channels c ORDER BY c.created_at, c.name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(ChannelSummary {
+                            id: ChannelId(row.uuid("id")?),
+                            name: row.text("name")?,
+                            button_color: rows::color(row, "button_color")?,
+                            operator_count: row.int("operators")? as u32,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn update_channel_settings(
+                &self,
+                id: ChannelId,
+                s: &ChannelSettings,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                let done = bind_settings(
+                    sqlx::query(
+                        "UPDATE channels SET name = $1, window_title = $2, notification_text = $3,
+                             button_color = $4, header_color = $5, welcome_message = $6,
+                             input_placeholder = $7, updated_at = $8
+                         WHERE id = $9",
+                    ),
+                    s,
+                )
+                .bind(now)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("channel"));
+                }
+                self.get_channel(id)
+                    .await?
+                    .ok_or(StoreError::NotFound("channel"))
+            }
+
+            async fn set_channel_operator(
+                &self,
+                id: ChannelId,
+                user: UserId,
+                member: bool,
+            ) -> Result<(), StoreError> {
+                let sql = if member {
+                    "INSERT INTO channel_operators (channel_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                } else {
+                    "DELETE FROM channel_operators WHERE channel_id = $1 AND user_id = $2"
+                };
+                let res = sqlx::query(sql)
+                    .bind(Key(id.0))
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await;
+                match res {
+                    Ok(_) => Ok(()),
+                    Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                        Err(StoreError::NotFound("channel or user"))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn insert_visitor(
+                &self,
+                id: VisitorId,
+                token_hash: &str,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let op = VisitorOp {
+                    id,
+                    token_hash: token_hash.to_string(),
+                    now,
+                };
+                group_commit::write(&self.writer, |reply| Job::Visitor(op, reply)).await
+            }
+
+            async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
+                let row = sqlx::query("SELECT id FROM visitors WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref()
+                    .map(|r| r.uuid("id").map(VisitorId))
+                    .transpose()
+            }
+
+            async fn insert_conversation(
+                &self,
+                id: ConversationId,
+                channel: ChannelId,
+                visitor: VisitorId,
+                now: i64,
+            ) -> Result<Conversation, StoreError> {
+                let op = ConversationOp {
+                    id,
+                    channel,
+                    visitor,
+                    now,
+                };
+                group_commit::write(&self.writer, |reply| Job::Conversation(op, reply)).await
+            }
+
+            async fn get_conversation(
+                &self,
+                id: ConversationId,
+            ) -> Result<Option<Conversation>, StoreError> {
+                let row = sqlx::query("SELECT * FROM conversations WHERE id = $1")
+                    .bind(Key(id.0))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(rows::conversation).transpose()
+            }
+
+            async fn append_message(&self, m: &NewMessage<'_>) -> Result<Appended, StoreError> {
+                let op = AppendOp {
+                    id: m.id,
+                    conversation: m.conversation,
+                    author: m.author,
+                    body: m.body.to_string(),
+                    now: m.now,
+                };
+                group_commit::write(&self.writer, |reply| Job::Append(op, reply)).await
+            }
+
+            async fn messages_after(
+                &self,
+                conversation: ConversationId,
+                after: Seq,
+                limit: u32,
+            ) -> Result<Vec<Message>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(Key(conversation.0))
+                .bind(after.0 as i64)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(rows::message).collect()
+            }
+
+            async fn operator_channels(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError> {
+                let rows = sqlx::query("SELECT channel_id FROM channel_operators WHERE user_id = $1")
+                    .bind(user.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| r.uuid("channel_id").map(ChannelId))
+                    .collect()
+            }
+
+            async fn conversation_summary(
+                &self,
+                id: ConversationId,
+            ) -> Result<Option<ConversationSummary>, StoreError> {
+                let sql = format!("{SUMMARY_SELECT} WHERE c.id = $1");
+                let row = sqlx::query(&sql)
+                    .bind(Key(id.0))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(rows::summary).transpose()
+            }
+
+            async fn close_conversation(&self, id: ConversationId, now: i64) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE conversations SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open'",
+                )
+                .bind(now)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE conversations SET read_seq = CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END
+                      WHERE id = $2 AND read_seq < $1",
+                )
+                .bind(seq.0 as i64)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError> {
+                sqlx::query("UPDATE visitors SET page_url = $1 WHERE id = $2")
+                    .bind(url)
+                    .bind(Key(visitor.0))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use sql_store;

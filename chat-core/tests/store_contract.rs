@@ -1,0 +1,166 @@
+//! The `Store` contract, checked directly on whichever backend the run uses
+//! (SQLite, or PostgreSQL when `PARLOR_TEST_POSTGRES` is set): the details
+//! the services rely on and that differ easily between SQL dialects.
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+use chat_core::store::{self, NewMessage, NewUserRecord, StoreError};
+use chat_core::Store;
+use parlor_domain::{
+    Author, ChannelId, ChannelSettings, ConversationId, MessageId, Role, Seq, VisitorId,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+async fn open(dir: &tempfile::TempDir) -> Arc<dyn Store> {
+    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
+    store::open(&url).await.unwrap()
+}
+
+fn user(email: &str, name: &str) -> NewUserRecord {
+    NewUserRecord {
+        email: email.into(),
+        display_name: name.into(),
+        role: Role::Operator,
+        password_hash: "x".into(),
+    }
+}
+
+#[tokio::test]
+async fn users_are_unique_by_email_and_listed_by_name_ignoring_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let b = s.insert_user(&user("b@x.test", "bob")).await.unwrap();
+    let a = s.insert_user(&user("a@x.test", "Alice")).await.unwrap();
+    assert_ne!(a.id, b.id);
+    assert!(matches!(
+        s.insert_user(&user("a@x.test", "Again")).await,
+        Err(StoreError::Conflict("user"))
+    ));
+    let names: Vec<_> = s
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.display_name)
+        .collect();
+    assert_eq!(names, ["Alice", "bob"]);
+    assert_eq!(s.get_user(a.id).await.unwrap().unwrap(), a);
+}
+
+#[tokio::test]
+async fn operators_read_markers_and_appends_follow_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let op = s.insert_user(&user("op@x.test", "Op")).await.unwrap();
+    let channel = ChannelId(Uuid::new_v4());
+    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &[], 1)
+        .await
+        .unwrap();
+    // Adding an operator twice, or removing one twice, is fine.
+    for member in [true, true] {
+        s.set_channel_operator(channel, op.id, member)
+            .await
+            .unwrap();
+    }
+    assert_eq!(s.operator_channels(op.id).await.unwrap(), [channel]);
+    assert!(matches!(
+        s.set_channel_operator(ChannelId(Uuid::new_v4()), op.id, true)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let visitor = VisitorId(Uuid::new_v4());
+    s.insert_visitor(visitor, "token-hash", 1).await.unwrap();
+    assert_eq!(
+        s.visitor_by_token("token-hash").await.unwrap(),
+        Some(visitor)
+    );
+    assert!(matches!(
+        s.insert_conversation(
+            ConversationId(Uuid::new_v4()),
+            ChannelId(Uuid::new_v4()),
+            visitor,
+            1
+        )
+        .await,
+        Err(StoreError::NotFound("channel"))
+    ));
+    let c = ConversationId(Uuid::new_v4());
+    s.insert_conversation(c, channel, visitor, 1).await.unwrap();
+    for (i, author) in [Author::Visitor, Author::Visitor, Author::Visitor]
+        .into_iter()
+        .enumerate()
+    {
+        let m = s
+            .append_message(&NewMessage {
+                id: MessageId(Uuid::new_v4()),
+                conversation: c,
+                author,
+                body: "hi",
+                now: 2,
+            })
+            .await
+            .unwrap();
+        assert_eq!(m.message().seq, Seq(i as u64 + 1));
+    }
+    let unread =
+        |s: Arc<dyn Store>| async move { s.conversation_summary(c).await.unwrap().unwrap().unread };
+    assert_eq!(unread(s.clone()).await, 3);
+    // The read marker moves forward only, and never past the last message.
+    s.mark_read(c, Seq(2)).await.unwrap();
+    assert_eq!(unread(s.clone()).await, 1);
+    s.mark_read(c, Seq(1)).await.unwrap();
+    assert_eq!(unread(s.clone()).await, 1);
+    s.mark_read(c, Seq(99)).await.unwrap();
+    assert_eq!(unread(s.clone()).await, 0);
+
+    // An operator's answer assigns the conversation to them.
+    s.append_message(&NewMessage {
+        id: MessageId(Uuid::new_v4()),
+        conversation: c,
+        author: Author::Operator { user: op.id },
+        body: "hello",
+        now: 3,
+    })
+    .await
+    .unwrap();
+    let summary = s.conversation_summary(c).await.unwrap().unwrap();
+    assert_eq!(summary.conversation.assignee, Some(op.id));
+    assert_eq!(summary.assignee_name.as_deref(), Some("Op"));
+    assert_eq!(summary.conversation.last_seq, Seq(4));
+    assert_eq!(
+        s.conversation_summaries(Some(&[channel]), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s
+        .conversation_summaries(Some(&[ChannelId(Uuid::new_v4())]), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .conversation_summaries(Some(&[]), 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Closed: a new message is refused, and nothing is stored.
+    assert!(s.close_conversation(c, 4).await.unwrap());
+    assert!(!s.close_conversation(c, 5).await.unwrap());
+    assert!(matches!(
+        s.append_message(&NewMessage {
+            id: MessageId(Uuid::new_v4()),
+            conversation: c,
+            author: Author::Visitor,
+            body: "late",
+            now: 5,
+        })
+        .await,
+        Err(StoreError::Closed)
+    ));
+    assert_eq!(s.messages_after(c, Seq(0), 100).await.unwrap().len(), 4);
+    assert_eq!(s.messages_after(c, Seq(2), 1).await.unwrap()[0].seq, Seq(3));
+}
