@@ -164,3 +164,61 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
     assert_eq!(s.messages_after(c, Seq(0), 100).await.unwrap().len(), 4);
     assert_eq!(s.messages_after(c, Seq(2), 1).await.unwrap()[0].seq, Seq(3));
 }
+
+/// Many appends at once land in shared batches: each conversation's numbers
+/// stay gap-free in arrival order, and a resend in the same batch as its
+/// original gets the original.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let channel = ChannelId(Uuid::new_v4());
+    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &[], 1)
+        .await
+        .unwrap();
+    let visitor = VisitorId(Uuid::new_v4());
+    s.insert_visitor(visitor, "t", 1).await.unwrap();
+    let mut conversations = Vec::new();
+    for _ in 0..3 {
+        let c = ConversationId(Uuid::new_v4());
+        s.insert_conversation(c, channel, visitor, 1).await.unwrap();
+        conversations.push(c);
+    }
+    let ids: Vec<MessageId> = (0..120).map(|_| MessageId(Uuid::new_v4())).collect();
+    // Every message is sent twice at the same moment.
+    let sends = ids.iter().enumerate().flat_map(|(i, id)| {
+        let c = conversations[i % 3];
+        [(c, *id), (c, *id)]
+    });
+    let tasks: Vec<_> = sends
+        .map(|(c, id)| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.append_message(&NewMessage {
+                    id,
+                    conversation: c,
+                    author: Author::Visitor,
+                    body: "same",
+                    now: 2,
+                })
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    let mut seq_of = std::collections::HashMap::new();
+    for t in tasks {
+        let m = t.await.unwrap().message().clone();
+        let first = *seq_of.entry(m.id).or_insert(m.seq);
+        assert_eq!(first, m.seq, "a resend gets the original's seq");
+    }
+    for c in conversations {
+        let stored = s.messages_after(c, Seq(0), 1000).await.unwrap();
+        let seqs: Vec<u64> = stored.iter().map(|m| m.seq.0).collect();
+        assert_eq!(seqs, (1..=40).collect::<Vec<_>>(), "gap-free, once each");
+        assert_eq!(
+            s.get_conversation(c).await.unwrap().unwrap().last_seq,
+            Seq(40)
+        );
+    }
+}

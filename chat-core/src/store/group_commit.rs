@@ -17,6 +17,7 @@ use parlor_domain::{
     Author, ChannelId, Conversation, ConversationId, ConversationStatus, Message, MessageId, Seq,
     VisitorId,
 };
+use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs committed together.
@@ -82,6 +83,12 @@ impl ConversationOp {
     }
 }
 
+pub(super) struct ConversationState {
+    pub id: ConversationId,
+    pub open: bool,
+    pub last_seq: Seq,
+}
+
 /// The statements of one backend, run inside the writer's transaction.
 #[async_trait]
 pub(super) trait Backend: Send + 'static {
@@ -91,7 +98,18 @@ pub(super) trait Backend: Send + 'static {
     async fn begin(&mut self) -> Result<(), sqlx::Error>;
     async fn commit(&mut self) -> Result<(), sqlx::Error>;
     async fn rollback(&mut self);
-    async fn append(&mut self, op: &AppendOp) -> Result<Appended, StoreError>;
+    /// The stored messages among `ids`.
+    async fn messages_by_id(&mut self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError>;
+    /// Whether each of these conversations is open, and its last `seq`; the
+    /// rows stay locked until the transaction ends where other writers
+    /// exist (PostgreSQL), so the numbers cannot go stale.
+    async fn conversation_states(
+        &mut self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationState>, StoreError>;
+    /// Inserts new messages, in the order given (the append trigger moves
+    /// each conversation on); returns how many rows were inserted.
+    async fn insert_messages(&mut self, messages: &[Message]) -> Result<u64, StoreError>;
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError>;
     async fn insert_conversation(
         &mut self,
@@ -204,8 +222,8 @@ async fn writer<B: Backend>(mut backend: B, mut rx: mpsc::Receiver<Job>) {
 enum Failed {
     /// BEGIN or COMMIT failed: nothing of the batch is stored.
     Transaction(sqlx::Error),
-    /// A statement failed and took the transaction with it (PostgreSQL); the
-    /// last outcome is that statement's.
+    /// A statement failed and the batch was rolled back (in PostgreSQL the
+    /// failure spoils the transaction anyway); holds that statement's outcome.
     Statement(Vec<Outcome>),
 }
 
@@ -215,27 +233,108 @@ async fn run<B: Backend>(backend: &mut B, jobs: &[Job]) -> Result<Vec<Outcome>, 
         backend.rollback().await;
         return Err(Failed::Transaction(e));
     }
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
+    // New visitors and conversations first. No append depends on a job of
+    // its own batch: a session waits for each write's answer before the next.
+    let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
+    let mut appends = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
         let outcome = match job {
-            Job::Append(op, _) => Outcome::Append(backend.append(op).await),
+            Job::Append(op, _) => {
+                appends.push((i, op));
+                continue;
+            }
             Job::Visitor(op, _) => Outcome::Visitor(backend.insert_visitor(op).await),
             Job::Conversation(op, _) => {
                 Outcome::Conversation(backend.insert_conversation(op).await)
             }
         };
-        let spoiled = B::FAILURE_ABORTS_TRANSACTION && outcome.sql_failed();
-        outcomes.push(outcome);
-        if spoiled {
+        if B::FAILURE_ABORTS_TRANSACTION && outcome.sql_failed() {
             backend.rollback().await;
-            return Err(Failed::Statement(outcomes));
+            return Err(Failed::Statement(vec![outcome]));
+        }
+        outcomes[i] = Some(outcome);
+    }
+    if !appends.is_empty() {
+        let ops: Vec<&AppendOp> = appends.iter().map(|(_, op)| *op).collect();
+        match append_all(backend, &ops).await {
+            Ok(results) => {
+                for ((i, _), result) in appends.iter().zip(results) {
+                    outcomes[*i] = Some(Outcome::Append(result));
+                }
+            }
+            Err(e) => {
+                backend.rollback().await;
+                return Err(Failed::Statement(vec![Outcome::Append(Err(e))]));
+            }
         }
     }
-    match backend.commit().await {
-        Ok(()) => Ok(outcomes),
-        Err(e) => {
-            backend.rollback().await;
-            Err(Failed::Transaction(e))
+    if let Err(e) = backend.commit().await {
+        backend.rollback().await;
+        return Err(Failed::Transaction(e));
+    }
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// Appends a batch's messages with three statements, however many there
+/// are: what is stored under their ids already (resends), the state of
+/// their conversations, then one insert. Sequence numbers are handed out
+/// here, in the order the appends arrived.
+async fn append_all<B: Backend>(
+    backend: &mut B,
+    ops: &[&AppendOp],
+) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    let ids: Vec<MessageId> = ops.iter().map(|op| op.id).collect();
+    let mut stored: HashMap<MessageId, Message> = backend
+        .messages_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut conversations: Vec<ConversationId> = ops.iter().map(|op| op.conversation).collect();
+    conversations.sort_unstable();
+    conversations.dedup();
+    let mut states: HashMap<ConversationId, ConversationState> = backend
+        .conversation_states(&conversations)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut new = Vec::new();
+    let mut results = Vec::with_capacity(ops.len());
+    for op in ops {
+        if let Some(existing) = stored.get(&op.id) {
+            results.push(op.resent(existing.clone()));
+            continue;
+        }
+        let result = match states.get_mut(&op.conversation) {
+            Some(c) if c.open => {
+                c.last_seq = Seq(c.last_seq.0 + 1);
+                let message = Message {
+                    id: op.id,
+                    conversation: op.conversation,
+                    seq: c.last_seq,
+                    author: op.author,
+                    body: op.body.clone(),
+                    created_at: op.now,
+                };
+                // A resend within this batch finds it.
+                stored.insert(op.id, message.clone());
+                new.push(message.clone());
+                Ok(Appended::New(message))
+            }
+            state => Err(AppendOp::not_open(state.is_some())),
+        };
+        results.push(result);
+    }
+    if !new.is_empty() {
+        let inserted = backend.insert_messages(&new).await?;
+        if inserted != new.len() as u64 {
+            // Another node stored one of these ids meanwhile: the batch is
+            // retried job by job, which finds it.
+            return Err(StoreError::Unavailable(
+                "a message id was taken meanwhile".into(),
+            ));
         }
     }
+    Ok(results)
 }

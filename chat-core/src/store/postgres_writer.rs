@@ -3,16 +3,19 @@
 //! closed conversation, a missing channel) are answers, not SQL errors: an
 //! error would abort the whole batch's transaction.
 //!
-//! Several nodes append to one database. The insert's `SELECT … FOR UPDATE`
-//! locks the conversation's row, so two nodes appending to one conversation
-//! take turns, and the second reads the `last_seq` the first committed.
+//! Several nodes append to one database. `conversation_states` locks the
+//! conversations' rows (`FOR UPDATE`), so two nodes appending to one
+//! conversation take turns, and the second reads the `last_seq` the first
+//! committed. Arrays keep every statement's text the same whatever the batch
+//! size, so each is prepared once.
 
-use super::group_commit::{AppendOp, Backend, ConversationOp, VisitorOp};
-use super::{rows, Appended, StoreError};
+use super::group_commit::{Backend, ConversationOp, ConversationState, VisitorOp};
+use super::{rows, StoreError};
 use async_trait::async_trait;
-use parlor_domain::{Conversation, Message, Seq};
+use parlor_domain::{Conversation, ConversationId, Message, MessageId};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Connection};
+use uuid::Uuid;
 
 /// The writer's own connection, made again after it is lost (a database
 /// restart): the next batch reconnects.
@@ -70,48 +73,63 @@ impl Backend for Postgres {
         }
     }
 
-    async fn append(&mut self, op: &AppendOp) -> Result<Appended, StoreError> {
-        let conn = self.conn()?;
-        let (kind, user) = rows::author_columns(op.author);
-        let seq: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
-             SELECT $1, c.id, c.last_seq + 1, $2, $3, $4, $5
-               FROM conversations c
-              WHERE c.id = $6 AND c.status = 'open'
-                FOR UPDATE
-             ON CONFLICT (id) DO NOTHING
-             RETURNING seq",
+    async fn messages_by_id(&mut self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let found = sqlx::query("SELECT * FROM messages WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(self.conn()?)
+            .await?;
+        found.iter().map(rows::message).collect()
+    }
+
+    /// Locks the rows in id order, so two nodes' batches never deadlock.
+    async fn conversation_states(
+        &mut self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationState>, StoreError> {
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let found = sqlx::query(
+            "SELECT id, status, last_seq FROM conversations WHERE id = ANY($1)
+              ORDER BY id FOR UPDATE",
         )
-        .bind(op.id.0)
-        .bind(kind)
-        .bind(user)
-        .bind(&op.body)
-        .bind(op.now)
-        .bind(op.conversation.0)
-        .fetch_optional(&mut *conn)
+        .bind(ids)
+        .fetch_all(self.conn()?)
         .await?;
-        if let Some(seq) = seq {
-            return Ok(Appended::New(Message {
-                id: op.id,
-                conversation: op.conversation,
-                seq: Seq(seq as u64),
-                author: op.author,
-                body: op.body.clone(),
-                created_at: op.now,
-            }));
+        found.iter().map(rows::conversation_state).collect()
+    }
+
+    /// One insert from arrays, in the order given (`ORDER BY ord`): the
+    /// append trigger moves each conversation on, row by row.
+    async fn insert_messages(&mut self, messages: &[Message]) -> Result<u64, StoreError> {
+        let mut cols = Columns::default();
+        for m in messages {
+            let (kind, user) = rows::author_columns(m.author);
+            cols.id.push(m.id.0);
+            cols.conversation.push(m.conversation.0);
+            cols.seq.push(m.seq.0 as i64);
+            cols.kind.push(kind);
+            cols.user.push(user);
+            cols.body.push(&m.body);
+            cols.at.push(m.created_at);
         }
-        let existing = sqlx::query("SELECT * FROM messages WHERE id = $1")
-            .bind(op.id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if let Some(row) = existing {
-            return op.resent(rows::message(&row)?);
-        }
-        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = $1")
-            .bind(op.conversation.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-        Err(AppendOp::not_open(exists.is_some()))
+        let done = sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
+             SELECT id, c, s, k, u, b, t
+               FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
+                    WITH ORDINALITY AS x(id, c, s, k, u, b, t, ord)
+              ORDER BY ord
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(cols.id)
+        .bind(cols.conversation)
+        .bind(cols.seq)
+        .bind(cols.kind)
+        .bind(cols.user)
+        .bind(cols.body)
+        .bind(cols.at)
+        .execute(self.conn()?)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError> {
@@ -154,4 +172,16 @@ impl Backend for Postgres {
             _ => Err(StoreError::NotFound("channel")),
         }
     }
+}
+
+/// A batch of messages as column arrays, for `unnest`.
+#[derive(Default)]
+struct Columns<'a> {
+    id: Vec<Uuid>,
+    conversation: Vec<Uuid>,
+    seq: Vec<i64>,
+    kind: Vec<&'static str>,
+    user: Vec<Option<i64>>,
+    body: Vec<&'a str>,
+    at: Vec<i64>,
 }

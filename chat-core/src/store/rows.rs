@@ -140,6 +140,17 @@ pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError>
     })
 }
 
+/// A conversation as the append needs it (`id, status, last_seq`).
+pub(super) fn conversation_state(
+    row: &impl DbRow,
+) -> Result<super::group_commit::ConversationState, StoreError> {
+    Ok(super::group_commit::ConversationState {
+        id: parlor_domain::ConversationId(row.uuid("id")?),
+        open: row.text("status")? == ConversationStatus::Open.as_str(),
+        last_seq: Seq(row.int("last_seq")? as u64),
+    })
+}
+
 /// The inbox's view of a conversation: one row per conversation, with the
 /// newest message joined by its (unique) sequence number. Plain SQL that
 /// both backends run as it is.

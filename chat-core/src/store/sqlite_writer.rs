@@ -1,15 +1,17 @@
 //! SQLite's statements for the group-commit writer (`group_commit.rs`).
 //! sqlx runs SQLite on a worker thread and every statement is a round trip
-//! to it, so statements per message is what this file minimises: one per
-//! job in the common case. A failing statement rolls back only itself
+//! to it, so statements per message is what this file minimises: a batch's
+//! messages take three statements however many there are. A failing statement rolls back only itself
 //! (SQLite's statement-level ABORT), so one bad job does not spoil the
 //! others.
 
-use super::group_commit::{AppendOp, Backend, ConversationOp, VisitorOp};
-use super::{rows, Appended, StoreError};
+use super::group_commit::{Backend, ConversationOp, ConversationState, VisitorOp};
+use super::rows::{self, Key};
+use super::StoreError;
 use async_trait::async_trait;
-use parlor_domain::{Conversation, Message, Seq};
+use parlor_domain::{Conversation, ConversationId, Message, MessageId};
 use sqlx::sqlite::SqliteConnection;
+use sqlx::QueryBuilder;
 
 pub(super) struct Sqlite(pub SqliteConnection);
 
@@ -35,52 +37,52 @@ impl Backend for Sqlite {
         let _ = exec(&mut self.0, "ROLLBACK").await;
     }
 
-    /// One statement when the message is new: the insert takes the number
-    /// after the conversation's `last_seq`, only while the conversation is
-    /// open, and the `messages_advance_conversation` trigger moves the
-    /// conversation on. Nothing inserted means a resend, a closed or a
-    /// missing conversation.
-    async fn append(&mut self, op: &AppendOp) -> Result<Appended, StoreError> {
-        let conn = &mut self.0;
-        let (kind, user) = rows::author_columns(op.author);
-        let seq: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
-             SELECT ?1, c.id, c.last_seq + 1, ?2, ?3, ?4, ?5
-               FROM conversations c
-              WHERE c.id = ?6 AND c.status = 'open'
-             ON CONFLICT (id) DO NOTHING
-             RETURNING seq",
-        )
-        .bind(op.id.to_string())
-        .bind(kind)
-        .bind(user)
-        .bind(&op.body)
-        .bind(op.now)
-        .bind(op.conversation.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(seq) = seq {
-            return Ok(Appended::New(Message {
-                id: op.id,
-                conversation: op.conversation,
-                seq: Seq(seq as u64),
-                author: op.author,
-                body: op.body.clone(),
-                created_at: op.now,
-            }));
+    async fn messages_by_id(&mut self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
+        let mut q = QueryBuilder::<sqlx::Sqlite>::new("SELECT * FROM messages WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(Key(id.0));
         }
-        let existing = sqlx::query("SELECT * FROM messages WHERE id = ?")
-            .bind(op.id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if let Some(row) = existing {
-            return op.resent(rows::message(&row)?);
+        q.push(")");
+        let found = q.build().fetch_all(&mut self.0).await?;
+        found.iter().map(rows::message).collect()
+    }
+
+    async fn conversation_states(
+        &mut self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<ConversationState>, StoreError> {
+        // BEGIN IMMEDIATE holds the only write lock: nothing changes these.
+        let mut q = QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT id, status, last_seq FROM conversations WHERE id IN (",
+        );
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(Key(id.0));
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = ?")
-            .bind(op.conversation.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        Err(AppendOp::not_open(exists.is_some()))
+        q.push(")");
+        let found = q.build().fetch_all(&mut self.0).await?;
+        found.iter().map(rows::conversation_state).collect()
+    }
+
+    /// One multi-row insert; the `messages_advance_conversation` trigger
+    /// moves each conversation on, row by row, in the order given.
+    async fn insert_messages(&mut self, messages: &[Message]) -> Result<u64, StoreError> {
+        let mut q = QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at) ",
+        );
+        q.push_values(messages, |mut row, m| {
+            let (kind, user) = rows::author_columns(m.author);
+            row.push_bind(Key(m.id.0))
+                .push_bind(Key(m.conversation.0))
+                .push_bind(m.seq.0 as i64)
+                .push_bind(kind)
+                .push_bind(user)
+                .push_bind(m.body.clone())
+                .push_bind(m.created_at);
+        });
+        q.push(" ON CONFLICT (id) DO NOTHING");
+        Ok(q.build().execute(&mut self.0).await?.rows_affected())
     }
 
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError> {
