@@ -73,7 +73,10 @@ impl Session {
     }
 
     fn forward(&self, frame: InboxFrame) -> Result<(), Closed> {
-        self.out.try_send(frame).map_err(|_| Closed)
+        self.out.try_send(frame).map_err(|_| {
+            tracing::debug!("an inbox's outbox is full: resync");
+            Closed
+        })
     }
 
     fn failure(&self, e: Error, message_id: Option<MessageId>) -> InboxFrame {
@@ -321,7 +324,10 @@ pub async fn run_operator<S>(
             },
             event = feed.recv() => match event {
                 Ok(event) => session.on_feed(event).await,
-                Err(broadcast::error::RecvError::Lagged(_)) => Err(Closed),
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    tracing::debug!("an inbox's feed fell behind: resync");
+                    Err(Closed)
+                }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
         };

@@ -275,7 +275,10 @@ impl Session {
     fn forward(&mut self, frame: ServerFrame) -> Result<(), End> {
         match self.out.try_send(Box::new(frame)) {
             Ok(()) => Ok(()),
-            Err(_) => Err(End::Closed),
+            Err(_) => {
+                tracing::debug!("a visitor's outbox is full: resync");
+                Err(End::Closed)
+            }
         }
     }
 
@@ -358,7 +361,10 @@ where
             },
             live = next_live(&mut session.live) => match live {
                 Ok(event) => Box::pin(session.on_room(event)).await,
-                Err(broadcast::error::RecvError::Lagged(_)) => Err(End::Closed),
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    tracing::debug!("a visitor's live events fell behind: resync");
+                    Err(End::Closed)
+                }
                 Err(broadcast::error::RecvError::Closed) => {
                     session.live = None;
                     Ok(())

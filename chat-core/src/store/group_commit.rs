@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs committed together.
-const MAX_BATCH: usize = 256;
+const MAX_BATCH: usize = 512;
 /// Jobs waiting for the writer before callers wait for room.
 pub(super) const QUEUE: usize = 4096;
 
