@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 /// Read buffer per socket; frames are small JSON.
-pub const READ_BUFFER: usize = 4 * 1024;
+pub const READ_BUFFER: usize = 1024;
 /// The largest frame accepted (a 4,000-character message is at most ~16 KB).
 pub const MAX_FRAME: usize = 64 * 1024;
 
