@@ -200,10 +200,13 @@ async fn publish(
         if lost.swap(false, Ordering::Relaxed) {
             batch.push(BusEvent::Resync);
         }
-        let payloads: Vec<String> = batch
-            .drain(..)
-            .filter_map(|e| encode(node, e).ok())
-            .collect();
+        let mut payloads = Vec::with_capacity(batch.len());
+        for event in batch.drain(..) {
+            match encode(node, event) {
+                Ok(payload) => payloads.push(payload),
+                Err(_) => lost.store(true, Ordering::Relaxed),
+            }
+        }
         let sent = sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
             .bind(&channel)
             .bind(&payloads)

@@ -16,7 +16,7 @@ use parlor_protocol::live::LiveErrorCode;
 use tokio::sync::{broadcast, mpsc};
 
 /// Frames queued for one inbox before it counts as too slow.
-pub const INBOX_OUTBOX: usize = 1024;
+pub const INBOX_OUTBOX: usize = 4096;
 
 /// The wire form of a list row.
 pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
