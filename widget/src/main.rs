@@ -73,11 +73,29 @@ pub fn start(
         if chat.wants_socket() {
             socket.connect();
         }
-        let badge = host
-            .shadow_root()
-            .and_then(|r| r.query_selector(".badge").ok().flatten());
+        let part = |selector: &str| {
+            host.shadow_root()
+                .and_then(|r| r.query_selector(selector).ok().flatten())
+        };
+        let (badge, launcher) = (part(".badge"), part(".launcher"));
+        Effect::new(move |was_open: Option<bool>| {
+            let is_open = open.get();
+            let _ = host.toggle_attribute_with_force("data-open", is_open);
+            if let Some(l) = &launcher {
+                let _ = l.set_attribute("aria-expanded", if is_open { "true" } else { "false" });
+                // Closing from inside the window hands the focus back to
+                // the launcher, where a keyboard user left it.
+                let inside = host
+                    .shadow_root()
+                    .and_then(|r| r.active_element())
+                    .is_some_and(|e| &e != l);
+                if was_open == Some(true) && !is_open && inside {
+                    let _ = l.unchecked_ref::<web_sys::HtmlElement>().focus();
+                }
+            }
+            is_open
+        });
         Effect::new(move || {
-            let _ = host.toggle_attribute_with_force("data-open", open.get());
             if let Some(b) = &badge {
                 let n = chat.unread.get();
                 b.set_text_content(Some(&n.to_string()));

@@ -6,6 +6,7 @@ use crate::socket::Socket;
 use leptos::prelude::*;
 use parlor_protocol::live::{VisitorFrame, TYPING_TIMEOUT_SECS};
 use parlor_protocol::{MessageId, WidgetConfig};
+use wasm_bindgen::JsCast;
 
 const STYLE: &str = include_str!("widget.css");
 /// "Typing" is repeated this often while the visitor types, and ends after
@@ -114,9 +115,29 @@ pub fn ChatWindow(
         });
     });
 
+    // Opening moves the focus into the window, onto the composer.
+    let composer = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move || {
+        if open.get() {
+            request_animation_frame(move || {
+                if let Some(el) = composer.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
+    let window = NodeRef::<leptos::html::Div>::new();
+    follow_visual_viewport(window);
+
     view! {
         <style>{STYLE}</style>
         <div
+            node_ref=window
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" && !full_page {
+                    open.set(false);
+                }
+            }
             class="window"
             class:open=move || open.get()
             class:page=full_page
@@ -169,6 +190,7 @@ pub fn ChatWindow(
                 send();
             }>
                 <textarea
+                    node_ref=composer
                     rows=1
                     aria-label="Message"
                     placeholder=input_placeholder
@@ -193,6 +215,35 @@ pub fn ChatWindow(
             </form>
         </div>
     }
+}
+
+/// Keeps the window within the visible part of the page, which an
+/// on-screen keyboard shrinks without resizing the layout (the CSS uses
+/// `--vh` and `--vt` on small screens only).
+fn follow_visual_viewport(window: NodeRef<leptos::html::Div>) {
+    let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {
+        return;
+    };
+    let apply = {
+        let vv = vv.clone();
+        move || {
+            if let Some(el) = window.get_untracked() {
+                let style = web_sys::HtmlElement::style(&el);
+                // Whole pixels: formatting a float would pull float
+                // printing into the bundle (8 KB brotli).
+                let px = |v: f64| format!("{}px", v.round() as i32);
+                let _ = style.set_property("--vh", &px(vv.height()));
+                let _ = style.set_property("--vt", &px(vv.offset_top()));
+            }
+        }
+    };
+    apply();
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(apply);
+    for event in ["resize", "scroll"] {
+        let _ = vv.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    }
+    // The window lives as long as the page.
+    listener.forget();
 }
 
 #[component]

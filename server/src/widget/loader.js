@@ -42,6 +42,8 @@
     b.type = "button";
     b.className = "launcher";
     b.setAttribute("aria-label", "Chat: " + cfg.window_title);
+    b.setAttribute("aria-haspopup", "dialog");
+    b.setAttribute("aria-expanded", "false");
     b.style.background = cfg.button_color;
     b.innerHTML = __ICONS__ + '<span class="badge" hidden></span>';
     b.addEventListener("pointerenter", load);

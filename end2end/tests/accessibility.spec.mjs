@@ -1,0 +1,141 @@
+// Widget quality as a visitor meets it: keyboard only, a phone-sized screen
+// with its on-screen keyboard, the page's colour scheme; and axe-core run in
+// the browser on the widget and every admin page, with no serious or
+// critical violations.
+import { test, expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+import { ADMIN, DEMO, signIn, shot, launcher, chatWindow } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+// axe is injected as a script; the admin pages' CSP would refuse it.
+test.use({ bypassCSP: true });
+
+/** Runs axe-core on the page as it is now (it reads open shadow roots). */
+async function expectNoSeriousViolations(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(violations, `axe on ${what}`).toEqual([]);
+}
+
+/** Whether the launcher (inside the widget's shadow root) has the focus. */
+async function launcherFocused(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('parlor-chat');
+    return document.activeElement === host && host.shadowRoot.activeElement?.classList.contains('launcher');
+  });
+}
+
+test('keyboard only: reach the launcher, write, send, close with Escape', async ({ page }) => {
+  await page.goto(DEMO);
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
+  for (let i = 0; i < 40 && !(await launcherFocused(page)); i++) await page.keyboard.press('Tab');
+  expect(await launcherFocused(page), 'Tab reaches the launcher').toBe(true);
+
+  await page.keyboard.press('Enter');
+  await expect(chatWindow(page)).toBeVisible();
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'true');
+  // Focus moved into the window, onto the composer.
+  const composer = page.locator('parlor-chat textarea');
+  await expect(composer).toBeFocused();
+  await page.keyboard.type('Hello, typed with the keyboard only');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('parlor-chat .msg.mine .bubble').last()).toHaveText('Hello, typed with the keyboard only');
+  await expect(page.locator('parlor-chat .msg.mine').last()).toHaveAttribute('data-state', 'sent');
+
+  // Tab stays usable inside the window: the close button is reachable.
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.locator('parlor-chat textarea')).not.toBeFocused();
+  await shot(page, 'a11y-keyboard-open');
+
+  // Escape closes, and the focus returns to the launcher.
+  await page.keyboard.press('Escape');
+  await expect(chatWindow(page)).toBeHidden();
+  expect(await launcherFocused(page), 'focus back on the launcher').toBe(true);
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
+
+  // And Enter opens it again, focus in the composer.
+  await page.keyboard.press('Enter');
+  await expect(composer).toBeFocused();
+});
+
+test('axe finds nothing serious on the host page with the widget open', async ({ page }) => {
+  await page.goto(DEMO);
+  await launcher(page).click();
+  await expect(chatWindow(page)).toBeVisible();
+  await page.locator('parlor-chat textarea').fill('Checking accessibility');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('parlor-chat .msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  await expectNoSeriousViolations(page, 'the demo page with the widget open');
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the window fills the screen and the on-screen keyboard never covers the input', async ({ page }) => {
+    await page.goto(DEMO);
+    await launcher(page).tap();
+    const win = chatWindow(page);
+    await expect(win).toBeVisible();
+    const box = await win.boundingBox();
+    expect(box).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    await shot(page, 'a11y-phone-open');
+
+    // The keyboard opens: the visible part of the page shrinks to 500 px.
+    // The window follows, and the composer stays inside what is visible.
+    await page.locator('parlor-chat textarea').tap();
+    await page.setViewportSize({ width: 390, height: 500 });
+    await expect
+      .poll(async () => {
+        const b = await page.locator('parlor-chat .composer').boundingBox();
+        const visible = await page.evaluate(() => (window.visualViewport ? window.visualViewport.height : innerHeight));
+        return b.y + b.height <= visible + 0.5;
+      })
+      .toBe(true);
+    expect((await win.boundingBox()).height).toBeLessThanOrEqual(500);
+    await shot(page, 'a11y-phone-keyboard');
+    await page.locator('parlor-chat textarea').fill('Sent from a phone');
+    await page.locator('parlor-chat .send').tap();
+    await expect(page.locator('parlor-chat .msg.mine .bubble').last()).toHaveText('Sent from a phone');
+  });
+});
+
+test('the widget follows the page’s dark colour scheme', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(DEMO);
+  await launcher(page).click();
+  await expect(chatWindow(page)).toBeVisible();
+  const background = await page
+    .locator('parlor-chat .messages')
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+  const [r, g, b] = background.match(/\d+/g).map(Number);
+  expect(r + g + b, `dark background, got ${background}`).toBeLessThan(200);
+  await shot(page, 'a11y-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await page.locator('parlor-chat .messages').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(light).not.toBe(background);
+});
+
+test('axe finds nothing serious on the admin pages', async ({ page }) => {
+  await page.goto('/login');
+  await expectNoSeriousViolations(page, '/login');
+  await signIn(page, ADMIN, '/inbox');
+  await expectNoSeriousViolations(page, '/inbox');
+  for (const path of ['/channels', '/users']) {
+    await page.goto(path);
+    await page.locator('body[data-hydrated]').waitFor();
+    await expectNoSeriousViolations(page, path);
+  }
+  await page.goto('/channels');
+  await page.getByRole('link', { name: 'Website', exact: true }).click();
+  for (const tab of ['Options', 'Operators', 'Widget']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expectNoSeriousViolations(page, `channel ${tab} tab`);
+  }
+});
