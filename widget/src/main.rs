@@ -6,6 +6,7 @@
 //! visitor-visible text is inserted as text, never HTML.
 
 mod chat;
+mod i18n;
 mod saved;
 mod socket;
 mod view;
@@ -102,7 +103,8 @@ pub fn start(
                 let _ = b.toggle_attribute_with_force("hidden", n == 0);
             }
         });
-        view! { <view::ChatWindow config chat socket full_page /> }
+        let t = i18n::of_page();
+        view! { <view::ChatWindow config chat socket full_page t /> }
     });
     // The widget lives as long as the page.
     handle.forget();

@@ -2,6 +2,7 @@
 //! typing indicator, and the composer. Every text is inserted as text.
 
 use crate::chat::{Chat, Delivery, Line, Link};
+use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
 use parlor_protocol::live::{VisitorFrame, TYPING_TIMEOUT_SECS};
@@ -24,6 +25,7 @@ pub fn ChatWindow(
     chat: Chat,
     socket: Socket,
     full_page: bool,
+    t: &'static Texts,
 ) -> impl IntoView {
     let WidgetConfig {
         window_title,
@@ -91,8 +93,8 @@ pub fn ChatWindow(
         socket.deliver(line.id, line.body);
     };
     let status = move || match chat.link.get() {
-        Link::Connecting => "Connecting…",
-        Link::Offline => "Offline: messages will be sent when you are back",
+        Link::Connecting => t.connecting,
+        Link::Offline => t.offline,
         Link::Idle | Link::Online => "",
     };
     Effect::new(move || {
@@ -139,6 +141,8 @@ pub fn ChatWindow(
                 }
             }
             class="window"
+            lang=t.lang
+            dir=if t.rtl { "rtl" } else { "ltr" }
             class:open=move || open.get()
             class:page=full_page
             role="dialog"
@@ -151,7 +155,7 @@ pub fn ChatWindow(
                     <span class="status" role="status">{status}</span>
                 </div>
                 <Show when=move || !full_page>
-                    <button type="button" class="close" aria-label="Close chat" on:click=move |_| open.set(false)>
+                    <button type="button" class="close" aria-label=t.close on:click=move |_| open.set(false)>
                         "×"
                     </button>
                 </Show>
@@ -168,19 +172,19 @@ pub fn ChatWindow(
                     chat.lines
                         .get()
                         .into_iter()
-                        .map(|line| view! { <LineView line retry /> })
+                        .map(|line| view! { <LineView line retry t /> })
                         .collect_view()
                 }}
                 <Show when=move || chat.typing.with(Option::is_some)>
                     <div class="typing">
-                        {move || chat.typing.with(|t| t.as_ref().map(|(n, _)| format!("{n} is typing…")))}
+                        {move || chat.typing.with(|who| who.as_ref().map(|(n, _)| format!("{n}{}", t.is_typing)))}
                     </div>
                 </Show>
                 <Show when=move || chat.ended.get()>
                     <div class="ended">
-                        <p>"This conversation has ended."</p>
+                        <p>{t.ended}</p>
                         <button type="button" class="restart" on:click=move |_| chat.start_over()>
-                            "Start a new conversation"
+                            {t.start_over}
                         </button>
                     </div>
                 </Show>
@@ -192,7 +196,7 @@ pub fn ChatWindow(
                 <textarea
                     node_ref=composer
                     rows=1
-                    aria-label="Message"
+                    aria-label=t.message
                     placeholder=input_placeholder
                     prop:value=move || draft.get()
                     on:input=on_input
@@ -206,7 +210,7 @@ pub fn ChatWindow(
                 <button
                     type="submit"
                     class="send"
-                    aria-label="Send"
+                    aria-label=t.send
                     disabled=move || draft.with(|d| d.trim().is_empty())
                     style:background-color=button_color.to_string()
                 >
@@ -247,12 +251,12 @@ fn follow_visual_viewport(window: NodeRef<leptos::html::Div>) {
 }
 
 #[component]
-fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static) -> impl IntoView {
+fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts) -> impl IntoView {
     let mine = line.operator.is_none();
     let state = match &line.delivery {
-        Delivery::Sending => Some(("state", "Sending…".to_string())),
-        Delivery::Sent => mine.then(|| ("state", "Sent".to_string())),
-        Delivery::Failed(why) => Some(("state failed", format!("Not sent: {why}"))),
+        Delivery::Sending => Some(("state", t.sending.to_string())),
+        Delivery::Sent => mine.then(|| ("state", t.sent.to_string())),
+        Delivery::Failed(why) => Some(("state failed", format!("{}{why}", t.not_sent))),
     };
     let failed = matches!(line.delivery, Delivery::Failed(_));
     let name = line.operator.clone();
@@ -268,7 +272,7 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static) -> impl IntoView 
             {failed.then(|| {
                 let line = line.clone();
                 view! {
-                    <button type="button" class="retry" on:click=move |_| retry(line.clone())>"Retry"</button>
+                    <button type="button" class="retry" on:click=move |_| retry(line.clone())>{t.retry}</button>
                 }
             })}
         </div>

@@ -41,7 +41,8 @@
     var b = d.createElement("button");
     b.type = "button";
     b.className = "launcher";
-    b.setAttribute("aria-label", "Chat: " + cfg.window_title);
+    // The channel's title, in the site's language (the admin wrote it).
+    b.setAttribute("aria-label", cfg.window_title);
     b.setAttribute("aria-haspopup", "dialog");
     b.setAttribute("aria-expanded", "false");
     b.style.background = cfg.button_color;

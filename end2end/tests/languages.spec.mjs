@@ -1,0 +1,60 @@
+// The widget speaks the host page's language: its own texts follow
+// `<html lang>`, and a right-to-left language mirrors the window.
+import { test, expect } from '@playwright/test';
+import { DEMO, hostPage, shot, launcher, chatWindow } from './support.mjs';
+
+/** The loader URL the demo page embeds (the default channel's snippet). */
+async function loaderSrc() {
+  const html = await (await fetch(DEMO)).text();
+  return html.match(/src="([^"]+\/loader\.js)"/)[1];
+}
+
+function page(lang, dir, src) {
+  return `<!DOCTYPE html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8">
+<title>Shop</title><script async src="${src}" charset="utf-8"></script></head>
+<body><main><h1>Shop</h1></main></body></html>`;
+}
+
+test('an Arabic page gets Arabic texts and a mirrored window', async ({ page: tab }) => {
+  await hostPage(tab, page('ar', 'rtl', await loaderSrc()));
+  await launcher(tab).click();
+  const win = chatWindow(tab);
+  await expect(win).toBeVisible();
+  await expect(win).toHaveAttribute('dir', 'rtl');
+  await expect(win).toHaveAttribute('lang', 'ar');
+  const composer = tab.locator('parlor-chat textarea');
+  await expect(composer).toHaveAttribute('aria-label', 'رسالة');
+  await expect(tab.locator('parlor-chat .send')).toHaveAttribute('aria-label', 'إرسال');
+  await expect(tab.locator('parlor-chat .close')).toHaveAttribute('aria-label', 'إغلاق الدردشة');
+
+  await composer.fill('مرحبا، هل يمكنكم مساعدتي؟');
+  await composer.press('Enter');
+  const mine = tab.locator('parlor-chat .msg.mine').last();
+  await expect(mine.locator('.state')).toHaveText('أُرسلت');
+
+  // Mirrored: the send button sits left of the input, the visitor's own
+  // message on the left and the welcome (the operator's side) on the right.
+  const send = await tab.locator('parlor-chat .send').boundingBox();
+  const input = await composer.boundingBox();
+  expect(send.x).toBeLessThan(input.x);
+  const welcome = await tab.locator('parlor-chat .bubble.welcome').boundingBox();
+  const own = await mine.locator('.bubble').boundingBox();
+  expect(own.x).toBeLessThan(welcome.x);
+  await shot(tab, 'language-arabic');
+});
+
+test('a French page gets French texts; an unknown language falls back to English', async ({ page: tab }) => {
+  const src = await loaderSrc();
+  await hostPage(tab, page('fr-CA', 'ltr', src));
+  await launcher(tab).click();
+  await expect(chatWindow(tab)).toHaveAttribute('dir', 'ltr');
+  await expect(tab.locator('parlor-chat .send')).toHaveAttribute('aria-label', 'Envoyer');
+  const composer = tab.locator('parlor-chat textarea');
+  await composer.fill('Bonjour');
+  await composer.press('Enter');
+  await expect(tab.locator('parlor-chat .msg.mine .state').last()).toHaveText('Envoyé');
+
+  await hostPage(tab, page('xx', 'ltr', src));
+  await launcher(tab).click();
+  await expect(tab.locator('parlor-chat .send')).toHaveAttribute('aria-label', 'Send');
+});

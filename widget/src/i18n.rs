@@ -1,0 +1,129 @@
+//! The widget's own texts in the host page's language. The admin writes the
+//! channel's texts (title, welcome, placeholder) in the site's language, so
+//! the page's `<html lang>` decides, then the browser's language. Right-to-
+//! left languages lay the window out mirrored (`dir="rtl"`; the CSS uses
+//! flex, which follows the direction).
+
+pub struct Texts {
+    pub lang: &'static str,
+    pub rtl: bool,
+    pub connecting: &'static str,
+    pub offline: &'static str,
+    pub sending: &'static str,
+    pub sent: &'static str,
+    /// Followed by the server's reason.
+    pub not_sent: &'static str,
+    pub retry: &'static str,
+    pub ended: &'static str,
+    pub start_over: &'static str,
+    /// After the operator's name.
+    pub is_typing: &'static str,
+    pub close: &'static str,
+    pub message: &'static str,
+    pub send: &'static str,
+}
+
+const EN: Texts = Texts {
+    lang: "en",
+    rtl: false,
+    connecting: "Connecting…",
+    offline: "Offline: messages will be sent when you are back",
+    sending: "Sending…",
+    sent: "Sent",
+    not_sent: "Not sent: ",
+    retry: "Retry",
+    ended: "This conversation has ended.",
+    start_over: "Start a new conversation",
+    is_typing: " is typing…",
+    close: "Close chat",
+    message: "Message",
+    send: "Send",
+};
+
+const FR: Texts = Texts {
+    lang: "fr",
+    rtl: false,
+    connecting: "Connexion…",
+    offline: "Hors ligne : les messages partiront à votre retour",
+    sending: "Envoi…",
+    sent: "Envoyé",
+    not_sent: "Non envoyé : ",
+    retry: "Réessayer",
+    ended: "Cette conversation est terminée.",
+    start_over: "Commencer une nouvelle conversation",
+    is_typing: " écrit…",
+    close: "Fermer la discussion",
+    message: "Message",
+    send: "Envoyer",
+};
+
+const DE: Texts = Texts {
+    lang: "de",
+    rtl: false,
+    connecting: "Verbinden…",
+    offline: "Offline: Nachrichten werden gesendet, sobald Sie zurück sind",
+    sending: "Wird gesendet…",
+    sent: "Gesendet",
+    not_sent: "Nicht gesendet: ",
+    retry: "Erneut versuchen",
+    ended: "Dieses Gespräch ist beendet.",
+    start_over: "Neues Gespräch beginnen",
+    is_typing: " schreibt…",
+    close: "Chat schließen",
+    message: "Nachricht",
+    send: "Senden",
+};
+
+const AR: Texts = Texts {
+    lang: "ar",
+    rtl: true,
+    connecting: "جارٍ الاتصال…",
+    offline: "غير متصل: ستُرسل الرسائل عند عودتك",
+    sending: "جارٍ الإرسال…",
+    sent: "أُرسلت",
+    not_sent: "لم تُرسل: ",
+    retry: "إعادة المحاولة",
+    ended: "انتهت هذه المحادثة.",
+    start_over: "بدء محادثة جديدة",
+    is_typing: " يكتب…",
+    close: "إغلاق الدردشة",
+    message: "رسالة",
+    send: "إرسال",
+};
+
+const HE: Texts = Texts {
+    lang: "he",
+    rtl: true,
+    connecting: "מתחבר…",
+    offline: "לא מחובר: ההודעות יישלחו כשתחזרו",
+    sending: "שולח…",
+    sent: "נשלחה",
+    not_sent: "לא נשלחה: ",
+    retry: "נסו שוב",
+    ended: "השיחה הסתיימה.",
+    start_over: "התחלת שיחה חדשה",
+    is_typing: " מקליד/ה…",
+    close: "סגירת הצ'אט",
+    message: "הודעה",
+    send: "שליחה",
+};
+
+/// The texts for a language tag such as `ar-EG`; English when unknown.
+pub fn for_tag(tag: &str) -> &'static Texts {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    [&FR, &DE, &AR, &HE]
+        .into_iter()
+        .find(|t| t.lang.eq_ignore_ascii_case(primary))
+        .unwrap_or(&EN)
+}
+
+/// The host page's language (`<html lang>`), else the browser's.
+pub fn of_page() -> &'static Texts {
+    let window = web_sys::window();
+    let page = window
+        .as_ref()
+        .and_then(|w| w.document()?.document_element()?.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty());
+    let browser = || window.as_ref().and_then(|w| w.navigator().language());
+    for_tag(&page.or_else(browser).unwrap_or_default())
+}
