@@ -122,6 +122,17 @@ impl Parlor {
         }
     }
 
+    /// The visitor ends their own conversation. Operators see it closed;
+    /// ending one that is closed already changes nothing.
+    pub async fn visitor_end(&self, visitor: VisitorId, id: ConversationId) -> Result<()> {
+        self.visitor_conversation(visitor, id).await?;
+        if self.store.close_conversation(id, crate::now_unix()).await? {
+            self.hub.to_room(id, crate::hub::RoomEvent::Ended);
+            self.announce(id).await;
+        }
+        Ok(())
+    }
+
     /// Appends a visitor's message. Resending the same `id` returns the stored
     /// message and stores nothing new.
     pub async fn visitor_send(

@@ -290,6 +290,14 @@ impl Session {
                 Ok(())
             }
             Ok(VisitorFrame::Page { url }) => self.on_page(url).await,
+            Ok(VisitorFrame::End) => match self.conversation {
+                Some(c) => match self.parlor.visitor_end(self.visitor, c).await {
+                    Ok(()) => self.ended(c).await,
+                    Err(e) => self.send(self.core_error(e, None)).await,
+                },
+                // Nothing to end: a new conversation starts with a message.
+                None => Ok(()),
+            },
             Ok(VisitorFrame::Hello { .. }) => {
                 self.send(error(LiveErrorCode::HelloFirst, "hello was already sent"))
                     .await

@@ -1,19 +1,7 @@
 // The widget speaks the host page's language: its own texts follow
 // `<html lang>`, and a right-to-left language mirrors the window.
 import { test, expect } from '@playwright/test';
-import { DEMO, hostPage, shot, launcher, chatWindow } from './support.mjs';
-
-/** The loader URL the demo page embeds (the default channel's snippet). */
-async function loaderSrc() {
-  const html = await (await fetch(DEMO)).text();
-  return html.match(/src="([^"]+\/loader\.js)"/)[1];
-}
-
-function page(lang, dir, src) {
-  return `<!DOCTYPE html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8">
-<title>Shop</title><script async src="${src}" charset="utf-8"></script></head>
-<body><main><h1>Shop</h1></main></body></html>`;
-}
+import { hostPage, loaderSrc, shopPage as page, shot, launcher, chatWindow } from './support.mjs';
 
 test('an Arabic page gets Arabic texts and a mirrored window', async ({ page: tab }) => {
   await hostPage(tab, page('ar', 'rtl', await loaderSrc()));
@@ -58,3 +46,4 @@ test('a French page gets French texts; an unknown language falls back to English
   await launcher(tab).click();
   await expect(tab.locator('parlor-chat .send')).toHaveAttribute('aria-label', 'Send');
 });
+

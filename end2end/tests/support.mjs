@@ -110,3 +110,16 @@ export async function startParlor({ port, demoPort, dataDir }) {
   proc.kill('SIGKILL');
   throw new Error('parlor did not become healthy in 20 s');
 }
+
+/** The loader URL the demo page embeds (the default channel's snippet). */
+export async function loaderSrc() {
+  const html = await (await fetch(DEMO)).text();
+  return html.match(/src="([^"]+\/loader\.js)"/)[1];
+}
+
+/** A host page in language `lang` (and direction `dir`) that embeds `src`. */
+export function shopPage(lang, dir, src) {
+  return `<!DOCTYPE html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8">
+<title>Shop</title><script async src="${src}" charset="utf-8"></script></head>
+<body><main><h1>Shop</h1></main></body></html>`;
+}

@@ -32,6 +32,9 @@ pub enum VisitorFrame {
     Typing { typing: bool },
     /// The visitor moved to another page (a single-page app navigated).
     Page { url: String },
+    /// The visitor ends their conversation. The server closes it and answers
+    /// with `ended`; the next `send` starts a new one.
+    End,
 }
 
 /// How long a typing indicator lasts without a fresh `typing: true`.

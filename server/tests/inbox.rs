@@ -492,3 +492,46 @@ async fn a_shutdown_tells_live_clients_to_reconnect_and_drains() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_ends_their_conversation() {
+    let s = start().await;
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let mut op = inbox(&s, &admin).await;
+    let (mut v, conv) = visitor_with_message(&s, "https://shop.example/", "that's all").await;
+
+    v.send(json!({"type": "end"})).await;
+    let ended = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ended { conversation_id } => Some(*conversation_id),
+            _ => None,
+        })
+        .await;
+    assert_eq!(ended, conv);
+    // The inbox sees it closed.
+    op.until(|f: &InboxFrame| match f {
+        InboxFrame::Summary { conversation } if conversation.id == conv && conversation.closed => {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+
+    // Ending with nothing open changes nothing; the next message starts a
+    // new conversation.
+    v.send(json!({"type": "end"})).await;
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "one more thing"}))
+        .await;
+    let (next, seq) = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id,
+                seq,
+                ..
+            } => Some((*conversation_id, *seq)),
+            _ => None,
+        })
+        .await;
+    assert_ne!(next, conv);
+    assert_eq!(seq, Seq(1));
+}

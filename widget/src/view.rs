@@ -154,6 +154,11 @@ pub fn ChatWindow(
                     <span class="title">{window_title}</span>
                     <span class="status" role="status">{status}</span>
                 </div>
+                <Show when=move || chat.lines.with(|l| !l.is_empty()) && !chat.ended.get()>
+                    <button type="button" class="end" on:click=move |_| socket.send(&VisitorFrame::End)>
+                        {t.end}
+                    </button>
+                </Show>
                 <Show when=move || !full_page>
                     <button type="button" class="close" aria-label=t.close on:click=move |_| open.set(false)>
                         "×"
