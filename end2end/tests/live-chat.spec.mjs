@@ -114,12 +114,14 @@ test('visitor and operator chat live, through a reload and a server restart', as
   await visitor.evaluate(() => history.pushState({}, '', '/checkout?step=2'));
   await expect(op.locator('.visitor-page')).toContainText(`${DEMO}checkout?step=2`);
 
-  // A message over the limit is refused and marked, with a way to retry.
+  // A message over the limit is refused and marked. Sending it again could
+  // not work, so no Retry is offered.
   await visitorInput(visitor).fill('x'.repeat(4001));
   await visitorInput(visitor).press('Enter');
   const failed = chatWindow(visitor).locator('.msg.mine').last();
   await expect(failed.locator('.state')).toContainText('Not sent');
-  await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await expect(failed).toHaveAttribute('data-state', 'failed');
+  await expect(failed.getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await shot(visitor, 'live-visitor-failed');
 
   // With the window closed, an answer raises the unread badge.

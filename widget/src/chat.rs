@@ -20,7 +20,10 @@ pub enum Link {
 pub enum Delivery {
     Sending,
     Sent,
+    /// Not stored; sending it again may work (offered as Retry).
     Failed(String),
+    /// Refused as it is (empty, too long): sending it again cannot work.
+    Refused(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,8 +224,10 @@ impl Chat {
                     if code == LiveErrorCode::InvalidMessage {
                         // Never acceptable as it is: stop resending it.
                         self.persist(|s| s.outbox.retain(|(x, _)| *x != id));
+                        self.set_delivery(id, Delivery::Refused(message));
+                    } else {
+                        self.set_delivery(id, Delivery::Failed(message));
                     }
-                    self.set_delivery(id, Delivery::Failed(message));
                 }
                 (_, None) => {}
             },

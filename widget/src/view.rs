@@ -261,7 +261,9 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts
     let state = match &line.delivery {
         Delivery::Sending => Some(("state", t.sending.to_string())),
         Delivery::Sent => mine.then(|| ("state", t.sent.to_string())),
-        Delivery::Failed(why) => Some(("state failed", format!("{}{why}", t.not_sent))),
+        Delivery::Failed(why) | Delivery::Refused(why) => {
+            Some(("state failed", format!("{}{why}", t.not_sent)))
+        }
     };
     let failed = matches!(line.delivery, Delivery::Failed(_));
     let name = line.operator.clone();
@@ -269,7 +271,7 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts
         <div class="msg" class:mine=mine class:operator=!mine data-state=match line.delivery {
             Delivery::Sending => "sending",
             Delivery::Sent => "sent",
-            Delivery::Failed(_) => "failed",
+            Delivery::Failed(_) | Delivery::Refused(_) => "failed",
         }>
             {name.map(|n| view! { <span class="who">{n}</span> })}
             <div class="bubble">{line.body.clone()}</div>
