@@ -130,20 +130,24 @@ struct Envelope {
 
 /// The payload for `event`, small enough for NOTIFY.
 fn encode(node: Uuid, event: BusEvent) -> Result<String, serde_json::Error> {
+    // What travels instead when the payload is too long. Only messages carry
+    // text of any length.
+    let instead = match &event {
+        BusEvent::Message { channel, message } => BusEvent::MessageRef {
+            channel: *channel,
+            conversation: message.conversation,
+            seq: message.seq,
+        },
+        _ => BusEvent::Resync,
+    };
     let text = serde_json::to_string(&Envelope { node, event })?;
     if text.len() < MAX_PAYLOAD {
         return Ok(text);
     }
-    let event = match serde_json::from_str::<Envelope>(&text)?.event {
-        BusEvent::Message { channel, message } => BusEvent::MessageRef {
-            channel,
-            conversation: message.conversation,
-            seq: message.seq,
-        },
-        // Only messages carry text of any length.
-        _ => BusEvent::Resync,
-    };
-    serde_json::to_string(&Envelope { node, event })
+    serde_json::to_string(&Envelope {
+        node,
+        event: instead,
+    })
 }
 
 /// The hub's side of the bus: queues events for publishing, never waits.

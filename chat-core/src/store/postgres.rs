@@ -25,7 +25,6 @@ const POOL_SIZE: u32 = 16;
 #[derive(Clone, Debug)]
 pub struct PostgresStore {
     pool: PgPool,
-    options: PgConnectOptions,
     /// Messages, visitors and conversations are written by one
     /// group-committing writer per node.
     writer: tokio::sync::mpsc::Sender<Job>,
@@ -43,22 +42,13 @@ impl PostgresStore {
         // while it migrates.
         MIGRATOR.run(&pool).await?;
         // Acks wait for the WAL flush whatever the server's default says.
-        let writer_options = options.clone().options([("synchronous_commit", "on")]);
+        let writer_options = options.options([("synchronous_commit", "on")]);
         let writer = group_commit::spawn(Postgres::new(writer_options));
-        Ok(Self {
-            pool,
-            options,
-            writer,
-        })
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// How to reach the database, for a listener of its own (the event bus).
-    pub fn connect_options(&self) -> &PgConnectOptions {
-        &self.options
     }
 }
 
