@@ -41,7 +41,16 @@ pub async fn fresh_schema(base: &str) -> Result<String, StoreError> {
 /// Says why a test that needs PostgreSQL did nothing; on CI such a test
 /// must run, so there it fails instead.
 pub fn skip_without_postgres(test: &str) {
-    let why = format!("skipped {test}: no PostgreSQL configured ({POSTGRES_ENV} is unset)");
+    skip(
+        test,
+        &format!("no PostgreSQL configured ({POSTGRES_ENV} is unset)"),
+    );
+}
+
+/// Says why `test` did nothing; on CI (`CI=true`) it fails instead, since CI
+/// installs everything the tests need.
+pub fn skip(test: &str, why: &str) {
+    let why = format!("skipped {test}: {why}");
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
         "{why}, but CI=true"

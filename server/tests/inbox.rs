@@ -42,19 +42,6 @@ impl Visitor {
         self.ws.send(frame).await;
     }
 
-    /// The conversation and `seq` of the next `ack`.
-    async fn acked(&mut self) -> (ConversationId, Seq) {
-        self.until(|f: &ServerFrame| match f {
-            ServerFrame::Ack {
-                conversation_id,
-                seq,
-                ..
-            } => Some((*conversation_id, *seq)),
-            _ => None,
-        })
-        .await
-    }
-
     async fn until<R>(&mut self, pick: impl FnMut(&ServerFrame) -> Option<R>) -> R {
         self.ws.until(pick).await
     }
@@ -75,14 +62,7 @@ async fn visitor_with_message(s: &TestServer, page: &str, body: &str) -> (Visito
     let mut v = Visitor { ws: v, token };
     v.send(json!({"type": "send", "message_id": uuid(), "body": body}))
         .await;
-    let conversation = v
-        .until(|f: &ServerFrame| match f {
-            ServerFrame::Ack {
-                conversation_id, ..
-            } => Some(*conversation_id),
-            _ => None,
-        })
-        .await;
+    let (conversation, _) = v.ws.acked().await;
     (v, conversation)
 }
 
@@ -220,7 +200,7 @@ async fn visitor_and_operator_chat_live_both_ways() {
     assert_eq!(code, LiveErrorCode::Ended);
     v.send(json!({"type": "send", "message_id": uuid(), "body": "back again"}))
         .await;
-    let (next, seq) = v.acked().await;
+    let (next, seq) = v.ws.acked().await;
     assert_ne!(next, conv, "a new conversation");
     assert_eq!(seq, Seq(1));
 
@@ -526,7 +506,7 @@ async fn a_visitor_ends_their_conversation() {
     v.send(json!({"type": "end"})).await;
     v.send(json!({"type": "send", "message_id": uuid(), "body": "one more thing"}))
         .await;
-    let (next, seq) = v.acked().await;
+    let (next, seq) = v.ws.acked().await;
     assert_ne!(next, conv);
     assert_eq!(seq, Seq(1));
 }

@@ -3,6 +3,8 @@
 
 use super::TestServer;
 use futures::{SinkExt, StreamExt};
+use parlor_protocol::live::ServerFrame;
+use parlor_protocol::{ConversationId, Seq};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
@@ -70,6 +72,19 @@ impl Ws {
             }
         }
         panic!("no matching frame in 50");
+    }
+
+    /// The conversation and `seq` of the next visitor `ack`.
+    pub async fn acked(&mut self) -> (ConversationId, Seq) {
+        self.until(|f: &ServerFrame| match f {
+            ServerFrame::Ack {
+                conversation_id,
+                seq,
+                ..
+            } => Some((*conversation_id, *seq)),
+            _ => None,
+        })
+        .await
     }
 
     /// Nothing arrives for a short while.
