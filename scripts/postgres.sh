@@ -47,19 +47,7 @@ as_owner() {
   fi
 }
 
-SUDO=""
-if [ "$IS_ROOT" = 0 ]; then SUDO="sudo"; fi
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "apt: installing ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
+. "$(dirname "$0")/apt.sh"
 
 # Binaries: the version that made an existing cluster (a newer major version
 # cannot open it), else the newest installed. Only ask apt when none is there,

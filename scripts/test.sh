@@ -46,11 +46,9 @@ cargo test --workspace --exclude widget --locked -- --skip two_nodes_
 # skips this pass and says why; CI never does.
 step "integration tests (PostgreSQL, two nodes, nginx)"
 # The deployment test runs docs/deploy/nginx.conf in Debian's nginx.
+. scripts/apt.sh
 if [ ! -x /usr/sbin/nginx ]; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && for pkg in nginx-light nginx; do
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null 2>&1 && break
-  done || true
+  apt_install nginx || echo "could not install nginx: its test will say it was skipped"
 fi
 if pg_url="$(scripts/postgres.sh start)"; then
   psql "$pg_url" -q -v ON_ERROR_STOP=1 \
