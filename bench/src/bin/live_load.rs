@@ -540,6 +540,11 @@ async fn flooder(
     Ok(run)
 }
 
+/// "p50 ms / p99 ms", as every latency row shows them.
+fn p50_p99(v: &[Duration]) -> String {
+    format!("{:.2} ms / {:.2} ms", pct(v, 0.50), pct(v, 0.99))
+}
+
 fn pct(v: &[Duration], p: f64) -> f64 {
     v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1)))
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
@@ -666,14 +671,12 @@ async fn main() -> Result<(), String> {
         a.seconds
     );
     println!(
-        "| send → ack latency p50 / p99, all | {:.2} ms / {:.2} ms |",
-        pct(&times, 0.50),
-        pct(&times, 0.99)
+        "| send → ack latency p50 / p99, all | {} |",
+        p50_p99(&times)
     );
     println!(
-        "| send → ack latency p50 / p99, after the first second | {:.2} ms / {:.2} ms |",
-        pct(&steady, 0.50),
-        pct(&steady, 0.99)
+        "| send → ack latency p50 / p99, after the first second | {} |",
+        p50_p99(&steady)
     );
     let path = if a.operator_url == a.url {
         "visitor → operator"
@@ -681,15 +684,13 @@ async fn main() -> Result<(), String> {
         "visitor → operator, across nodes"
     };
     println!(
-        "| {path} latency p50 / p99 | {:.2} ms / {:.2} ms ({} messages, {lost} not seen) |",
-        pct(&relayed, 0.50),
-        pct(&relayed, 0.99),
+        "| {path} latency p50 / p99 | {} ({} messages, {lost} not seen) |",
+        p50_p99(&relayed),
         relayed.len()
     );
     println!(
-        "| {path} latency p50 / p99, after the first second | {:.2} ms / {:.2} ms |",
-        pct(&relayed_steady, 0.50),
-        pct(&relayed_steady, 0.99)
+        "| {path} latency p50 / p99, after the first second | {} |",
+        p50_p99(&relayed_steady)
     );
     paced_cpu.print("paced", paced_secs);
     if let Some(f) = flood {
@@ -802,14 +803,12 @@ impl Flood {
             self.unseen
         );
         println!(
-            "| flood: send → ack latency p50 / p99 | {:.2} ms / {:.2} ms |",
-            pct(&acks, 0.50),
-            pct(&acks, 0.99)
+            "| flood: send → ack latency p50 / p99 | {} |",
+            p50_p99(&acks)
         );
         println!(
-            "| flood: visitor → operator latency p50 / p99 | {:.2} ms / {:.2} ms |",
-            pct(&relay, 0.50),
-            pct(&relay, 0.99)
+            "| flood: visitor → operator latency p50 / p99 | {} |",
+            p50_p99(&relay)
         );
         self.cpu.print("flood", secs);
         if let Some(e) = self.failed.first() {
