@@ -122,15 +122,10 @@ impl Parlor {
         }
     }
 
-    /// The visitor ends their own conversation. Operators see it closed;
-    /// ending one that is closed already changes nothing.
+    /// The visitor ends their own conversation, as an operator would close it.
     pub async fn visitor_end(&self, visitor: VisitorId, id: ConversationId) -> Result<()> {
         self.visitor_conversation(visitor, id).await?;
-        if self.store.close_conversation(id, crate::now_unix()).await? {
-            self.hub.to_room(id, crate::hub::RoomEvent::Ended);
-            self.announce(id).await;
-        }
-        Ok(())
+        self.close(id).await
     }
 
     /// Appends a visitor's message. Resending the same `id` returns the stored

@@ -100,6 +100,13 @@ impl Parlor {
     /// starts a new one. Closing a closed conversation changes nothing.
     pub async fn close_conversation(&self, access: &Access, id: ConversationId) -> Result<()> {
         self.operator_conversation(access, id).await?;
+        self.close(id).await
+    }
+
+    /// Closes a conversation whoever asked (checked by the caller): its
+    /// visitor hears the end and inboxes see it closed. Closing one that is
+    /// closed already changes nothing.
+    pub(crate) async fn close(&self, id: ConversationId) -> Result<()> {
         if self.store.close_conversation(id, now_unix()).await? {
             self.hub.to_room(id, RoomEvent::Ended);
             self.announce(id).await;
