@@ -40,6 +40,26 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
+/// The `Origin` of a request sent by a page on another site, or `None` for
+/// Parlor's own pages (the direct chat link) and non-browser clients. The
+/// widget endpoints check it against the channel's allowed sites.
+pub fn foreign_origin(headers: &HeaderMap, public_url: &str) -> Option<String> {
+    let origin = headers.get(http::header::ORIGIN)?.to_str().ok()?;
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let own = origin.split_once("://").map(|(_, h)| h) == host
+        || origin.eq_ignore_ascii_case(public_url.trim_end_matches('/'));
+    (!own).then(|| origin.to_string())
+}
+
+/// The current request's foreign origin (see [`foreign_origin`]).
+pub fn request_origin() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let public_url = use_context::<ServerCtx>()?.public_url;
+    foreign_origin(&parts.headers, &public_url)
+}
+
 fn request_token() -> Option<String> {
     use_context::<http::request::Parts>().and_then(|parts| session_token(&parts.headers))
 }
@@ -116,5 +136,26 @@ mod tests {
         h.append(COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(session_token(&h).as_deref(), Some("abc"));
         assert_eq!(session_token(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn own_pages_have_no_foreign_origin() {
+        let headers = |origin: &str, host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(http::header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+            h.insert(http::header::HOST, HeaderValue::from_str(host).unwrap());
+            h
+        };
+        let public = "https://chat.example.com/";
+        let own = headers("http://127.0.0.1:3000", "127.0.0.1:3000");
+        assert_eq!(foreign_origin(&own, public), None);
+        let proxied = headers("https://chat.example.com", "127.0.0.1:3000");
+        assert_eq!(foreign_origin(&proxied, public), None);
+        let shop = headers("https://shop.example.com", "chat.example.com");
+        assert_eq!(
+            foreign_origin(&shop, public).as_deref(),
+            Some("https://shop.example.com")
+        );
+        assert_eq!(foreign_origin(&HeaderMap::new(), public), None);
     }
 }

@@ -3,10 +3,12 @@
 
 use crate::auth::require_admin;
 use crate::{now_unix, Error, Parlor, Result};
+use parlor_domain::rules::parse_rules;
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettings, ChannelSettingsInput, ChannelSummary, User, UserId,
+    Channel, ChannelId, ChannelSettings, ChannelSettingsInput, ChannelSummary, CountryCode,
+    Embedding, RuleInput, User, UserId,
 };
-use parlor_protocol::WidgetConfig;
+use parlor_protocol::{ButtonDisplay, WidgetConfig};
 
 impl Parlor {
     pub async fn list_channels(&self, _actor: &User) -> Result<Vec<ChannelSummary>> {
@@ -23,13 +25,20 @@ impl Parlor {
     /// Creates a channel with default settings and the given name.
     pub async fn create_channel(&self, actor: &User, name: &str) -> Result<Channel> {
         require_admin(actor)?;
-        self.insert_channel(ChannelSettings::new_named(name.trim()), &[])
-            .await
+        // No allowed site yet: the Widget tab asks for one before it offers
+        // the snippet.
+        self.insert_channel(
+            ChannelSettings::new_named(name.trim()),
+            &Embedding::default(),
+            &[],
+        )
+        .await
     }
 
     pub(crate) async fn insert_channel(
         &self,
         settings: ChannelSettings,
+        embedding: &Embedding,
         operators: &[UserId],
     ) -> Result<Channel> {
         settings.validate()?;
@@ -38,6 +47,7 @@ impl Parlor {
             .insert_channel(
                 ChannelId(uuid::Uuid::new_v4()),
                 &settings,
+                embedding,
                 operators,
                 now_unix(),
             )
@@ -56,6 +66,37 @@ impl Parlor {
         Ok(self
             .store
             .update_channel_settings(id, &settings, now_unix())
+            .await?)
+    }
+
+    /// Replaces the channel's rules with the Rules tab's list, in order.
+    pub async fn update_channel_rules(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        input: &[RuleInput],
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let rules = parse_rules(input)?;
+        Ok(self
+            .store
+            .update_channel_rules(id, &rules, now_unix())
+            .await?)
+    }
+
+    /// Sets where the channel's widget may be embedded (one site per line).
+    pub async fn update_channel_embedding(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        sites: &str,
+        in_app: bool,
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let embedding = Embedding::parse(sites, in_app)?;
+        Ok(self
+            .store
+            .update_channel_embedding(id, &embedding, now_unix())
             .await?)
     }
 
@@ -78,11 +119,50 @@ impl Parlor {
 
     /// What a visitor's widget may know about a channel. Public.
     pub async fn widget_config(&self, id: ChannelId) -> Result<WidgetConfig> {
+        self.widget_config_for(id, None).await
+    }
+
+    /// The config, for a page with this `Origin` (`OriginRefused` if the
+    /// channel does not allow that site).
+    pub async fn widget_config_for(
+        &self,
+        id: ChannelId,
+        origin: Option<&str>,
+    ) -> Result<WidgetConfig> {
+        Ok(self.public_channel(id, origin).await?.widget_config())
+    }
+
+    /// The channel a page with this `Origin` may embed
+    /// (`Embedding::allows`): `OriginRefused` for any other site.
+    pub(crate) async fn public_channel(&self, id: ChannelId, origin: Option<&str>) -> Result<Channel> {
         let channel = self
             .store
             .get_channel(id)
             .await?
             .ok_or(Error::NotFound("channel"))?;
-        Ok(channel.widget_config())
+        if !channel.embedding.allows(origin) {
+            return Err(Error::OriginRefused);
+        }
+        Ok(channel)
+    }
+
+    /// How the launcher shows on the page at `path` of a site with this
+    /// `Origin`, for a visitor in `country`: the first matching rule's
+    /// choice. Public; refuses sites the channel does not allow.
+    pub async fn widget_display(
+        &self,
+        id: ChannelId,
+        origin: Option<&str>,
+        path: &str,
+        country: Option<CountryCode>,
+    ) -> Result<ButtonDisplay> {
+        let channel = self.public_channel(id, origin).await?;
+        // Stored rules were valid when saved; compiling again cannot fail
+        // unless the stored data was changed behind our back.
+        let rules = channel
+            .rules
+            .compile()
+            .map_err(|e| Error::Internal(format!("stored rules of channel {id}: {e}")))?;
+        Ok(rules.decide(path, country))
     }
 }

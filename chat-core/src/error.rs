@@ -19,6 +19,9 @@ pub enum Error {
     Forbidden,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The page's origin is not among the channel's allowed sites.
+    #[error("this site may not embed the channel's chat; add it to the channel's allowed sites")]
+    OriginRefused,
     #[error("storage failed: {0}")]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -41,6 +44,7 @@ impl Error {
         match self {
             Error::Validation(v) => (LiveErrorCode::InvalidMessage, v.to_string()),
             Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
+            Error::OriginRefused => (LiveErrorCode::OriginRefused, self.to_string()),
             Error::Store(StoreError::Closed) => (
                 LiveErrorCode::Ended,
                 "the conversation is closed".to_string(),

@@ -348,14 +348,15 @@ async fn next_live(
 ///
 /// Memory matters here (one task per idle visitor): the opening and each
 /// frame's handling run as boxed futures, so the long-lived task holds only
-/// the session and the select between input and live events.
-pub async fn run_visitor<S>(parlor: Parlor, mut input: S, out: Outbox)
+/// the session and the select between input and live events. `origin` is
+/// the page's `Origin` header, checked against the channel's allowed sites.
+pub async fn run_visitor<S>(parlor: Parlor, origin: Option<String>, mut input: S, out: Outbox)
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let mut shutdown = parlor.shutdown_signal();
-    let Some(mut session) = Box::pin(open(parlor, &mut input, out)).await else {
+    let Some(mut session) = Box::pin(open(parlor, origin, &mut input, out)).await else {
         return;
     };
     loop {
@@ -396,7 +397,12 @@ where
 
 /// `hello`, the visitor, the conversation and its replay; `None` if the
 /// connection ends before it is usable.
-async fn open<S>(parlor: Parlor, input: &mut S, out: Outbox) -> Option<Session>
+async fn open<S>(
+    parlor: Parlor,
+    origin: Option<String>,
+    input: &mut S,
+    out: Outbox,
+) -> Option<Session>
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
@@ -422,8 +428,9 @@ where
             }
         }
     };
-    if parlor.widget_config(channel).await.is_err() {
-        say(error(LiveErrorCode::NotFound, "no such channel")).await;
+    if let Err(e) = parlor.public_channel(channel, origin.as_deref()).await {
+        let (code, text) = e.live();
+        say(error(code, text)).await;
         return None;
     }
     let (visitor, token) = match token {

@@ -2,7 +2,7 @@
 //! after install. Both steps do nothing once their table has a row.
 
 use crate::{Parlor, Result};
-use parlor_domain::{Channel, ChannelSettings, NewUser, Role, User};
+use parlor_domain::{Channel, ChannelSettings, Embedding, NewUser, Role, User};
 use rand::distributions::{Alphanumeric, DistString};
 
 /// The outcome of creating the first admin.
@@ -47,14 +47,23 @@ impl Parlor {
         })
     }
 
-    /// Creates "Website" if there are no channels, with the admin as operator.
-    pub async fn ensure_default_channel(&self, admin: Option<&User>) -> Result<Option<Channel>> {
+    /// Creates "Website" if there are no channels, with the admin as operator,
+    /// allowed on `site` (the demo host page's origin, when there is one).
+    pub async fn ensure_default_channel(
+        &self,
+        admin: Option<&User>,
+        site: Option<&str>,
+    ) -> Result<Option<Channel>> {
         if self.store.count_channels().await? > 0 {
             return Ok(None);
         }
         let operators: Vec<_> = admin.iter().map(|a| a.id).collect();
         let channel = self
-            .insert_channel(ChannelSettings::new_named("Website"), &operators)
+            .insert_channel(
+                ChannelSettings::new_named("Website"),
+                &Embedding::parse(site.unwrap_or_default(), false)?,
+                &operators,
+            )
             .await?;
         Ok(Some(channel))
     }

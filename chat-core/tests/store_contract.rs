@@ -7,7 +7,7 @@
 use chat_core::store::{self, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
 use parlor_domain::{
-    Author, ChannelId, ChannelSettings, ConversationId, MessageId, Role, Seq, VisitorId,
+    Author, ChannelId, ChannelSettings, ConversationId, Embedding, MessageId, Role, Seq, VisitorId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -54,7 +54,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
     let s = open(&dir).await;
     let op = s.insert_user(&user("op@x.test", "Op")).await.unwrap();
     let channel = ChannelId(Uuid::new_v4());
-    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &[], 1)
+    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &Embedding::default(), &[], 1)
         .await
         .unwrap();
     // Adding an operator twice, or removing one twice, is fine.
@@ -173,7 +173,7 @@ async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(&dir).await;
     let channel = ChannelId(Uuid::new_v4());
-    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &[], 1)
+    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &Embedding::default(), &[], 1)
         .await
         .unwrap();
     let visitor = VisitorId(Uuid::new_v4());

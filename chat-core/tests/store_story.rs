@@ -40,13 +40,13 @@ async fn first_run_creates_admin_and_default_channel_once() {
     assert!(password.len() >= 16);
 
     let channel = parlor
-        .ensure_default_channel(Some(&admin))
+        .ensure_default_channel(Some(&admin), None)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(channel.settings.name, "Website");
     assert!(parlor
-        .ensure_default_channel(Some(&admin))
+        .ensure_default_channel(Some(&admin), None)
         .await
         .unwrap()
         .is_none());
@@ -96,7 +96,7 @@ async fn invalid_settings_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (parlor, admin, _) = first_run(&db_url(&dir).await).await;
     let channel = parlor
-        .ensure_default_channel(Some(&admin))
+        .ensure_default_channel(Some(&admin), None)
         .await
         .unwrap()
         .unwrap();
@@ -132,7 +132,7 @@ async fn operators_cannot_administer() {
     let dir = tempfile::tempdir().unwrap();
     let (parlor, admin, _) = first_run(&db_url(&dir).await).await;
     let channel = parlor
-        .ensure_default_channel(Some(&admin))
+        .ensure_default_channel(Some(&admin), None)
         .await
         .unwrap()
         .unwrap();
@@ -203,7 +203,7 @@ async fn data_survives_a_restart_and_the_file_is_durable() {
     let url = sqlite_url(&dir);
     let (parlor, admin, password) = first_run(&url).await;
     let channel = parlor
-        .ensure_default_channel(Some(&admin))
+        .ensure_default_channel(Some(&admin), None)
         .await
         .unwrap()
         .unwrap();

@@ -1,7 +1,7 @@
 //! Live-chat channels and their visitor-facing settings.
 
 use crate::validation::{Field, ValidationErrors};
-use crate::UserId;
+use crate::{ChannelRules, Embedding, UserId};
 use parlor_protocol::{ChannelId, HexColor, WidgetConfig};
 use serde::{Deserialize, Serialize};
 
@@ -153,6 +153,8 @@ impl From<&ChannelSettings> for ChannelSettingsInput {
 pub struct Channel {
     pub id: ChannelId,
     pub settings: ChannelSettings,
+    pub rules: ChannelRules,
+    pub embedding: Embedding,
     pub operators: Vec<UserId>,
 }
 

@@ -5,6 +5,8 @@
 
 pub mod channel;
 pub mod conversation;
+pub mod rules;
+pub mod sites;
 pub mod user;
 pub mod validation;
 
@@ -14,4 +16,6 @@ pub use conversation::{
 };
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use user::{NewUser, Role, User, UserId};
+pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
+pub use sites::{Embedding, Site};
 pub use validation::{Field, FieldError, ValidationErrors};

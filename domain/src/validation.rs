@@ -19,6 +19,14 @@ pub enum Field {
     DisplayName,
     Password,
     Body,
+    /// The list of channel rules as a whole (too many).
+    Rules,
+    /// A field of the channel rule at this position (0-based).
+    RuleOpenAfter(u16),
+    RuleUrlRegex(u16),
+    RuleCountries(u16),
+    /// The channel's allowed sites.
+    Sites,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

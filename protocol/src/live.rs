@@ -119,4 +119,7 @@ pub enum LiveErrorCode {
     Ended,
     /// The server failed; resend later.
     Internal,
+    /// The page's origin is not among the channel's allowed sites. The
+    /// connection closes.
+    OriginRefused,
 }

@@ -18,3 +18,16 @@ pub struct WidgetConfig {
     pub welcome_message: String,
     pub input_placeholder: String,
 }
+
+/// How the launcher shows on one page, as the channel's rules decide
+/// (`GET /widget/v1/channels/{id}/display?path=…`, docs/protocol.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "button", rename_all = "snake_case")]
+pub enum ButtonDisplay {
+    Show,
+    /// Show, with the channel's notification text in a bubble beside it.
+    Notify,
+    /// Open the chat window by itself after this many seconds on the page.
+    Open { after_secs: u32 },
+    Hide,
+}

@@ -1,6 +1,7 @@
 //! Typed configuration from `PARLOR_*` environment variables. Every variable
 //! has a default that runs Parlor on a laptop; see README.md for the list.
 
+use axum::http::HeaderName;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -30,6 +31,12 @@ pub struct Config {
     /// Trunk's output for the visitor widget.
     pub widget_dir: PathBuf,
     pub secure_cookies: bool,
+    /// A MaxMind-format country database, for channel rules by country.
+    pub geoip_db: Option<PathBuf>,
+    /// A header a trusted proxy sets to the visitor's country code.
+    pub country_header: Option<HeaderName>,
+    /// A header a trusted proxy sets to the client's address.
+    pub client_ip_header: Option<HeaderName>,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +54,9 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("widget_dir", &self.widget_dir)
             .field("secure_cookies", &self.secure_cookies)
+            .field("geoip_db", &self.geoip_db)
+            .field("country_header", &self.country_header)
+            .field("client_ip_header", &self.client_ip_header)
             .finish()
     }
 }
@@ -89,7 +99,21 @@ impl Config {
                 })
             }
         };
+        let header = |name: &'static str| {
+            var(name)
+                .map(|v| {
+                    HeaderName::from_bytes(v.trim().as_bytes()).map_err(|_| ConfigError::Invalid {
+                        name,
+                        what: "HTTP header name",
+                        value: v,
+                    })
+                })
+                .transpose()
+        };
         Ok(Self {
+            geoip_db: var("PARLOR_GEOIP_DB").map(PathBuf::from),
+            country_header: header("PARLOR_COUNTRY_HEADER")?,
+            client_ip_header: header("PARLOR_CLIENT_IP_HEADER")?,
             addr,
             public_url,
             database_url: var("PARLOR_DATABASE_URL")
@@ -157,6 +181,10 @@ mod tests {
         assert!(e.contains("PARLOR_ADDR"), "{e}");
         assert!(cfg(&[("PARLOR_PUBLIC_URL", "ftp://x")]).is_err());
         assert!(cfg(&[("PARLOR_SECURE_COOKIES", "maybe")]).is_err());
+        let e = cfg(&[("PARLOR_COUNTRY_HEADER", "CF IPCountry")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PARLOR_COUNTRY_HEADER"), "{e}");
     }
 
     #[test]

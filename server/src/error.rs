@@ -30,6 +30,9 @@ impl IntoResponse for HttpError {
                 ErrorCode::NotFound,
                 format!("no such {what}"),
             ),
+            HttpError::Core(e @ chat_core::Error::OriginRefused) => {
+                (StatusCode::FORBIDDEN, ErrorCode::Forbidden, e.to_string())
+            }
             HttpError::CrossOrigin => (
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,

@@ -6,6 +6,7 @@
 pub mod config;
 mod demo;
 mod error;
+pub mod geo;
 mod guard;
 mod ops;
 mod state;
@@ -34,6 +35,8 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Geo(#[from] geo::GeoError),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -87,7 +90,12 @@ pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
             Some(user)
         }
     };
-    if let Some(channel) = parlor.ensure_default_channel(admin.as_ref()).await? {
+    // The demo host page may embed the default channel.
+    let demo_site = config.demo_addr.map(|a| format!("http://{a}"));
+    if let Some(channel) = parlor
+        .ensure_default_channel(admin.as_ref(), demo_site.as_deref())
+        .await?
+    {
         tracing::info!(id = %channel.id, "created the default channel");
     }
     Ok(parlor)
@@ -99,7 +107,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let parlor = prepare(&config).await?;
-    let state = AppState::new(config.clone(), parlor);
+    let state = AppState::new(config.clone(), parlor)?;
     let bind = |addr| async move {
         TcpListener::bind(addr)
             .await
@@ -142,7 +150,9 @@ pub async fn serve(
         }
     });
     let parlor = state.parlor.clone();
-    axum::serve(main_listener, router(state))
+    // The peer address locates visitors for channel rules by country.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(main_listener, app)
         .with_graceful_shutdown(stopped(stop_rx))
         .await
         .map_err(StartError::Serve)?;

@@ -1,4 +1,5 @@
 use crate::config::Config;
+use crate::geo::{Geo, GeoError};
 use crate::widget::assets::WidgetAssets;
 use app::server_ctx::ServerCtx;
 use axum::extract::FromRef;
@@ -14,10 +15,17 @@ pub struct AppState {
     pub parlor: Parlor,
     pub config: Arc<Config>,
     pub widget: Arc<Option<WidgetAssets>>,
+    pub geo: Arc<Geo>,
 }
 
 impl AppState {
-    pub fn new(config: Config, parlor: Parlor) -> Self {
+    /// Fails only when a configured GeoIP database cannot be read.
+    pub fn new(config: Config, parlor: Parlor) -> Result<Self, GeoError> {
+        let geo = Geo::new(
+            config.geoip_db.as_deref(),
+            config.country_header.clone(),
+            config.client_ip_header.clone(),
+        )?;
         let leptos_options = LeptosOptions::builder()
             .output_name(app::OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -28,12 +36,13 @@ impl AppState {
         if widget.is_none() {
             tracing::warn!(dir = %config.widget_dir.display(), "widget bundle not found; the loader will answer 503 until it is built");
         }
-        Self {
+        Ok(Self {
             leptos_options,
             parlor,
             config: Arc::new(config),
             widget: Arc::new(widget),
-        }
+            geo: Arc::new(geo),
+        })
     }
 
     pub fn server_ctx(&self) -> ServerCtx {

@@ -25,6 +25,18 @@ async fn healthz() {
 async fn loader_is_cors_open_revalidated_and_carries_the_config() {
     let s = start().await;
     let id = s.default_channel().await;
+    let admin = s
+        .state
+        .parlor
+        .sign_in("admin@test.example", PASSWORD)
+        .await
+        .unwrap()
+        .user;
+    s.state
+        .parlor
+        .update_channel_embedding(&admin, id, "http://shop.example", false)
+        .await
+        .unwrap();
     let url = s.url(&format!("/widget/v1/channels/{id}/loader.js"));
     let res = s
         .client
@@ -56,13 +68,6 @@ async fn loader_is_cors_open_revalidated_and_carries_the_config() {
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
     // A settings change shows on the next load: a new ETag and body.
-    let admin = s
-        .state
-        .parlor
-        .sign_in("admin@test.example", PASSWORD)
-        .await
-        .unwrap()
-        .user;
     let channel = s.state.parlor.channel(&admin, id).await.unwrap();
     let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
     input.button_color = "#e4572e".into();

@@ -33,6 +33,12 @@ impl Widget {
     pub fn toggle(&self) {
         self.open.update(|o| *o = !*o);
     }
+
+    /// Opens the chat window (a rule's timer; no-op when open already).
+    pub fn open(&self) {
+        self.open.set(true);
+    }
+
 }
 
 /// The live endpoint as a `ws:`/`wss:` URL, resolved against the page.

@@ -1,7 +1,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use parlor_domain::{Channel, ChannelId, ChannelSettingsInput, ChannelSummary, User, UserId};
+use parlor_domain::{
+    Channel, ChannelId, ChannelSettingsInput, ChannelSummary, RuleInput, User, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 /// Everything the channel form needs in one round trip.
@@ -67,5 +69,33 @@ pub async fn set_channel_operator(
     Ok(ctx()?
         .parlor
         .set_channel_operator(&actor, id, user, member)
+        .await?)
+}
+
+#[server(prefix = "/api", endpoint = "channels/rules", input = Json)]
+pub async fn update_channel_rules(
+    id: ChannelId,
+    rules: Vec<RuleInput>,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .update_channel_rules(&actor, id, &rules)
+        .await?)
+}
+
+/// `sites`: one per line, as typed in the Widget tab.
+#[server(prefix = "/api", endpoint = "channels/sites", input = Json)]
+pub async fn update_channel_sites(
+    id: ChannelId,
+    sites: String,
+    in_app: bool,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .update_channel_embedding(&actor, id, &sites, in_app)
         .await?)
 }

@@ -21,7 +21,8 @@ pub async fn visitor_live(
     use chat_core::live::{run_visitor, OUTBOX};
 
     let parlor = crate::server_ctx::ctx()?.parlor;
-    let run = |frames, out| run_visitor(parlor, frames, out);
+    let origin = crate::server_ctx::request_origin();
+    let run = |frames, out| run_visitor(parlor, origin, frames, out);
     // The session's queue holds boxed frames (see `chat_core::live::Outbox`).
     Ok(super::session_socket(input, OUTBOX, run, |frame| *frame))
 }

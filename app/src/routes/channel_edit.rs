@@ -1,11 +1,12 @@
-//! The channel form, with tabs as in Odoo Live Chat: Operators, Options and
-//! Widget. All tabs stay mounted (only hidden), so unsaved edits survive a
+//! The channel form, with tabs as in Odoo Live Chat: Operators, Options,
+//! Channel Rules (`channel_rules.rs`) and Widget (`channel_widget.rs`). All tabs stay mounted (only hidden), so unsaved edits survive a
 //! switch between tabs.
 
+use super::channel_rules::RulesTab;
+use super::channel_widget::WidgetTab;
 use super::layout::{is_admin, use_me};
 use crate::api::channels::{get_channel, ChannelDetail, SetChannelOperator, UpdateChannel};
 use crate::components::color_field::ColorField;
-use crate::components::copy_button::CopyButton;
 use crate::components::fields::TextField;
 use crate::error::AppError;
 use leptos::either::Either;
@@ -23,16 +24,18 @@ use parlor_domain::{
 enum Tab {
     Operators,
     Options,
+    Rules,
     Widget,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Operators, Tab::Options, Tab::Widget];
+    const ALL: [Tab; 4] = [Tab::Operators, Tab::Options, Tab::Rules, Tab::Widget];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Operators => "Operators",
             Tab::Options => "Options",
+            Tab::Rules => "Channel Rules",
             Tab::Widget => "Widget",
         }
     }
@@ -41,6 +44,7 @@ impl Tab {
         match self {
             Tab::Operators => "operators",
             Tab::Options => "options",
+            Tab::Rules => "rules",
             Tab::Widget => "widget",
         }
     }
@@ -127,11 +131,20 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
         <section
             class="panel"
             role="tabpanel"
+            id="panel-rules"
+            aria-labelledby="tab-rules"
+            hidden=move || tab.get() != Tab::Rules
+        >
+            <RulesTab channel is_admin />
+        </section>
+        <section
+            class="panel"
+            role="tabpanel"
             id="panel-widget"
             aria-labelledby="tab-widget"
             hidden=move || tab.get() != Tab::Widget
         >
-            <WidgetTab snippet=detail.snippet chat_link=detail.chat_link />
+            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link />
         </section>
     }
 }
@@ -352,23 +365,5 @@ fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                 </div>
             </fieldset>
         </form>
-    }
-}
-
-#[component]
-fn WidgetTab(snippet: String, chat_link: String) -> impl IntoView {
-    view! {
-        <div class="embed">
-            <h2>"Embed on your website"</h2>
-            <p class="hint">"Paste this tag into the " <code>"<head>"</code> " of every page that should show the chat."</p>
-            <pre class="snippet"><code id="widget-snippet">{snippet.clone()}</code></pre>
-            <CopyButton text=snippet label="Copy snippet" />
-        </div>
-        <div class="embed">
-            <h2>"Direct chat link"</h2>
-            <p class="hint">"Send this link to customers: it opens a full-page chat with this channel."</p>
-            <pre class="snippet"><code id="chat-link">{chat_link.clone()}</code></pre>
-            <CopyButton text=chat_link label="Copy link" />
-        </div>
     }
 }

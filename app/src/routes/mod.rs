@@ -1,6 +1,8 @@
 //! One module per page.
 
 pub mod channel_edit;
+mod channel_rules;
+mod channel_widget;
 pub mod channels;
 pub mod inbox;
 pub mod layout;

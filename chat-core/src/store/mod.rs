@@ -17,8 +17,8 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
-    ConversationSummary, Message, MessageId, Role, Seq, User, UserId, VisitorId,
+    Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId,
 };
 use std::sync::Arc;
 
@@ -112,6 +112,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: ChannelId,
         settings: &ChannelSettings,
+        embedding: &Embedding,
         operators: &[UserId],
         now: i64,
     ) -> Result<Channel, StoreError>;
@@ -122,6 +123,18 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: ChannelId,
         settings: &ChannelSettings,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    async fn update_channel_rules(
+        &self,
+        id: ChannelId,
+        rules: &ChannelRules,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    async fn update_channel_embedding(
+        &self,
+        id: ChannelId,
+        embedding: &Embedding,
         now: i64,
     ) -> Result<Channel, StoreError>;
     /// Adds (`member = true`) or removes a user from a channel's operators.

@@ -9,7 +9,7 @@ use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    Channel, ChannelId, ChannelRules, ChannelSettings, Embedding, ChannelSummary, Conversation, ConversationId,
     ConversationSummary, Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

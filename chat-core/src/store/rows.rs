@@ -126,6 +126,17 @@ pub(super) fn settings(row: &impl DbRow) -> Result<ChannelSettings, StoreError> 
     })
 }
 
+/// A JSON column (channel rules, embedding).
+pub(super) fn json<T: serde::de::DeserializeOwned>(row: &impl DbRow, col: &str) -> Result<T, StoreError> {
+    let text = row.text(col)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+/// A value for a JSON column.
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError> {
     let status = row.text("status")?;
     Ok(Conversation {

@@ -29,6 +29,31 @@ macro_rules! sql_store {
             matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
         }
 
+        impl $store {
+            /// Replaces one JSON column of a channel (`column` is ours, never input).
+            async fn update_channel_json(
+                &self,
+                id: ChannelId,
+                column: &'static str,
+                json: String,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                let sql = format!("UPDATE channels SET {column} = $1, updated_at = $2 WHERE id = $3");
+                let done = sqlx::query(&sql)
+                    .bind(json)
+                    .bind(now)
+                    .bind(Key(id.0))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("channel"));
+                }
+                self.get_channel(id)
+                    .await?
+                    .ok_or(StoreError::NotFound("channel"))
+            }
+        }
+
         #[async_trait::async_trait]
         impl Store for $store {
             $($specific)*
@@ -158,6 +183,7 @@ macro_rules! sql_store {
                 &self,
                 id: ChannelId,
                 s: &ChannelSettings,
+                embedding: &Embedding,
                 operators: &[UserId],
                 now: i64,
             ) -> Result<Channel, StoreError> {
@@ -165,14 +191,16 @@ macro_rules! sql_store {
                 bind_settings(
                     sqlx::query(
                         "INSERT INTO channels (name, window_title, notification_text, button_color,
-                             header_color, welcome_message, input_placeholder, id, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             header_color, welcome_message, input_placeholder, id, created_at, updated_at,
+                             embedding)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     ),
                     s,
                 )
                 .bind(Key(id.0))
                 .bind(now)
                 .bind(now)
+                .bind(rows::to_json(embedding)?)
                 .execute(&mut *tx)
                 .await?;
                 for user in operators {
@@ -186,6 +214,8 @@ macro_rules! sql_store {
                 Ok(Channel {
                     id,
                     settings: s.clone(),
+                    rules: ChannelRules::default(),
+                    embedding: embedding.clone(),
                     operators: operators.to_vec(),
                 })
             }
@@ -207,6 +237,8 @@ macro_rules! sql_store {
                 Ok(Some(Channel {
                     id,
                     settings: rows::settings(&row)?,
+                    rules: rows::json(&row, "rules")?,
+                    embedding: rows::json(&row, "embedding")?,
                     operators: operators.into_iter().map(UserId).collect(),
                 }))
             }
@@ -256,6 +288,24 @@ macro_rules! sql_store {
                 self.get_channel(id)
                     .await?
                     .ok_or(StoreError::NotFound("channel"))
+            }
+
+            async fn update_channel_rules(
+                &self,
+                id: ChannelId,
+                rules: &ChannelRules,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                self.update_channel_json(id, "rules", rows::to_json(rules)?, now).await
+            }
+
+            async fn update_channel_embedding(
+                &self,
+                id: ChannelId,
+                embedding: &Embedding,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                self.update_channel_json(id, "embedding", rows::to_json(embedding)?, now).await
             }
 
             async fn set_channel_operator(

@@ -7,7 +7,7 @@ use super::sql_store::sql_store;
 use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettings, ChannelSummary, Conversation, ConversationId,
+    Channel, ChannelId, ChannelRules, ChannelSettings, Embedding, ChannelSummary, Conversation, ConversationId,
     ConversationSummary, Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{

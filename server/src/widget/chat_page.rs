@@ -5,6 +5,7 @@ use super::{config_and_bundle, loader::js_literal, ASSETS_PATH};
 use crate::error::HttpError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Html;
 use html_escape::encode_text;
 
@@ -12,7 +13,9 @@ pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, HttpError> {
-    let (config, assets) = config_and_bundle(&state, &id).await?;
+    // The direct link is Parlor's own page, opened from anywhere (mail,
+    // chat apps): allowed sites do not apply.
+    let (config, assets) = config_and_bundle(&state, &id, &HeaderMap::new()).await?;
     Ok(Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">

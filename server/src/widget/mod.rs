@@ -1,7 +1,9 @@
 //! The visitor-facing HTTP surface, all under fixed, versioned paths:
 //! `/widget/v1/channels/{id}/loader.js`, `/widget/v1/channels/{id}/config`,
-//! `/widget/v1/assets/*` (the wasm bundle), and the direct chat page
-//! `/chat/{id}`. Documented in docs/protocol.md.
+//! `/widget/v1/channels/{id}/display`, `/widget/v1/assets/*` (the wasm
+//! bundle), and the direct chat page `/chat/{id}`. Documented in
+//! docs/protocol.md. Requests from pages on sites the channel does not
+//! allow are refused (403).
 
 pub mod assets;
 mod chat_page;
@@ -9,13 +11,16 @@ pub mod loader;
 
 use crate::error::HttpError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use app::server_ctx::foreign_origin;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, ORIGIN, REFERER};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use parlor_protocol::{ChannelId, WidgetConfig};
+use serde::Deserialize;
+use std::net::SocketAddr;
 use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -32,6 +37,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()
         .route("/widget/v1/channels/{id}/loader.js", get(loader_js))
         .route("/widget/v1/channels/{id}/config", get(config_json))
+        .route("/widget/v1/channels/{id}/display", get(display))
         .layer(CompressionLayer::new());
     if let Some(assets) = state.widget.as_ref() {
         // Bundle names carry a content hash: cache them for a year.
@@ -56,20 +62,43 @@ pub(crate) fn parse_channel(raw: &str) -> Result<ChannelId, HttpError> {
         .map_err(|_| HttpError::BadRequest(format!("{raw:?} is not a channel id")))
 }
 
+/// The site of the page that made this request, if it is another site than
+/// Parlor's: the `Origin` header, else the origin of the `Referer` (a
+/// `<script src>` sends no `Origin`; browsers send at least the referrer's
+/// origin unless the page opts out).
+fn page_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let public_url = &state.config.public_url;
+    if headers.contains_key(ORIGIN) {
+        return foreign_origin(headers, public_url);
+    }
+    let referer = headers.get(REFERER)?.to_str().ok()?;
+    let (scheme, rest) = referer.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let mut as_origin = headers.clone();
+    as_origin.insert(ORIGIN, format!("{scheme}://{authority}").parse().ok()?);
+    foreign_origin(&as_origin, public_url)
+}
+
 pub(crate) async fn public_config(
     state: &AppState,
     raw_id: &str,
+    headers: &HeaderMap,
 ) -> Result<WidgetConfig, HttpError> {
     let id = parse_channel(raw_id)?;
-    Ok(state.parlor.widget_config(id).await?)
+    let origin = page_origin(state, headers);
+    Ok(state
+        .parlor
+        .widget_config_for(id, origin.as_deref())
+        .await?)
 }
 
 /// The channel's config plus the bundle that renders it.
 pub(crate) async fn config_and_bundle<'s>(
     state: &'s AppState,
     raw_id: &str,
+    headers: &HeaderMap,
 ) -> Result<(WidgetConfig, &'s assets::WidgetAssets), HttpError> {
-    let config = public_config(state, raw_id).await?;
+    let config = public_config(state, raw_id, headers).await?;
     let assets = state
         .widget
         .as_ref()
@@ -81,8 +110,38 @@ pub(crate) async fn config_and_bundle<'s>(
 async fn config_json(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<WidgetConfig>, HttpError> {
-    Ok(Json(public_config(&state, &id).await?))
+    Ok(Json(public_config(&state, &id, &headers).await?))
+}
+
+#[derive(Deserialize)]
+struct DisplayQuery {
+    /// The page's path (`location.pathname`).
+    path: Option<String>,
+}
+
+/// How the launcher shows on one page: the channel's rules, applied to the
+/// page's path and the visitor's country. Depends on who asks: not cached.
+async fn display(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<DisplayQuery>,
+    headers: HeaderMap,
+    extensions: Extensions,
+) -> Result<Response, HttpError> {
+    let id = parse_channel(&id)?;
+    let origin = page_origin(&state, &headers);
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let country = state.geo.country(&headers, peer);
+    let path = query.path.as_deref().unwrap_or("/");
+    let display = state
+        .parlor
+        .widget_display(id, origin.as_deref(), path, country)
+        .await?;
+    Ok(([(CACHE_CONTROL, "private, no-store")], Json(display)).into_response())
 }
 
 /// The loader is revalidated on every page load (`no-cache` + ETag), so a
@@ -93,7 +152,7 @@ async fn loader_js(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let (config, assets) = config_and_bundle(&state, &id).await?;
+    let (config, assets) = config_and_bundle(&state, &id, &headers).await?;
     let base = format!("{}{ASSETS_PATH}/", state.config.public_url);
     let body = loader::render(&config, &base, assets);
     let etag = format!(

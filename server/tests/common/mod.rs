@@ -7,6 +7,7 @@ pub mod ws;
 
 use reqwest::redirect::Policy;
 use server::{prepare, router, AppState, Config};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub struct TestServer {
@@ -72,6 +73,11 @@ pub async fn start() -> TestServer {
 /// A server on a new port over the files in `dir`: with the `dir` of a server
 /// that was stopped, this is that server restarted.
 pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
+    start_with(dir, &[]).await
+}
+
+/// Like `start_in`, with more `PARLOR_*` settings.
+pub async fn start_with(dir: Arc<tempfile::TempDir>, env: &[(&str, String)]) -> TestServer {
     let (site, widget_dir) = fake_assets(dir.path());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -84,13 +90,13 @@ pub async fn start_in(dir: Arc<tempfile::TempDir>) -> TestServer {
             "PARLOR_ADMIN_PASSWORD" => PASSWORD.into(),
             "PARLOR_SITE_ROOT" => site.clone(),
             "PARLOR_WIDGET_DIR" => widget_dir.clone(),
-            _ => return None,
+            other => return env.iter().find(|(k, _)| *k == other).map(|(_, v)| v.clone()),
         })
     })
     .unwrap();
     let parlor = prepare(&config).await.unwrap();
-    let state = AppState::new(config, parlor);
-    let app = router(state.clone());
+    let state = AppState::new(config, parlor).unwrap();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

@@ -22,9 +22,20 @@ impl Ws {
 
     /// A socket to the server on `addr`.
     pub async fn connect(addr: std::net::SocketAddr, path: &str, cookie: Option<&str>) -> Self {
+        let cookie = cookie.map(|c| ("cookie", c));
+        Self::connect_with(addr, path, cookie.as_slice()).await
+    }
+
+    /// A socket to the server on `addr`, with these request headers (a
+    /// browser's `Origin`, a `cookie`).
+    pub async fn connect_with(
+        addr: std::net::SocketAddr,
+        path: &str,
+        headers: &[(&'static str, &str)],
+    ) -> Self {
         let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
-        if let Some(c) = cookie {
-            req.headers_mut().insert("cookie", c.parse().unwrap());
+        for (name, value) in headers {
+            req.headers_mut().insert(*name, value.parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
         Self(ws)

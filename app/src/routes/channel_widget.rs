@@ -1,0 +1,120 @@
+//! The channel's Widget tab: the sites that may embed the chat (amoCRM's
+//! placement address), then the embed snippet, offered only once a site is
+//! given or "embedded in an app" is on, and the direct chat link.
+
+use crate::api::channels::UpdateChannelSites;
+use crate::components::copy_button::CopyButton;
+use crate::components::fields::FieldMessage;
+use leptos::prelude::*;
+use parlor_domain::{Channel, Field};
+
+#[component]
+pub fn WidgetTab(
+    channel: RwSignal<Channel>,
+    is_admin: bool,
+    snippet: String,
+    chat_link: String,
+) -> impl IntoView {
+    let sites = RwSignal::new(channel.with_untracked(|c| c.embedding.sites_text()));
+    let in_app = RwSignal::new(channel.with_untracked(|c| c.embedding.in_app));
+    let save = ServerAction::<UpdateChannelSites>::new();
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            error.set(None);
+            saved.set(true);
+            sites.set(updated.embedding.sites_text());
+            channel.set(updated);
+        }
+        Some(Err(e)) => {
+            saved.set(false);
+            error.set(Some(
+                e.validation()
+                    .and_then(|v| v.for_field(Field::Sites).map(str::to_string))
+                    .unwrap_or_else(|| e.to_string()),
+            ));
+        }
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        save.dispatch(UpdateChannelSites {
+            id: channel.with_untracked(|c| c.id),
+            sites: sites.get_untracked(),
+            in_app: in_app.get_untracked(),
+        });
+    };
+    let configured = move || channel.with(|c| c.embedding.is_configured());
+    view! {
+        <form class="embed sites-form" on:submit=on_submit novalidate>
+            <h2>"Allowed sites"</h2>
+            <p class="hint">
+                "The chat shows only on these sites; pages elsewhere cannot load it. One per line, such as "
+                <code>"shop.example.com"</code>", "<code>"http://127.0.0.1:8180"</code>" or "
+                <code>"*.example.com"</code>" for every subdomain."
+            </p>
+            <fieldset disabled=move || !is_admin>
+                <div class="field" class:invalid=move || error.get().is_some()>
+                    <label for="allowed-sites">"Sites"</label>
+                    <textarea
+                        id="allowed-sites"
+                        rows=3
+                        prop:value=move || sites.get()
+                        on:input=move |ev| {
+                            saved.set(false);
+                            sites.set(event_target_value(&ev));
+                        }
+                        aria-invalid=move || error.get().is_some().to_string()
+                        aria-describedby="allowed-sites-error"
+                    ></textarea>
+                    <FieldMessage error=error id="allowed-sites-error".to_string() />
+                </div>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="in-app"
+                        prop:checked=move || in_app.get()
+                        on:change=move |ev| {
+                            saved.set(false);
+                            in_app.set(event_target_checked(&ev));
+                        }
+                    />
+                    " Embedded in an app (web views have no site to check: any site may load the chat)"
+                </label>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        "Save sites"
+                    </button>
+                    <Show when=move || saved.get()>
+                        <span class="saved" role="status">"Saved."</span>
+                    </Show>
+                </div>
+            </fieldset>
+        </form>
+        <div class="embed">
+            <h2>"Embed on your website"</h2>
+            <Show
+                when=configured
+                fallback=|| {
+                    view! {
+                        <p class="hint" id="snippet-needs-site">
+                            "Add the site that will show the chat (or switch on \"Embedded in an app\") to get the snippet."
+                        </p>
+                    }
+                }
+            >
+                <p class="hint">"Paste this tag into the " <code>"<head>"</code> " of every page that should show the chat."</p>
+                <pre class="snippet"><code id="widget-snippet">{snippet.clone()}</code></pre>
+                <CopyButton text=snippet.clone() label="Copy snippet" />
+            </Show>
+        </div>
+        <div class="embed">
+            <h2>"Direct chat link"</h2>
+            <p class="hint">"Send this link to customers: it opens a full-page chat with this channel."</p>
+            <pre class="snippet"><code id="chat-link">{chat_link.clone()}</code></pre>
+            <CopyButton text=chat_link label="Copy link" />
+        </div>
+    }
+}
