@@ -55,6 +55,8 @@ export default defineConfig({
       PARLOR_SITE_ROOT: process.env.PARLOR_SITE_ROOT ?? '',
       PARLOR_WIDGET_DIR: process.env.PARLOR_WIDGET_DIR ?? '',
       PARLOR_LOG: 'warn',
+      // channel-rules.spec.mjs plays the trusted proxy that names the country.
+      PARLOR_COUNTRY_HEADER: 'X-Test-Country',
     },
   },
 });

@@ -134,7 +134,11 @@ impl Parlor {
 
     /// The channel a page with this `Origin` may embed
     /// (`Embedding::allows`): `OriginRefused` for any other site.
-    pub(crate) async fn public_channel(&self, id: ChannelId, origin: Option<&str>) -> Result<Channel> {
+    pub(crate) async fn public_channel(
+        &self,
+        id: ChannelId,
+        origin: Option<&str>,
+    ) -> Result<Channel> {
         let channel = self
             .store
             .get_channel(id)

@@ -15,7 +15,11 @@ async fn setup(dir: &tempfile::TempDir) -> (String, Parlor, ChannelId) {
         .ensure_first_admin("a@example.com", Some("admin-password"))
         .await
         .unwrap();
-    let channel = parlor.ensure_default_channel(None, None).await.unwrap().unwrap();
+    let channel = parlor
+        .ensure_default_channel(None, None)
+        .await
+        .unwrap()
+        .unwrap();
     (url, parlor, channel.id)
 }
 

@@ -6,8 +6,10 @@
 
 use chat_core::store::{self, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
+use parlor_domain::rules::{parse_rules, DisplayChoice};
 use parlor_domain::{
-    Author, ChannelId, ChannelSettings, ConversationId, Embedding, MessageId, Role, Seq, VisitorId,
+    Author, ChannelId, ChannelRules, ChannelSettings, ConversationId, Embedding, MessageId, Role,
+    RuleInput, Seq, VisitorId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -15,6 +17,21 @@ use uuid::Uuid;
 async fn open(dir: &tempfile::TempDir) -> Arc<dyn Store> {
     let url = chat_core::testing::database_url(dir.path()).await.unwrap();
     store::open(&url).await.unwrap()
+}
+
+/// A new channel "Shop" with no operators and no allowed site.
+async fn shop(s: &Arc<dyn Store>) -> ChannelId {
+    let channel = ChannelId(Uuid::new_v4());
+    s.insert_channel(
+        channel,
+        &ChannelSettings::new_named("Shop"),
+        &Embedding::default(),
+        &[],
+        1,
+    )
+    .await
+    .unwrap();
+    channel
 }
 
 fn user(email: &str, name: &str) -> NewUserRecord {
@@ -53,10 +70,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(&dir).await;
     let op = s.insert_user(&user("op@x.test", "Op")).await.unwrap();
-    let channel = ChannelId(Uuid::new_v4());
-    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &Embedding::default(), &[], 1)
-        .await
-        .unwrap();
+    let channel = shop(&s).await;
     // Adding an operator twice, or removing one twice, is fine.
     for member in [true, true] {
         s.set_channel_operator(channel, op.id, member)
@@ -172,10 +186,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
 async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(&dir).await;
-    let channel = ChannelId(Uuid::new_v4());
-    s.insert_channel(channel, &ChannelSettings::new_named("Shop"), &Embedding::default(), &[], 1)
-        .await
-        .unwrap();
+    let channel = shop(&s).await;
     let visitor = VisitorId(Uuid::new_v4());
     s.insert_visitor(visitor, "t", 1).await.unwrap();
     let mut conversations = Vec::new();
@@ -221,4 +232,80 @@ async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
             Seq(40)
         );
     }
+}
+
+#[tokio::test]
+async fn rules_and_allowed_sites_are_stored_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let channel = shop(&s).await;
+    let stored = s.get_channel(channel).await.unwrap().unwrap();
+    assert_eq!(stored.rules, ChannelRules::default());
+    assert!(!stored.embedding.is_configured());
+
+    let rules = parse_rules(&[RuleInput {
+        display: DisplayChoice::Open,
+        open_after: "4".into(),
+        url_regex: "^/help".into(),
+        countries: "fr, be".into(),
+    }])
+    .unwrap();
+    let updated = s.update_channel_rules(channel, &rules, 2).await.unwrap();
+    assert_eq!(updated.rules, rules);
+    let embedding = Embedding::parse("shop.example.com\n*.example.org", false).unwrap();
+    let updated = s
+        .update_channel_embedding(channel, &embedding, 3)
+        .await
+        .unwrap();
+    assert_eq!(updated.embedding, embedding);
+    assert_eq!(updated.rules, rules, "one column does not touch the other");
+    let again = s.get_channel(channel).await.unwrap().unwrap();
+    assert_eq!((again.rules, again.embedding), (rules, embedding));
+
+    let missing = ChannelId(Uuid::new_v4());
+    assert!(matches!(
+        s.update_channel_rules(missing, &ChannelRules::default(), 4)
+            .await,
+        Err(StoreError::NotFound("channel"))
+    ));
+}
+
+/// Channels made before rules and allowed sites existed get the columns'
+/// defaults on upgrade: no rules, and any site (so no embed breaks).
+#[tokio::test]
+async fn channels_from_before_the_upgrade_accept_any_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
+    let s = store::open(&url).await.unwrap();
+    let id = Uuid::new_v4();
+    // A row as the previous version wrote it, without the new columns.
+    let param = if url.starts_with("sqlite:") {
+        "$1"
+    } else {
+        "CAST($1 AS uuid)"
+    };
+    let insert = format!(
+        "INSERT INTO channels (id, name, window_title, notification_text, button_color,
+             header_color, welcome_message, input_placeholder, created_at, updated_at)
+         VALUES ({param}, 'Old', 'Chat', '', '#112233', '#112233', '', '', 1, 1)"
+    );
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(&insert)
+            .bind(id.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query(&insert)
+            .bind(id.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let old = s.get_channel(ChannelId(id)).await.unwrap().unwrap();
+    assert_eq!(old.rules, ChannelRules::default());
+    assert!(old.embedding.in_app);
+    assert!(old.embedding.allows(Some("https://anywhere.example")));
 }

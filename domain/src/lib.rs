@@ -15,7 +15,7 @@ pub use conversation::{
     Author, Conversation, ConversationStatus, ConversationSummary, Message, MessageBody,
 };
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
-pub use user::{NewUser, Role, User, UserId};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use sites::{Embedding, Site};
+pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

@@ -330,7 +330,11 @@ mod tests {
     fn the_first_matching_rule_decides() {
         let rules = ChannelRules(vec![
             rule(ButtonDisplay::Hide, "^/checkout", &[]),
-            rule(ButtonDisplay::Open { after_secs: 3 }, "/pricing", &["FR", "BE"]),
+            rule(
+                ButtonDisplay::Open { after_secs: 3 },
+                "/pricing",
+                &["FR", "BE"],
+            ),
             rule(ButtonDisplay::Notify, "/", &[]),
         ])
         .compile()
@@ -421,7 +425,11 @@ mod tests {
         let rules = parse_rules(std::slice::from_ref(&input)).unwrap();
         assert_eq!(
             rules.0[0],
-            rule(ButtonDisplay::Open { after_secs: 7 }, "/help", &["FR", "BE"])
+            rule(
+                ButtonDisplay::Open { after_secs: 7 },
+                "/help",
+                &["FR", "BE"]
+            )
         );
         assert_eq!(RuleInput::from(&rules.0[0]).countries, "FR, BE");
         let json = serde_json::to_string(&rules).unwrap();

@@ -50,9 +50,9 @@ impl Site {
         let bare = host.strip_prefix("*.").unwrap_or(host);
         let valid_host = !bare.is_empty()
             && (bare.starts_with('[') && bare.ends_with(']')
-                || bare
-                    .split('.')
-                    .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')));
+                || bare.split('.').all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                }));
         if !valid_host {
             return Err(SiteError(format!(
                 "{text:?} is not a site address (such as shop.example.com)"
@@ -191,15 +191,31 @@ mod tests {
 
     #[test]
     fn reads_what_admins_type() {
-        assert_eq!(site("Shop.Example.com").to_string(), "https://shop.example.com");
+        assert_eq!(
+            site("Shop.Example.com").to_string(),
+            "https://shop.example.com"
+        );
         assert_eq!(
             site("https://shop.example.com/products?id=1").to_string(),
             "https://shop.example.com"
         );
-        assert_eq!(site("http://127.0.0.1:8180/").to_string(), "http://127.0.0.1:8180");
-        assert_eq!(site("https://example.com:443").to_string(), "https://example.com");
+        assert_eq!(
+            site("http://127.0.0.1:8180/").to_string(),
+            "http://127.0.0.1:8180"
+        );
+        assert_eq!(
+            site("https://example.com:443").to_string(),
+            "https://example.com"
+        );
         assert_eq!(site("http://[::1]:8080").to_string(), "http://[::1]:8080");
-        for bad in ["ftp://x.com", "https://", "exa mple.com", "x.com:99999", "user@x.com", "a..b"] {
+        for bad in [
+            "ftp://x.com",
+            "https://",
+            "exa mple.com",
+            "x.com:99999",
+            "user@x.com",
+            "a..b",
+        ] {
             assert!(Site::parse(bad).is_err(), "{bad}");
         }
     }

@@ -133,12 +133,16 @@ test('the demo host page on another origin shows the widget as configured', asyn
   const viewport = page.viewportSize();
   expect(box.x + box.width).toBeGreaterThan(viewport.width - 40);
   expect(box.y + box.height).toBeGreaterThan(viewport.height - 40);
-  // Nothing heavy before the visitor shows intent: from Parlor, only the loader.
+  // Nothing heavy before the visitor shows intent: from Parlor, only the
+  // loader and its display decision (a few bytes of JSON).
   const fromParlor = await page.evaluate(
     (origin) => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.startsWith(origin)),
     APP,
   );
-  expect(fromParlor).toEqual([expect.stringMatching(/\/widget\/v1\/channels\/[0-9a-f-]{36}\/loader\.js$/)]);
+  expect(fromParlor).toEqual([
+    expect.stringMatching(/\/widget\/v1\/channels\/[0-9a-f-]{36}\/loader\.js$/),
+    expect.stringMatching(/\/widget\/v1\/channels\/[0-9a-f-]{36}\/display\?path=%2F$/),
+  ]);
   expect(wasm).toEqual([]);
   expect(sockets).toEqual([]);
   expect(await page.locator('iframe').count()).toBe(0);

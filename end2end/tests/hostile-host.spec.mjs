@@ -1,7 +1,10 @@
 // A host page that tries hard to break embedded widgets still gets a working
 // one, and keeps its own scripts working.
 import { test, expect } from '@playwright/test';
-import { DEMO, launcher, chatWindow, hostPage, shot } from './support.mjs';
+import { allowHostPages, DEMO, launcher, chatWindow, hostPage, shot } from './support.mjs';
+
+// The default channel allows the demo page; these pages are on HOST.
+test.beforeAll(allowHostPages);
 
 test('hostile host CSS cannot hide or restyle the widget', async ({ page, request }) => {
   const demo = await (await request.get(`${DEMO}/`)).text();

@@ -9,6 +9,9 @@ export const APP_PORT = 3100;
 export const DEMO_PORT = 8180;
 export const APP = `http://127.0.0.1:${APP_PORT}`;
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
+/** Where hostPage serves pages of a "third-party site". */
+export const HOST_PORT = 8181;
+export const HOST = `http://127.0.0.1:${HOST_PORT}`;
 export const ADMIN = { email: 'admin@parlor.test', password: 'e2e-admin-password' };
 
 const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
@@ -45,20 +48,54 @@ export function chatWindow(page) {
 }
 
 /**
- * Serves `html` from a real HTTP server on a fresh loopback port (another
- * origin than Parlor's) and opens it. A real server rather than page.route:
- * Chromium treats intercepted pages as public, and refuses their requests to
- * loopback, which no real host page on this machine would meet.
+ * Serves `html` from a real HTTP server on HOST (another origin than
+ * Parlor's and the demo's) and opens it at `path`. A real server rather than
+ * page.route: Chromium treats intercepted pages as public, and refuses their
+ * requests to loopback, which no real host page on this machine would meet.
+ * One server for the run (one worker), so the origin stays the same and a
+ * channel can allow it.
  */
-export async function hostPage(page, html) {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html);
+let hostServer;
+let hostHtml = '';
+export async function hostPage(page, html, path = '/') {
+  hostHtml = html;
+  if (!hostServer) {
+    hostServer = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(hostHtml);
+    });
+    await new Promise((resolve) => hostServer.listen(HOST_PORT, '127.0.0.1', resolve));
+    hostServer.unref();
+  }
+  await page.goto(`${HOST}${path}`);
+}
+
+/** Calls one of the admin app's server functions as the first admin. */
+export async function adminCall(endpoint, body) {
+  const login = await fetch(`${APP}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: `email=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}`,
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  page.once('close', () => server.close());
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  return server;
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const res = await fetch(`${APP}/api/${endpoint}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The channel id in a loader URL. */
+export function channelOf(src) {
+  return src.match(/channels\/([0-9a-f-]{36})\/loader\.js/)[1];
+}
+
+/** Lets the demo page and HOST embed the default channel. */
+export async function allowHostPages() {
+  const id = channelOf(await loaderSrc());
+  await adminCall('channels/sites', { id, sites: `${DEMO}\n${HOST}`, in_app: false });
 }
 
 /** Every dialog (alert, confirm…) a page opens; a script injection would open one. */

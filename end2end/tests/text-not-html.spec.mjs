@@ -1,6 +1,6 @@
 // Whatever an admin types is shown as text, in admin and in the widget.
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
+import { HOST, hydrated, signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 
@@ -19,6 +19,9 @@ test('a channel name and welcome message of HTML render as text', async ({ page 
   await page.reload();
   await expect(page.locator('h1.channel-title')).toHaveText(EVIL);
   await page.getByRole('tab', { name: 'Widget' }).click();
+  // The snippet comes once the channel knows where it will be embedded.
+  await page.locator('#allowed-sites').fill(HOST);
+  await page.getByRole('button', { name: 'Save sites' }).click();
   const snippet = await page.locator('#widget-snippet').textContent();
   await page.goto('/channels');
   await hydrated(page);

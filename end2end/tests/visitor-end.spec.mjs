@@ -1,7 +1,10 @@
 // A visitor ends their own conversation from the widget; the next message
 // starts a new one.
 import { test, expect } from '@playwright/test';
-import { hostPage, loaderSrc, shopPage as page, shot, launcher } from './support.mjs';
+import { allowHostPages, hostPage, loaderSrc, shopPage as page, shot, launcher } from './support.mjs';
+
+// The default channel allows the demo page; these pages are on HOST.
+test.beforeAll(allowHostPages);
 
 test('the visitor ends the conversation, and the next message starts a new one', async ({ page: tab }) => {
   await hostPage(tab, page('en', 'ltr', await loaderSrc()));

@@ -28,6 +28,8 @@ pub enum ButtonDisplay {
     /// Show, with the channel's notification text in a bubble beside it.
     Notify,
     /// Open the chat window by itself after this many seconds on the page.
-    Open { after_secs: u32 },
+    Open {
+        after_secs: u32,
+    },
     Hide,
 }

@@ -73,7 +73,10 @@ async fn the_first_matching_rule_decides_by_path_and_country() {
     let cookie = admin(&s).await;
     allow_shop(&s, &cookie).await;
     // No rules: the button shows everywhere.
-    assert_eq!(display(&s, "/", SHOP, &[]).await, (200, json!({"button": "show"})));
+    assert_eq!(
+        display(&s, "/", SHOP, &[]).await,
+        (200, json!({"button": "show"}))
+    );
 
     let channel = s.default_channel().await;
     let rules = json!([
@@ -94,7 +97,9 @@ async fn the_first_matching_rule_decides_by_path_and_country() {
         json!({"button": "open", "after_secs": 3})
     );
     assert_eq!(
-        display(&s, "/en/pricing", SHOP, &[("x-country", "DE")]).await.1,
+        display(&s, "/en/pricing", SHOP, &[("x-country", "DE")])
+            .await
+            .1,
         json!({"button": "notify"}),
         "a country the rule does not list"
     );
@@ -121,10 +126,16 @@ async fn countries_come_from_a_maxmind_database() {
     let mut writer = mmdb_writer::Writer::new("Parlor-Test-Country");
     let country = |code: &str| json!({"country": {"iso_code": code}});
     writer
-        .insert("127.0.0.0/8".parse::<ipnet::IpNet>().unwrap(), &country("FR"))
+        .insert(
+            "127.0.0.0/8".parse::<ipnet::IpNet>().unwrap(),
+            &country("FR"),
+        )
         .unwrap();
     writer
-        .insert("10.1.0.0/16".parse::<ipnet::IpNet>().unwrap(), &country("BE"))
+        .insert(
+            "10.1.0.0/16".parse::<ipnet::IpNet>().unwrap(),
+            &country("BE"),
+        )
         .unwrap();
     let db = dir.path().join("country.mmdb");
     std::fs::write(&db, writer.to_bytes().unwrap()).unwrap();
@@ -140,10 +151,16 @@ async fn countries_come_from_a_maxmind_database() {
     let rules = json!([rule("hide", "", "/", "FR")]);
     post(&s, &cookie, "rules", json!({"id": channel, "rules": rules})).await;
     // This test's requests come from 127.0.0.1: France.
-    assert_eq!(display(&s, "/", SHOP, &[]).await.1, json!({"button": "hide"}));
+    assert_eq!(
+        display(&s, "/", SHOP, &[]).await.1,
+        json!({"button": "hide"})
+    );
     let rules = json!([rule("hide", "", "/", "BE, DE")]);
     post(&s, &cookie, "rules", json!({"id": channel, "rules": rules})).await;
-    assert_eq!(display(&s, "/", SHOP, &[]).await.1, json!({"button": "show"}));
+    assert_eq!(
+        display(&s, "/", SHOP, &[]).await.1,
+        json!({"button": "show"})
+    );
     drop(s);
 
     // Behind a proxy, the client's address comes from its header.
@@ -160,7 +177,9 @@ async fn countries_come_from_a_maxmind_database() {
         json!({"button": "hide"})
     );
     assert_eq!(
-        display(&s, "/", SHOP, &[("x-real-ip", "192.0.2.1")]).await.1,
+        display(&s, "/", SHOP, &[("x-real-ip", "192.0.2.1")])
+            .await
+            .1,
         json!({"button": "show"}),
         "an address the database does not know"
     );
@@ -171,7 +190,10 @@ async fn a_pathological_pattern_is_a_validation_error() {
     let s = start().await;
     let cookie = admin(&s).await;
     let channel = s.default_channel().await;
-    let rules = json!([rule("show", "", "/", ""), rule("hide", "", "((a{100}){100}){100}", "")]);
+    let rules = json!([
+        rule("show", "", "/", ""),
+        rule("hide", "", "((a{100}){100}){100}", "")
+    ]);
     let started = std::time::Instant::now();
     let res = post(&s, &cookie, "rules", json!({"id": channel, "rules": rules})).await;
     assert_eq!(res.status(), 422);
@@ -209,27 +231,42 @@ async fn other_sites_are_refused_everywhere() {
     // as the referrer), and the config.
     let loader = s.url(&format!("/widget/v1/channels/{channel}/loader.js"));
     let from = |referer: &str| s.client.get(&loader).header("referer", referer.to_string());
-    assert_eq!(from(&format!("{evil}/shop")).send().await.unwrap().status(), 403);
-    assert_eq!(from(&format!("{SHOP}/shop")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        from(&format!("{evil}/shop")).send().await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        from(&format!("{SHOP}/shop")).send().await.unwrap().status(),
+        200
+    );
     let config = s.url(&format!("/widget/v1/channels/{channel}/config"));
-    let res = s.client.get(&config).header("origin", evil).send().await.unwrap();
+    let res = s
+        .client
+        .get(&config)
+        .header("origin", evil)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
 
     // The live connection: hello from another site is refused and closed.
     let mut ws = Ws::connect_with(s.addr, "/widget/v1/live", &[("origin", evil)]).await;
-    ws.send(json!({"type": "hello", "channel_id": channel})).await;
+    ws.send(json!({"type": "hello", "channel_id": channel}))
+        .await;
     let frame: Value = ws.recv().await;
     assert_eq!(frame["type"], "error");
     assert_eq!(frame["code"], "origin_refused");
     let mut ws = Ws::connect_with(s.addr, "/widget/v1/live", &[("origin", SHOP)]).await;
-    ws.send(json!({"type": "hello", "channel_id": channel})).await;
+    ws.send(json!({"type": "hello", "channel_id": channel}))
+        .await;
     let frame: Value = ws.recv().await;
     assert_eq!(frame["type"], "welcome", "{frame}");
 
     // Parlor's own page (the direct chat link) is never refused.
     let own = s.base.clone();
     let mut ws = Ws::connect_with(s.addr, "/widget/v1/live", &[("origin", &own)]).await;
-    ws.send(json!({"type": "hello", "channel_id": channel})).await;
+    ws.send(json!({"type": "hello", "channel_id": channel}))
+        .await;
     let frame: Value = ws.recv().await;
     assert_eq!(frame["type"], "welcome", "{frame}");
 

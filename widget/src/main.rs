@@ -25,20 +25,31 @@ fn main() {}
 #[wasm_bindgen]
 pub struct Widget {
     open: RwSignal<bool>,
+    focus_on_open: StoredValue<bool>,
 }
 
 #[wasm_bindgen]
 impl Widget {
     /// Opens or closes the chat window (the launcher's click).
     pub fn toggle(&self) {
+        self.focus_on_open.set_value(true);
         self.open.update(|o| *o = !*o);
     }
 
-    /// Opens the chat window (a rule's timer; no-op when open already).
+    /// Opens the chat window and moves the focus into it.
     pub fn open(&self) {
+        self.focus_on_open.set_value(true);
         self.open.set(true);
     }
 
+    /// Opens the chat window without taking the focus from the host page
+    /// (a rule's timer: the visitor may be typing somewhere else).
+    pub fn open_quietly(&self) {
+        if !self.open.get_untracked() {
+            self.focus_on_open.set_value(false);
+            self.open.set(true);
+        }
+    }
 }
 
 /// The live endpoint as a `ws:`/`wss:` URL, resolved against the page.
@@ -72,6 +83,7 @@ pub fn start(
         .map_err(|_| JsValue::from_str("Parlor: bad widget config"))?;
     let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
     let open = RwSignal::new(full_page);
+    let focus_on_open = StoredValue::new(true);
     // Effects and the socket are created inside the mount closure: `mount_to`
     // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
@@ -110,9 +122,12 @@ pub fn start(
             }
         });
         let t = i18n::of_page();
-        view! { <view::ChatWindow config chat socket full_page t /> }
+        view! { <view::ChatWindow config chat socket full_page t focus_on_open /> }
     });
     // The widget lives as long as the page.
     handle.forget();
-    Ok(Widget { open })
+    Ok(Widget {
+        open,
+        focus_on_open,
+    })
 }

@@ -26,6 +26,9 @@ pub fn ChatWindow(
     socket: Socket,
     full_page: bool,
     t: &'static Texts,
+    /// False while the window was opened by a rule's timer rather than by
+    /// the visitor: the host page keeps its focus.
+    focus_on_open: StoredValue<bool>,
 ) -> impl IntoView {
     let WidgetConfig {
         window_title,
@@ -120,7 +123,7 @@ pub fn ChatWindow(
     // Opening moves the focus into the window, onto the composer.
     let composer = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move || {
-        if open.get() {
+        if open.get() && focus_on_open.get_value() {
             request_animation_frame(move || {
                 if let Some(el) = composer.get_untracked() {
                     let _ = el.focus();

@@ -17,8 +17,9 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation, ConversationId,
-    ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId,
+    Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
+    ConversationId, ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId,
+    VisitorId,
 };
 use std::sync::Arc;
 

@@ -9,8 +9,8 @@ use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelRules, ChannelSettings, Embedding, ChannelSummary, Conversation, ConversationId,
-    ConversationSummary, Message, Seq, User, UserId, VisitorId,
+    Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
+    ConversationId, ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

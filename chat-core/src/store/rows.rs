@@ -127,7 +127,10 @@ pub(super) fn settings(row: &impl DbRow) -> Result<ChannelSettings, StoreError> 
 }
 
 /// A JSON column (channel rules, embedding).
-pub(super) fn json<T: serde::de::DeserializeOwned>(row: &impl DbRow, col: &str) -> Result<T, StoreError> {
+pub(super) fn json<T: serde::de::DeserializeOwned>(
+    row: &impl DbRow,
+    col: &str,
+) -> Result<T, StoreError> {
     let text = row.text(col)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }

@@ -7,8 +7,8 @@ use super::sql_store::sql_store;
 use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelRules, ChannelSettings, Embedding, ChannelSummary, Conversation, ConversationId,
-    ConversationSummary, Message, Seq, User, UserId, VisitorId,
+    Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
+    ConversationId, ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -44,12 +44,12 @@
   // visitor opens the chat or dismisses it. Text only, never HTML.
   function bubble() {
     if (!cfg.notification_text) return;
-    var box = el("div", "bubble", root);
-    var text = el("button", "bubble-text", box);
+    var box = el("div", "notice", root);
+    var text = el("button", "notice-text", box);
     text.type = "button";
     text.textContent = cfg.notification_text;
     text.addEventListener("click", function () { box.remove(); call("open"); });
-    var x = el("button", "bubble-close", box);
+    var x = el("button", "notice-close", box);
     x.type = "button";
     x.setAttribute("aria-label", "Dismiss");
     x.textContent = "×";
@@ -73,7 +73,7 @@
     (d.body || d.documentElement).appendChild(host);
     if (display.button === "notify") bubble();
     if (display.button === "open") {
-      setTimeout(function () { call("open"); }, display.after_secs * 1000);
+      setTimeout(function () { call("open_quietly"); }, display.after_secs * 1000);
     }
     // A returning visitor with a conversation connects at once, so operator
     // answers show on the launcher's badge (key: see widget/src/saved.rs).

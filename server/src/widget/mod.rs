@@ -20,8 +20,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use parlor_protocol::{ChannelId, WidgetConfig};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
@@ -152,7 +152,21 @@ async fn loader_js(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let (config, assets) = config_and_bundle(&state, &id, &headers).await?;
+    let (config, assets) = match config_and_bundle(&state, &id, &headers).await {
+        Ok(found) => found,
+        // As a script, so the browser reports a 403 for the loader rather
+        // than blocking a JSON body (ORB) as a network error.
+        Err(HttpError::Core(e @ chat_core::Error::OriginRefused)) => {
+            let body = format!("/* Parlor: {e}. */\n");
+            return Ok((
+                StatusCode::FORBIDDEN,
+                [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                body,
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e),
+    };
     let base = format!("{}{ASSETS_PATH}/", state.config.public_url);
     let body = loader::render(&config, &base, assets);
     let etag = format!(

@@ -90,7 +90,12 @@ pub async fn start_with(dir: Arc<tempfile::TempDir>, env: &[(&str, String)]) -> 
             "PARLOR_ADMIN_PASSWORD" => PASSWORD.into(),
             "PARLOR_SITE_ROOT" => site.clone(),
             "PARLOR_WIDGET_DIR" => widget_dir.clone(),
-            other => return env.iter().find(|(k, _)| *k == other).map(|(_, v)| v.clone()),
+            other => {
+                return env
+                    .iter()
+                    .find(|(k, _)| *k == other)
+                    .map(|(_, v)| v.clone())
+            }
         })
     })
     .unwrap();
