@@ -7,10 +7,10 @@ use crate::hub::FeedEvent;
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
-    Author, ChannelId, Conversation, ConversationId, Message, MessageBody, MessageId, Seq,
-    VisitorId,
+    Author, ChannelId, Conversation, ConversationId, ConversationRating, Field, Message,
+    MessageBody, MessageId, Seq, ValidationErrors, VisitorId,
 };
-use parlor_protocol::live::MAX_URL_CHARS;
+use parlor_protocol::live::{Rating, MAX_URL_CHARS};
 use std::sync::Arc;
 
 /// A page URL as it is kept: at most [`MAX_URL_CHARS`] characters.
@@ -126,6 +126,28 @@ impl Parlor {
     pub async fn visitor_end(&self, visitor: VisitorId, id: ConversationId) -> Result<()> {
         self.visitor_conversation(visitor, id).await?;
         self.close(id).await
+    }
+
+    /// Stores the visitor's rating of their ended conversation (again:
+    /// replaces it); inboxes see it on the conversation's row.
+    pub async fn visitor_rate(
+        &self,
+        visitor: VisitorId,
+        id: ConversationId,
+        rating: Rating,
+        comment: &str,
+    ) -> Result<()> {
+        let rating = ConversationRating::new(rating, comment, now_unix())?;
+        self.visitor_conversation(visitor, id).await?;
+        if !self.store.rate_conversation(id, &rating).await? {
+            return Err(ValidationErrors::single(
+                Field::Rating,
+                "a conversation can be rated once it has ended",
+            )
+            .into());
+        }
+        self.announce(id).await;
+        Ok(())
     }
 
     /// Appends a visitor's message. Resending the same `id` returns the stored

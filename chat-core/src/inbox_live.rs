@@ -41,6 +41,10 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
         unread: s.unread,
         page_url: s.page_url.clone(),
         created_at: c.created_at,
+        rating: c.rating.as_ref().map(|r| inbox::WireRating {
+            rating: r.rating,
+            comment: r.comment.clone(),
+        }),
     }
 }
 

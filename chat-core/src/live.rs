@@ -13,7 +13,7 @@ use crate::names::Names;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
 use parlor_domain::{ConversationId, ConversationStatus, Message, MessageBody, Seq, VisitorId};
-use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorFrame, WireMessage};
+use parlor_protocol::live::{LiveErrorCode, Rating, ServerFrame, VisitorFrame, WireMessage};
 use parlor_protocol::ChannelId;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
@@ -261,6 +261,26 @@ impl Session {
         Ok(())
     }
 
+    async fn on_rate(
+        &mut self,
+        conversation_id: ConversationId,
+        rating: Rating,
+        comment: String,
+    ) -> Result<(), End> {
+        if !self.bucket.take() {
+            let msg = format!("at most {RATE_PER_SEC} frames a second");
+            return self.send(error(LiveErrorCode::RateLimited, msg)).await;
+        }
+        let rated = self
+            .parlor
+            .visitor_rate(self.visitor, conversation_id, rating, &comment)
+            .await;
+        match rated {
+            Ok(()) => self.send(ServerFrame::Rated { conversation_id }).await,
+            Err(e) => self.send(self.core_error(e, None)).await,
+        }
+    }
+
     fn core_error(&self, e: Error, message_id: Option<parlor_domain::MessageId>) -> ServerFrame {
         let (code, message) = e.live();
         ServerFrame::Error {
@@ -298,6 +318,11 @@ impl Session {
                 // Nothing to end: a new conversation starts with a message.
                 None => Ok(()),
             },
+            Ok(VisitorFrame::Rate {
+                conversation_id,
+                rating,
+                comment,
+            }) => self.on_rate(conversation_id, rating, comment).await,
             Ok(VisitorFrame::Hello { .. }) => {
                 self.send(error(LiveErrorCode::HelloFirst, "hello was already sent"))
                     .await

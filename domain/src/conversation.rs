@@ -4,6 +4,7 @@
 
 use crate::validation::{Field, ValidationErrors};
 use crate::UserId;
+use parlor_protocol::live::{Rating, MAX_RATING_COMMENT_CHARS};
 use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,29 @@ pub struct Conversation {
     /// The highest sequence number in use; 0 before the first message.
     pub last_seq: Seq,
     pub created_at: i64,
+    /// The visitor's rating, given after the end.
+    pub rating: Option<ConversationRating>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationRating {
+    pub rating: Rating,
+    /// Trimmed; empty when the visitor left none.
+    pub comment: String,
+    pub rated_at: i64,
+}
+
+impl ConversationRating {
+    pub fn new(rating: Rating, comment: &str, rated_at: i64) -> Result<Self, ValidationErrors> {
+        let comment = comment.trim().to_string();
+        let mut e = ValidationErrors::default();
+        e.check_text(Field::Comment, &comment, false, MAX_RATING_COMMENT_CHARS);
+        e.into_result().map(|()| Self {
+            rating,
+            comment,
+            rated_at,
+        })
+    }
 }
 
 /// A conversation as the inbox lists it.

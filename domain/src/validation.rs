@@ -27,6 +27,10 @@ pub enum Field {
     RuleCountries(u16),
     /// The channel's allowed sites.
     Sites,
+    /// A rating's comment.
+    Comment,
+    /// A rating as a whole (the conversation has not ended).
+    Rating,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

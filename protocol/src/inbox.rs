@@ -2,7 +2,7 @@
 //! own API (signed in with the session cookie), typed like the visitor's.
 //! docs/protocol.md describes it after the visitor protocol.
 
-use crate::live::{LiveErrorCode, WireMessage};
+use crate::live::{LiveErrorCode, Rating, WireMessage};
 use crate::{ChannelId, ConversationId, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +67,16 @@ pub struct ConversationSummary {
     pub unread: u32,
     pub page_url: Option<String>,
     pub created_at: i64,
+    /// The visitor's rating, once they gave one after the end.
+    #[serde(default)]
+    pub rating: Option<WireRating>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WireRating {
+    pub rating: Rating,
+    /// Empty when the visitor left none.
+    pub comment: String,
 }
 
 /// Frames the server sends to an operator.

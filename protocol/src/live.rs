@@ -35,7 +35,43 @@ pub enum VisitorFrame {
     /// The visitor ends their conversation. The server closes it and answers
     /// with `ended`; the next `send` starts a new one.
     End,
+    /// The visitor rates an ended conversation of theirs, with an optional
+    /// comment (at most [`MAX_RATING_COMMENT_CHARS`]). Rating again
+    /// replaces the rating. Answered by `rated`.
+    Rate {
+        conversation_id: ConversationId,
+        rating: Rating,
+        #[serde(default)]
+        comment: String,
+    },
 }
+
+/// How the visitor felt about a conversation, as in Odoo's ratings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Happy,
+    Neutral,
+    Unhappy,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 3] = [Rating::Happy, Rating::Neutral, Rating::Unhappy];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Happy => "happy",
+            Rating::Neutral => "neutral",
+            Rating::Unhappy => "unhappy",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
 
 /// How long a typing indicator lasts without a fresh `typing: true`.
 pub const TYPING_TIMEOUT_SECS: u32 = 6;
@@ -87,6 +123,8 @@ pub enum ServerFrame {
         conversation_id: ConversationId,
         seq: Seq,
     },
+    /// The rating of this ended conversation is stored.
+    Rated { conversation_id: ConversationId },
     /// The connection fell behind and is about to close: reconnect with
     /// `hello` and `last_seq` to get the rest.
     Resync { conversation_id: ConversationId },

@@ -510,3 +510,69 @@ async fn a_visitor_ends_their_conversation() {
     assert_ne!(next, conv);
     assert_eq!(seq, Seq(1));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_rates_the_ended_conversation_and_operators_see_it() {
+    let s = start().await;
+    let admin = sign_in(&s, "admin@test.example", PASSWORD).await;
+    let mut op = inbox(&s, &admin).await;
+    let (mut v, conv) = visitor_with_message(&s, "https://shop.example/", "thanks!").await;
+    let refused = |code| {
+        move |f: &ServerFrame| match f {
+            ServerFrame::Error {
+                code: c, message, ..
+            } if *c == code => Some(message.clone()),
+            _ => None,
+        }
+    };
+
+    // Not before the end.
+    let rate = json!({"type": "rate", "conversation_id": conv, "rating": "happy"});
+    v.send(rate.clone()).await;
+    let why = v.until(refused(LiveErrorCode::InvalidMessage)).await;
+    assert!(why.contains("once it has ended"), "{why}");
+
+    v.send(json!({"type": "end"})).await;
+    v.until(|f: &ServerFrame| matches!(f, ServerFrame::Ended { .. }).then_some(()))
+        .await;
+    // Too long a comment is refused, and nothing is stored.
+    let long = "x".repeat(1001);
+    v.send(json!({"type": "rate", "conversation_id": conv, "rating": "unhappy", "comment": long}))
+        .await;
+    v.until(refused(LiveErrorCode::InvalidMessage)).await;
+    v.send(
+        json!({"type": "rate", "conversation_id": conv, "rating": "unhappy",
+        "comment": "  <b>slow</b> answer  "}),
+    )
+    .await;
+    let rated = v
+        .until(|f: &ServerFrame| match f {
+            ServerFrame::Rated { conversation_id } => Some(*conversation_id),
+            _ => None,
+        })
+        .await;
+    assert_eq!(rated, conv);
+    let rating = op
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Summary { conversation } if conversation.id == conv => {
+                conversation.rating.clone()
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(rating.rating, parlor_protocol::live::Rating::Unhappy);
+    assert_eq!(rating.comment, "<b>slow</b> answer");
+
+    // Another visitor cannot rate it: it looks like no conversation at all.
+    let (mut other, _) = visitor_with_message(&s, "https://shop.example/", "hello").await;
+    other.send(rate).await;
+    other.until(refused(LiveErrorCode::NotFound)).await;
+
+    // A new inbox connection's snapshot carries the rating.
+    let mut again = Ws::open(&s, "/api/inbox/live", Some(&admin)).await;
+    let InboxFrame::Snapshot { conversations, .. } = again.recv().await else {
+        panic!("the first frame is the snapshot")
+    };
+    let listed = conversations.into_iter().find(|c| c.id == conv).unwrap();
+    assert_eq!(listed.rating.unwrap().comment, "<b>slow</b> answer");
+}

@@ -5,7 +5,7 @@
 use crate::saved::{self, Saved};
 use leptos::prelude::*;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
-use parlor_protocol::{ChannelId, MessageId, Seq};
+use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Link {
@@ -47,6 +47,10 @@ pub struct Chat {
     /// The name of the operator typing right now, and since when (ms).
     pub typing: RwSignal<Option<(String, f64)>>,
     pub ended: RwSignal<bool>,
+    /// The conversation that ended, for its rating.
+    pub ended_id: StoredValue<Option<ConversationId>>,
+    /// Its rating was stored.
+    pub rated: RwSignal<bool>,
     pub saved: StoredValue<Saved>,
     pub last_seq: StoredValue<Option<Seq>>,
 }
@@ -73,6 +77,8 @@ impl Chat {
             unread: RwSignal::new(0),
             typing: RwSignal::new(None),
             ended: RwSignal::new(false),
+            ended_id: StoredValue::new(None),
+            rated: RwSignal::new(false),
             saved: StoredValue::new(saved),
             last_seq: StoredValue::new(None),
         }
@@ -133,6 +139,8 @@ impl Chat {
     /// Forgets the ended conversation; the next message starts a new one.
     pub fn start_over(&self) {
         self.ended.set(false);
+        self.ended_id.set_value(None);
+        self.rated.set(false);
         self.last_seq.set_value(None);
         self.lines.update(|l| l.retain(|x| x.seq.is_none()));
     }
@@ -199,13 +207,20 @@ impl Chat {
             ServerFrame::Typing { name, typing, .. } => {
                 self.typing.set(typing.then(|| (name, js_sys::Date::now())));
             }
-            ServerFrame::Ended { .. } => {
+            ServerFrame::Ended { conversation_id } => {
+                self.ended_id.set_value(Some(conversation_id));
+                self.rated.set(false);
                 self.persist(|s| {
                     s.conversation_id = None;
                     s.seen = None;
                 });
                 self.typing.set(None);
                 self.ended.set(true);
+            }
+            ServerFrame::Rated { conversation_id } => {
+                if self.ended_id.get_value() == Some(conversation_id) {
+                    self.rated.set(true);
+                }
             }
             ServerFrame::Resync { .. } => return true,
             ServerFrame::Error {

@@ -22,6 +22,13 @@ pub struct Texts {
     pub close: &'static str,
     pub message: &'static str,
     pub send: &'static str,
+    /// Rating an ended conversation.
+    pub rate: &'static str,
+    /// Happy, neutral, unhappy (`Rating::ALL`'s order).
+    pub ratings: [&'static str; 3],
+    pub comment: &'static str,
+    pub send_rating: &'static str,
+    pub thanks: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -40,6 +47,11 @@ const EN: Texts = Texts {
     close: "Close chat",
     message: "Message",
     send: "Send",
+    rate: "How was this conversation?",
+    ratings: ["Good", "Okay", "Bad"],
+    comment: "Add a comment (optional)",
+    send_rating: "Send rating",
+    thanks: "Thank you for your feedback.",
 };
 
 const FR: Texts = Texts {
@@ -58,6 +70,11 @@ const FR: Texts = Texts {
     close: "Fermer la discussion",
     message: "Message",
     send: "Envoyer",
+    rate: "Comment s’est passée cette conversation ?",
+    ratings: ["Bien", "Moyen", "Mal"],
+    comment: "Ajouter un commentaire (facultatif)",
+    send_rating: "Envoyer la note",
+    thanks: "Merci pour votre avis.",
 };
 
 const DE: Texts = Texts {
@@ -76,6 +93,11 @@ const DE: Texts = Texts {
     close: "Chat schließen",
     message: "Nachricht",
     send: "Senden",
+    rate: "Wie war dieses Gespräch?",
+    ratings: ["Gut", "Okay", "Schlecht"],
+    comment: "Kommentar hinzufügen (optional)",
+    send_rating: "Bewertung senden",
+    thanks: "Danke für Ihr Feedback.",
 };
 
 const AR: Texts = Texts {
@@ -94,6 +116,11 @@ const AR: Texts = Texts {
     close: "إغلاق الدردشة",
     message: "رسالة",
     send: "إرسال",
+    rate: "كيف كانت هذه المحادثة؟",
+    ratings: ["جيدة", "مقبولة", "سيئة"],
+    comment: "أضف تعليقًا (اختياري)",
+    send_rating: "إرسال التقييم",
+    thanks: "شكرًا على ملاحظاتك.",
 };
 
 const HE: Texts = Texts {
@@ -112,6 +139,11 @@ const HE: Texts = Texts {
     close: "סגירת הצ'אט",
     message: "הודעה",
     send: "שליחה",
+    rate: "איך הייתה השיחה?",
+    ratings: ["טובה", "בסדר", "גרועה"],
+    comment: "הוספת הערה (לא חובה)",
+    send_rating: "שליחת דירוג",
+    thanks: "תודה על המשוב.",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

@@ -5,7 +5,7 @@ use crate::chat::{Chat, Delivery, Line, Link};
 use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
-use parlor_protocol::live::{VisitorFrame, TYPING_TIMEOUT_SECS};
+use parlor_protocol::live::{Rating, VisitorFrame, MAX_RATING_COMMENT_CHARS, TYPING_TIMEOUT_SECS};
 use parlor_protocol::{MessageId, WidgetConfig};
 use wasm_bindgen::JsCast;
 
@@ -191,6 +191,7 @@ pub fn ChatWindow(
                 <Show when=move || chat.ended.get()>
                     <div class="ended">
                         <p>{t.ended}</p>
+                        <RateEnded chat socket t />
                         <button type="button" class="restart" on:click=move |_| chat.start_over()>
                             {t.start_over}
                         </button>
@@ -286,5 +287,69 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts
                 }
             })}
         </div>
+    }
+}
+
+/// Happy / neutral / unhappy, then an optional comment, for the conversation
+/// that just ended; thanks once the server has stored it.
+#[component]
+fn RateEnded(chat: Chat, socket: Socket, t: &'static Texts) -> impl IntoView {
+    let choice = RwSignal::new(None::<Rating>);
+    let comment = RwSignal::new(String::new());
+    let send = move |_| {
+        if let (Some(conversation_id), Some(rating)) =
+            (chat.ended_id.get_value(), choice.get_untracked())
+        {
+            socket.send(&VisitorFrame::Rate {
+                conversation_id,
+                rating,
+                comment: comment.get_untracked(),
+            });
+        }
+    };
+    view! {
+        <Show when=move || !chat.rated.get() fallback=move || view! { <p class="thanks">{t.thanks}</p> }>
+            <div class="rate" role="group" aria-label=t.rate>
+                <p>{t.rate}</p>
+                <div class="faces">
+                    {Rating::ALL
+                        .into_iter()
+                        .zip(t.ratings)
+                        .map(|(r, label)| {
+                            let face = match r {
+                                Rating::Happy => "😊",
+                                Rating::Neutral => "😐",
+                                Rating::Unhappy => "😞",
+                            };
+                            view! {
+                                <button
+                                    type="button"
+                                    class="face"
+                                    data-rating=r.as_str()
+                                    aria-label=label
+                                    title=label
+                                    aria-pressed=move || (choice.get() == Some(r)).to_string()
+                                    on:click=move |_| choice.set(Some(r))
+                                >
+                                    {face}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <Show when=move || choice.with(Option::is_some)>
+                    <textarea
+                        class="rate-comment"
+                        rows=2
+                        maxlength=MAX_RATING_COMMENT_CHARS
+                        aria-label=t.comment
+                        placeholder=t.comment
+                        prop:value=move || comment.get()
+                        on:input=move |ev| comment.set(event_target_value(&ev))
+                    ></textarea>
+                    <button type="button" class="rate-send" on:click=send>{t.send_rating}</button>
+                </Show>
+            </div>
+        </Show>
     }
 }

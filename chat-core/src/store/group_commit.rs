@@ -79,6 +79,7 @@ impl ConversationOp {
             assignee: None,
             last_seq: Seq(0),
             created_at: self.now,
+            rating: None,
         }
     }
 }

@@ -18,8 +18,8 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId,
-    VisitorId,
+    ConversationId, ConversationRating, ConversationSummary, Embedding, Message, MessageId, Role,
+    Seq, User, UserId, VisitorId,
 };
 use std::sync::Arc;
 
@@ -197,6 +197,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<ConversationSummary>, StoreError>;
     /// Closes an open conversation; false if it was closed already.
     async fn close_conversation(&self, id: ConversationId, now: i64) -> Result<bool, StoreError>;
+    /// Stores (or replaces) the rating of a closed conversation; false if
+    /// the conversation is not closed.
+    async fn rate_conversation(
+        &self,
+        id: ConversationId,
+        rating: &ConversationRating,
+    ) -> Result<bool, StoreError>;
     /// Moves the operators' read marker forward (never back).
     async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError>;
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;

@@ -5,9 +5,10 @@
 
 use super::StoreError;
 use parlor_domain::{
-    Author, ChannelSettings, Conversation, ConversationStatus, ConversationSummary, HexColor,
-    Message, Role, Seq, User, UserId,
+    Author, ChannelSettings, Conversation, ConversationRating, ConversationStatus,
+    ConversationSummary, HexColor, Message, Role, Seq, User, UserId,
 };
+use parlor_protocol::live::Rating;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -151,7 +152,20 @@ pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError>
         assignee: row.opt_int("assignee_id")?.map(UserId),
         last_seq: Seq(row.int("last_seq")? as u64),
         created_at: row.int("created_at")?,
+        rating: rating(row)?,
     })
+}
+
+fn rating(row: &impl DbRow) -> Result<Option<ConversationRating>, StoreError> {
+    let Some(text) = row.opt_text("rating")? else {
+        return Ok(None);
+    };
+    Ok(Some(ConversationRating {
+        rating: Rating::parse(&text)
+            .ok_or_else(|| StoreError::Corrupt(format!("rating {text:?}")))?,
+        comment: row.opt_text("rating_comment")?.unwrap_or_default(),
+        rated_at: row.opt_int("rated_at")?.unwrap_or_default(),
+    }))
 }
 
 /// A conversation as the append needs it (`id, status, last_seq`).

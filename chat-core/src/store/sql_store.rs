@@ -445,6 +445,24 @@ macro_rules! sql_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn rate_conversation(
+                &self,
+                id: ConversationId,
+                r: &ConversationRating,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE conversations SET rating = $1, rating_comment = $2, rated_at = $3
+                      WHERE id = $4 AND status = 'closed'",
+                )
+                .bind(r.rating.as_str())
+                .bind(&r.comment)
+                .bind(r.rated_at)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError> {
                 sqlx::query(
                     "UPDATE conversations SET read_seq = CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END

@@ -15,7 +15,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use parlor_protocol::inbox::{ConversationSummary, OperatorFrame};
-use parlor_protocol::live::{WireAuthor, WireMessage};
+use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId};
 use state::{Delivery, Filter, Inbox, Outgoing};
 
@@ -136,7 +136,7 @@ pub fn InboxPage() -> impl IntoView {
                 <ul class="conversations">
                     <For
                         each=move || inbox.with(|i| i.rows(filter.get()))
-                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at)
+                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone())
                         children=move |c| {
                             let id = c.id;
                             let selected = move || inbox.with(|i| i.selected == Some(id));
@@ -228,7 +228,10 @@ fn ConversationRow(
         (None, _) => "No messages yet".to_string(),
     };
     let owner = match (&c.assignee, c.closed) {
-        (_, true) => "Closed".to_string(),
+        (_, true) => match &c.rating {
+            Some(r) => format!("Closed · {}", rating_label(r.rating)),
+            None => "Closed".to_string(),
+        },
         (Some(a), false) => a.name.clone(),
         (None, false) => "Unassigned".to_string(),
     };
@@ -368,6 +371,14 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
                     "Page: "
                     {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
                 </p>
+                {c.rating.clone().map(|r| {
+                    let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
+                    view! {
+                        <p class="rating" data-rating=r.rating.as_str()>
+                            "Visitor's rating: "<strong>{rating_label(r.rating)}</strong>" "{comment}
+                        </p>
+                    }
+                })}
             </div>
             <Show
                 when=move || !closed
@@ -470,5 +481,14 @@ fn PendingRow(o: Outgoing, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView 
             <span class="body">{o.body.clone()}</span>
             {status}
         </li>
+    }
+}
+
+/// A rating as operators read it.
+fn rating_label(r: Rating) -> &'static str {
+    match r {
+        Rating::Happy => "😊 Happy",
+        Rating::Neutral => "😐 Neutral",
+        Rating::Unhappy => "😞 Unhappy",
     }
 }

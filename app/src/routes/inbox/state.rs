@@ -294,6 +294,7 @@ mod tests {
             unread: 0,
             page_url: None,
             created_at: 0,
+            rating: None,
         }
     }
 
