@@ -7,10 +7,11 @@ use crate::hub::FeedEvent;
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
-    Author, ChannelId, Conversation, ConversationId, ConversationRating, Field, Message,
-    MessageBody, MessageId, Seq, ValidationErrors, VisitorId,
+    Author, ChannelId, Conversation, ConversationId, ConversationPreview, ConversationRating,
+    Field, Message, MessageBody, MessageId, Seq, ValidationErrors, VisitorId,
 };
-use parlor_protocol::live::{Rating, MAX_URL_CHARS};
+use parlor_protocol::live::{Rating, MAX_LISTED, MAX_URL_CHARS};
+use parlor_protocol::ConversationMode;
 use std::sync::Arc;
 
 /// A page URL as it is kept: at most [`MAX_URL_CHARS`] characters.
@@ -56,11 +57,27 @@ impl Parlor {
             .ok_or(Error::Unauthenticated)
     }
 
+    /// The conversation the visitor's next message goes to when their
+    /// connection has none: in a "one active" channel their open one, if
+    /// any; otherwise a new one. (Two first messages at the same instant
+    /// from two tabs can still start two.)
     pub async fn start_conversation(
         &self,
         visitor: VisitorId,
         channel: ChannelId,
     ) -> Result<Conversation> {
+        let mode = self
+            .store
+            .get_channel(channel)
+            .await?
+            .ok_or(Error::NotFound("channel"))?
+            .settings
+            .conversation_mode;
+        if mode == ConversationMode::OneActive {
+            if let Some(open) = self.store.open_conversation(visitor, channel).await? {
+                return Ok(open);
+            }
+        }
         let conversation = self
             .store
             .insert_conversation(
@@ -126,6 +143,18 @@ impl Parlor {
     pub async fn visitor_end(&self, visitor: VisitorId, id: ConversationId) -> Result<()> {
         self.visitor_conversation(visitor, id).await?;
         self.close(id).await
+    }
+
+    /// The visitor's conversations in a channel, newest first.
+    pub async fn visitor_conversations(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
+    ) -> Result<Vec<ConversationPreview>> {
+        Ok(self
+            .store
+            .visitor_conversations(visitor, channel, MAX_LISTED)
+            .await?)
     }
 
     /// Stores the visitor's rating of their ended conversation (again:

@@ -13,7 +13,10 @@ use crate::names::Names;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
 use parlor_domain::{ConversationId, ConversationStatus, Message, MessageBody, Seq, VisitorId};
-use parlor_protocol::live::{LiveErrorCode, Rating, ServerFrame, VisitorFrame, WireMessage};
+use parlor_protocol::live::{
+    LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame, WireMessage,
+    PREVIEW_CHARS,
+};
 use parlor_protocol::ChannelId;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
@@ -248,9 +251,8 @@ impl Session {
     }
 
     async fn on_page(&mut self, url: String) -> Result<(), End> {
-        if !self.bucket.take() {
-            let msg = format!("at most {RATE_PER_SEC} frames a second");
-            return self.send(error(LiveErrorCode::RateLimited, msg)).await;
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
         }
         // Compared as stored, so a long URL sent again is not rewritten.
         let url = clip_url(&url);
@@ -261,15 +263,82 @@ impl Session {
         Ok(())
     }
 
+    async fn on_list(&mut self) -> Result<(), End> {
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
+        }
+        match self
+            .parlor
+            .visitor_conversations(self.visitor, self.channel)
+            .await
+        {
+            Ok(list) => {
+                let conversations = list
+                    .into_iter()
+                    .map(|p| VisitorConversation {
+                        id: p.conversation.id,
+                        closed: p.conversation.status == ConversationStatus::Closed,
+                        last_body: p.last_body.map(|b| b.chars().take(PREVIEW_CHARS).collect()),
+                        last_at: p.last_at,
+                    })
+                    .collect();
+                self.send(ServerFrame::Conversations { conversations })
+                    .await
+            }
+            Err(e) => self.send(self.core_error(e, None)).await,
+        }
+    }
+
+    /// Shows another of the visitor's conversations in this channel (or
+    /// none: the next message starts one).
+    async fn on_switch(
+        &mut self,
+        target: Option<ConversationId>,
+        after: Option<Seq>,
+    ) -> Result<(), End> {
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
+        }
+        let found = match target {
+            None => None,
+            Some(id) => match self.parlor.visitor_conversation(self.visitor, id).await {
+                Ok(c) if c.channel == self.channel => Some(c),
+                Ok(_) => {
+                    return self
+                        .send(error(LiveErrorCode::NotFound, "no such conversation"))
+                        .await
+                }
+                Err(e) => return self.send(self.core_error(e, None)).await,
+            },
+        };
+        if matches!(self.typing, Some((true, _))) {
+            self.on_typing(false);
+        }
+        self.typing = None;
+        self.conversation = None;
+        self.live = None;
+        self.send(ServerFrame::Switched {
+            conversation_id: target,
+        })
+        .await?;
+        let Some(c) = found else {
+            return Ok(());
+        };
+        self.follow(c.id, after.unwrap_or(Seq(0))).await?;
+        if c.status == ConversationStatus::Closed {
+            self.ended(c.id).await?;
+        }
+        Ok(())
+    }
+
     async fn on_rate(
         &mut self,
         conversation_id: ConversationId,
         rating: Rating,
         comment: String,
     ) -> Result<(), End> {
-        if !self.bucket.take() {
-            let msg = format!("at most {RATE_PER_SEC} frames a second");
-            return self.send(error(LiveErrorCode::RateLimited, msg)).await;
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
         }
         let rated = self
             .parlor
@@ -278,6 +347,16 @@ impl Session {
         match rated {
             Ok(()) => self.send(ServerFrame::Rated { conversation_id }).await,
             Err(e) => self.send(self.core_error(e, None)).await,
+        }
+    }
+
+    /// Frames other than `send` share its budget; `Err` is the refusal.
+    fn take_frame(&mut self) -> Result<(), ServerFrame> {
+        if self.bucket.take() {
+            Ok(())
+        } else {
+            let msg = format!("at most {RATE_PER_SEC} frames a second");
+            Err(error(LiveErrorCode::RateLimited, msg))
         }
     }
 
@@ -318,6 +397,11 @@ impl Session {
                 // Nothing to end: a new conversation starts with a message.
                 None => Ok(()),
             },
+            Ok(VisitorFrame::List) => self.on_list().await,
+            Ok(VisitorFrame::Switch {
+                conversation_id,
+                last_seq,
+            }) => self.on_switch(conversation_id, last_seq).await,
             Ok(VisitorFrame::Rate {
                 conversation_id,
                 rating,

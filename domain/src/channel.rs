@@ -2,7 +2,7 @@
 
 use crate::validation::{Field, ValidationErrors};
 use crate::{ChannelRules, Embedding, UserId};
-use parlor_protocol::{ChannelId, HexColor, WidgetConfig};
+use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_NAME: usize = 80;
@@ -21,6 +21,8 @@ pub struct ChannelSettings {
     pub header_color: HexColor,
     pub welcome_message: String,
     pub input_placeholder: String,
+    pub theme: Theme,
+    pub conversation_mode: ConversationMode,
 }
 
 impl ChannelSettings {
@@ -42,6 +44,8 @@ impl ChannelSettings {
             header_color: Self::default_header_color(),
             welcome_message: "Hello! How may I help you?".into(),
             input_placeholder: "Say something...".into(),
+            theme: Theme::Auto,
+            conversation_mode: ConversationMode::OneActive,
         }
     }
 
@@ -103,6 +107,8 @@ pub struct ChannelSettingsInput {
     pub header_color: String,
     pub welcome_message: String,
     pub input_placeholder: String,
+    pub theme: Theme,
+    pub conversation_mode: ConversationMode,
 }
 
 impl ChannelSettingsInput {
@@ -125,6 +131,8 @@ impl ChannelSettingsInput {
             header_color: header.unwrap_or_else(ChannelSettings::default_header_color),
             welcome_message: self.welcome_message,
             input_placeholder: self.input_placeholder,
+            theme: self.theme,
+            conversation_mode: self.conversation_mode,
         }
         .normalized();
         if let Err(text_errors) = settings.validate() {
@@ -144,6 +152,8 @@ impl From<&ChannelSettings> for ChannelSettingsInput {
             header_color: s.header_color.to_string(),
             welcome_message: s.welcome_message.clone(),
             input_placeholder: s.input_placeholder.clone(),
+            theme: s.theme,
+            conversation_mode: s.conversation_mode,
         }
     }
 }
@@ -169,6 +179,8 @@ impl Channel {
             header_color: s.header_color.clone(),
             welcome_message: s.welcome_message.clone(),
             input_placeholder: s.input_placeholder.clone(),
+            theme: s.theme,
+            conversation_mode: s.conversation_mode,
         }
     }
 }

@@ -71,6 +71,15 @@ impl ConversationRating {
     }
 }
 
+/// A conversation as its visitor's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationPreview {
+    pub conversation: Conversation,
+    pub last_body: Option<String>,
+    /// The newest message's time, or the start.
+    pub last_at: i64,
+}
+
 /// A conversation as the inbox lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {

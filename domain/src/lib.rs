@@ -12,8 +12,8 @@ pub mod validation;
 
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
 pub use conversation::{
-    Author, Conversation, ConversationRating, ConversationStatus, ConversationSummary, Message,
-    MessageBody,
+    Author, Conversation, ConversationPreview, ConversationRating, ConversationStatus,
+    ConversationSummary, Message, MessageBody,
 };
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};

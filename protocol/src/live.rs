@@ -35,6 +35,19 @@ pub enum VisitorFrame {
     /// The visitor ends their conversation. The server closes it and answers
     /// with `ended`; the next `send` starts a new one.
     End,
+    /// Asks for the visitor's conversations in this channel (answered by
+    /// `conversations`), for the "multiple" conversations mode.
+    List,
+    /// Shows another of the visitor's conversations in this channel: the
+    /// server answers `switched`, then replays it after `last_seq` (and
+    /// `ended` if it is closed). `null` leaves the current one, so the next
+    /// `send` starts a new conversation ("multiple" mode; in "one active"
+    /// mode it joins the open one again).
+    Switch {
+        conversation_id: Option<ConversationId>,
+        #[serde(default)]
+        last_seq: Option<Seq>,
+    },
     /// The visitor rates an ended conversation of theirs, with an optional
     /// comment (at most [`MAX_RATING_COMMENT_CHARS`]). Rating again
     /// replaces the rating. Answered by `rated`.
@@ -72,6 +85,22 @@ impl Rating {
 }
 
 pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
+
+/// One of the visitor's conversations, as their list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorConversation {
+    pub id: ConversationId,
+    pub closed: bool,
+    /// The newest message, cut to [`PREVIEW_CHARS`] characters.
+    pub last_body: Option<String>,
+    /// Unix seconds of the newest message, or of the start.
+    pub last_at: i64,
+}
+
+/// The most conversations a `conversations` frame lists.
+pub const MAX_LISTED: u32 = 50;
+/// The longest preview in a list, in characters.
+pub const PREVIEW_CHARS: usize = 140;
 
 /// How long a typing indicator lasts without a fresh `typing: true`.
 pub const TYPING_TIMEOUT_SECS: u32 = 6;
@@ -122,6 +151,16 @@ pub enum ServerFrame {
         message_id: MessageId,
         conversation_id: ConversationId,
         seq: Seq,
+    },
+    /// The visitor's conversations in this channel, newest first (at most
+    /// [`MAX_LISTED`]).
+    Conversations {
+        conversations: Vec<VisitorConversation>,
+    },
+    /// The connection now shows this conversation (or none); its messages
+    /// follow.
+    Switched {
+        conversation_id: Option<ConversationId>,
     },
     /// The rating of this ended conversation is stored.
     Rated { conversation_id: ConversationId },

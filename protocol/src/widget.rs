@@ -17,6 +17,60 @@ pub struct WidgetConfig {
     /// Shown as the operator's first message in an empty conversation.
     pub welcome_message: String,
     pub input_placeholder: String,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub conversation_mode: ConversationMode,
+}
+
+/// The chat window's colours: the host page's `prefers-color-scheme`
+/// (`auto`), or fixed by the channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+/// How a visitor's messages map to conversations, as in amoCRM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationMode {
+    /// Every message goes to the visitor's one open conversation.
+    #[default]
+    OneActive,
+    /// The visitor sees their conversations and may start a new one.
+    Multiple,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Auto, Theme::Light, Theme::Dark];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
+impl ConversationMode {
+    pub const ALL: [ConversationMode; 2] =
+        [ConversationMode::OneActive, ConversationMode::Multiple];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationMode::OneActive => "one_active",
+            ConversationMode::Multiple => "multiple",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
 }
 
 /// How the launcher shows on one page, as the channel's rules decide

@@ -282,3 +282,113 @@ async fn a_restart_loses_no_acknowledged_message() {
         .await;
     assert!(matches!(c.recv().await, ServerFrame::Ack { seq, .. } if seq == last_seq));
 }
+
+/// Sets the default channel's conversations mode as an admin would.
+async fn set_mode(s: &TestServer, mode: parlor_protocol::ConversationMode) {
+    let admin = s
+        .state
+        .parlor
+        .sign_in("admin@test.example", common::PASSWORD)
+        .await
+        .unwrap()
+        .user;
+    let id = s.default_channel().await;
+    let channel = s.state.parlor.channel(&admin, id).await.unwrap();
+    let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
+    input.conversation_mode = mode;
+    s.state
+        .parlor
+        .update_channel(&admin, id, input)
+        .await
+        .unwrap();
+}
+
+/// The next `switched`, skipping the echo of the visitor's own messages.
+async fn switched(c: &mut Client) -> Option<ConversationId> {
+    c.0.until(|f: &ServerFrame| match f {
+        ServerFrame::Switched { conversation_id } => Some(*conversation_id),
+        _ => None,
+    })
+    .await
+}
+
+async fn say(c: &mut Client, body: &str) -> (ConversationId, Seq) {
+    c.send(json!({"type": "send", "message_id": uuid(), "body": body}))
+        .await;
+    c.0.acked().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_active_mode_keeps_every_message_in_one_conversation() {
+    let s = start().await;
+    let mut c = Client::connect(&s).await;
+    c.hello(&s, None, None, 0).await;
+    let (first, _) = say(&mut c, "first").await;
+    // Leaving the conversation does not start another one: the next
+    // message joins the open conversation.
+    c.send(json!({"type": "switch", "conversation_id": null}))
+        .await;
+    assert_eq!(switched(&mut c).await, None);
+    assert_eq!(say(&mut c, "second").await, (first, Seq(2)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn multiple_mode_lists_starts_and_switches_conversations() {
+    let s = start().await;
+    set_mode(&s, parlor_protocol::ConversationMode::Multiple).await;
+    let mut c = Client::connect(&s).await;
+    c.hello(&s, None, None, 0).await;
+    let (a, _) = say(&mut c, "about my order").await;
+    c.send(json!({"type": "switch", "conversation_id": null}))
+        .await;
+    assert_eq!(switched(&mut c).await, None);
+    let (b, seq) = say(&mut c, "a new question").await;
+    assert_ne!(a, b);
+    assert_eq!(seq, Seq(1));
+
+    c.send(json!({"type": "list"})).await;
+    let conversations =
+        c.0.until(|f: &ServerFrame| match f {
+            ServerFrame::Conversations { conversations } => Some(conversations.clone()),
+            _ => None,
+        })
+        .await;
+    let listed: Vec<_> = conversations
+        .iter()
+        .map(|x| (x.id, x.closed, x.last_body.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (b, false, "a new question".to_string()),
+            (a, false, "about my order".to_string())
+        ]
+    );
+
+    // Back to the first: `switched`, then its messages from the start.
+    c.send(json!({"type": "switch", "conversation_id": a}))
+        .await;
+    assert_eq!(switched(&mut c).await, Some(a));
+    let ServerFrame::Message { message } = c.recv().await else {
+        panic!("expected the replay")
+    };
+    assert_eq!(
+        (message.conversation_id, message.body.as_str()),
+        (a, "about my order")
+    );
+    assert_eq!(say(&mut c, "still there?").await, (a, Seq(2)));
+
+    // Another visitor's conversation looks like none at all.
+    let mut other = Client::connect(&s).await;
+    other.hello(&s, None, None, 0).await;
+    other
+        .send(json!({"type": "switch", "conversation_id": a}))
+        .await;
+    assert!(matches!(
+        other.recv().await,
+        ServerFrame::Error {
+            code: LiveErrorCode::NotFound,
+            ..
+        }
+    ));
+}

@@ -4,7 +4,7 @@
 
 use crate::saved::{self, Saved};
 use leptos::prelude::*;
-use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
+use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorConversation, WireAuthor};
 use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,10 @@ pub struct Chat {
     pub ended_id: StoredValue<Option<ConversationId>>,
     /// Its rating was stored.
     pub rated: RwSignal<bool>,
+    /// The list of the visitor's conversations is on screen ("multiple"
+    /// mode); `list` is `None` until the server sends it.
+    pub listing: RwSignal<bool>,
+    pub list: RwSignal<Option<Vec<VisitorConversation>>>,
     pub saved: StoredValue<Saved>,
     pub last_seq: StoredValue<Option<Seq>>,
 }
@@ -79,6 +83,8 @@ impl Chat {
             ended: RwSignal::new(false),
             ended_id: StoredValue::new(None),
             rated: RwSignal::new(false),
+            listing: RwSignal::new(false),
+            list: RwSignal::new(None),
             saved: StoredValue::new(saved),
             last_seq: StoredValue::new(None),
         }
@@ -143,6 +149,22 @@ impl Chat {
         self.rated.set(false);
         self.last_seq.set_value(None);
         self.lines.update(|l| l.retain(|x| x.seq.is_none()));
+    }
+
+    /// The connection now shows `id` (or no conversation): its messages
+    /// follow from the server.
+    pub fn switched(&self, id: Option<ConversationId>) {
+        self.persist(|s| {
+            s.conversation_id = id;
+            s.seen = None;
+        });
+        self.last_seq.set_value(None);
+        self.lines.update(|l| l.retain(|x| x.seq.is_none()));
+        self.typing.set(None);
+        self.ended.set(false);
+        self.ended_id.set_value(None);
+        self.rated.set(false);
+        self.listing.set(false);
     }
 
     /// Applies a frame; returns whether the socket should reconnect afresh.
@@ -217,6 +239,8 @@ impl Chat {
                 self.typing.set(None);
                 self.ended.set(true);
             }
+            ServerFrame::Conversations { conversations } => self.list.set(Some(conversations)),
+            ServerFrame::Switched { conversation_id } => self.switched(conversation_id),
             ServerFrame::Rated { conversation_id } => {
                 if self.ended_id.get_value() == Some(conversation_id) {
                     self.rated.set(true);

@@ -29,6 +29,12 @@ pub struct Texts {
     pub comment: &'static str,
     pub send_rating: &'static str,
     pub thanks: &'static str,
+    /// The list of conversations ("multiple" mode).
+    pub conversations: &'static str,
+    pub new_conversation: &'static str,
+    pub no_conversations: &'static str,
+    pub no_messages: &'static str,
+    pub ended_tag: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -52,6 +58,11 @@ const EN: Texts = Texts {
     comment: "Add a comment (optional)",
     send_rating: "Send rating",
     thanks: "Thank you for your feedback.",
+    conversations: "Your conversations",
+    new_conversation: "New conversation",
+    no_conversations: "No conversations yet.",
+    no_messages: "No messages",
+    ended_tag: "Ended",
 };
 
 const FR: Texts = Texts {
@@ -75,6 +86,11 @@ const FR: Texts = Texts {
     comment: "Ajouter un commentaire (facultatif)",
     send_rating: "Envoyer la note",
     thanks: "Merci pour votre avis.",
+    conversations: "Vos conversations",
+    new_conversation: "Nouvelle conversation",
+    no_conversations: "Aucune conversation pour l’instant.",
+    no_messages: "Aucun message",
+    ended_tag: "Terminée",
 };
 
 const DE: Texts = Texts {
@@ -98,6 +114,11 @@ const DE: Texts = Texts {
     comment: "Kommentar hinzufügen (optional)",
     send_rating: "Bewertung senden",
     thanks: "Danke für Ihr Feedback.",
+    conversations: "Ihre Gespräche",
+    new_conversation: "Neues Gespräch",
+    no_conversations: "Noch keine Gespräche.",
+    no_messages: "Keine Nachrichten",
+    ended_tag: "Beendet",
 };
 
 const AR: Texts = Texts {
@@ -121,6 +142,11 @@ const AR: Texts = Texts {
     comment: "أضف تعليقًا (اختياري)",
     send_rating: "إرسال التقييم",
     thanks: "شكرًا على ملاحظاتك.",
+    conversations: "محادثاتك",
+    new_conversation: "محادثة جديدة",
+    no_conversations: "لا توجد محادثات بعد.",
+    no_messages: "لا توجد رسائل",
+    ended_tag: "منتهية",
 };
 
 const HE: Texts = Texts {
@@ -144,6 +170,11 @@ const HE: Texts = Texts {
     comment: "הוספת הערה (לא חובה)",
     send_rating: "שליחת דירוג",
     thanks: "תודה על המשוב.",
+    conversations: "השיחות שלך",
+    new_conversation: "שיחה חדשה",
+    no_conversations: "אין עדיין שיחות.",
+    no_messages: "אין הודעות",
+    ended_tag: "הסתיימה",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

@@ -6,7 +6,7 @@ use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
 use parlor_protocol::live::{Rating, VisitorFrame, MAX_RATING_COMMENT_CHARS, TYPING_TIMEOUT_SECS};
-use parlor_protocol::{MessageId, WidgetConfig};
+use parlor_protocol::{ConversationMode, MessageId, Theme, WidgetConfig};
 use wasm_bindgen::JsCast;
 
 const STYLE: &str = include_str!("widget.css");
@@ -36,8 +36,35 @@ pub fn ChatWindow(
         button_color,
         welcome_message,
         input_placeholder,
+        theme,
+        conversation_mode,
         ..
     } = config;
+    let multiple = conversation_mode == ConversationMode::Multiple;
+    // The list is asked for when shown, and again after a reconnect.
+    Effect::new(move || {
+        if chat.listing.get() && chat.link.get() == Link::Online {
+            socket.send(&VisitorFrame::List);
+        }
+    });
+    let show_list = move |_| {
+        if chat.listing.get_untracked() {
+            chat.listing.set(false);
+            return;
+        }
+        chat.list.set(None);
+        chat.listing.set(true);
+        if chat.saved.with_value(|s| s.token.is_none()) {
+            // A new visitor has no conversations to list.
+            chat.list.set(Some(Vec::new()));
+        } else {
+            socket.connect();
+        }
+    };
+    let dark = RwSignal::new(theme == Theme::Dark);
+    if theme == Theme::Auto {
+        follow_color_scheme(dark);
+    }
     let open = chat.open;
     let has_welcome = !welcome_message.trim().is_empty();
     let label = window_title.clone();
@@ -147,6 +174,8 @@ pub fn ChatWindow(
             lang=t.lang
             dir=if t.rtl { "rtl" } else { "ltr" }
             class:open=move || open.get()
+            class:dark=move || dark.get()
+            class:listing=move || chat.listing.get()
             class:page=full_page
             role="dialog"
             aria-label=label
@@ -157,6 +186,18 @@ pub fn ChatWindow(
                     <span class="title">{window_title}</span>
                     <span class="status" role="status">{status}</span>
                 </div>
+                <Show when=move || multiple>
+                    <button
+                        type="button"
+                        class="list-toggle"
+                        aria-label=t.conversations
+                        title=t.conversations
+                        aria-pressed=move || chat.listing.get().to_string()
+                        on:click=show_list
+                    >
+                        "☰"
+                    </button>
+                </Show>
                 <Show when=move || chat.lines.with(|l| !l.is_empty()) && !chat.ended.get()>
                     <button type="button" class="end" on:click=move |_| socket.send(&VisitorFrame::End)>
                         {t.end}
@@ -168,6 +209,9 @@ pub fn ChatWindow(
                     </button>
                 </Show>
             </header>
+            <Show when=move || chat.listing.get()>
+                <ConversationList chat socket t />
+            </Show>
             <div class="messages" role="log" aria-live="polite" node_ref=list>
                 <Show when=move || has_welcome>
                     <div class="msg operator">
@@ -228,6 +272,24 @@ pub fn ChatWindow(
             </form>
         </div>
     }
+}
+
+/// Follows the host page's `prefers-color-scheme` as it changes (the
+/// channel's theme is `auto`).
+fn follow_color_scheme(dark: RwSignal<bool>) {
+    let Some(query) = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok())
+        .flatten()
+    else {
+        return;
+    };
+    dark.set(query.matches());
+    let watched = query.clone();
+    let listener =
+        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || dark.set(watched.matches()));
+    let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+    // The window lives as long as the page.
+    listener.forget();
 }
 
 /// Keeps the window within the visible part of the page, which an
@@ -351,5 +413,59 @@ fn RateEnded(chat: Chat, socket: Socket, t: &'static Texts) -> impl IntoView {
                 </Show>
             </div>
         </Show>
+    }
+}
+
+/// The visitor's conversations ("multiple" mode): open one to read it (and
+/// write, if it is still open), or start a new one.
+#[component]
+fn ConversationList(chat: Chat, socket: Socket, t: &'static Texts) -> impl IntoView {
+    let start_new = move |_| {
+        socket.send(&VisitorFrame::Switch {
+            conversation_id: None,
+            last_seq: None,
+        });
+        chat.switched(None);
+    };
+    let rows = move || {
+        chat.list.get().map(|list| {
+            if list.is_empty() {
+                return view! { <p class="conv-empty">{t.no_conversations}</p> }.into_any();
+            }
+            list.into_iter()
+                .map(|c| {
+                    let id = c.id;
+                    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(c.last_at as f64 * 1000.0))
+                        .to_locale_date_string(t.lang, &wasm_bindgen::JsValue::UNDEFINED);
+                    let meta = if c.closed {
+                        format!("{} · {}", String::from(date), t.ended_tag)
+                    } else {
+                        String::from(date)
+                    };
+                    view! {
+                        <button
+                            type="button"
+                            class="conv"
+                            on:click=move |_| {
+                                socket.send(&VisitorFrame::Switch {
+                                    conversation_id: Some(id),
+                                    last_seq: None,
+                                })
+                            }
+                        >
+                            <span class="conv-text">{c.last_body.unwrap_or_else(|| t.no_messages.to_string())}</span>
+                            <span class="conv-meta">{meta}</span>
+                        </button>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        })
+    };
+    view! {
+        <div class="convs" role="region" aria-label=t.conversations>
+            <button type="button" class="new-conv" on:click=start_new>{t.new_conversation}</button>
+            {rows}
+        </div>
     }
 }

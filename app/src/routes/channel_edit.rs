@@ -19,6 +19,7 @@ use parlor_domain::channel::{
 use parlor_domain::{
     Channel, ChannelId, ChannelSettings, ChannelSettingsInput, Field, User, ValidationErrors,
 };
+use parlor_protocol::{ConversationMode, Theme};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tab {
@@ -214,6 +215,8 @@ struct OptionsForm {
     header_color: RwSignal<String>,
     welcome_message: RwSignal<String>,
     input_placeholder: RwSignal<String>,
+    theme: RwSignal<Theme>,
+    conversation_mode: RwSignal<ConversationMode>,
 }
 
 impl OptionsForm {
@@ -227,6 +230,8 @@ impl OptionsForm {
             header_color: RwSignal::new(i.header_color),
             welcome_message: RwSignal::new(i.welcome_message),
             input_placeholder: RwSignal::new(i.input_placeholder),
+            theme: RwSignal::new(i.theme),
+            conversation_mode: RwSignal::new(i.conversation_mode),
         }
     }
 
@@ -239,6 +244,8 @@ impl OptionsForm {
             header_color: self.header_color.get(),
             welcome_message: self.welcome_message.get(),
             input_placeholder: self.input_placeholder.get(),
+            theme: self.theme.get(),
+            conversation_mode: self.conversation_mode.get(),
         }
     }
 
@@ -342,6 +349,20 @@ fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                     max=MAX_INPUT_PLACEHOLDER
                     error=error_for(Field::InputPlaceholder)
                 />
+                <div class="grid">
+                    <Choice
+                        id="theme"
+                        label="Widget theme"
+                        value=form.theme
+                        options=Theme::ALL.map(|t| (t, t.as_str(), theme_label(t))).to_vec()
+                    />
+                    <Choice
+                        id="conversation_mode"
+                        label="Conversations"
+                        value=form.conversation_mode
+                        options=ConversationMode::ALL.map(|m| (m, m.as_str(), mode_label(m))).to_vec()
+                    />
+                </div>
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         "Save"
@@ -365,5 +386,57 @@ fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                 </div>
             </fieldset>
         </form>
+    }
+}
+
+fn theme_label(t: Theme) -> &'static str {
+    match t {
+        Theme::Auto => "Follow the visitor's light or dark setting",
+        Theme::Light => "Always light",
+        Theme::Dark => "Always dark",
+    }
+}
+
+fn mode_label(m: ConversationMode) -> &'static str {
+    match m {
+        ConversationMode::OneActive => "One active: every message goes to one conversation",
+        ConversationMode::Multiple => {
+            "Multiple: visitors see their conversations and start new ones"
+        }
+    }
+}
+
+/// A labelled `<select>` over a few typed choices.
+#[component]
+fn Choice<T>(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<T>,
+    options: Vec<(T, &'static str, &'static str)>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let keys: Vec<(T, &'static str)> = options.iter().map(|&(v, key, _)| (v, key)).collect();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                on:change=move |ev| {
+                    let picked = event_target_value(&ev);
+                    if let Some((v, _)) = keys.iter().find(|(_, key)| *key == picked) {
+                        value.set(*v);
+                    }
+                }
+            >
+                {options
+                    .iter()
+                    .map(|&(v, key, text)| {
+                        view! { <option value=key selected=move || value.get() == v>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }

@@ -18,8 +18,8 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationRating, ConversationSummary, Embedding, Message, MessageId, Role,
-    Seq, User, UserId, VisitorId,
+    ConversationId, ConversationPreview, ConversationRating, ConversationSummary, Embedding,
+    Message, MessageId, Role, Seq, User, UserId, VisitorId,
 };
 use std::sync::Arc;
 
@@ -166,6 +166,19 @@ pub trait Store: Send + Sync + 'static {
     async fn get_conversation(
         &self,
         id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError>;
+    /// The visitor's conversations in a channel, newest first.
+    async fn visitor_conversations(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
+        limit: u32,
+    ) -> Result<Vec<ConversationPreview>, StoreError>;
+    /// The visitor's newest open conversation in a channel.
+    async fn open_conversation(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
     ) -> Result<Option<Conversation>, StoreError>;
     /// In one transaction: takes the conversation's next sequence number and
     /// inserts the message, or returns the message already stored under its id.

@@ -9,6 +9,7 @@ use parlor_domain::{
     ConversationSummary, HexColor, Message, Role, Seq, User, UserId,
 };
 use parlor_protocol::live::Rating;
+use parlor_protocol::{ConversationMode, Theme};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -124,7 +125,15 @@ pub(super) fn settings(row: &impl DbRow) -> Result<ChannelSettings, StoreError> 
         header_color: color(row, "header_color")?,
         welcome_message: row.text("welcome_message")?,
         input_placeholder: row.text("input_placeholder")?,
+        theme: parsed(row, "theme", Theme::parse)?,
+        conversation_mode: parsed(row, "conversation_mode", ConversationMode::parse)?,
     })
+}
+
+/// A text column holding one of an enum's names.
+fn parsed<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    let text = row.text(col)?;
+    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text:?}")))
 }
 
 /// A JSON column (channel rules, embedding).

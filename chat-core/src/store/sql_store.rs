@@ -11,9 +11,10 @@ macro_rules! sql_store {
     ($store:ty, $db:ty, { $($specific:tt)* }) => {
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
-        /// Binds the seven settings columns, in the order name, window_title,
+        /// Binds the nine settings columns, in the order name, window_title,
         /// notification_text, button_color, header_color, welcome_message,
-        /// input_placeholder: every statement that writes settings lists them so.
+        /// input_placeholder, theme, conversation_mode: every statement that
+        /// writes settings lists them so.
         fn bind_settings<'q>(query: Query<'q>, s: &'q ChannelSettings) -> Query<'q> {
             query
                 .bind(&s.name)
@@ -23,6 +24,8 @@ macro_rules! sql_store {
                 .bind(s.header_color.as_str())
                 .bind(&s.welcome_message)
                 .bind(&s.input_placeholder)
+                .bind(s.theme.as_str())
+                .bind(s.conversation_mode.as_str())
         }
 
         fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -191,9 +194,9 @@ macro_rules! sql_store {
                 bind_settings(
                     sqlx::query(
                         "INSERT INTO channels (name, window_title, notification_text, button_color,
-                             header_color, welcome_message, input_placeholder, id, created_at, updated_at,
-                             embedding)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                             header_color, welcome_message, input_placeholder, theme, conversation_mode,
+                             id, created_at, updated_at, embedding)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                     ),
                     s,
                 )
@@ -273,8 +276,9 @@ macro_rules! sql_store {
                     sqlx::query(
                         "UPDATE channels SET name = $1, window_title = $2, notification_text = $3,
                              button_color = $4, header_color = $5, welcome_message = $6,
-                             input_placeholder = $7, updated_at = $8
-                         WHERE id = $9",
+                             input_placeholder = $7, theme = $8, conversation_mode = $9,
+                             updated_at = $10
+                         WHERE id = $11",
                     ),
                     s,
                 )
@@ -381,6 +385,54 @@ macro_rules! sql_store {
                     .bind(Key(id.0))
                     .fetch_optional(&self.pool)
                     .await?;
+                row.as_ref().map(rows::conversation).transpose()
+            }
+
+            async fn visitor_conversations(
+                &self,
+                visitor: VisitorId,
+                channel: ChannelId,
+                limit: u32,
+            ) -> Result<Vec<ConversationPreview>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT c.*, m.body AS last_body
+                       FROM conversations c
+                       LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
+                      WHERE c.visitor_id = $1 AND c.channel_id = $2
+                      ORDER BY c.created_at DESC
+                      LIMIT $3",
+                )
+                .bind(Key(visitor.0))
+                .bind(Key(channel.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let conversation = rows::conversation(row)?;
+                        Ok(ConversationPreview {
+                            last_at: row.opt_int("last_at")?.unwrap_or(conversation.created_at),
+                            last_body: row.opt_text("last_body")?,
+                            conversation,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn open_conversation(
+                &self,
+                visitor: VisitorId,
+                channel: ChannelId,
+            ) -> Result<Option<Conversation>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT * FROM conversations
+                      WHERE visitor_id = $1 AND channel_id = $2 AND status = 'open'
+                      ORDER BY created_at DESC LIMIT 1",
+                )
+                .bind(Key(visitor.0))
+                .bind(Key(channel.0))
+                .fetch_optional(&self.pool)
+                .await?;
                 row.as_ref().map(rows::conversation).transpose()
             }
 

@@ -8,8 +8,8 @@ use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
     Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationRating, ConversationSummary, Embedding, Message, Seq, User, UserId,
-    VisitorId,
+    ConversationId, ConversationPreview, ConversationRating, ConversationSummary, Embedding,
+    Message, Seq, User, UserId, VisitorId,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

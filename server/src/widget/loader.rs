@@ -47,6 +47,8 @@ mod tests {
             header_color: HexColor::from_rgb(4, 5, 6),
             welcome_message: welcome.into(),
             input_placeholder: "Ask".into(),
+            theme: Default::default(),
+            conversation_mode: Default::default(),
         }
     }
 
