@@ -1,12 +1,12 @@
 //! Channels: created and configured by admins, read by everyone signed in,
 //! and exposed to visitors only as a `WidgetConfig`.
 
-use crate::auth::require_admin;
+use crate::auth::{new_token, require_admin};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettings, ChannelSettingsInput, ChannelSummary, CountryCode,
-    Embedding, RuleInput, User, UserId,
+    Channel, ChannelId, ChannelIdentity, ChannelSettings, ChannelSettingsInput, ChannelSummary,
+    CountryCode, Embedding, RuleInput, User, UserId,
 };
 use parlor_protocol::{ButtonDisplay, WidgetConfig};
 
@@ -48,6 +48,10 @@ impl Parlor {
                 ChannelId(uuid::Uuid::new_v4()),
                 &settings,
                 embedding,
+                &ChannelIdentity {
+                    secret: new_token(),
+                    required: false,
+                },
                 operators,
                 now_unix(),
             )

@@ -41,6 +41,13 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
         unread: s.unread,
         page_url: s.page_url.clone(),
         created_at: c.created_at,
+        visitor: inbox::WireVisitor {
+            name: s.visitor.name.clone(),
+            email: s.visitor.email.clone(),
+            external_id: s.visitor.external_id.clone(),
+            verified: s.visitor.verified,
+            fields: s.visitor.fields.clone(),
+        },
         rating: c.rating.as_ref().map(|r| inbox::WireRating {
             rating: r.rating,
             comment: r.comment.clone(),
@@ -258,7 +265,7 @@ impl Session {
                     }
                 }
                 self.forward(InboxFrame::Summary {
-                    conversation: summary_frame(&summary),
+                    conversation: Box::new(summary_frame(&summary)),
                 })
             }
             // The client reconnects and starts from a fresh snapshot.

@@ -9,6 +9,7 @@ mod channels;
 mod conversations;
 pub mod error;
 pub mod hub;
+pub mod identity;
 mod inbox;
 pub mod inbox_live;
 pub mod live;

@@ -12,7 +12,9 @@ use crate::hub::Subscription;
 use crate::names::Names;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
-use parlor_domain::{ConversationId, ConversationStatus, Message, MessageBody, Seq, VisitorId};
+use parlor_domain::{
+    ConversationId, ConversationStatus, Identity, Message, MessageBody, Seq, VisitorId,
+};
 use parlor_protocol::live::{
     LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame, WireMessage,
     PREVIEW_CHARS,
@@ -331,6 +333,41 @@ impl Session {
         Ok(())
     }
 
+    async fn on_identify(
+        &mut self,
+        claim: Result<Identity, parlor_domain::ValidationErrors>,
+        signature: Option<String>,
+    ) -> Result<(), End> {
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
+        }
+        let done = match claim {
+            Ok(claim) => {
+                self.parlor
+                    .identify(
+                        self.visitor,
+                        self.channel,
+                        self.conversation,
+                        claim,
+                        signature.as_deref(),
+                    )
+                    .await
+            }
+            Err(invalid) => Err(invalid.into()),
+        };
+        match done {
+            Ok(identified) => {
+                self.visitor = identified.visitor;
+                self.send(ServerFrame::Identified {
+                    verified: identified.verified,
+                    token: identified.token,
+                })
+                .await
+            }
+            Err(e) => self.send(self.core_error(e, None)).await,
+        }
+    }
+
     async fn on_rate(
         &mut self,
         conversation_id: ConversationId,
@@ -398,6 +435,28 @@ impl Session {
                 None => Ok(()),
             },
             Ok(VisitorFrame::List) => self.on_list().await,
+            Ok(VisitorFrame::Identify {
+                external_id,
+                name,
+                email,
+                signature,
+            }) => {
+                let claim = Identity::parse(&external_id, name.as_deref(), email.as_deref());
+                self.on_identify(claim, signature).await
+            }
+            Ok(VisitorFrame::Field { key, value }) => {
+                if let Err(refused) = self.take_frame() {
+                    return self.send(refused).await;
+                }
+                match self
+                    .parlor
+                    .set_visitor_field(self.visitor, self.conversation, &key, &value)
+                    .await
+                {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.core_error(e, None)).await,
+                }
+            }
             Ok(VisitorFrame::Switch {
                 conversation_id,
                 last_seq,

@@ -23,6 +23,19 @@ async fn setup(dir: &tempfile::TempDir) -> (String, Parlor, ChannelId) {
     (url, parlor, channel.id)
 }
 
+/// Lets a visitor keep several open conversations in `channel`.
+async fn allow_many(parlor: &Parlor, channel: ChannelId) {
+    let admin = parlor
+        .sign_in("a@example.com", "admin-password")
+        .await
+        .unwrap()
+        .user;
+    let settings = parlor.channel(&admin, channel).await.unwrap().settings;
+    let mut input = parlor_domain::ChannelSettingsInput::from(&settings);
+    input.conversation_mode = parlor_protocol::ConversationMode::Multiple;
+    parlor.update_channel(&admin, channel, input).await.unwrap();
+}
+
 fn mid() -> MessageId {
     MessageId(uuid::Uuid::new_v4())
 }
@@ -172,9 +185,11 @@ async fn visitors_cannot_reach_each_others_conversations() {
 async fn bad_messages_are_refused_and_ids_are_not_reused_across_conversations() {
     let dir = tempfile::tempdir().unwrap();
     let (_url, parlor, channel) = setup(&dir).await;
+    allow_many(&parlor, channel).await;
     let v = parlor.new_visitor().await.unwrap();
     let a = parlor.start_conversation(v.visitor, channel).await.unwrap();
     let b = parlor.start_conversation(v.visitor, channel).await.unwrap();
+    assert_ne!(a.id, b.id);
     assert!(matches!(
         parlor.visitor_send(v.visitor, a.id, mid(), "   ").await,
         Err(Error::Validation(_))

@@ -8,8 +8,8 @@ use chat_core::store::{self, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
 use parlor_domain::rules::{parse_rules, DisplayChoice};
 use parlor_domain::{
-    Author, ChannelId, ChannelRules, ChannelSettings, ConversationId, Embedding, MessageId, Role,
-    RuleInput, Seq, VisitorId,
+    Author, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ConversationId, Embedding,
+    MessageId, Role, RuleInput, Seq, VisitorId,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -26,6 +26,7 @@ async fn shop(s: &Arc<dyn Store>) -> ChannelId {
         channel,
         &ChannelSettings::new_named("Shop"),
         &Embedding::default(),
+        &ChannelIdentity::default(),
         &[],
         1,
     )

@@ -1,7 +1,7 @@
 //! Live-chat channels and their visitor-facing settings.
 
 use crate::validation::{Field, ValidationErrors};
-use crate::{ChannelRules, Embedding, UserId};
+use crate::{ChannelIdentity, ChannelRules, Embedding, UserId};
 use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 
@@ -165,6 +165,7 @@ pub struct Channel {
     pub settings: ChannelSettings,
     pub rules: ChannelRules,
     pub embedding: Embedding,
+    pub identity: ChannelIdentity,
     pub operators: Vec<UserId>,
 }
 

@@ -91,11 +91,15 @@ pub struct ConversationSummary {
     /// Visitor messages after the operators' read marker.
     pub unread: u32,
     pub page_url: Option<String>,
+    pub visitor: crate::VisitorProfile,
 }
 
 impl ConversationSummary {
     /// A short, stable label for an anonymous visitor.
     pub fn visitor_name(&self) -> String {
+        if let Some(name) = &self.visitor.name {
+            return name.clone();
+        }
         let id = self.conversation.visitor.0.simple().to_string();
         format!("Visitor {}", &id[..4])
     }

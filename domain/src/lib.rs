@@ -5,6 +5,7 @@
 
 pub mod channel;
 pub mod conversation;
+pub mod identity;
 pub mod rules;
 pub mod sites;
 pub mod user;
@@ -15,6 +16,7 @@ pub use conversation::{
     Author, Conversation, ConversationPreview, ConversationRating, ConversationStatus,
     ConversationSummary, Message, MessageBody,
 };
+pub use identity::{ChannelIdentity, Identity, VisitorProfile};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use sites::{Embedding, Site};

@@ -31,6 +31,10 @@ pub enum Field {
     Comment,
     /// A rating as a whole (the conversation has not ended).
     Rating,
+    /// The JS API's identify and custom fields.
+    ExternalId,
+    FieldKey,
+    FieldValue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

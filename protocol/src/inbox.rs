@@ -70,6 +70,20 @@ pub struct ConversationSummary {
     /// The visitor's rating, once they gave one after the end.
     #[serde(default)]
     pub rating: Option<WireRating>,
+    /// What the host page told about the visitor (JS API).
+    #[serde(default)]
+    pub visitor: WireVisitor,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WireVisitor {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    /// The identity came with a valid signature.
+    pub verified: bool,
+    /// Custom fields, by key.
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,7 +105,9 @@ pub enum InboxFrame {
         conversations: Vec<ConversationSummary>,
     },
     /// A conversation started or changed (assigned, closed, page moved).
-    Summary { conversation: ConversationSummary },
+    Summary {
+        conversation: Box<ConversationSummary>,
+    },
     /// A message of the opened conversation, live or replayed. Order by
     /// `seq` within a conversation.
     Message { message: WireMessage },

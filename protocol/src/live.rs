@@ -48,6 +48,21 @@ pub enum VisitorFrame {
         #[serde(default)]
         last_seq: Option<Seq>,
     },
+    /// Who the visitor is, from the host page (the JS API's `identify`).
+    /// `signature` is HMAC-SHA256 of `external_id` with the channel's
+    /// secret, in hex. Answered by `identified`.
+    Identify {
+        external_id: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        signature: Option<String>,
+    },
+    /// A custom field operators see (the JS API's `setCustomField`); an
+    /// empty value removes it.
+    Field { key: String, value: String },
     /// The visitor rates an ended conversation of theirs, with an optional
     /// comment (at most [`MAX_RATING_COMMENT_CHARS`]). Rating again
     /// replaces the rating. Answered by `rated`.
@@ -161,6 +176,15 @@ pub enum ServerFrame {
     /// follow.
     Switched {
         conversation_id: Option<ConversationId>,
+    },
+    /// The answer to `identify`. `verified`: the signature was valid. A
+    /// `token` replaces the one this client keeps: the identity belongs to
+    /// a visitor first seen on another device, whose history this
+    /// connection now shares.
+    Identified {
+        verified: bool,
+        #[serde(default)]
+        token: Option<String>,
     },
     /// The rating of this ended conversation is stored.
     Rated { conversation_id: ConversationId },

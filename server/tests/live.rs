@@ -392,3 +392,131 @@ async fn multiple_mode_lists_starts_and_switches_conversations() {
         }
     ));
 }
+
+/// The conversation's row as an operator's inbox lists it.
+async fn in_inbox(
+    s: &TestServer,
+    id: ConversationId,
+) -> parlor_protocol::inbox::ConversationSummary {
+    let cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let mut inbox = Ws::open(s, "/api/inbox/live", Some(&cookie)).await;
+    let parlor_protocol::inbox::InboxFrame::Snapshot { conversations, .. } = inbox.recv().await
+    else {
+        panic!("the first frame is the snapshot")
+    };
+    conversations.into_iter().find(|c| c.id == id).unwrap()
+}
+
+fn frame_of<T: Clone>(
+    pick: impl Fn(&ServerFrame) -> Option<T>,
+) -> impl FnMut(&ServerFrame) -> Option<T> {
+    move |f| pick(f)
+}
+
+async fn identified(c: &mut Client) -> (bool, Option<String>) {
+    c.0.until(frame_of(|f| match f {
+        ServerFrame::Identified { verified, token } => Some((*verified, token.clone())),
+        _ => None,
+    }))
+    .await
+}
+
+async fn listed(c: &mut Client) -> Vec<ConversationId> {
+    c.send(json!({"type": "list"})).await;
+    c.0.until(frame_of(|f| match f {
+        ServerFrame::Conversations { conversations } => {
+            Some(conversations.iter().map(|x| x.id).collect::<Vec<_>>())
+        }
+        _ => None,
+    }))
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anonymous() {
+    let s = start().await;
+    set_mode(&s, parlor_protocol::ConversationMode::Multiple).await;
+    let admin = s
+        .state
+        .parlor
+        .sign_in("admin@test.example", common::PASSWORD)
+        .await
+        .unwrap()
+        .user;
+    let channel = s.default_channel().await;
+    let secret = s
+        .state
+        .parlor
+        .channel(&admin, channel)
+        .await
+        .unwrap()
+        .identity
+        .secret;
+    assert_eq!(secret.len(), 64, "a fresh 256-bit secret per channel");
+    let signature = chat_core::identity::sign(&secret, "u-42");
+    let identify = |sig: &str| json!({"type": "identify", "external_id": "u-42", "name": "Ann", "email": "ann@shop.test", "signature": sig});
+
+    // The laptop identifies, then writes.
+    let mut laptop = Client::connect(&s).await;
+    laptop.hello(&s, None, None, 0).await;
+    laptop.send(identify(&signature)).await;
+    assert_eq!(identified(&mut laptop).await, (true, None));
+    let (on_laptop, _) = say(&mut laptop, "from the laptop").await;
+    laptop
+        .send(json!({"type": "field", "key": "plan", "value": "Pro"}))
+        .await;
+
+    // The phone wrote before it identified; then its history joins hers.
+    let mut phone = Client::connect(&s).await;
+    let (phone_token, _) = phone.hello(&s, None, None, 0).await;
+    let (on_phone, _) = say(&mut phone, "from the phone").await;
+    phone.send(identify(&signature.to_uppercase())).await;
+    let (verified, token) = identified(&mut phone).await;
+    assert!(verified);
+    let token = token.expect("a token for the person first seen on the laptop");
+    assert_ne!(token, phone_token);
+    let mut both = listed(&mut phone).await;
+    both.sort();
+    let mut expected = vec![on_laptop, on_phone];
+    expected.sort();
+    assert_eq!(both, expected);
+    // The new token speaks for her from now on; so does the laptop's.
+    let mut again = Client::connect(&s).await;
+    again.hello(&s, Some(&token), None, 0).await;
+    assert_eq!(listed(&mut again).await.len(), 2);
+    assert_eq!(listed(&mut laptop).await.len(), 2);
+
+    // Operators see who it is, verified, with the custom field.
+    let summary = in_inbox(&s, on_laptop).await;
+    assert_eq!(summary.visitor_name, "Ann");
+    assert_eq!(summary.visitor.name.as_deref(), Some("Ann"));
+    assert_eq!(summary.visitor.email.as_deref(), Some("ann@shop.test"));
+    assert!(summary.visitor.verified);
+    assert_eq!(
+        summary.visitor.fields.get("plan").map(String::as_str),
+        Some("Pro")
+    );
+
+    // With signatures required, a wrong one is anonymous: nothing joins,
+    // nothing is recorded.
+    s.state
+        .parlor
+        .set_identity_required(&admin, channel, true)
+        .await
+        .unwrap();
+    let mut stranger = Client::connect(&s).await;
+    stranger.hello(&s, None, None, 0).await;
+    let (theirs, _) = say(&mut stranger, "who am I").await;
+    stranger
+        .send(identify(&chat_core::identity::sign("guessed", "u-42")))
+        .await;
+    assert_eq!(identified(&mut stranger).await, (false, None));
+    assert_eq!(listed(&mut stranger).await, vec![theirs]);
+    stranger
+        .send(json!({"type": "identify", "external_id": "u-42", "name": "Mallory"}))
+        .await;
+    assert_eq!(identified(&mut stranger).await, (false, None));
+    let summary = in_inbox(&s, theirs).await;
+    assert_eq!(summary.visitor, Default::default());
+    assert!(summary.visitor_name.starts_with("Visitor "));
+}

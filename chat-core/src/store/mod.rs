@@ -17,9 +17,9 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationPreview, ConversationRating, ConversationSummary, Embedding,
-    Message, MessageId, Role, Seq, User, UserId, VisitorId,
+    Author, Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
+    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
+    Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use std::sync::Arc;
 
@@ -114,6 +114,7 @@ pub trait Store: Send + Sync + 'static {
         id: ChannelId,
         settings: &ChannelSettings,
         embedding: &Embedding,
+        identity: &ChannelIdentity,
         operators: &[UserId],
         now: i64,
     ) -> Result<Channel, StoreError>;
@@ -138,6 +139,12 @@ pub trait Store: Send + Sync + 'static {
         embedding: &Embedding,
         now: i64,
     ) -> Result<Channel, StoreError>;
+    async fn update_channel_identity(
+        &self,
+        id: ChannelId,
+        identity: &ChannelIdentity,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
     /// Adds (`member = true`) or removes a user from a channel's operators.
     /// Idempotent.
     async fn set_channel_operator(
@@ -154,6 +161,34 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError>;
+    /// Another token for an existing visitor (a device that proved to be them).
+    async fn add_visitor_token(
+        &self,
+        visitor: VisitorId,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn visitor_profile(&self, visitor: VisitorId) -> Result<VisitorProfile, StoreError>;
+    async fn save_visitor_profile(
+        &self,
+        visitor: VisitorId,
+        profile: &VisitorProfile,
+    ) -> Result<(), StoreError>;
+    /// The visitor who holds `external_id` in `channel`: `visitor`, if no
+    /// one held it yet (it is theirs from now on).
+    async fn claim_identity(
+        &self,
+        channel: ChannelId,
+        external_id: &str,
+        visitor: VisitorId,
+    ) -> Result<VisitorId, StoreError>;
+    /// Hands `from`'s conversations in `channel` to `to`; returns them.
+    async fn move_conversations(
+        &self,
+        from: VisitorId,
+        to: VisitorId,
+        channel: ChannelId,
+    ) -> Result<Vec<ConversationId>, StoreError>;
 
     /// Fails with `NotFound("channel")` if the channel does not exist.
     async fn insert_conversation(

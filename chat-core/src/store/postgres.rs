@@ -9,9 +9,9 @@ use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationPreview, ConversationRating, ConversationSummary, Embedding,
-    Message, Seq, User, UserId, VisitorId,
+    Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
+    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
+    Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

@@ -6,7 +6,7 @@
 use super::StoreError;
 use parlor_domain::{
     Author, ChannelSettings, Conversation, ConversationRating, ConversationStatus,
-    ConversationSummary, HexColor, Message, Role, Seq, User, UserId,
+    ConversationSummary, HexColor, Message, Role, Seq, User, UserId, VisitorProfile,
 };
 use parlor_protocol::live::Rating;
 use parlor_protocol::{ConversationMode, Theme};
@@ -136,6 +136,21 @@ fn parsed<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Option<T>) -> Resul
     parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text:?}")))
 }
 
+/// A visitor's profile from `visitors` columns named with `prefix`.
+pub(super) fn visitor_profile(
+    row: &impl DbRow,
+    prefix: &str,
+) -> Result<VisitorProfile, StoreError> {
+    let col = |c: &str| format!("{prefix}{c}");
+    Ok(VisitorProfile {
+        name: row.opt_text(&col("name"))?,
+        email: row.opt_text(&col("email"))?,
+        external_id: row.opt_text(&col("external_id"))?,
+        verified: row.int(&col("verified"))? != 0,
+        fields: json(row, &col("custom_fields"))?,
+    })
+}
+
 /// A JSON column (channel rules, embedding).
 pub(super) fn json<T: serde::de::DeserializeOwned>(
     row: &impl DbRow,
@@ -193,6 +208,8 @@ pub(super) fn conversation_state(
 /// both backends run as it is.
 pub(super) const SUMMARY_SELECT: &str = "
     SELECT c.*, ch.name AS channel_name, u.display_name AS assignee_name, v.page_url,
+           v.name AS v_name, v.email AS v_email, v.external_id AS v_external_id,
+           v.verified AS v_verified, v.custom_fields AS v_custom_fields,
            m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
            m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
            (SELECT COUNT(*) FROM messages x
@@ -216,6 +233,7 @@ pub(super) fn summary(row: &impl DbRow) -> Result<ConversationSummary, StoreErro
         last_message,
         unread: row.int("unread")? as u32,
         page_url: row.opt_text("page_url")?,
+        visitor: visitor_profile(row, "v_")?,
     })
 }
 

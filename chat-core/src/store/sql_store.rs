@@ -187,6 +187,7 @@ macro_rules! sql_store {
                 id: ChannelId,
                 s: &ChannelSettings,
                 embedding: &Embedding,
+                identity: &ChannelIdentity,
                 operators: &[UserId],
                 now: i64,
             ) -> Result<Channel, StoreError> {
@@ -195,8 +196,8 @@ macro_rules! sql_store {
                     sqlx::query(
                         "INSERT INTO channels (name, window_title, notification_text, button_color,
                              header_color, welcome_message, input_placeholder, theme, conversation_mode,
-                             id, created_at, updated_at, embedding)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                             id, created_at, updated_at, embedding, identity)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                     ),
                     s,
                 )
@@ -204,6 +205,7 @@ macro_rules! sql_store {
                 .bind(now)
                 .bind(now)
                 .bind(rows::to_json(embedding)?)
+                .bind(rows::to_json(identity)?)
                 .execute(&mut *tx)
                 .await?;
                 for user in operators {
@@ -219,6 +221,7 @@ macro_rules! sql_store {
                     settings: s.clone(),
                     rules: ChannelRules::default(),
                     embedding: embedding.clone(),
+                    identity: identity.clone(),
                     operators: operators.to_vec(),
                 })
             }
@@ -242,6 +245,7 @@ macro_rules! sql_store {
                     settings: rows::settings(&row)?,
                     rules: rows::json(&row, "rules")?,
                     embedding: rows::json(&row, "embedding")?,
+                    identity: rows::json(&row, "identity")?,
                     operators: operators.into_iter().map(UserId).collect(),
                 }))
             }
@@ -312,6 +316,15 @@ macro_rules! sql_store {
                 self.update_channel_json(id, "embedding", rows::to_json(embedding)?, now).await
             }
 
+            async fn update_channel_identity(
+                &self,
+                id: ChannelId,
+                identity: &ChannelIdentity,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                self.update_channel_json(id, "identity", rows::to_json(identity)?, now).await
+            }
+
             async fn set_channel_operator(
                 &self,
                 id: ChannelId,
@@ -352,13 +365,106 @@ macro_rules! sql_store {
             }
 
             async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
-                let row = sqlx::query("SELECT id FROM visitors WHERE token_hash = $1")
+                let row = sqlx::query(
+                    "SELECT id FROM visitors WHERE token_hash = $1
+                     UNION ALL SELECT visitor_id FROM visitor_tokens WHERE token_hash = $1",
+                )
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await?;
                 row.as_ref()
                     .map(|r| r.uuid("id").map(VisitorId))
                     .transpose()
+            }
+
+            async fn add_visitor_token(
+                &self,
+                visitor: VisitorId,
+                token_hash: &str,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(Key(visitor.0))
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn visitor_profile(&self, visitor: VisitorId) -> Result<VisitorProfile, StoreError> {
+                let row = sqlx::query("SELECT * FROM visitors WHERE id = $1")
+                    .bind(Key(visitor.0))
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound("visitor"))?;
+                rows::visitor_profile(&row, "")
+            }
+
+            async fn save_visitor_profile(
+                &self,
+                visitor: VisitorId,
+                p: &VisitorProfile,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
+                            custom_fields = $5
+                      WHERE id = $6",
+                )
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(&p.external_id)
+                .bind(i64::from(p.verified))
+                .bind(rows::to_json(&p.fields)?)
+                .bind(Key(visitor.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn claim_identity(
+                &self,
+                channel: ChannelId,
+                external_id: &str,
+                visitor: VisitorId,
+            ) -> Result<VisitorId, StoreError> {
+                sqlx::query(
+                    "INSERT INTO visitor_identities (channel_id, external_id, visitor_id)
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(Key(channel.0))
+                .bind(external_id)
+                .bind(Key(visitor.0))
+                .execute(&self.pool)
+                .await?;
+                let row = sqlx::query(
+                    "SELECT visitor_id FROM visitor_identities WHERE channel_id = $1 AND external_id = $2",
+                )
+                .bind(Key(channel.0))
+                .bind(external_id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(VisitorId(row.uuid("visitor_id")?))
+            }
+
+            async fn move_conversations(
+                &self,
+                from: VisitorId,
+                to: VisitorId,
+                channel: ChannelId,
+            ) -> Result<Vec<ConversationId>, StoreError> {
+                let rows = sqlx::query(
+                    "UPDATE conversations SET visitor_id = $1
+                      WHERE visitor_id = $2 AND channel_id = $3 RETURNING id",
+                )
+                .bind(Key(to.0))
+                .bind(Key(from.0))
+                .bind(Key(channel.0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| r.uuid("id").map(ConversationId))
+                    .collect()
             }
 
             async fn insert_conversation(

@@ -7,9 +7,9 @@ use super::sql_store::sql_store;
 use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelRules, ChannelSettings, ChannelSummary, Conversation,
-    ConversationId, ConversationPreview, ConversationRating, ConversationSummary, Embedding,
-    Message, Seq, User, UserId, VisitorId,
+    Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
+    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
+    Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

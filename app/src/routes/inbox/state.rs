@@ -197,7 +197,7 @@ impl Inbox {
                 if watching && self.selected == Some(conversation.id) {
                     conversation.unread = 0;
                 }
-                self.conversations.insert(conversation.id, conversation);
+                self.conversations.insert(conversation.id, *conversation);
             }
             InboxFrame::Activity {
                 conversation_id,
@@ -295,6 +295,7 @@ mod tests {
             page_url: None,
             created_at: 0,
             rating: None,
+            visitor: Default::default(),
         }
     }
 
@@ -397,14 +398,14 @@ mod tests {
         let c = ConversationId(Uuid::new_v4());
         let alerts = inbox.apply(
             InboxFrame::Summary {
-                conversation: summary(c, None, false),
+                conversation: Box::new(summary(c, None, false)),
             },
             false,
         );
         assert_eq!(alerts, [Alert::NewConversation("Visitor 1a2b".into())]);
         let again = inbox.apply(
             InboxFrame::Summary {
-                conversation: summary(c, Some(7), false),
+                conversation: Box::new(summary(c, Some(7), false)),
             },
             false,
         );

@@ -1,0 +1,167 @@
+//! The JS API's `identify` and `setCustomField`. An identity is believed
+//! only with a valid signature (HMAC-SHA256 of the external id with the
+//! channel's secret, hex): then it joins the visitor's history across
+//! devices. Unsigned, it is shown to operators as unverified, unless the
+//! channel requires signatures: then it is ignored, and the visitor stays
+//! anonymous.
+
+use crate::auth::{new_token, require_admin, token_hash};
+use crate::{now_unix, Error, Parlor, Result};
+use hmac::{Hmac, Mac};
+use parlor_domain::{Channel, ChannelId, ConversationId, Identity, User, VisitorId};
+use sha2::Sha256;
+
+/// What an `identify` changed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Identified {
+    pub verified: bool,
+    /// The visitor the connection now speaks for.
+    pub visitor: VisitorId,
+    /// A token for that visitor, when it is someone this device was not
+    /// (the identity was first seen on another device).
+    pub token: Option<String>,
+}
+
+/// The signature a site's server computes for `external_id`.
+pub fn sign(secret: &str, external_id: &str) -> String {
+    mac(secret, external_id)
+        .map(|m| hex::encode(m.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+/// `None` never happens: HMAC takes keys of any length.
+fn mac(secret: &str, external_id: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(external_id.as_bytes());
+    Some(mac)
+}
+
+/// Compared in constant time.
+fn signature_ok(secret: &str, external_id: &str, signature: &str) -> bool {
+    let (Ok(bytes), Some(mac)) = (hex::decode(signature.trim()), mac(secret, external_id)) else {
+        return false;
+    };
+    !secret.is_empty() && mac.verify_slice(&bytes).is_ok()
+}
+
+impl Parlor {
+    /// Requires (or not) signed identities on a channel.
+    pub async fn set_identity_required(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        required: bool,
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let channel = self.channel(actor, id).await?;
+        let mut identity = channel.identity;
+        identity.required = required;
+        Ok(self
+            .store
+            .update_channel_identity(id, &identity, now_unix())
+            .await?)
+    }
+
+    /// Applies an `identify` from `visitor`'s connection to `channel`.
+    pub(crate) async fn identify(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
+        current: Option<ConversationId>,
+        claim: Identity,
+        signature: Option<&str>,
+    ) -> Result<Identified> {
+        let secret = self
+            .store
+            .get_channel(channel)
+            .await?
+            .ok_or(Error::NotFound("channel"))?
+            .identity;
+        let verified =
+            signature.is_some_and(|s| signature_ok(&secret.secret, &claim.external_id, s));
+        if !verified && secret.required {
+            return Ok(Identified {
+                verified,
+                visitor,
+                token: None,
+            });
+        }
+        let (person, token) = if verified {
+            let person = self
+                .store
+                .claim_identity(channel, &claim.external_id, visitor)
+                .await?;
+            if person == visitor {
+                (visitor, None)
+            } else {
+                // This device's conversations here become theirs too.
+                let moved = self
+                    .store
+                    .move_conversations(visitor, person, channel)
+                    .await?;
+                let token = new_token();
+                self.store
+                    .add_visitor_token(person, &token_hash(&token), now_unix())
+                    .await?;
+                for id in moved {
+                    self.announce(id).await;
+                }
+                (person, Some(token))
+            }
+        } else {
+            (visitor, None)
+        };
+        let mut profile = self.store.visitor_profile(person).await?;
+        profile.external_id = Some(claim.external_id);
+        profile.name = claim.name.or(profile.name);
+        profile.email = claim.email.or(profile.email);
+        profile.verified = verified;
+        self.store.save_visitor_profile(person, &profile).await?;
+        if let Some(id) = current {
+            self.announce(id).await;
+        }
+        Ok(Identified {
+            verified,
+            visitor: person,
+            token,
+        })
+    }
+
+    /// Sets a custom field operators see beside the conversation.
+    pub(crate) async fn set_visitor_field(
+        &self,
+        visitor: VisitorId,
+        current: Option<ConversationId>,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
+        let mut profile = self.store.visitor_profile(visitor).await?;
+        profile.set_field(key, value)?;
+        self.store.save_visitor_profile(visitor, &profile).await?;
+        if let Some(id) = current {
+            self.announce(id).await;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_are_hmac_sha256_hex() {
+        // RFC 4231, test case 2.
+        assert_eq!(
+            sign("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let good = sign("secret", "42");
+        assert!(signature_ok("secret", "42", &good));
+        assert!(signature_ok("secret", "42", &good.to_uppercase()));
+        assert!(!signature_ok("secret", "43", &good));
+        assert!(!signature_ok("other", "42", &good));
+        assert!(!signature_ok("secret", "42", "not hex"));
+        assert!(!signature_ok("", "42", &sign("", "42")));
+    }
+}
