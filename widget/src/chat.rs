@@ -2,6 +2,7 @@
 //! frame changes it. Lines with a `seq` are committed and kept in `seq`
 //! order; the visitor's unacknowledged lines follow them.
 
+use crate::api::PageApi;
 use crate::saved::{self, Saved};
 use leptos::prelude::*;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorConversation, WireAuthor};
@@ -57,10 +58,11 @@ pub struct Chat {
     pub list: RwSignal<Option<Vec<VisitorConversation>>>,
     pub saved: StoredValue<Saved>,
     pub last_seq: StoredValue<Option<Seq>>,
+    pub api: PageApi,
 }
 
 impl Chat {
-    pub fn new(channel: ChannelId, open: RwSignal<bool>) -> Self {
+    pub fn new(channel: ChannelId, open: RwSignal<bool>, api: PageApi) -> Self {
         let saved = saved::load(channel);
         let lines = saved
             .outbox
@@ -87,6 +89,7 @@ impl Chat {
             list: RwSignal::new(None),
             saved: StoredValue::new(saved),
             last_seq: StoredValue::new(None),
+            api,
         }
     }
 
@@ -193,8 +196,12 @@ impl Chat {
                     WireAuthor::Visitor => None,
                     WireAuthor::Operator { name } => Some(name),
                 };
-                if operator.is_some() {
+                if let Some(name) = &operator {
                     self.typing.set(None);
+                    if self.saved.with_value(|s| s.seen < Some(seq)) {
+                        let detail = serde_json::json!({"from": "operator", "name": name, "body": message.body});
+                        self.api.emit("message", Some(detail.to_string()));
+                    }
                 }
                 if self.open.get_untracked() {
                     self.mark_seen();
@@ -224,6 +231,15 @@ impl Chat {
                     s.conversation_id = Some(conversation_id);
                 });
                 self.ended.set(false);
+                let sent = self.lines.with_untracked(|l| {
+                    l.iter()
+                        .find(|x| x.id == message_id && x.delivery != Delivery::Sent)
+                        .map(|x| x.body.clone())
+                });
+                if let Some(body) = sent {
+                    let detail = serde_json::json!({"from": "visitor", "body": body});
+                    self.api.emit("message", Some(detail.to_string()));
+                }
                 self.set_delivery(message_id, Delivery::Sent);
             }
             ServerFrame::Typing { name, typing, .. } => {
@@ -238,6 +254,13 @@ impl Chat {
                 });
                 self.typing.set(None);
                 self.ended.set(true);
+            }
+            ServerFrame::Identified { token, .. } => {
+                // The identity is someone first seen on another device:
+                // this browser speaks for them from now on.
+                if let Some(token) = token {
+                    self.persist(|s| s.token = Some(token));
+                }
             }
             ServerFrame::Conversations { conversations } => self.list.set(Some(conversations)),
             ServerFrame::Switched { conversation_id } => self.switched(conversation_id),

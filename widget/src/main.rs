@@ -5,6 +5,7 @@
 //! inside the loader's shadow root, so host-page CSS never reaches it, and all
 //! visitor-visible text is inserted as text, never HTML.
 
+mod api;
 mod chat;
 mod i18n;
 mod saved;
@@ -26,6 +27,8 @@ fn main() {}
 pub struct Widget {
     open: RwSignal<bool>,
     focus_on_open: StoredValue<bool>,
+    api: api::PageApi,
+    socket: StoredValue<Option<Socket>>,
 }
 
 #[wasm_bindgen]
@@ -42,6 +45,24 @@ impl Widget {
         self.open.set(true);
     }
 
+    pub fn close(&self) {
+        self.open.set(false);
+    }
+
+    /// `Parlor.identify`, as JSON: kept for every connection, sent now if
+    /// connected.
+    pub fn identify(&self, json: &str) {
+        if let Some(frame) = self.api.identify(json) {
+            self.say(&frame);
+        }
+    }
+
+    /// `Parlor.setCustomField`.
+    pub fn set_field(&self, key: String, value: String) {
+        let frame = self.api.set_field(key, value);
+        self.say(&frame);
+    }
+
     /// Opens the chat window without taking the focus from the host page
     /// (a rule's timer: the visitor may be typing somewhere else).
     pub fn open_quietly(&self) {
@@ -49,6 +70,16 @@ impl Widget {
             self.focus_on_open.set_value(false);
             self.open.set(true);
         }
+    }
+}
+
+impl Widget {
+    fn say(&self, frame: &parlor_protocol::live::VisitorFrame) {
+        self.socket.with_value(|s| {
+            if let Some(s) = s {
+                s.send(frame);
+            }
+        });
     }
 }
 
@@ -69,7 +100,8 @@ fn socket_url(live: &str) -> Option<String> {
 /// carries `data-open` (the launcher's CSS follows it) and, in its shadow
 /// root, the launcher's unread badge. With `full_page` the window fills its
 /// container and is always open (the direct chat link). `live` is the
-/// WebSocket endpoint, absolute or relative to the page.
+/// WebSocket endpoint, absolute or relative to the page. `emit(event,
+/// detail)`, if a function, hears the JS API's events.
 #[wasm_bindgen]
 pub fn start(
     host: web_sys::Element,
@@ -77,6 +109,7 @@ pub fn start(
     config_json: &str,
     full_page: bool,
     live: &str,
+    emit: JsValue,
 ) -> Result<Widget, JsValue> {
     // serde_json's error text would cost bytes in every visitor's download.
     let config: WidgetConfig = serde_json::from_str(config_json)
@@ -84,11 +117,14 @@ pub fn start(
     let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
     let open = RwSignal::new(full_page);
     let focus_on_open = StoredValue::new(true);
+    let api = api::PageApi::new(emit);
+    let socket_slot = StoredValue::new(None::<Socket>);
     // Effects and the socket are created inside the mount closure: `mount_to`
     // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
-        let chat = Chat::new(config.channel_id, open);
+        let chat = Chat::new(config.channel_id, open, api);
         let socket = Socket::new(chat, url);
+        socket_slot.set_value(Some(socket));
         if chat.wants_socket() {
             socket.connect();
         }
@@ -112,6 +148,9 @@ pub fn start(
                     let _ = l.unchecked_ref::<web_sys::HtmlElement>().focus();
                 }
             }
+            if was_open.is_some_and(|was| was != is_open) {
+                api.emit(if is_open { "open" } else { "close" }, None);
+            }
             is_open
         });
         Effect::new(move || {
@@ -129,5 +168,7 @@ pub fn start(
     Ok(Widget {
         open,
         focus_on_open,
+        api,
+        socket: socket_slot,
     })
 }

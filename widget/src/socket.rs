@@ -144,6 +144,10 @@ impl Socket {
             last_seq: conversation_id.and(self.chat.last_seq.get_value()),
             page_url: Some(url),
         });
+        // Identity first: the outbox may then join the visitor's history.
+        for frame in self.chat.api.frames() {
+            self.send(&frame);
+        }
         for (message_id, body) in outbox {
             self.chat.set_delivery(message_id, Delivery::Sending);
             self.send(&VisitorFrame::Send { message_id, body });

@@ -99,3 +99,13 @@ pub async fn update_channel_sites(
         .update_channel_embedding(&actor, id, &sites, in_app)
         .await?)
 }
+
+#[server(prefix = "/api", endpoint = "channels/identity", input = Json)]
+pub async fn set_identity_required(id: ChannelId, required: bool) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .set_identity_required(&actor, id, required)
+        .await?)
+}

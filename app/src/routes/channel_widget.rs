@@ -2,7 +2,7 @@
 //! placement address), then the embed snippet, offered only once a site is
 //! given or "embedded in an app" is on, and the direct chat link.
 
-use crate::api::channels::UpdateChannelSites;
+use crate::api::channels::{SetIdentityRequired, UpdateChannelSites};
 use crate::components::copy_button::CopyButton;
 use crate::components::fields::FieldMessage;
 use leptos::prelude::*;
@@ -110,11 +110,57 @@ pub fn WidgetTab(
                 <CopyButton text=snippet.clone() label="Copy snippet" />
             </Show>
         </div>
+        <IdentitySection channel is_admin />
         <div class="embed">
             <h2>"Direct chat link"</h2>
             <p class="hint">"Send this link to customers: it opens a full-page chat with this channel."</p>
             <pre class="snippet"><code id="chat-link">{chat_link.clone()}</code></pre>
             <CopyButton text=chat_link label="Copy link" />
+        </div>
+    }
+}
+
+/// The secret sites sign visitors' identities with, and whether unsigned
+/// identities are ignored (docs/embedding.md).
+#[component]
+fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+    let save = ServerAction::<SetIdentityRequired>::new();
+    Effect::new(move || {
+        if let Some(Ok(updated)) = save.value().get() {
+            channel.set(updated);
+        }
+    });
+    let secret = move || channel.with(|c| c.identity.secret.clone());
+    view! {
+        <div class="embed identity">
+            <h2>"Identity verification"</h2>
+            <p class="hint">
+                "Your site's server signs each visitor's external id with this secret "
+                "(HMAC-SHA256, hex) and passes the signature to "<code>"Parlor.identify"</code>
+                ". A signed identity joins the visitor's history across devices."
+            </p>
+            <Show when=move || is_admin fallback=|| view! { <p class="hint">"Only admins see the secret."</p> }>
+                <pre class="snippet"><code id="identity-secret">{secret}</code></pre>
+                <CopyButton text=secret() label="Copy secret" />
+            </Show>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="identity-required"
+                    disabled=move || !is_admin || save.pending().get()
+                    prop:checked=move || channel.with(|c| c.identity.required)
+                    on:change=move |ev| {
+                        save.dispatch(SetIdentityRequired {
+                            id: channel.with_untracked(|c| c.id),
+                            required: event_target_checked(&ev),
+                        });
+                    }
+                />
+                " Require signed identities (an unsigned or wrongly signed identity is treated as anonymous)"
+            </label>
+            <Show when=move || matches!(save.value().get(), Some(Err(_)))>
+                <p class="form-error" role="alert">"Could not save; try again."</p>
+            </Show>
         </div>
     }
 }

@@ -31,7 +31,7 @@ pub async fn page(
 import init, {{ start }} from {js};
 await init({{ module_or_path: {wasm} }});
 const el = document.getElementById("parlor");
-start(el, el, JSON.stringify({config}), true, "/widget/v1/live");
+start(el, el, JSON.stringify({config}), true, "/widget/v1/live", null);
 </script>
 </body>
 </html>"#,

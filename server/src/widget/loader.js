@@ -1,21 +1,32 @@
 /* Parlor widget loader. It asks the server how the launcher shows on this
    page (the channel's rules and allowed sites), draws it in a shadow root,
    and loads the chat panel (wasm) only on intent (hover, focus, click), when
-   a rule opens it, or when the page has been idle for a few seconds. It
-   defines no globals but one flag. */
+   a rule or the page opens it, or when the page has been idle for a few
+   seconds. It defines `window.Parlor` (docs/embedding.md) and one flag. */
 (function () {
   var w = window, d = document, cfg = __CONFIG__, base = __BASE__;
   var flag = "__parlor_" + cfg.channel_id;
   if (w[flag]) return;
   w[flag] = 1;
-  var host, root, loading;
+  var host, root, loading, widget, decided, hidden = false, forced = false;
+  // Page calls that need the panel wait here until it has loaded, in order.
+  var waiting = [], early = [];
+  var listeners = { open: [], close: [], message: [] };
+  function emit(name, detail) {
+    var data = detail ? JSON.parse(detail) : undefined;
+    (listeners[name] || []).slice().forEach(function (fn) {
+      try { fn(data); } catch (e) { console.error(e); }
+    });
+  }
   function load() {
     if (!loading) {
       loading = import(base + __JS__).then(function (m) {
         return m.default({ module_or_path: base + __WASM__ }).then(function () {
           var box = d.createElement("div");
           root.appendChild(box);
-          return m.start(host, box, JSON.stringify(cfg), false, base + "../live");
+          widget = m.start(host, box, JSON.stringify(cfg), false, base + "../live", emit);
+          waiting.splice(0).forEach(function (f) { f(widget); });
+          return widget;
         });
       });
       loading["catch"](function (e) {
@@ -27,7 +38,17 @@
   }
   // A failed load is already reported; nothing may reach the host page.
   function call(method) {
+    if (!host) {
+      // Before the display decision: done once the launcher is drawn.
+      if (!decided) early.push(method);
+      return;
+    }
     load().then(function (widget) { widget[method](); }, function () {});
+  }
+  // Applied now if the panel is there, else when it loads (no load forced).
+  function later(f) {
+    if (widget) f(widget);
+    else waiting.push(f);
   }
   function idle() {
     setTimeout(function () {
@@ -57,6 +78,7 @@
   }
   function draw(display) {
     host = d.createElement("parlor-chat");
+    if (hidden) host.setAttribute("hidden", "");
     root = host.attachShadow({ mode: "open" });
     el("style", "", root).textContent = __CSS__;
     var b = el("button", "launcher", root);
@@ -82,6 +104,45 @@
     if (saved && (saved.conversation_id || (saved.outbox || []).length)) load();
     else if (d.readyState === "complete") idle();
     else w.addEventListener("load", idle);
+    early.splice(0).forEach(call);
+  }
+  var api = {
+    open: function () { call("open"); },
+    close: function () { call("close"); },
+    // Shows the launcher, even on a page where a rule hides it.
+    show: function () {
+      hidden = false;
+      if (host) host.removeAttribute("hidden");
+      else if (decided) draw({ button: "show" });
+      else forced = true;
+    },
+    hide: function () {
+      hidden = true;
+      if (host) host.setAttribute("hidden", "");
+    },
+    identify: function (who) {
+      var json = JSON.stringify(who || {});
+      later(function (widget) { widget.identify(json); });
+    },
+    setCustomField: function (key, value) {
+      later(function (widget) { widget.set_field(String(key), String(value == null ? "" : value)); });
+    },
+    on: function (name, fn) {
+      if (listeners[name] && typeof fn === "function") listeners[name].push(fn);
+    },
+    off: function (name, fn) {
+      var list = listeners[name] || [];
+      if (list.indexOf(fn) >= 0) list.splice(list.indexOf(fn), 1);
+    }
+  };
+  // Calls queued before the loader ran: window.Parlor = [["identify", {...}]].
+  var queued = w.Parlor;
+  if (!queued || typeof queued.push === "function") {
+    w.Parlor = api;
+    (queued || []).forEach(function (c) {
+      if (api[c[0]]) api[c[0]].apply(api, c.slice(1));
+    });
+    try { d.dispatchEvent(new CustomEvent("parlor:ready", { detail: api })); } catch (e) {}
   }
   var display = fetch(base + "../channels/" + cfg.channel_id + "/display?path=" +
       encodeURIComponent(location.pathname), { credentials: "omit" })
@@ -96,7 +157,9 @@
     else d.addEventListener("DOMContentLoaded", done);
   });
   Promise.all([display, ready]).then(function (r) {
+    decided = true;
     if (r[0].button !== "hide") draw(r[0]);
+    else if (forced) draw({ button: "show" });
   }, function (e) {
     console.warn("Parlor: the chat is not shown on this page:", e.message);
   });

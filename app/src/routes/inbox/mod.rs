@@ -14,7 +14,7 @@ use connection::{Conn, Link};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_protocol::inbox::{ConversationSummary, OperatorFrame};
+use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireVisitor};
 use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId};
 use state::{Delivery, Filter, Inbox, Outgoing};
@@ -371,6 +371,7 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
                     "Page: "
                     {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
                 </p>
+                <VisitorProfile v=c.visitor.clone() />
                 {c.rating.clone().map(|r| {
                     let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
                     view! {
@@ -491,4 +492,32 @@ fn rating_label(r: Rating) -> &'static str {
         Rating::Neutral => "😐 Neutral",
         Rating::Unhappy => "😞 Unhappy",
     }
+}
+
+/// What the host page told about the visitor (JS API): identity, with
+/// whether its signature held, and custom fields. Nothing for anonymous
+/// visitors.
+#[component]
+fn VisitorProfile(v: WireVisitor) -> impl IntoView {
+    let known = v.email.is_some() || v.external_id.is_some() || !v.fields.is_empty();
+    known.then(|| {
+        let id = v.external_id.map(|id| {
+            let (class, badge) = if v.verified {
+                ("badge verified", "verified")
+            } else {
+                ("badge unverified", "not verified")
+            };
+            view! {
+                <dt>"External id"</dt>
+                <dd>{id}" "<span class=class>{badge}</span></dd>
+            }
+        });
+        let email = v.email.map(|e| view! { <dt>"Email"</dt><dd>{e}</dd> });
+        let fields = v
+            .fields
+            .into_iter()
+            .map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> })
+            .collect_view();
+        view! { <dl class="visitor-profile">{email}{id}{fields}</dl> }
+    })
 }
