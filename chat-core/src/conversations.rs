@@ -81,7 +81,9 @@ impl Parlor {
         let conversation = self
             .store
             .insert_conversation(
-                ConversationId(uuid::Uuid::new_v4()),
+                // Time-ordered: a visitor's list sorts conversations started
+                // within the same second by their id.
+                ConversationId(uuid::Uuid::now_v7()),
                 channel,
                 visitor,
                 now_unix(),

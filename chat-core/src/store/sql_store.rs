@@ -505,7 +505,7 @@ macro_rules! sql_store {
                        FROM conversations c
                        LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
                       WHERE c.visitor_id = $1 AND c.channel_id = $2
-                      ORDER BY c.created_at DESC
+                      ORDER BY c.created_at DESC, c.id DESC
                       LIMIT $3",
                 )
                 .bind(Key(visitor.0))
@@ -533,7 +533,7 @@ macro_rules! sql_store {
                 let row = sqlx::query(
                     "SELECT * FROM conversations
                       WHERE visitor_id = $1 AND channel_id = $2 AND status = 'open'
-                      ORDER BY created_at DESC LIMIT 1",
+                      ORDER BY created_at DESC, id DESC LIMIT 1",
                 )
                 .bind(Key(visitor.0))
                 .bind(Key(channel.0))
