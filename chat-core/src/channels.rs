@@ -4,11 +4,12 @@
 use crate::auth::{new_token, require_admin};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;
+use parlor_domain::triggers::parse_triggers;
 use parlor_domain::{
     Channel, ChannelId, ChannelIdentity, ChannelSettings, ChannelSettingsInput, ChannelSummary,
-    CountryCode, Embedding, RuleInput, User, UserId,
+    CountryCode, Embedding, RuleInput, TriggerInput, User, UserId,
 };
-use parlor_protocol::{ButtonDisplay, WidgetConfig};
+use parlor_protocol::{ButtonDisplay, Display, WidgetConfig, WireTrigger};
 
 impl Parlor {
     pub async fn list_channels(&self, _actor: &User) -> Result<Vec<ChannelSummary>> {
@@ -170,7 +171,7 @@ impl Parlor {
         origin: Option<&str>,
         path: &str,
         country: Option<CountryCode>,
-    ) -> Result<ButtonDisplay> {
+    ) -> Result<Display> {
         let channel = self.public_channel(id, origin).await?;
         // Stored rules were valid when saved; compiling again cannot fail
         // unless the stored data was changed behind our back.
@@ -178,6 +179,36 @@ impl Parlor {
             .rules
             .compile()
             .map_err(|e| Error::Internal(format!("stored rules of channel {id}: {e}")))?;
-        Ok(rules.decide(path, country))
+        let button = rules.decide(path, country);
+        let triggers = if button == ButtonDisplay::Hide {
+            Vec::new()
+        } else {
+            channel
+                .triggers
+                .for_path(path)
+                .into_iter()
+                .map(|t| WireTrigger {
+                    id: t.id,
+                    after_secs: t.after_secs,
+                    message: t.message.clone(),
+                })
+                .collect()
+        };
+        Ok(Display { button, triggers })
+    }
+
+    /// Replaces the channel's triggers with the Triggers tab's list.
+    pub async fn update_channel_triggers(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        input: &[TriggerInput],
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let triggers = parse_triggers(input)?;
+        Ok(self
+            .store
+            .update_channel_triggers(id, &triggers, now_unix())
+            .await?)
     }
 }

@@ -206,14 +206,49 @@ impl Parlor {
         id: MessageId,
         body: MessageBody,
     ) -> Result<Appended> {
+        self.append_as(channel, conversation, id, Author::Visitor, body.as_str())
+            .await
+    }
+
+    /// Stores the message of the channel's trigger `trigger` in a
+    /// conversation of its visitor (checked by the caller). A trigger that
+    /// no longer exists stores nothing (`None`).
+    pub(crate) async fn append_trigger_message(
+        &self,
+        channel: ChannelId,
+        conversation: ConversationId,
+        trigger: u32,
+        id: MessageId,
+    ) -> Result<Option<Appended>> {
+        let found = self
+            .store
+            .get_channel(channel)
+            .await?
+            .and_then(|c| c.triggers.get(trigger).map(|t| t.message.clone()));
+        let Some(body) = found else {
+            return Ok(None);
+        };
+        self.append_as(channel, conversation, id, Author::Channel, &body)
+            .await
+            .map(Some)
+    }
+
+    async fn append_as(
+        &self,
+        channel: ChannelId,
+        conversation: ConversationId,
+        id: MessageId,
+        author: Author,
+        body: &str,
+    ) -> Result<Appended> {
         let started = std::time::Instant::now();
         let appended = self
             .store
             .append_message(&NewMessage {
                 id,
                 conversation,
-                author: Author::Visitor,
-                body: body.as_str(),
+                author,
+                body,
                 now: now_unix(),
             })
             .await?;

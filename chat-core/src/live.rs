@@ -16,8 +16,8 @@ use parlor_domain::{
     ConversationId, ConversationStatus, Identity, Message, MessageBody, Seq, VisitorId,
 };
 use parlor_protocol::live::{
-    LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame, WireMessage,
-    PREVIEW_CHARS,
+    trigger_message_id, LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame,
+    WireMessage, PREVIEW_CHARS,
 };
 use parlor_protocol::ChannelId;
 use std::time::Instant;
@@ -162,6 +162,54 @@ impl Session {
         self.send(ServerFrame::Ended { conversation_id }).await
     }
 
+    /// The conversation a message goes to: the current one, or one
+    /// `start_conversation` gives (followed from its start).
+    async fn ensure_conversation(&mut self) -> Result<Result<ConversationId, Error>, End> {
+        if let Some(c) = self.conversation {
+            return Ok(Ok(c));
+        }
+        // Recorded first, so the new conversation's announcement already
+        // shows the page.
+        if let Some(url) = self.page_url.clone() {
+            self.record_page(None, &url).await;
+        }
+        match self
+            .parlor
+            .start_conversation(self.visitor, self.channel)
+            .await
+        {
+            Ok(c) => {
+                self.follow(c.id, Seq(0)).await?;
+                Ok(Ok(c.id))
+            }
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    /// The visitor answers a trigger: its message goes in first.
+    async fn on_triggered(
+        &mut self,
+        trigger: u32,
+        before: parlor_domain::MessageId,
+    ) -> Result<(), End> {
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
+        }
+        let conversation = match self.ensure_conversation().await? {
+            Ok(c) => c,
+            Err(e) => return self.send(self.core_error(e, None)).await,
+        };
+        let id = trigger_message_id(before);
+        match self
+            .parlor
+            .append_trigger_message(self.channel, conversation, trigger, id)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => self.send(self.core_error(e, None)).await,
+        }
+    }
+
     async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
         let fail = |code, message: String| ServerFrame::Error {
             code,
@@ -176,26 +224,9 @@ impl Session {
             Ok(body) => body,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
         };
-        let conversation = match self.conversation {
-            Some(c) => c,
-            None => {
-                // Recorded first, so the new conversation's announcement
-                // already shows the page.
-                if let Some(url) = self.page_url.clone() {
-                    self.record_page(None, &url).await;
-                }
-                match self
-                    .parlor
-                    .start_conversation(self.visitor, self.channel)
-                    .await
-                {
-                    Ok(c) => {
-                        self.follow(c.id, Seq(0)).await?;
-                        c.id
-                    }
-                    Err(e) => return self.send(self.core_error(e, Some(id))).await,
-                }
-            }
+        let conversation = match self.ensure_conversation().await? {
+            Ok(c) => c,
+            Err(e) => return self.send(self.core_error(e, Some(id))).await,
         };
         // `conversation` is this visitor's: `follow` checked it, or this
         // session just started it.
@@ -435,6 +466,9 @@ impl Session {
                 None => Ok(()),
             },
             Ok(VisitorFrame::List) => self.on_list().await,
+            Ok(VisitorFrame::Triggered { trigger_id, before }) => {
+                self.on_triggered(trigger_id, before).await
+            }
             Ok(VisitorFrame::Identify {
                 external_id,
                 name,

@@ -1,7 +1,7 @@
 //! Live-chat channels and their visitor-facing settings.
 
 use crate::validation::{Field, ValidationErrors};
-use crate::{ChannelIdentity, ChannelRules, Embedding, UserId};
+use crate::{ChannelIdentity, ChannelRules, ChannelTriggers, Embedding, UserId};
 use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +107,10 @@ pub struct ChannelSettingsInput {
     pub header_color: String,
     pub welcome_message: String,
     pub input_placeholder: String,
+    /// Absent in forms from before themes and modes: the defaults.
+    #[serde(default)]
     pub theme: Theme,
+    #[serde(default)]
     pub conversation_mode: ConversationMode,
 }
 
@@ -166,6 +169,7 @@ pub struct Channel {
     pub rules: ChannelRules,
     pub embedding: Embedding,
     pub identity: ChannelIdentity,
+    pub triggers: ChannelTriggers,
     pub operators: Vec<UserId>,
 }
 

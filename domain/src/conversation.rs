@@ -117,7 +117,12 @@ impl ConversationSummary {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Author {
     Visitor,
-    Operator { user: UserId },
+    Operator {
+        user: UserId,
+    },
+    /// The channel itself (a trigger's message), or an operator whose
+    /// account is gone.
+    Channel,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

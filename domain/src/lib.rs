@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod identity;
 pub mod rules;
 pub mod sites;
+pub mod triggers;
 pub mod user;
 pub mod validation;
 
@@ -20,5 +21,6 @@ pub use identity::{ChannelIdentity, Identity, VisitorProfile};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use sites::{Embedding, Site};
+pub use triggers::{ChannelTriggers, Trigger, TriggerInput};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

@@ -78,7 +78,7 @@ pub struct ChannelRule {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelRules(pub Vec<ChannelRule>);
 
-fn compile(pattern: &str) -> Result<Regex, regex_lite::Error> {
+pub(crate) fn compile(pattern: &str) -> Result<Regex, regex_lite::Error> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .nest_limit(REGEX_NEST_LIMIT)
@@ -101,17 +101,7 @@ impl ChannelRules {
                     );
                 }
             }
-            let len = rule.url_regex.chars().count();
-            if rule.url_regex.trim().is_empty() {
-                e.push(Field::RuleUrlRegex(i), "is required (/ matches every page)");
-            } else if len > MAX_URL_REGEX {
-                e.push(
-                    Field::RuleUrlRegex(i),
-                    format!("is too long ({len} characters, at most {MAX_URL_REGEX})"),
-                );
-            } else if let Err(err) = compile(&rule.url_regex) {
-                e.push(Field::RuleUrlRegex(i), pattern_error(&err));
-            }
+            check_pattern(&mut e, Field::RuleUrlRegex(i), &rule.url_regex);
             if rule.countries.len() > MAX_COUNTRIES {
                 e.push(
                     Field::RuleCountries(i),
@@ -132,6 +122,21 @@ impl ChannelRules {
             .map(|(re, r)| (re, r.countries.clone(), r.display))
             .collect();
         Ok(CompiledRules(rules))
+    }
+}
+
+/// A URL pattern is required, bounded, and compiles within the limits.
+pub(crate) fn check_pattern(e: &mut ValidationErrors, field: Field, pattern: &str) {
+    let len = pattern.chars().count();
+    if pattern.trim().is_empty() {
+        e.push(field, "is required (/ matches every page)");
+    } else if len > MAX_URL_REGEX {
+        e.push(
+            field,
+            format!("is too long ({len} characters, at most {MAX_URL_REGEX})"),
+        );
+    } else if let Err(err) = compile(pattern) {
+        e.push(field, pattern_error(&err));
     }
 }
 
@@ -162,7 +167,7 @@ impl CompiledRules {
     }
 }
 
-fn cut(text: &str, max: usize) -> &str {
+pub(crate) fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }

@@ -35,6 +35,11 @@ pub enum Field {
     ExternalId,
     FieldKey,
     FieldValue,
+    /// The triggers list as a whole, and a field of the trigger at a position.
+    Triggers,
+    TriggerUrl(u16),
+    TriggerAfter(u16),
+    TriggerMessage(u16),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ pub mod widget;
 pub use color::{HexColor, HexColorError};
 pub use error::{ApiError, ErrorCode};
 pub use ids::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
-pub use widget::{ButtonDisplay, ConversationMode, Theme, WidgetConfig};
+pub use widget::{ButtonDisplay, ConversationMode, Display, Theme, WidgetConfig, WireTrigger};
 
 /// Version of the widget endpoints; it is part of every path under `/widget/`.
 pub const PROTOCOL_VERSION: u32 = 1;

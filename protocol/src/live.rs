@@ -63,6 +63,11 @@ pub enum VisitorFrame {
     /// A custom field operators see (the JS API's `setCustomField`); an
     /// empty value removes it.
     Field { key: String, value: String },
+    /// The visitor answers a trigger's message: the server stores it in the
+    /// conversation (starting one if needed) just before the visitor's
+    /// message `before`, under the id [`trigger_message_id`]`(before)`, so
+    /// sending it again stores nothing new.
+    Triggered { trigger_id: u32, before: MessageId },
     /// The visitor rates an ended conversation of theirs, with an optional
     /// comment (at most [`MAX_RATING_COMMENT_CHARS`]). Rating again
     /// replaces the rating. Answered by `rated`.
@@ -116,6 +121,14 @@ pub struct VisitorConversation {
 pub const MAX_LISTED: u32 = 50;
 /// The longest preview in a list, in characters.
 pub const PREVIEW_CHARS: usize = 140;
+
+/// The id a trigger's message is stored under, derived from the visitor's
+/// answer, so the client knows it in advance and resends are idempotent.
+pub fn trigger_message_id(before: MessageId) -> MessageId {
+    MessageId(uuid::Uuid::from_u128(
+        before.0.as_u128() ^ 0x7472_6967_6765_7200_0000_0000_0000_0000,
+    ))
+}
 
 /// How long a typing indicator lasts without a fresh `typing: true`.
 pub const TYPING_TIMEOUT_SECS: u32 = 6;

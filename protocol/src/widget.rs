@@ -73,6 +73,25 @@ impl ConversationMode {
     }
 }
 
+/// The answer of `display`: how the launcher shows, and the triggers that
+/// apply on the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Display {
+    #[serde(flatten)]
+    pub button: ButtonDisplay,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<WireTrigger>,
+}
+
+/// After `after_secs` on the page, the widget opens with `message` in the
+/// channel's name (unless the visitor is in a conversation already).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireTrigger {
+    pub id: u32,
+    pub after_secs: u32,
+    pub message: String,
+}
+
 /// How the launcher shows on one page, as the channel's rules decide
 /// (`GET /widget/v1/channels/{id}/display?path=…`, docs/protocol.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

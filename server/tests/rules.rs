@@ -308,3 +308,101 @@ async fn bad_sites_are_reported_and_nothing_is_saved() {
         json!({"sites": ["https://shop.example.com"], "in_app": false})
     );
 }
+
+#[tokio::test]
+async fn triggers_come_with_the_display_and_an_answer_stores_their_message_first() {
+    let s = start().await;
+    let cookie = admin(&s).await;
+    allow_shop(&s, &cookie).await;
+    let channel = s.default_channel().await;
+    let triggers = json!([
+        {"id": null, "url_regex": "^/pricing", "after_secs": "5", "message": "Questions about plans?"},
+        {"id": null, "url_regex": "(", "after_secs": "x", "message": ""}
+    ]);
+    let res = post(
+        &s,
+        &cookie,
+        "triggers",
+        json!({"id": channel, "triggers": triggers}),
+    )
+    .await;
+    assert_eq!(res.status(), 422, "a bad trigger refuses the whole list");
+    let body = res.text().await.unwrap();
+    for field in ["trigger_url", "trigger_after", "trigger_message"] {
+        assert!(body.contains(field), "{field} in {body}");
+    }
+    let triggers = json!([
+        {"id": null, "url_regex": "^/pricing", "after_secs": "5", "message": "Questions about plans?"}
+    ]);
+    let res = post(
+        &s,
+        &cookie,
+        "triggers",
+        json!({"id": channel, "triggers": triggers}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    assert_eq!(
+        display(&s, "/pricing/team", SHOP, &[]).await.1,
+        json!({"button": "show", "triggers": [{"id": 1, "after_secs": 5, "message": "Questions about plans?"}]})
+    );
+    assert_eq!(
+        display(&s, "/blog", SHOP, &[]).await.1,
+        json!({"button": "show"})
+    );
+
+    // The visitor answers: the trigger's message is stored first, in the
+    // channel's name, under an id derived from the answer's.
+    let mut ws = Ws::connect_with(s.addr, "/widget/v1/live", &[]).await;
+    ws.send(json!({"type": "hello", "channel_id": channel}))
+        .await;
+    let welcome: Value = ws.recv().await;
+    let answer = common::ws::uuid();
+    let mut conversation = None;
+    for _ in 0..2 {
+        // Sent twice (a reconnect): stored once.
+        ws.send(json!({"type": "triggered", "trigger_id": 1, "before": answer}))
+            .await;
+        ws.send(
+            json!({"type": "send", "message_id": answer, "body": "Yes: is there a team plan?"}),
+        )
+        .await;
+        let (c, seq) = ws.acked().await;
+        assert_eq!(seq, parlor_protocol::Seq(2));
+        conversation = Some(c);
+    }
+    // A fresh connection replays exactly the two messages.
+    use parlor_protocol::live::{ServerFrame, WireAuthor};
+    let mut again = Ws::connect_with(s.addr, "/widget/v1/live", &[]).await;
+    let token = match welcome.get("token") {
+        Some(t) => t.clone(),
+        None => panic!("welcome carries a token"),
+    };
+    again
+        .send(
+            json!({"type": "hello", "channel_id": channel, "token": token,
+            "conversation_id": conversation, "last_seq": 0}),
+        )
+        .await;
+    let mut replay = Vec::new();
+    while replay.len() < 2 {
+        if let ServerFrame::Message { message } = again.recv().await {
+            replay.push(message);
+        }
+    }
+    let (message, reply) = (&replay[0], &replay[1]);
+    assert_eq!(message.body, "Questions about plans?");
+    assert_eq!(
+        message.author,
+        WireAuthor::Operator {
+            name: "Chat with us".into()
+        }
+    );
+    assert_eq!(reply.body, "Yes: is there a team plan?");
+    let answer_id: parlor_protocol::MessageId = serde_json::from_value(json!(answer)).unwrap();
+    assert_eq!(
+        message.id,
+        parlor_protocol::live::trigger_message_id(answer_id)
+    );
+}

@@ -5,7 +5,9 @@
 use crate::api::PageApi;
 use crate::saved::{self, Saved};
 use leptos::prelude::*;
-use parlor_protocol::live::{LiveErrorCode, ServerFrame, VisitorConversation, WireAuthor};
+use parlor_protocol::live::{
+    trigger_message_id, LiveErrorCode, ServerFrame, VisitorConversation, WireAuthor,
+};
 use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub struct Chat {
     pub saved: StoredValue<Saved>,
     pub last_seq: StoredValue<Option<Seq>>,
     pub api: PageApi,
+    /// A trigger shown on this page and not answered yet: its id and the
+    /// id of its line.
+    pub fired: StoredValue<Option<(u32, MessageId)>>,
 }
 
 impl Chat {
@@ -90,6 +95,7 @@ impl Chat {
             saved: StoredValue::new(saved),
             last_seq: StoredValue::new(None),
             api,
+            fired: StoredValue::new(None),
         }
     }
 
@@ -116,6 +122,43 @@ impl Chat {
                 delivery: Delivery::Sending,
             })
         });
+    }
+
+    /// Shows a trigger's message in the channel's name (`title`), unless
+    /// the visitor is in a conversation or has written already.
+    pub fn fire_trigger(&self, trigger: u32, message: String, title: String) -> bool {
+        let busy = self.saved.with_value(|s| s.conversation_id.is_some())
+            || self.lines.with_untracked(|l| !l.is_empty())
+            || self.fired.get_value().is_some();
+        let Some(line_id) = new_id().filter(|_| !busy) else {
+            return false;
+        };
+        self.fired.set_value(Some((trigger, line_id)));
+        self.lines.update(|l| {
+            l.push(Line {
+                id: line_id,
+                seq: None,
+                operator: Some(title),
+                body: message,
+                delivery: Delivery::Sent,
+            })
+        });
+        true
+    }
+
+    /// The visitor answers with message `before`: a trigger on screen is
+    /// sent first, under the id the server will store it with.
+    pub fn answer_trigger(&self, before: MessageId) -> Option<(u32, MessageId)> {
+        let (trigger, line) = self.fired.get_value()?;
+        self.fired.set_value(None);
+        let stored = trigger_message_id(before);
+        self.lines.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.id == line) {
+                x.id = stored;
+            }
+        });
+        self.persist(|s| s.trigger = Some((trigger, before)));
+        Some((trigger, before))
     }
 
     /// A failed line, tried again with the same id.
@@ -229,6 +272,9 @@ impl Chat {
                 self.persist(|s| {
                     s.outbox.retain(|(id, _)| *id != message_id);
                     s.conversation_id = Some(conversation_id);
+                    if s.trigger.is_some_and(|(_, before)| before == message_id) {
+                        s.trigger = None;
+                    }
                 });
                 self.ended.set(false);
                 let sent = self.lines.with_untracked(|l| {
@@ -296,4 +342,8 @@ impl Chat {
         }
         false
     }
+}
+
+pub fn new_id() -> Option<MessageId> {
+    web_sys::window()?.crypto().ok()?.random_uuid().parse().ok()
 }

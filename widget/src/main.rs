@@ -29,6 +29,8 @@ pub struct Widget {
     focus_on_open: StoredValue<bool>,
     api: api::PageApi,
     socket: StoredValue<Option<Socket>>,
+    chat: StoredValue<Option<Chat>>,
+    title: String,
 }
 
 #[wasm_bindgen]
@@ -54,6 +56,17 @@ impl Widget {
     pub fn identify(&self, json: &str) {
         if let Some(frame) = self.api.identify(json) {
             self.say(&frame);
+        }
+    }
+
+    /// A trigger fired: its message shows in the channel's name and the
+    /// window opens (without the focus), unless the visitor is busy.
+    pub fn trigger(&self, id: u32, message: String) {
+        let shown = self
+            .chat
+            .with_value(|c| c.is_some_and(|c| c.fire_trigger(id, message, self.title.clone())));
+        if shown {
+            self.open_quietly();
         }
     }
 
@@ -119,12 +132,15 @@ pub fn start(
     let focus_on_open = StoredValue::new(true);
     let api = api::PageApi::new(emit);
     let socket_slot = StoredValue::new(None::<Socket>);
+    let chat_slot = StoredValue::new(None::<Chat>);
+    let title = config.window_title.clone();
     // Effects and the socket are created inside the mount closure: `mount_to`
     // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
         let chat = Chat::new(config.channel_id, open, api);
         let socket = Socket::new(chat, url);
         socket_slot.set_value(Some(socket));
+        chat_slot.set_value(Some(chat));
         if chat.wants_socket() {
             socket.connect();
         }
@@ -170,5 +186,7 @@ pub fn start(
         focus_on_open,
         api,
         socket: socket_slot,
+        chat: chat_slot,
+        title,
     })
 }

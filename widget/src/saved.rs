@@ -17,6 +17,10 @@ pub struct Saved {
     /// Unacknowledged messages, oldest first; resent with the same id.
     #[serde(default)]
     pub outbox: Vec<(MessageId, String)>,
+    /// A trigger the visitor answered with this message, until its `ack`:
+    /// the server stores the trigger's message first.
+    #[serde(default)]
+    pub trigger: Option<(u32, MessageId)>,
 }
 
 fn key(channel: ChannelId) -> String {

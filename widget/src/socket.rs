@@ -131,10 +131,14 @@ impl Socket {
     fn hello(&self) {
         self.retry_ms.set_value(500);
         self.chat.link.set(Link::Online);
-        let (token, conversation_id, outbox) = self
-            .chat
-            .saved
-            .with_value(|s| (s.token.clone(), s.conversation_id, s.outbox.clone()));
+        let (token, conversation_id, outbox, trigger) = self.chat.saved.with_value(|s| {
+            (
+                s.token.clone(),
+                s.conversation_id,
+                s.outbox.clone(),
+                s.trigger,
+            )
+        });
         let url = href();
         self.page.set_value(url.clone());
         self.send(&VisitorFrame::Hello {
@@ -147,6 +151,10 @@ impl Socket {
         // Identity first: the outbox may then join the visitor's history.
         for frame in self.chat.api.frames() {
             self.send(&frame);
+        }
+        // A trigger's message goes before the answer it got.
+        if let Some((trigger_id, before)) = trigger {
+            self.send(&VisitorFrame::Triggered { trigger_id, before });
         }
         for (message_id, body) in outbox {
             self.chat.set_delivery(message_id, Delivery::Sending);

@@ -1,12 +1,12 @@
 //! The chat window: header with the connection state, the conversation,
 //! typing indicator, and the composer. Every text is inserted as text.
 
-use crate::chat::{Chat, Delivery, Line, Link};
+use crate::chat::{new_id, Chat, Delivery, Line, Link};
 use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
 use parlor_protocol::live::{Rating, VisitorFrame, MAX_RATING_COMMENT_CHARS, TYPING_TIMEOUT_SECS};
-use parlor_protocol::{ConversationMode, MessageId, Theme, WidgetConfig};
+use parlor_protocol::{ConversationMode, Theme, WidgetConfig};
 use wasm_bindgen::JsCast;
 
 const STYLE: &str = include_str!("widget.css");
@@ -14,10 +14,6 @@ const STYLE: &str = include_str!("widget.css");
 /// this long a pause.
 const TYPING_REPEAT_MS: f64 = 2_000.0;
 const TYPING_PAUSE_MS: f64 = 3_000.0;
-
-fn new_id() -> Option<MessageId> {
-    web_sys::window()?.crypto().ok()?.random_uuid().parse().ok()
-}
 
 #[component]
 pub fn ChatWindow(
@@ -114,6 +110,9 @@ pub fn ChatWindow(
             return;
         };
         stop_typing();
+        if let Some((trigger_id, before)) = chat.answer_trigger(id) {
+            socket.send(&VisitorFrame::Triggered { trigger_id, before });
+        }
         chat.queue(id, body.clone());
         socket.deliver(id, body);
         draft.set(String::new());
@@ -198,7 +197,12 @@ pub fn ChatWindow(
                         "☰"
                     </button>
                 </Show>
-                <Show when=move || chat.lines.with(|l| !l.is_empty()) && !chat.ended.get()>
+                // Once there is something to end: a trigger's message alone
+                // is not a conversation yet.
+                <Show when=move || {
+                    chat.lines.with(|l| l.iter().any(|x| x.seq.is_some() || x.operator.is_none()))
+                        && !chat.ended.get()
+                }>
                     <button type="button" class="end" on:click=move |_| socket.send(&VisitorFrame::End)>
                         {t.end}
                     </button>

@@ -2,7 +2,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use parlor_domain::{
-    Channel, ChannelId, ChannelSettingsInput, ChannelSummary, RuleInput, User, UserId,
+    Channel, ChannelId, ChannelSettingsInput, ChannelSummary, RuleInput, TriggerInput, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -107,5 +107,18 @@ pub async fn set_identity_required(id: ChannelId, required: bool) -> Result<Chan
     Ok(ctx()?
         .parlor
         .set_identity_required(&actor, id, required)
+        .await?)
+}
+
+#[server(prefix = "/api", endpoint = "channels/triggers", input = Json)]
+pub async fn update_channel_triggers(
+    id: ChannelId,
+    triggers: Vec<TriggerInput>,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .update_channel_triggers(&actor, id, &triggers)
         .await?)
 }

@@ -66,3 +66,56 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A form's outcome after Save: "Saved." or the error. Renders nothing
+/// before the first save (empty text would not survive hydration).
+pub type SaveState = RwSignal<Option<Result<&'static str, String>>>;
+
+#[component]
+pub fn SaveStatus(status: SaveState) -> impl IntoView {
+    view! {
+        <Show when=move || status.get().is_some()>
+            <span
+                class=move || match status.get() {
+                    Some(Err(_)) => "form-error",
+                    _ => "saved",
+                }
+                role="status"
+            >
+                {move || match status.get() {
+                    Some(Ok(msg)) => msg.to_string(),
+                    Some(Err(msg)) => msg,
+                    None => String::new(),
+                }}
+            </span>
+        </Show>
+    }
+}
+
+/// A one-line input for rows that repeat (rules, triggers): ids are made
+/// per row, and the error comes from the list's checks.
+#[component]
+pub fn RowInput(
+    id: String,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                type="text"
+                id=id.clone()
+                inputmode=if numeric { "numeric" } else { "text" }
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            <FieldMessage error id=error_id.clone() />
+        </div>
+    }
+}

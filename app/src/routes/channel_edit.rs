@@ -1,13 +1,15 @@
 //! The channel form, with tabs as in Odoo Live Chat: Operators, Options,
-//! Channel Rules (`channel_rules.rs`) and Widget (`channel_widget.rs`). All tabs stay mounted (only hidden), so unsaved edits survive a
+//! Channel Rules (`channel_rules.rs`), Triggers (`channel_triggers.rs`) and
+//! Widget (`channel_widget.rs`). All tabs stay mounted (only hidden), so unsaved edits survive a
 //! switch between tabs.
 
 use super::channel_rules::RulesTab;
+use super::channel_triggers::TriggersTab;
 use super::channel_widget::WidgetTab;
 use super::layout::{is_admin, use_me};
 use crate::api::channels::{get_channel, ChannelDetail, SetChannelOperator, UpdateChannel};
 use crate::components::color_field::ColorField;
-use crate::components::fields::TextField;
+use crate::components::fields::{SaveStatus, TextField};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -26,17 +28,25 @@ enum Tab {
     Operators,
     Options,
     Rules,
+    Triggers,
     Widget,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Operators, Tab::Options, Tab::Rules, Tab::Widget];
+    const ALL: [Tab; 5] = [
+        Tab::Operators,
+        Tab::Options,
+        Tab::Rules,
+        Tab::Triggers,
+        Tab::Widget,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Operators => "Operators",
             Tab::Options => "Options",
             Tab::Rules => "Channel Rules",
+            Tab::Triggers => "Triggers",
             Tab::Widget => "Widget",
         }
     }
@@ -46,6 +56,7 @@ impl Tab {
             Tab::Operators => "operators",
             Tab::Options => "options",
             Tab::Rules => "rules",
+            Tab::Triggers => "triggers",
             Tab::Widget => "widget",
         }
     }
@@ -111,41 +122,36 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
-        <section
-            class="panel"
-            role="tabpanel"
-            id="panel-operators"
-            aria-labelledby="tab-operators"
-            hidden=move || tab.get() != Tab::Operators
-        >
+        <TabPanel tab current=Tab::Operators>
             <OperatorsTab channel users=detail.users is_admin />
-        </section>
-        <section
-            class="panel"
-            role="tabpanel"
-            id="panel-options"
-            aria-labelledby="tab-options"
-            hidden=move || tab.get() != Tab::Options
-        >
+        </TabPanel>
+        <TabPanel tab current=Tab::Options>
             <OptionsTab channel is_admin />
-        </section>
-        <section
-            class="panel"
-            role="tabpanel"
-            id="panel-rules"
-            aria-labelledby="tab-rules"
-            hidden=move || tab.get() != Tab::Rules
-        >
+        </TabPanel>
+        <TabPanel tab current=Tab::Rules>
             <RulesTab channel is_admin />
-        </section>
+        </TabPanel>
+        <TabPanel tab current=Tab::Triggers>
+            <TriggersTab channel is_admin />
+        </TabPanel>
+        <TabPanel tab current=Tab::Widget>
+            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link />
+        </TabPanel>
+    }
+}
+
+/// One tab's panel: always mounted, hidden unless `current` is shown.
+#[component]
+fn TabPanel(tab: RwSignal<Tab>, current: Tab, children: Children) -> impl IntoView {
+    view! {
         <section
             class="panel"
             role="tabpanel"
-            id="panel-widget"
-            aria-labelledby="tab-widget"
-            hidden=move || tab.get() != Tab::Widget
+            id=format!("panel-{}", current.id())
+            aria-labelledby=format!("tab-{}", current.id())
+            hidden=move || tab.get() != current
         >
-            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link />
+            {children()}
         </section>
     }
 }
@@ -367,22 +373,7 @@ fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         "Save"
                     </button>
-                    // Empty text would not survive hydration: render only when set.
-                    <Show when=move || status.get().is_some()>
-                        <span
-                            class=move || match status.get() {
-                                Some(Err(_)) => "form-error",
-                                _ => "saved",
-                            }
-                            role="status"
-                        >
-                            {move || match status.get() {
-                                Some(Ok(msg)) => msg.to_string(),
-                                Some(Err(msg)) => msg,
-                                None => String::new(),
-                            }}
-                        </span>
-                    </Show>
+                    <SaveStatus status />
                 </div>
             </fieldset>
         </form>

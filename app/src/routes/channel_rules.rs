@@ -4,7 +4,7 @@
 //! `parlor_domain::rules` holds the rules and checks them, here and on save.
 
 use crate::api::channels::UpdateChannelRules;
-use crate::components::fields::FieldMessage;
+use crate::components::fields::{FieldMessage, RowInput, SaveStatus};
 use leptos::prelude::*;
 use parlor_domain::rules::{parse_rules, DisplayChoice, MAX_RULES};
 use parlor_domain::{Channel, Field, RuleInput, ValidationErrors};
@@ -121,21 +121,7 @@ pub fn RulesTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         "Save rules"
                     </button>
-                    <Show when=move || status.get().is_some()>
-                        <span
-                            class=move || match status.get() {
-                                Some(Err(_)) => "form-error",
-                                _ => "saved",
-                            }
-                            role="status"
-                        >
-                            {move || match status.get() {
-                                Some(Ok(msg)) => msg.to_string(),
-                                Some(Err(msg)) => msg,
-                                None => String::new(),
-                            }}
-                        </span>
-                    </Show>
+                    <SaveStatus status />
                 </div>
             </fieldset>
         </form>
@@ -236,7 +222,7 @@ fn RuleEditor(
                     </select>
                 </div>
                 <Show when=move || row.display.get() == DisplayChoice::Open>
-                    <RuleInputField
+                    <RowInput
                         id=id("timer")
                         label="Open after (seconds)"
                         value=row.open_after
@@ -246,41 +232,14 @@ fn RuleEditor(
                 </Show>
             </div>
             <div class="grid">
-                <RuleInputField id=id("url") label="URL regex" value=row.url_regex error=url_error numeric=false />
-                <RuleInputField
+                <RowInput id=id("url") label="URL regex" value=row.url_regex error=url_error />
+                <RowInput
                     id=id("countries")
                     label="Countries (two-letter codes; empty: every country)"
                     value=row.countries
                     error=countries_error
-                    numeric=false
                 />
             </div>
         </li>
-    }
-}
-
-#[component]
-fn RuleInputField(
-    id: String,
-    label: &'static str,
-    value: RwSignal<String>,
-    error: Signal<Option<String>>,
-    numeric: bool,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <input
-                type="text"
-                id=id.clone()
-                inputmode=if numeric { "numeric" } else { "text" }
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-            />
-            <FieldMessage error id=error_id.clone() />
-        </div>
     }
 }

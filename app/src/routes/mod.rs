@@ -2,6 +2,7 @@
 
 pub mod channel_edit;
 mod channel_rules;
+mod channel_triggers;
 mod channel_widget;
 pub mod channels;
 pub mod inbox;

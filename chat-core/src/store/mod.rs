@@ -18,8 +18,9 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use parlor_domain::{
     Author, Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
-    Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId, VisitorProfile,
+    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
+    ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId,
+    VisitorProfile,
 };
 use std::sync::Arc;
 
@@ -137,6 +138,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: ChannelId,
         embedding: &Embedding,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    async fn update_channel_triggers(
+        &self,
+        id: ChannelId,
+        triggers: &ChannelTriggers,
         now: i64,
     ) -> Result<Channel, StoreError>;
     async fn update_channel_identity(

@@ -10,8 +10,8 @@ use super::sql_store::sql_store;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
     Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
-    Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
+    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
+    ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

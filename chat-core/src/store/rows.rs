@@ -248,6 +248,7 @@ fn message_columns(row: &impl DbRow, prefix: &str) -> Result<Message, StoreError
     let author = match (kind.as_str(), row.opt_int(&col("author_user_id"))?) {
         ("visitor", _) => Author::Visitor,
         ("operator", Some(user)) => Author::Operator { user: UserId(user) },
+        ("operator", None) => Author::Channel,
         _ => return Err(StoreError::Corrupt(format!("author {kind:?}"))),
     };
     Ok(Message {
@@ -265,5 +266,6 @@ pub(super) fn author_columns(author: Author) -> (&'static str, Option<i64>) {
     match author {
         Author::Visitor => ("visitor", None),
         Author::Operator { user } => ("operator", Some(user.0)),
+        Author::Channel => ("operator", None),
     }
 }

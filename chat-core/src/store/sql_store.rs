@@ -222,6 +222,7 @@ macro_rules! sql_store {
                     rules: ChannelRules::default(),
                     embedding: embedding.clone(),
                     identity: identity.clone(),
+                    triggers: ChannelTriggers::default(),
                     operators: operators.to_vec(),
                 })
             }
@@ -246,6 +247,7 @@ macro_rules! sql_store {
                     rules: rows::json(&row, "rules")?,
                     embedding: rows::json(&row, "embedding")?,
                     identity: rows::json(&row, "identity")?,
+                    triggers: rows::json(&row, "triggers")?,
                     operators: operators.into_iter().map(UserId).collect(),
                 }))
             }
@@ -314,6 +316,15 @@ macro_rules! sql_store {
                 now: i64,
             ) -> Result<Channel, StoreError> {
                 self.update_channel_json(id, "embedding", rows::to_json(embedding)?, now).await
+            }
+
+            async fn update_channel_triggers(
+                &self,
+                id: ChannelId,
+                triggers: &ChannelTriggers,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                self.update_channel_json(id, "triggers", rows::to_json(triggers)?, now).await
             }
 
             async fn update_channel_identity(

@@ -8,8 +8,8 @@ use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
     Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    Conversation, ConversationId, ConversationPreview, ConversationRating, ConversationSummary,
-    Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
+    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
+    ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

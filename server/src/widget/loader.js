@@ -97,6 +97,15 @@
     if (display.button === "open") {
       setTimeout(function () { call("open_quietly"); }, display.after_secs * 1000);
     }
+    // Triggers: after their time on this page, a message in the channel's
+    // name (the panel shows it only to a visitor not chatting already).
+    (display.triggers || []).forEach(function (t) {
+      setTimeout(function () {
+        if (host && !hidden) {
+          load().then(function (widget) { widget.trigger(t.id, t.message); }, function () {});
+        }
+      }, t.after_secs * 1000);
+    });
     // A returning visitor with a conversation connects at once, so operator
     // answers show on the launcher's badge (key: see widget/src/saved.rs).
     var saved;
