@@ -68,6 +68,19 @@ impl PageApi {
         frames
     }
 
+    /// A `message` event: `{ from, name, body }`.
+    pub fn message(&self, from: &str, name: Option<&str>, body: &str) {
+        // A struct, not `serde_json::json!`: `Value` costs bytes.
+        #[derive(serde::Serialize)]
+        struct Detail<'a> {
+            from: &'a str,
+            name: Option<&'a str>,
+            body: &'a str,
+        }
+        let detail = serde_json::to_string(&Detail { from, name, body }).ok();
+        self.emit("message", detail);
+    }
+
     /// Calls the page's listeners for `event` (`open`, `close`, `message`)
     /// with `detail` as JSON. A listener that throws is the page's problem.
     pub fn emit(&self, event: &str, detail: Option<String>) {

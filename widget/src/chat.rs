@@ -242,8 +242,7 @@ impl Chat {
                 if let Some(name) = &operator {
                     self.typing.set(None);
                     if self.saved.with_value(|s| s.seen < Some(seq)) {
-                        let detail = serde_json::json!({"from": "operator", "name": name, "body": message.body});
-                        self.api.emit("message", Some(detail.to_string()));
+                        self.api.message("operator", Some(name), &message.body);
                     }
                 }
                 if self.open.get_untracked() {
@@ -283,8 +282,7 @@ impl Chat {
                         .map(|x| x.body.clone())
                 });
                 if let Some(body) = sent {
-                    let detail = serde_json::json!({"from": "visitor", "body": body});
-                    self.api.emit("message", Some(detail.to_string()));
+                    self.api.message("visitor", None, &body);
                 }
                 self.set_delivery(message_id, Delivery::Sent);
             }

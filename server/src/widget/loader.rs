@@ -21,8 +21,36 @@ pub fn js_literal<T: serde::Serialize + ?Sized>(value: &T) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// The template without its comments and indentation: every visitor's
+/// browser downloads it on every page. Only whole-line `//` comments and
+/// `/* */` blocks that start a line are removed, so code and strings are
+/// never touched.
+fn compact(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let t = line.trim();
+        if in_block {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.is_empty() || t.starts_with("//") {
+            continue;
+        }
+        out.push_str(t);
+        out.push('\n');
+    }
+    out
+}
+
 pub fn render(config: &WidgetConfig, assets_base: &str, assets: &WidgetAssets) -> String {
-    TEMPLATE
+    static COMPACT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COMPACT
+        .get_or_init(|| compact(TEMPLATE))
         .replace("__CONFIG__", &js_literal(config))
         .replace("__BASE__", &js_literal(assets_base))
         .replace("__JS__", &js_literal(&assets.js))
@@ -72,6 +100,25 @@ mod tests {
         }
         assert!(js.contains("\"widget-1_bg.wasm\""));
         assert!(js.contains("#010203"));
+    }
+
+    #[test]
+    fn the_shipped_loader_carries_no_comments() {
+        let js = compact(TEMPLATE);
+        assert!(js
+            .lines()
+            .all(|l| !l.starts_with("//") && !l.starts_with("/*")));
+        assert!(
+            js.len() < TEMPLATE.len() * 3 / 4,
+            "{} of {}",
+            js.len(),
+            TEMPLATE.len()
+        );
+        assert!(js.contains("w.Parlor = api;"));
+        assert_eq!(
+            compact("a();\n  /* one\n two */\n  // x\nb(\"//\");\n"),
+            "a();\nb(\"//\");\n"
+        );
     }
 
     #[test]
