@@ -197,6 +197,22 @@ impl Parlor {
         Ok(Display { button, triggers })
     }
 
+    /// Sets the channel's departments from the admin's list (one per line).
+    pub async fn update_channel_departments(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        text: &str,
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let old = self.channel(actor, id).await?.departments;
+        let departments = parlor_domain::ChannelDepartments::parse(text, &old)?;
+        Ok(self
+            .store
+            .update_channel_departments(id, &departments, now_unix())
+            .await?)
+    }
+
     /// Replaces the channel's triggers with the Triggers tab's list.
     pub async fn update_channel_triggers(
         &self,

@@ -61,18 +61,26 @@ impl Parlor {
     /// connection has none: in a "one active" channel their open one, if
     /// any; otherwise a new one. (Two first messages at the same instant
     /// from two tabs can still start two.)
+    ///
+    /// With several departments, `department` must name one of them.
     pub async fn start_conversation(
         &self,
         visitor: VisitorId,
         channel: ChannelId,
+        department: Option<u32>,
     ) -> Result<Conversation> {
-        let mode = self
+        let found = self
             .store
             .get_channel(channel)
             .await?
-            .ok_or(Error::NotFound("channel"))?
-            .settings
-            .conversation_mode;
+            .ok_or(Error::NotFound("channel"))?;
+        let department = department.filter(|d| found.departments.name(*d).is_some());
+        if found.departments.required() && department.is_none() {
+            return Err(
+                ValidationErrors::single(Field::Department, "choose a department first").into(),
+            );
+        }
+        let mode = found.settings.conversation_mode;
         if mode == ConversationMode::OneActive {
             if let Some(open) = self.store.open_conversation(visitor, channel).await? {
                 return Ok(open);
@@ -89,6 +97,11 @@ impl Parlor {
                 now_unix(),
             )
             .await?;
+        if let Some(d) = department {
+            self.store
+                .set_conversation_department(conversation.id, d)
+                .await?;
+        }
         self.announce(conversation.id).await;
         Ok(conversation)
     }

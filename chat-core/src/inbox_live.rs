@@ -41,6 +41,7 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
         unread: s.unread,
         page_url: s.page_url.clone(),
         created_at: c.created_at,
+        department: s.department.clone(),
         visitor: inbox::WireVisitor {
             name: s.visitor.name.clone(),
             email: s.visitor.email.clone(),

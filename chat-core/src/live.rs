@@ -78,6 +78,8 @@ struct Session {
     bucket: Bucket,
     page_url: Option<String>,
     typing: Option<(bool, Instant)>,
+    /// For the conversation the next `send` starts.
+    department: Option<u32>,
 }
 
 /// Why a session ended early (the transport just closes).
@@ -175,7 +177,7 @@ impl Session {
         }
         match self
             .parlor
-            .start_conversation(self.visitor, self.channel)
+            .start_conversation(self.visitor, self.channel, self.department)
             .await
         {
             Ok(c) => {
@@ -466,6 +468,11 @@ impl Session {
                 None => Ok(()),
             },
             Ok(VisitorFrame::List) => self.on_list().await,
+            Ok(VisitorFrame::Department { id }) => {
+                // Checked when the conversation starts.
+                self.department = Some(id);
+                Ok(())
+            }
             Ok(VisitorFrame::Triggered { trigger_id, before }) => {
                 self.on_triggered(trigger_id, before).await
             }
@@ -672,6 +679,7 @@ where
         },
         page_url,
         typing: None,
+        department: None,
     };
     // A conversation in another channel is refused like someone else's: the
     // session's sends go to the hello's channel.

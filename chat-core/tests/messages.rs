@@ -45,7 +45,10 @@ async fn a_resend_returns_the_original_and_stores_nothing_new() {
     let dir = tempfile::tempdir().unwrap();
     let (url, parlor, channel) = setup(&dir).await;
     let v = parlor.new_visitor().await.unwrap();
-    let conv = parlor.start_conversation(v.visitor, channel).await.unwrap();
+    let conv = parlor
+        .start_conversation(v.visitor, channel, None)
+        .await
+        .unwrap();
     let id = mid();
     let first = parlor
         .visitor_send(v.visitor, conv.id, id, " hello ")
@@ -88,7 +91,10 @@ async fn concurrent_senders_get_gap_free_ordered_sequence_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let (_url, parlor, channel) = setup(&dir).await;
     let v = parlor.new_visitor().await.unwrap();
-    let conv = parlor.start_conversation(v.visitor, channel).await.unwrap();
+    let conv = parlor
+        .start_conversation(v.visitor, channel, None)
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for i in 0..40 {
         let parlor = parlor.clone();
@@ -148,7 +154,7 @@ async fn visitors_cannot_reach_each_others_conversations() {
     ));
 
     let conv = parlor
-        .start_conversation(alice.visitor, channel)
+        .start_conversation(alice.visitor, channel, None)
         .await
         .unwrap();
     parlor
@@ -187,8 +193,14 @@ async fn bad_messages_are_refused_and_ids_are_not_reused_across_conversations() 
     let (_url, parlor, channel) = setup(&dir).await;
     allow_many(&parlor, channel).await;
     let v = parlor.new_visitor().await.unwrap();
-    let a = parlor.start_conversation(v.visitor, channel).await.unwrap();
-    let b = parlor.start_conversation(v.visitor, channel).await.unwrap();
+    let a = parlor
+        .start_conversation(v.visitor, channel, None)
+        .await
+        .unwrap();
+    let b = parlor
+        .start_conversation(v.visitor, channel, None)
+        .await
+        .unwrap();
     assert_ne!(a.id, b.id);
     assert!(matches!(
         parlor.visitor_send(v.visitor, a.id, mid(), "   ").await,
@@ -216,7 +228,7 @@ async fn bad_messages_are_refused_and_ids_are_not_reused_across_conversations() 
     assert_eq!(next.message().seq, Seq(1));
     assert!(matches!(
         parlor
-            .start_conversation(v.visitor, ChannelId(uuid::Uuid::new_v4()))
+            .start_conversation(v.visitor, ChannelId(uuid::Uuid::new_v4()), None)
             .await,
         Err(Error::NotFound("channel"))
     ));

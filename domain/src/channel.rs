@@ -1,8 +1,10 @@
 //! Live-chat channels and their visitor-facing settings.
 
 use crate::validation::{Field, ValidationErrors};
-use crate::{ChannelIdentity, ChannelRules, ChannelTriggers, Embedding, UserId};
-use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig};
+use crate::{
+    ChannelDepartments, ChannelIdentity, ChannelRules, ChannelTriggers, Embedding, UserId,
+};
+use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig, WireDepartment};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_NAME: usize = 80;
@@ -170,6 +172,7 @@ pub struct Channel {
     pub embedding: Embedding,
     pub identity: ChannelIdentity,
     pub triggers: ChannelTriggers,
+    pub departments: ChannelDepartments,
     pub operators: Vec<UserId>,
 }
 
@@ -186,6 +189,15 @@ impl Channel {
             input_placeholder: s.input_placeholder.clone(),
             theme: s.theme,
             conversation_mode: s.conversation_mode,
+            departments: self
+                .departments
+                .0
+                .iter()
+                .map(|d| WireDepartment {
+                    id: d.id,
+                    name: d.name.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -92,6 +92,8 @@ pub struct ConversationSummary {
     pub unread: u32,
     pub page_url: Option<String>,
     pub visitor: crate::VisitorProfile,
+    /// The department the visitor picked.
+    pub department: Option<String>,
 }
 
 impl ConversationSummary {

@@ -5,6 +5,7 @@
 
 pub mod channel;
 pub mod conversation;
+pub mod departments;
 pub mod identity;
 pub mod rules;
 pub mod sites;
@@ -17,6 +18,7 @@ pub use conversation::{
     Author, Conversation, ConversationPreview, ConversationRating, ConversationStatus,
     ConversationSummary, Message, MessageBody,
 };
+pub use departments::{ChannelDepartments, Department};
 pub use identity::{ChannelIdentity, Identity, VisitorProfile};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};

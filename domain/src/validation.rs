@@ -40,6 +40,9 @@ pub enum Field {
     TriggerUrl(u16),
     TriggerAfter(u16),
     TriggerMessage(u16),
+    Departments,
+    /// The visitor's department choice.
+    Department,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 // page prefers), and the conversations mode: "one active" (the default) or
 // "multiple", where the visitor lists their conversations and starts new ones.
 import { test, expect } from '@playwright/test';
-import { HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot } from './support.mjs';
+import { APP, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot } from './support.mjs';
 
 /**
  * Creates a channel allowed on HOST, applies `options` on its Options tab,
@@ -99,4 +99,36 @@ test('in "multiple" mode the visitor lists, starts and reopens conversations', a
   await page.reload();
   await launcher(page).click();
   await expect(chatWindow(page).locator('.msg.mine .bubble')).toHaveText(['About my order', 'Any news?']);
+});
+
+test('with several departments the visitor picks one before writing', async ({ page, browser }) => {
+  await signIn(page);
+  const snippet = await channelWith(page, 'Front desk', {});
+  await page.getByRole('tab', { name: 'Operators' }).click();
+  await page.locator('#departments').fill('Sales\nSupport\nsales');
+  await page.getByRole('button', { name: 'Save departments' }).click();
+  await expect(page.locator('#departments-error')).toContainText('listed twice');
+  await page.locator('#departments').fill('Sales\nSupport');
+  await page.getByRole('button', { name: 'Save departments' }).click();
+  await expect(page.locator('.departments-form [role=status]')).toHaveText('Saved.');
+
+  await hostPage(page, shop(snippet));
+  await launcher(page).click();
+  const win = chatWindow(page);
+  const pick = win.getByRole('combobox', { name: 'Department' });
+  await expect(pick).toBeVisible();
+  await win.getByRole('textbox', { name: 'Message' }).fill('My order is late');
+  await expect(win.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await pick.selectOption({ label: 'Support' });
+  await shot(page, 'department-picker');
+  await win.getByRole('button', { name: 'Send' }).click();
+  await expect(win.locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  await expect(pick).toBeHidden();
+
+  const ctx = await browser.newContext({ baseURL: APP });
+  const op = await ctx.newPage();
+  await signIn(op, undefined, '/inbox');
+  await op.locator('.conversation', { hasText: 'My order is late' }).click();
+  await expect(op.locator('.thread-meta')).toContainText('Front desk · Support');
+  await ctx.close();
 });

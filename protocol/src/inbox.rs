@@ -73,6 +73,9 @@ pub struct ConversationSummary {
     /// What the host page told about the visitor (JS API).
     #[serde(default)]
     pub visitor: WireVisitor,
+    /// The department the visitor picked.
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

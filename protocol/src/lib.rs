@@ -13,7 +13,9 @@ pub mod widget;
 pub use color::{HexColor, HexColorError};
 pub use error::{ApiError, ErrorCode};
 pub use ids::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
-pub use widget::{ButtonDisplay, ConversationMode, Display, Theme, WidgetConfig, WireTrigger};
+pub use widget::{
+    ButtonDisplay, ConversationMode, Display, Theme, WidgetConfig, WireDepartment, WireTrigger,
+};
 
 /// Version of the widget endpoints; it is part of every path under `/widget/`.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -68,6 +68,9 @@ pub enum VisitorFrame {
     /// message `before`, under the id [`trigger_message_id`]`(before)`, so
     /// sending it again stores nothing new.
     Triggered { trigger_id: u32, before: MessageId },
+    /// The department the conversation the next `send` starts goes to
+    /// (one of the config's `departments`; needed when there are several).
+    Department { id: u32 },
     /// The visitor rates an ended conversation of theirs, with an optional
     /// comment (at most [`MAX_RATING_COMMENT_CHARS`]). Rating again
     /// replaces the rating. Answered by `rated`.

@@ -21,6 +21,15 @@ pub struct WidgetConfig {
     pub theme: Theme,
     #[serde(default)]
     pub conversation_mode: ConversationMode,
+    /// With more than one, the visitor picks one before the first message.
+    #[serde(default)]
+    pub departments: Vec<WireDepartment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireDepartment {
+    pub id: u32,
+    pub name: String,
 }
 
 /// The chat window's colours: the host page's `prefers-color-scheme`

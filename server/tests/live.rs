@@ -283,15 +283,19 @@ async fn a_restart_loses_no_acknowledged_message() {
     assert!(matches!(c.recv().await, ServerFrame::Ack { seq, .. } if seq == last_seq));
 }
 
-/// Sets the default channel's conversations mode as an admin would.
-async fn set_mode(s: &TestServer, mode: parlor_protocol::ConversationMode) {
-    let admin = s
-        .state
+/// The first admin, signed in at the service.
+async fn admin(s: &TestServer) -> parlor_domain::User {
+    s.state
         .parlor
         .sign_in("admin@test.example", common::PASSWORD)
         .await
         .unwrap()
-        .user;
+        .user
+}
+
+/// Sets the default channel's conversations mode as an admin would.
+async fn set_mode(s: &TestServer, mode: parlor_protocol::ConversationMode) {
+    let admin = admin(&s).await;
     let id = s.default_channel().await;
     let channel = s.state.parlor.channel(&admin, id).await.unwrap();
     let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
@@ -436,13 +440,7 @@ async fn listed(c: &mut Client) -> Vec<ConversationId> {
 async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anonymous() {
     let s = start().await;
     set_mode(&s, parlor_protocol::ConversationMode::Multiple).await;
-    let admin = s
-        .state
-        .parlor
-        .sign_in("admin@test.example", common::PASSWORD)
-        .await
-        .unwrap()
-        .user;
+    let admin = admin(&s).await;
     let channel = s.default_channel().await;
     let secret = s
         .state
@@ -519,4 +517,45 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
     let summary = in_inbox(&s, theirs).await;
     assert_eq!(summary.visitor, Default::default());
     assert!(summary.visitor_name.starts_with("Visitor "));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_several_departments_the_visitor_picks_one_first() {
+    let s = start().await;
+    let admin = admin(&s).await;
+    let channel = s.default_channel().await;
+    let updated = s
+        .state
+        .parlor
+        .update_channel_departments(&admin, channel, "Sales\nSupport")
+        .await
+        .unwrap();
+    let support = updated.departments.0[1].id;
+    let mut c = Client::connect(&s).await;
+    c.hello(&s, None, None, 0).await;
+    let first = uuid();
+    c.send(json!({"type": "send", "message_id": first, "body": "hello?"}))
+        .await;
+    let refused =
+        c.0.until(frame_of(|f| match f {
+            ServerFrame::Error { code, message, .. } => Some((*code, message.clone())),
+            _ => None,
+        }))
+        .await;
+    assert_eq!(refused.0, LiveErrorCode::InvalidMessage);
+    assert!(refused.1.contains("choose a department"), "{}", refused.1);
+    // An unknown department counts as none; a real one starts the chat.
+    c.send(json!({"type": "department", "id": 999})).await;
+    c.send(json!({"type": "send", "message_id": first, "body": "hello?"}))
+        .await;
+    c.0.until(frame_of(|f| {
+        matches!(f, ServerFrame::Error { .. }).then_some(())
+    }))
+    .await;
+    c.send(json!({"type": "department", "id": support})).await;
+    let (conversation, _) = say(&mut c, "my order is late").await;
+    assert_eq!(
+        in_inbox(&s, conversation).await.department.as_deref(),
+        Some("Support")
+    );
 }

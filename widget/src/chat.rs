@@ -161,6 +161,11 @@ impl Chat {
         Some((trigger, before))
     }
 
+    /// Whether the conversation has started (a committed line).
+    pub fn started(&self) -> bool {
+        self.lines.with(|l| l.iter().any(|x| x.seq.is_some()))
+    }
+
     /// A failed line, tried again with the same id.
     pub fn requeue(&self, line: &Line) {
         self.persist(|s| {

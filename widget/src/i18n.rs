@@ -35,6 +35,8 @@ pub struct Texts {
     pub no_conversations: &'static str,
     pub no_messages: &'static str,
     pub ended_tag: &'static str,
+    pub department: &'static str,
+    pub choose_department: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -63,6 +65,8 @@ const EN: Texts = Texts {
     no_conversations: "No conversations yet.",
     no_messages: "No messages",
     ended_tag: "Ended",
+    department: "Department",
+    choose_department: "Choose a department",
 };
 
 const FR: Texts = Texts {
@@ -91,6 +95,8 @@ const FR: Texts = Texts {
     no_conversations: "Aucune conversation pour l’instant.",
     no_messages: "Aucun message",
     ended_tag: "Terminée",
+    department: "Service",
+    choose_department: "Choisissez un service",
 };
 
 const DE: Texts = Texts {
@@ -119,6 +125,8 @@ const DE: Texts = Texts {
     no_conversations: "Noch keine Gespräche.",
     no_messages: "Keine Nachrichten",
     ended_tag: "Beendet",
+    department: "Abteilung",
+    choose_department: "Abteilung wählen",
 };
 
 const AR: Texts = Texts {
@@ -147,6 +155,8 @@ const AR: Texts = Texts {
     no_conversations: "لا توجد محادثات بعد.",
     no_messages: "لا توجد رسائل",
     ended_tag: "منتهية",
+    department: "القسم",
+    choose_department: "اختر قسمًا",
 };
 
 const HE: Texts = Texts {
@@ -175,6 +185,8 @@ const HE: Texts = Texts {
     no_conversations: "אין עדיין שיחות.",
     no_messages: "אין הודעות",
     ended_tag: "הסתיימה",
+    department: "מחלקה",
+    choose_department: "בחירת מחלקה",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

@@ -21,6 +21,9 @@ pub struct Saved {
     /// the server stores the trigger's message first.
     #[serde(default)]
     pub trigger: Option<(u32, MessageId)>,
+    /// The department picked for the next conversation.
+    #[serde(default)]
+    pub department: Option<u32>,
 }
 
 fn key(channel: ChannelId) -> String {

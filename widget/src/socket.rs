@@ -131,14 +131,16 @@ impl Socket {
     fn hello(&self) {
         self.retry_ms.set_value(500);
         self.chat.link.set(Link::Online);
-        let (token, conversation_id, outbox, trigger) = self.chat.saved.with_value(|s| {
-            (
-                s.token.clone(),
-                s.conversation_id,
-                s.outbox.clone(),
-                s.trigger,
-            )
-        });
+        let (token, conversation_id, outbox, trigger, department) =
+            self.chat.saved.with_value(|s| {
+                (
+                    s.token.clone(),
+                    s.conversation_id,
+                    s.outbox.clone(),
+                    s.trigger,
+                    s.department,
+                )
+            });
         let url = href();
         self.page.set_value(url.clone());
         self.send(&VisitorFrame::Hello {
@@ -151,6 +153,9 @@ impl Socket {
         // Identity first: the outbox may then join the visitor's history.
         for frame in self.chat.api.frames() {
             self.send(&frame);
+        }
+        if let Some(id) = department.filter(|_| conversation_id.is_none()) {
+            self.send(&VisitorFrame::Department { id });
         }
         // A trigger's message goes before the answer it got.
         if let Some((trigger_id, before)) = trigger {

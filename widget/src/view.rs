@@ -34,8 +34,22 @@ pub fn ChatWindow(
         input_placeholder,
         theme,
         conversation_mode,
+        departments,
         ..
     } = config;
+    // With several departments, the visitor picks one before writing.
+    let several = departments.len() > 1;
+    let config_departments = StoredValue::new(departments);
+    let picking = move || several && !chat.started();
+    let chosen = RwSignal::new(chat.saved.with_value(|s| s.department));
+    let picked = move || chosen.get();
+    let choose = move |id: u32| {
+        chosen.set(Some(id));
+        chat.saved.update_value(|s| s.department = Some(id));
+        chat.saved
+            .with_value(|s| crate::saved::store(chat.channel, s));
+        socket.send(&VisitorFrame::Department { id });
+    };
     let multiple = conversation_mode == ConversationMode::Multiple;
     // The list is asked for when shown, and again after a reconnect.
     Effect::new(move || {
@@ -109,6 +123,9 @@ pub fn ChatWindow(
         let Some(id) = new_id().filter(|_| !body.is_empty()) else {
             return;
         };
+        if picking() && picked().is_none() {
+            return;
+        }
         stop_typing();
         if let Some((trigger_id, before)) = chat.answer_trigger(id) {
             socket.send(&VisitorFrame::Triggered { trigger_id, before });
@@ -246,6 +263,30 @@ pub fn ChatWindow(
                     </div>
                 </Show>
             </div>
+            <Show when=picking>
+                <div class="department">
+                    <select
+                        aria-label=t.department
+                        on:change=move |ev| {
+                            if let Ok(id) = event_target_value(&ev).parse() {
+                                choose(id);
+                            }
+                        }
+                    >
+                        <option value="" selected=picked().is_none() disabled=true>{t.choose_department}</option>
+                        {config_departments
+                            .get_value()
+                            .into_iter()
+                            .map(|d| {
+                                let id = d.id;
+                                view! {
+                                    <option value=id.to_string() selected=picked() == Some(id)>{d.name.clone()}</option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </Show>
             <form class="composer" on:submit=move |ev| {
                 ev.prevent_default();
                 send();
@@ -268,7 +309,7 @@ pub fn ChatWindow(
                     type="submit"
                     class="send"
                     aria-label=t.send
-                    disabled=move || draft.with(|d| d.trim().is_empty())
+                    disabled=move || draft.with(|d| d.trim().is_empty()) || (picking() && picked().is_none())
                     style:background-color=button_color.to_string()
                 >
                     "➤"

@@ -122,3 +122,17 @@ pub async fn update_channel_triggers(
         .update_channel_triggers(&actor, id, &triggers)
         .await?)
 }
+
+/// `departments`: one name per line, as typed in the Operators tab.
+#[server(prefix = "/api", endpoint = "channels/departments", input = Json)]
+pub async fn update_channel_departments(
+    id: ChannelId,
+    departments: String,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .update_channel_departments(&actor, id, &departments)
+        .await?)
+}

@@ -7,9 +7,11 @@ use super::channel_rules::RulesTab;
 use super::channel_triggers::TriggersTab;
 use super::channel_widget::WidgetTab;
 use super::layout::{is_admin, use_me};
-use crate::api::channels::{get_channel, ChannelDetail, SetChannelOperator, UpdateChannel};
+use crate::api::channels::{
+    get_channel, ChannelDetail, SetChannelOperator, UpdateChannel, UpdateChannelDepartments,
+};
 use crate::components::color_field::ColorField;
-use crate::components::fields::{SaveStatus, TextField};
+use crate::components::fields::{FieldMessage, SaveState, SaveStatus, TextField};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -124,6 +126,7 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
         </div>
         <TabPanel tab current=Tab::Operators>
             <OperatorsTab channel users=detail.users is_admin />
+            <DepartmentsForm channel is_admin />
         </TabPanel>
         <TabPanel tab current=Tab::Options>
             <OptionsTab channel is_admin />
@@ -208,6 +211,65 @@ fn OperatorsTab(channel: RwSignal<Channel>, users: Vec<User>, is_admin: bool) ->
         <Show when=move || error.get().is_some()>
             <p class="form-error" role="alert">{move || error.get()}</p>
         </Show>
+    }
+}
+
+/// The channel's departments, one per line. With two or more, visitors
+/// pick one before their first message.
+#[component]
+fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+    let text = RwSignal::new(channel.with_untracked(|c| c.departments.text()));
+    let save = ServerAction::<UpdateChannelDepartments>::new();
+    let status: SaveState = RwSignal::new(None);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            error.set(None);
+            status.set(Some(Ok("Saved.")));
+            text.set(updated.departments.text());
+            channel.set(updated);
+        }
+        Some(Err(e)) => {
+            error.set(
+                e.validation()
+                    .and_then(|v| v.for_field(Field::Departments).map(str::to_string)),
+            );
+            status.set(Some(Err(e.to_string())));
+        }
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        status.set(None);
+        save.dispatch(UpdateChannelDepartments {
+            id: channel.with_untracked(|c| c.id),
+            departments: text.get_untracked(),
+        });
+    };
+    view! {
+        <form class="departments-form" on:submit=on_submit novalidate>
+            <h2>"Departments"</h2>
+            <p class="hint">"One per line. With two or more, visitors choose one before their first message."</p>
+            <fieldset disabled=move || !is_admin>
+                <div class="field" class:invalid=move || error.get().is_some()>
+                    <label for="departments">"Departments"</label>
+                    <textarea
+                        id="departments"
+                        rows=3
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        aria-describedby="departments-error"
+                    ></textarea>
+                    <FieldMessage error=error id="departments-error".to_string() />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        "Save departments"
+                    </button>
+                    <SaveStatus status />
+                </div>
+            </fieldset>
+        </form>
     }
 }
 

@@ -17,10 +17,10 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
-    ConversationSummary, Embedding, Message, MessageId, Role, Seq, User, UserId, VisitorId,
-    VisitorProfile,
+    Author, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings,
+    ChannelSummary, ChannelTriggers, Conversation, ConversationId, ConversationPreview,
+    ConversationRating, ConversationSummary, Embedding, Message, MessageId, Role, Seq, User,
+    UserId, VisitorId, VisitorProfile,
 };
 use std::sync::Arc;
 
@@ -146,6 +146,17 @@ pub trait Store: Send + Sync + 'static {
         triggers: &ChannelTriggers,
         now: i64,
     ) -> Result<Channel, StoreError>;
+    async fn update_channel_departments(
+        &self,
+        id: ChannelId,
+        departments: &ChannelDepartments,
+        now: i64,
+    ) -> Result<Channel, StoreError>;
+    async fn set_conversation_department(
+        &self,
+        id: ConversationId,
+        department: u32,
+    ) -> Result<(), StoreError>;
     async fn update_channel_identity(
         &self,
         id: ChannelId,

@@ -9,9 +9,10 @@ use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
-    ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
+    Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings,
+    ChannelSummary, ChannelTriggers, Conversation, ConversationId, ConversationPreview,
+    ConversationRating, ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId,
+    VisitorProfile,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

@@ -5,8 +5,9 @@
 
 use super::StoreError;
 use parlor_domain::{
-    Author, ChannelSettings, Conversation, ConversationRating, ConversationStatus,
-    ConversationSummary, HexColor, Message, Role, Seq, User, UserId, VisitorProfile,
+    Author, ChannelDepartments, ChannelSettings, Conversation, ConversationRating,
+    ConversationStatus, ConversationSummary, HexColor, Message, Role, Seq, User, UserId,
+    VisitorProfile,
 };
 use parlor_protocol::live::Rating;
 use parlor_protocol::{ConversationMode, Theme};
@@ -207,7 +208,8 @@ pub(super) fn conversation_state(
 /// newest message joined by its (unique) sequence number. Plain SQL that
 /// both backends run as it is.
 pub(super) const SUMMARY_SELECT: &str = "
-    SELECT c.*, ch.name AS channel_name, u.display_name AS assignee_name, v.page_url,
+    SELECT c.*, ch.name AS channel_name, ch.departments AS channel_departments,
+           u.display_name AS assignee_name, v.page_url,
            v.name AS v_name, v.email AS v_email, v.external_id AS v_external_id,
            v.verified AS v_verified, v.custom_fields AS v_custom_fields,
            m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
@@ -234,6 +236,12 @@ pub(super) fn summary(row: &impl DbRow) -> Result<ConversationSummary, StoreErro
         unread: row.int("unread")? as u32,
         page_url: row.opt_text("page_url")?,
         visitor: visitor_profile(row, "v_")?,
+        department: match row.opt_int("department_id")? {
+            Some(id) => json::<ChannelDepartments>(row, "channel_departments")?
+                .name(id as u32)
+                .map(str::to_string),
+            None => None,
+        },
     })
 }
 

@@ -223,6 +223,7 @@ macro_rules! sql_store {
                     embedding: embedding.clone(),
                     identity: identity.clone(),
                     triggers: ChannelTriggers::default(),
+                    departments: ChannelDepartments::default(),
                     operators: operators.to_vec(),
                 })
             }
@@ -248,6 +249,7 @@ macro_rules! sql_store {
                     embedding: rows::json(&row, "embedding")?,
                     identity: rows::json(&row, "identity")?,
                     triggers: rows::json(&row, "triggers")?,
+                    departments: rows::json(&row, "departments")?,
                     operators: operators.into_iter().map(UserId).collect(),
                 }))
             }
@@ -325,6 +327,28 @@ macro_rules! sql_store {
                 now: i64,
             ) -> Result<Channel, StoreError> {
                 self.update_channel_json(id, "triggers", rows::to_json(triggers)?, now).await
+            }
+
+            async fn update_channel_departments(
+                &self,
+                id: ChannelId,
+                departments: &ChannelDepartments,
+                now: i64,
+            ) -> Result<Channel, StoreError> {
+                self.update_channel_json(id, "departments", rows::to_json(departments)?, now).await
+            }
+
+            async fn set_conversation_department(
+                &self,
+                id: ConversationId,
+                department: u32,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE conversations SET department_id = $1 WHERE id = $2")
+                    .bind(i64::from(department))
+                    .bind(Key(id.0))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn update_channel_identity(

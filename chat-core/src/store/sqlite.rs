@@ -7,9 +7,10 @@ use super::sql_store::sql_store;
 use super::sqlite_writer::Sqlite;
 use super::{Appended, NewMessage, NewUserRecord, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ChannelSummary,
-    ChannelTriggers, Conversation, ConversationId, ConversationPreview, ConversationRating,
-    ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId, VisitorProfile,
+    Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings,
+    ChannelSummary, ChannelTriggers, Conversation, ConversationId, ConversationPreview,
+    ConversationRating, ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId,
+    VisitorProfile,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -77,6 +77,7 @@ mod tests {
             input_placeholder: "Ask".into(),
             theme: Default::default(),
             conversation_mode: Default::default(),
+            departments: Vec::new(),
         }
     }
 

@@ -365,7 +365,9 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
             <div>
                 <h1 class="thread-title">{c.visitor_name.clone()}</h1>
                 <p class="thread-meta">
-                    {c.channel_name.clone()}" · "{owner}
+                    {c.channel_name.clone()}
+                    {c.department.clone().map(|d| format!(" · {d}"))}
+                    " · "{owner}
                 </p>
                 <p class="visitor-page">
                     "Page: "

@@ -296,6 +296,7 @@ mod tests {
             created_at: 0,
             rating: None,
             visitor: Default::default(),
+            department: None,
         }
     }
 
