@@ -295,7 +295,7 @@ async fn admin(s: &TestServer) -> parlor_domain::User {
 
 /// Sets the default channel's conversations mode as an admin would.
 async fn set_mode(s: &TestServer, mode: parlor_protocol::ConversationMode) {
-    let admin = admin(&s).await;
+    let admin = admin(s).await;
     let id = s.default_channel().await;
     let channel = s.state.parlor.channel(&admin, id).await.unwrap();
     let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
