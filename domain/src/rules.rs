@@ -87,7 +87,14 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, regex_lite::Error> {
 
 impl ChannelRules {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
+        self.compile().map(drop)
+    }
+
+    /// Checks every rule and compiles its pattern, once: the display
+    /// request does this for every page a visitor opens.
+    pub fn compile(&self) -> Result<CompiledRules, ValidationErrors> {
         let mut e = ValidationErrors::default();
+        let mut compiled = Vec::with_capacity(self.0.len());
         if self.0.len() > MAX_RULES {
             e.push(Field::Rules, format!("at most {MAX_RULES} rules"));
         }
@@ -101,7 +108,9 @@ impl ChannelRules {
                     );
                 }
             }
-            check_pattern(&mut e, Field::RuleUrlRegex(i), &rule.url_regex);
+            if let Some(re) = check_pattern(&mut e, Field::RuleUrlRegex(i), &rule.url_regex) {
+                compiled.push((re, rule.countries.clone(), rule.display));
+            }
             if rule.countries.len() > MAX_COUNTRIES {
                 e.push(
                     Field::RuleCountries(i),
@@ -109,24 +118,17 @@ impl ChannelRules {
                 );
             }
         }
-        e.into_result()
-    }
-
-    /// Compiles every pattern once, for deciding many pages.
-    pub fn compile(&self) -> Result<CompiledRules, ValidationErrors> {
-        self.validate()?;
-        let rules = self
-            .0
-            .iter()
-            .filter_map(|r| Some((compile(&r.url_regex).ok()?, r)))
-            .map(|(re, r)| (re, r.countries.clone(), r.display))
-            .collect();
-        Ok(CompiledRules(rules))
+        e.into_result().map(|()| CompiledRules(compiled))
     }
 }
 
-/// A URL pattern is required, bounded, and compiles within the limits.
-pub(crate) fn check_pattern(e: &mut ValidationErrors, field: Field, pattern: &str) {
+/// A URL pattern is required, bounded, and compiles within the limits:
+/// the compiled pattern, or `None` with the reason pushed to `e`.
+pub(crate) fn check_pattern(
+    e: &mut ValidationErrors,
+    field: Field,
+    pattern: &str,
+) -> Option<Regex> {
     let len = pattern.chars().count();
     if pattern.trim().is_empty() {
         e.push(field, "is required (/ matches every page)");
@@ -135,9 +137,13 @@ pub(crate) fn check_pattern(e: &mut ValidationErrors, field: Field, pattern: &st
             field,
             format!("is too long ({len} characters, at most {MAX_URL_REGEX})"),
         );
-    } else if let Err(err) = compile(pattern) {
-        e.push(field, pattern_error(&err));
+    } else {
+        match compile(pattern) {
+            Ok(re) => return Some(re),
+            Err(err) => e.push(field, pattern_error(&err)),
+        }
     }
+    None
 }
 
 fn pattern_error(err: &regex_lite::Error) -> String {

@@ -40,7 +40,7 @@ impl ChannelTriggers {
                     format!("at most {MAX_TRIGGER_AFTER} seconds"),
                 );
             }
-            check_pattern(&mut e, Field::TriggerUrl(i), &t.url_regex);
+            let _ = check_pattern(&mut e, Field::TriggerUrl(i), &t.url_regex);
             e.check_text(
                 Field::TriggerMessage(i),
                 &t.message,
