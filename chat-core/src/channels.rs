@@ -2,6 +2,7 @@
 //! and exposed to visitors only as a `WidgetConfig`.
 
 use crate::auth::{new_token, require_admin};
+use crate::store::ChannelPart;
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;
 use parlor_domain::triggers::parse_triggers;
@@ -92,7 +93,7 @@ impl Parlor {
         let rules = parse_rules(input)?;
         Ok(self
             .store
-            .update_channel_rules(id, &rules, now_unix())
+            .update_channel_part(id, ChannelPart::Rules(&rules), now_unix())
             .await?)
     }
 
@@ -108,7 +109,7 @@ impl Parlor {
         let embedding = Embedding::parse(sites, in_app)?;
         Ok(self
             .store
-            .update_channel_embedding(id, &embedding, now_unix())
+            .update_channel_part(id, ChannelPart::Embedding(&embedding), now_unix())
             .await?)
     }
 
@@ -209,7 +210,7 @@ impl Parlor {
         let departments = parlor_domain::ChannelDepartments::parse(text, &old)?;
         Ok(self
             .store
-            .update_channel_departments(id, &departments, now_unix())
+            .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?)
     }
 
@@ -224,7 +225,7 @@ impl Parlor {
         let triggers = parse_triggers(input)?;
         Ok(self
             .store
-            .update_channel_triggers(id, &triggers, now_unix())
+            .update_channel_part(id, ChannelPart::Triggers(&triggers), now_unix())
             .await?)
     }
 }

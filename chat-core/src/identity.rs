@@ -6,6 +6,7 @@
 //! anonymous.
 
 use crate::auth::{new_token, require_admin, token_hash};
+use crate::store::ChannelPart;
 use crate::{now_unix, Error, Parlor, Result};
 use hmac::{Hmac, Mac};
 use parlor_domain::{Channel, ChannelId, ConversationId, Identity, User, VisitorId};
@@ -58,7 +59,7 @@ impl Parlor {
         identity.required = required;
         Ok(self
             .store
-            .update_channel_identity(id, &identity, now_unix())
+            .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
             .await?)
     }
 

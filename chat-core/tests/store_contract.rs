@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
-use chat_core::store::{self, NewMessage, NewUserRecord, StoreError};
+use chat_core::store::{self, ChannelPart, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
 use parlor_domain::rules::{parse_rules, DisplayChoice};
 use parlor_domain::{
@@ -251,11 +251,14 @@ async fn rules_and_allowed_sites_are_stored_whole() {
         countries: "fr, be".into(),
     }])
     .unwrap();
-    let updated = s.update_channel_rules(channel, &rules, 2).await.unwrap();
+    let updated = s
+        .update_channel_part(channel, ChannelPart::Rules(&rules), 2)
+        .await
+        .unwrap();
     assert_eq!(updated.rules, rules);
     let embedding = Embedding::parse("shop.example.com\n*.example.org", false).unwrap();
     let updated = s
-        .update_channel_embedding(channel, &embedding, 3)
+        .update_channel_part(channel, ChannelPart::Embedding(&embedding), 3)
         .await
         .unwrap();
     assert_eq!(updated.embedding, embedding);
@@ -265,7 +268,7 @@ async fn rules_and_allowed_sites_are_stored_whole() {
 
     let missing = ChannelId(Uuid::new_v4());
     assert!(matches!(
-        s.update_channel_rules(missing, &ChannelRules::default(), 4)
+        s.update_channel_part(missing, ChannelPart::Rules(&ChannelRules::default()), 4)
             .await,
         Err(StoreError::NotFound("channel"))
     ));

@@ -24,6 +24,37 @@ use parlor_domain::{
 };
 use std::sync::Arc;
 
+/// A part of a channel kept whole in a JSON column of `channels`.
+pub enum ChannelPart<'a> {
+    Rules(&'a ChannelRules),
+    Embedding(&'a Embedding),
+    Triggers(&'a ChannelTriggers),
+    Departments(&'a ChannelDepartments),
+    Identity(&'a ChannelIdentity),
+}
+
+impl ChannelPart<'_> {
+    fn column(&self) -> &'static str {
+        match self {
+            ChannelPart::Rules(_) => "rules",
+            ChannelPart::Embedding(_) => "embedding",
+            ChannelPart::Triggers(_) => "triggers",
+            ChannelPart::Departments(_) => "departments",
+            ChannelPart::Identity(_) => "identity",
+        }
+    }
+
+    fn json(&self) -> Result<String, StoreError> {
+        match self {
+            ChannelPart::Rules(v) => rows::to_json(v),
+            ChannelPart::Embedding(v) => rows::to_json(v),
+            ChannelPart::Triggers(v) => rows::to_json(v),
+            ChannelPart::Departments(v) => rows::to_json(v),
+            ChannelPart::Identity(v) => rows::to_json(v),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} not found")]
@@ -128,28 +159,11 @@ pub trait Store: Send + Sync + 'static {
         settings: &ChannelSettings,
         now: i64,
     ) -> Result<Channel, StoreError>;
-    async fn update_channel_rules(
+    /// Replaces one part of a channel kept as a JSON column.
+    async fn update_channel_part(
         &self,
         id: ChannelId,
-        rules: &ChannelRules,
-        now: i64,
-    ) -> Result<Channel, StoreError>;
-    async fn update_channel_embedding(
-        &self,
-        id: ChannelId,
-        embedding: &Embedding,
-        now: i64,
-    ) -> Result<Channel, StoreError>;
-    async fn update_channel_triggers(
-        &self,
-        id: ChannelId,
-        triggers: &ChannelTriggers,
-        now: i64,
-    ) -> Result<Channel, StoreError>;
-    async fn update_channel_departments(
-        &self,
-        id: ChannelId,
-        departments: &ChannelDepartments,
+        part: ChannelPart<'_>,
         now: i64,
     ) -> Result<Channel, StoreError>;
     async fn set_conversation_department(
@@ -157,12 +171,7 @@ pub trait Store: Send + Sync + 'static {
         id: ConversationId,
         department: u32,
     ) -> Result<(), StoreError>;
-    async fn update_channel_identity(
-        &self,
-        id: ChannelId,
-        identity: &ChannelIdentity,
-        now: i64,
-    ) -> Result<Channel, StoreError>;
+
     /// Adds (`member = true`) or removes a user from a channel's operators.
     /// Idempotent.
     async fn set_channel_operator(

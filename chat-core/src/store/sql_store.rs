@@ -32,31 +32,6 @@ macro_rules! sql_store {
             matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
         }
 
-        impl $store {
-            /// Replaces one JSON column of a channel (`column` is ours, never input).
-            async fn update_channel_json(
-                &self,
-                id: ChannelId,
-                column: &'static str,
-                json: String,
-                now: i64,
-            ) -> Result<Channel, StoreError> {
-                let sql = format!("UPDATE channels SET {column} = $1, updated_at = $2 WHERE id = $3");
-                let done = sqlx::query(&sql)
-                    .bind(json)
-                    .bind(now)
-                    .bind(Key(id.0))
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound("channel"));
-                }
-                self.get_channel(id)
-                    .await?
-                    .ok_or(StoreError::NotFound("channel"))
-            }
-        }
-
         #[async_trait::async_trait]
         impl Store for $store {
             $($specific)*
@@ -302,40 +277,26 @@ macro_rules! sql_store {
                     .ok_or(StoreError::NotFound("channel"))
             }
 
-            async fn update_channel_rules(
+            async fn update_channel_part(
                 &self,
                 id: ChannelId,
-                rules: &ChannelRules,
+                part: ChannelPart<'_>,
                 now: i64,
             ) -> Result<Channel, StoreError> {
-                self.update_channel_json(id, "rules", rows::to_json(rules)?, now).await
-            }
-
-            async fn update_channel_embedding(
-                &self,
-                id: ChannelId,
-                embedding: &Embedding,
-                now: i64,
-            ) -> Result<Channel, StoreError> {
-                self.update_channel_json(id, "embedding", rows::to_json(embedding)?, now).await
-            }
-
-            async fn update_channel_triggers(
-                &self,
-                id: ChannelId,
-                triggers: &ChannelTriggers,
-                now: i64,
-            ) -> Result<Channel, StoreError> {
-                self.update_channel_json(id, "triggers", rows::to_json(triggers)?, now).await
-            }
-
-            async fn update_channel_departments(
-                &self,
-                id: ChannelId,
-                departments: &ChannelDepartments,
-                now: i64,
-            ) -> Result<Channel, StoreError> {
-                self.update_channel_json(id, "departments", rows::to_json(departments)?, now).await
+                // The column comes from `ChannelPart`, never from input.
+                let sql = format!("UPDATE channels SET {} = $1, updated_at = $2 WHERE id = $3", part.column());
+                let done = sqlx::query(&sql)
+                    .bind(part.json()?)
+                    .bind(now)
+                    .bind(Key(id.0))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("channel"));
+                }
+                self.get_channel(id)
+                    .await?
+                    .ok_or(StoreError::NotFound("channel"))
             }
 
             async fn set_conversation_department(
@@ -349,15 +310,6 @@ macro_rules! sql_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
-            }
-
-            async fn update_channel_identity(
-                &self,
-                id: ChannelId,
-                identity: &ChannelIdentity,
-                now: i64,
-            ) -> Result<Channel, StoreError> {
-                self.update_channel_json(id, "identity", rows::to_json(identity)?, now).await
             }
 
             async fn set_channel_operator(
