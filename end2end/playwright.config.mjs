@@ -57,6 +57,9 @@ export default defineConfig({
       PARLOR_LOG: 'warn',
       // channel-rules.spec.mjs plays the trusted proxy that names the country.
       PARLOR_COUNTRY_HEADER: 'X-Test-Country',
+      // A closed inbox counts as away after a second, so the offline form's
+      // tests need not wait a minute after another spec's operator left.
+      PARLOR_PRESENCE_GRACE_SECS: '1',
     },
   },
 });

@@ -54,6 +54,9 @@ impl Parlor {
         self.store
             .insert_session(&token_hash(&token), user.id, now, now + SESSION_TTL_SECS)
             .await?;
+        // Signing in is starting work; signing out (below) is ending it.
+        self.set_availability(&user, parlor_domain::Availability::Online)
+            .await?;
         tracing::info!(user = %user.id, "signed in");
         Ok(Session { token, user })
     }
@@ -67,6 +70,10 @@ impl Parlor {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<()> {
+        if let Ok(user) = self.authenticate(token).await {
+            self.set_availability(&user, parlor_domain::Availability::Offline)
+                .await?;
+        }
         self.store.delete_session(&token_hash(token)).await?;
         Ok(())
     }

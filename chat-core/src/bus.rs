@@ -76,6 +76,8 @@ pub(crate) enum BusEvent {
     Changed {
         conversation: ConversationId,
     },
+    /// An operator's presence changed: derive the statuses again.
+    Presence,
     /// The sender lost events it meant to publish: read everything again.
     Resync,
 }
@@ -116,7 +118,7 @@ impl BusEvent {
             FeedEvent::Changed(s) => Some(BusEvent::Changed {
                 conversation: s.conversation.id,
             }),
-            FeedEvent::Message { .. } | FeedEvent::Resync => None,
+            FeedEvent::Message { .. } | FeedEvent::Presence(_) | FeedEvent::Resync => None,
         }
     }
 }
@@ -296,6 +298,11 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
                 Err(_) => parlor.resync_all(),
             }
         }
+        BusEvent::Presence => {
+            // Not in line with the messages behind it: it reads the database.
+            let parlor = parlor.clone();
+            tokio::spawn(async move { parlor.refresh_presence().await });
+        }
         BusEvent::Resync => parlor.resync_all(),
     }
 }
@@ -305,6 +312,8 @@ impl Parlor {
     fn resync_all(&self) {
         self.metrics.bus_resynced();
         self.hub.resync_all();
+        let parlor = self.clone();
+        tokio::spawn(async move { parlor.refresh_presence().await });
     }
 }
 

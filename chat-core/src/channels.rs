@@ -122,6 +122,8 @@ impl Parlor {
     ) -> Result<Channel> {
         require_admin(actor)?;
         self.store.set_channel_operator(id, user, member).await?;
+        // Whether the channel has someone online may have changed.
+        self.presence_changed().await;
         self.channel(actor, id).await
     }
 
@@ -195,7 +197,11 @@ impl Parlor {
                 })
                 .collect()
         };
-        Ok(Display { button, triggers })
+        Ok(Display {
+            button,
+            triggers,
+            online: self.operator_online(id).await,
+        })
     }
 
     /// Sets the channel's departments from the admin's list (one per line).

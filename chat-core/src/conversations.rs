@@ -69,6 +69,18 @@ impl Parlor {
         channel: ChannelId,
         department: Option<u32>,
     ) -> Result<Conversation> {
+        self.start(visitor, channel, department, false).await
+    }
+
+    /// `start_conversation`, for the offline form when `offline`: a new
+    /// conversation is marked as left while nobody was online.
+    pub(crate) async fn start(
+        &self,
+        visitor: VisitorId,
+        channel: ChannelId,
+        department: Option<u32>,
+        offline: bool,
+    ) -> Result<Conversation> {
         let found = self
             .store
             .get_channel(channel)
@@ -86,7 +98,7 @@ impl Parlor {
                 return Ok(open);
             }
         }
-        let conversation = self
+        let mut conversation = self
             .store
             .insert_conversation(
                 // Time-ordered: a visitor's list sorts conversations started
@@ -97,10 +109,11 @@ impl Parlor {
                 now_unix(),
             )
             .await?;
-        if let Some(d) = department {
+        if department.is_some() || offline {
             self.store
-                .set_conversation_department(conversation.id, d)
+                .set_conversation_start(conversation.id, department, offline)
                 .await?;
+            conversation.offline = offline;
         }
         self.announce(conversation.id).await;
         Ok(conversation)

@@ -48,6 +48,8 @@ pub enum FeedEvent {
     },
     /// A conversation started or changed (assignee, status, page).
     Changed(Arc<ConversationSummary>),
+    /// A staff member's status changed (each node derives these itself).
+    Presence(crate::presence::Member),
     /// Events may have been missed: start again from a snapshot.
     Resync,
 }
@@ -60,7 +62,7 @@ impl FeedEvent {
                 Some(*channel)
             }
             FeedEvent::Changed(s) => Some(s.conversation.channel),
-            FeedEvent::Resync => None,
+            FeedEvent::Presence(_) | FeedEvent::Resync => None,
         }
     }
 }
@@ -110,6 +112,11 @@ impl Hub {
     /// Sends the other nodes' events on to `relay` from now on.
     pub(crate) fn attach(&self, relay: Relay) {
         let _ = self.relay.set(relay);
+    }
+
+    /// Presence changed on this node: the others derive it again.
+    pub(crate) fn relay_presence(&self) {
+        self.relay(BusEvent::Presence);
     }
 
     fn relay(&self, event: BusEvent) {

@@ -144,6 +144,23 @@ impl Parlor {
         }
         Ok(())
     }
+
+    /// The offline form's name and email, kept on the visitor's profile
+    /// for operators. A verified identity (from the host page) wins over
+    /// what was typed in a form.
+    pub(crate) async fn leave_contact(
+        &self,
+        visitor: VisitorId,
+        contact: parlor_domain::Contact,
+    ) -> Result<()> {
+        let mut profile = self.store.visitor_profile(visitor).await?;
+        if profile.verified {
+            return Ok(());
+        }
+        profile.name = Some(contact.name);
+        profile.email = Some(contact.email);
+        Ok(self.store.save_visitor_profile(visitor, &profile).await?)
+    }
 }
 
 #[cfg(test)]

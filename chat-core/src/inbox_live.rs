@@ -42,6 +42,7 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
         page_url: s.page_url.clone(),
         created_at: c.created_at,
         department: s.department.clone(),
+        offline: c.offline,
         visitor: inbox::WireVisitor {
             name: s.visitor.name.clone(),
             email: s.visitor.email.clone(),
@@ -53,6 +54,14 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
             rating: r.rating,
             comment: r.comment.clone(),
         }),
+    }
+}
+
+fn team_member(m: &crate::presence::Member) -> inbox::TeamMember {
+    inbox::TeamMember {
+        user_id: m.user.0,
+        name: m.name.clone(),
+        availability: m.availability,
     }
 }
 
@@ -201,6 +210,12 @@ impl Session {
                     Err(e) => self.send(self.failure(e, None)).await,
                 }
             }
+            OperatorFrame::SetAvailability { availability } => {
+                match self.parlor.set_availability(&self.user, availability).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.failure(e, None)).await,
+                }
+            }
             OperatorFrame::Close { conversation_id } => {
                 match self
                     .parlor
@@ -269,6 +284,12 @@ impl Session {
                     conversation: Box::new(summary_frame(&summary)),
                 })
             }
+            FeedEvent::Presence(m) => self.forward(InboxFrame::Presence {
+                user_id: m.user.0,
+                name: m.name,
+                availability: m.availability,
+                chosen: (m.user == self.user.id).then_some(m.chosen),
+            }),
             // The client reconnects and starts from a fresh snapshot.
             FeedEvent::Resync => Err(Closed),
         }
@@ -287,6 +308,9 @@ pub async fn run_operator<S>(
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Operator);
     let mut feed = parlor.follow_feed();
+    // Counted before the snapshot, which then shows this operator present.
+    let _present = parlor.inbox_connected(&user).await;
+    let team = parlor.team().await;
     let snapshot = match parlor.inbox_access(&user).await {
         Ok(access) => parlor.inbox(&access).await.map(|list| (access, list)),
         Err(e) => Err(e),
@@ -309,8 +333,15 @@ pub async fn run_operator<S>(
         user_id: user.id.0,
         name: user.display_name.clone(),
     };
+    let chosen = team
+        .iter()
+        .find(|m| m.user == user.id)
+        .map(|m| m.chosen)
+        .unwrap_or_default();
     let frame = InboxFrame::Snapshot {
         me,
+        chosen,
+        team: team.iter().map(team_member).collect(),
         conversations: list.iter().map(summary_frame).collect(),
     };
     let mut session = Session {

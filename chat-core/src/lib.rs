@@ -16,6 +16,7 @@ pub mod live;
 pub mod metrics;
 mod names;
 mod password;
+pub mod presence;
 mod setup;
 pub mod store;
 #[doc(hidden)]
@@ -37,6 +38,7 @@ pub struct Parlor {
     store: Arc<dyn Store>,
     hub: Arc<hub::Hub>,
     metrics: Arc<metrics::Metrics>,
+    presence: Arc<presence::Presence>,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -48,6 +50,7 @@ impl Parlor {
             store,
             hub: Arc::default(),
             metrics: Arc::default(),
+            presence: Arc::default(),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }

@@ -13,7 +13,7 @@ use crate::names::Names;
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
 use parlor_domain::{
-    ConversationId, ConversationStatus, Identity, Message, MessageBody, Seq, VisitorId,
+    Contact, ConversationId, ConversationStatus, Identity, Message, MessageBody, Seq, VisitorId,
 };
 use parlor_protocol::live::{
     trigger_message_id, LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame,
@@ -21,7 +21,7 @@ use parlor_protocol::live::{
 };
 use parlor_protocol::ChannelId;
 use std::time::Instant;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 
 /// Frames queued for one connection before it counts as too slow.
 pub const OUTBOX: usize = 256;
@@ -80,6 +80,8 @@ struct Session {
     typing: Option<(bool, Instant)>,
     /// For the conversation the next `send` starts.
     department: Option<u32>,
+    /// Whether an operator of the channel is online.
+    online: watch::Receiver<bool>,
 }
 
 /// Why a session ended early (the transport just closes).
@@ -166,7 +168,10 @@ impl Session {
 
     /// The conversation a message goes to: the current one, or one
     /// `start_conversation` gives (followed from its start).
-    async fn ensure_conversation(&mut self) -> Result<Result<ConversationId, Error>, End> {
+    async fn ensure_conversation(
+        &mut self,
+        offline: bool,
+    ) -> Result<Result<ConversationId, Error>, End> {
         if let Some(c) = self.conversation {
             return Ok(Ok(c));
         }
@@ -177,7 +182,7 @@ impl Session {
         }
         match self
             .parlor
-            .start_conversation(self.visitor, self.channel, self.department)
+            .start(self.visitor, self.channel, self.department, offline)
             .await
         {
             Ok(c) => {
@@ -197,7 +202,7 @@ impl Session {
         if let Err(refused) = self.take_frame() {
             return self.send(refused).await;
         }
-        let conversation = match self.ensure_conversation().await? {
+        let conversation = match self.ensure_conversation(false).await? {
             Ok(c) => c,
             Err(e) => return self.send(self.core_error(e, None)).await,
         };
@@ -212,7 +217,33 @@ impl Session {
         }
     }
 
-    async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
+    /// The offline form: the contact goes on the visitor's profile, then the
+    /// message is sent as by `send`, starting a conversation marked offline.
+    async fn on_leave_message(
+        &mut self,
+        id: parlor_domain::MessageId,
+        contact: Result<Contact, parlor_domain::ValidationErrors>,
+        body: String,
+    ) -> Result<(), End> {
+        let contact = match contact {
+            Ok(c) => c,
+            Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
+        };
+        if let Err(e) = MessageBody::parse(&body) {
+            return self.send(self.core_error(e.into(), Some(id))).await;
+        }
+        if let Err(e) = self.parlor.leave_contact(self.visitor, contact).await {
+            return self.send(self.core_error(e, Some(id))).await;
+        }
+        self.on_send(id, body, true).await
+    }
+
+    async fn on_send(
+        &mut self,
+        id: parlor_domain::MessageId,
+        body: String,
+        offline: bool,
+    ) -> Result<(), End> {
         let fail = |code, message: String| ServerFrame::Error {
             code,
             message,
@@ -226,7 +257,7 @@ impl Session {
             Ok(body) => body,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
         };
-        let conversation = match self.ensure_conversation().await? {
+        let conversation = match self.ensure_conversation(offline).await? {
             Ok(c) => c,
             Err(e) => return self.send(self.core_error(e, Some(id))).await,
         };
@@ -453,7 +484,21 @@ impl Session {
 
     async fn on_frame(&mut self, frame: Result<VisitorFrame, BadFrame>) -> Result<(), End> {
         match frame {
-            Ok(VisitorFrame::Send { message_id, body }) => self.on_send(message_id, body).await,
+            Ok(VisitorFrame::Send { message_id, body }) => {
+                self.on_send(message_id, body, false).await
+            }
+            Ok(VisitorFrame::LeaveMessage {
+                message_id,
+                name,
+                email,
+                body,
+            }) => {
+                if let Err(refused) = self.take_frame() {
+                    return self.send(refused).await;
+                }
+                let contact = Contact::parse(&name, &email);
+                self.on_leave_message(message_id, contact, body).await
+            }
             Ok(VisitorFrame::Typing { typing }) => {
                 self.on_typing(typing);
                 Ok(())
@@ -544,6 +589,15 @@ impl Session {
     }
 }
 
+/// The next change of the channel's availability; never, once nobody
+/// publishes it any more.
+async fn next_online(online: &mut watch::Receiver<bool>) -> bool {
+    match online.changed().await {
+        Ok(()) => *online.borrow_and_update(),
+        Err(_) => std::future::pending().await,
+    }
+}
+
 async fn next_live(
     live: &mut Option<Subscription>,
 ) -> Result<RoomEvent, broadcast::error::RecvError> {
@@ -577,6 +631,9 @@ where
                 None => break,
                 Some(frame) => Box::pin(session.on_frame(frame)).await,
             },
+            online = next_online(&mut session.online) => {
+                session.forward(ServerFrame::Availability { online })
+            }
             live = next_live(&mut session.live) => match live {
                 Ok(event) => Box::pin(session.on_room(event)).await,
                 Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -664,6 +721,8 @@ where
         },
     };
     let page_url = page_url.as_deref().map(clip_url);
+    let mut online = parlor.channel_online(channel).await;
+    let online_now = *online.borrow_and_update();
     let mut session = Session {
         parlor: parlor.clone(),
         out,
@@ -680,6 +739,7 @@ where
         page_url,
         typing: None,
         department: None,
+        online,
     };
     // A conversation in another channel is refused like someone else's: the
     // session's sends go to the hello's channel.
@@ -699,6 +759,7 @@ where
     let welcome = ServerFrame::Welcome {
         token,
         conversation_id: known.as_ref().map(|c| c.id),
+        online: online_now,
     };
     if session.send(welcome).await.is_err() {
         return None;

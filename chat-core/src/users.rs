@@ -8,7 +8,10 @@ use parlor_domain::{Field, NewUser, User, ValidationErrors};
 impl Parlor {
     pub async fn create_user(&self, actor: &User, new: NewUser) -> Result<User> {
         require_admin(actor)?;
-        self.insert_user(new).await
+        let user = self.insert_user(new).await?;
+        // The team lists the newcomer.
+        self.presence_changed().await;
+        Ok(user)
     }
 
     /// Creates a user without an actor: only for first-run set-up and tests.

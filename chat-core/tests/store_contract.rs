@@ -313,3 +313,44 @@ async fn channels_from_before_the_upgrade_accept_any_site() {
     assert!(old.embedding.in_app);
     assert!(old.embedding.allows(Some("https://anywhere.example")));
 }
+
+#[tokio::test]
+async fn presence_counts_a_connection_only_while_its_node_is_heard_from() {
+    use parlor_domain::Availability;
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let ann = s.insert_user(&user("a@x.test", "Ann")).await.unwrap();
+    let bo = s.insert_user(&user("b@x.test", "Bo")).await.unwrap();
+    let channel = shop(&s).await;
+    s.set_channel_operator(channel, bo.id, true).await.unwrap();
+    assert_eq!(s.channel_members().await.unwrap(), [(channel, bo.id)]);
+
+    // Ann connected on two nodes; node-1 went quiet at 100, node-2 beats on.
+    s.set_presence("node-1", ann.id, true, 100).await.unwrap();
+    s.set_presence("node-2", ann.id, true, 100).await.unwrap();
+    s.presence_heartbeat("node-2", 200).await.unwrap();
+    // Bo left node-1 at 150, and chose away.
+    s.set_presence("node-1", bo.id, true, 120).await.unwrap();
+    s.set_presence("node-1", bo.id, false, 150).await.unwrap();
+    s.set_availability(bo.id, Availability::Away).await.unwrap();
+
+    let facts = |list: Vec<store::StaffPresence>| {
+        list.into_iter()
+            .map(|p| (p.name, p.facts.chosen, p.facts.connected, p.facts.last_seen))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        facts(s.staff_presence(190).await.unwrap()),
+        [
+            ("Ann".to_string(), Availability::Online, true, Some(200)),
+            ("Bo".to_string(), Availability::Away, false, Some(150)),
+        ]
+    );
+    // Node-2 is not heard from after 200 either: Ann no longer counts.
+    assert!(!s.staff_presence(201).await.unwrap()[0].facts.connected);
+    // A heartbeat refreshes its node's connected rows only.
+    s.presence_heartbeat("node-1", 300).await.unwrap();
+    let now = facts(s.staff_presence(250).await.unwrap());
+    assert_eq!((now[0].2, now[0].3), (true, Some(300)));
+    assert_eq!((now[1].2, now[1].3), (false, Some(150)));
+}

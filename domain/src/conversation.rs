@@ -48,6 +48,8 @@ pub struct Conversation {
     pub created_at: i64,
     /// The visitor's rating, given after the end.
     pub rating: Option<ConversationRating>,
+    /// Left with the offline form, while no operator was online.
+    pub offline: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

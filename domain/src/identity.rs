@@ -76,6 +76,34 @@ impl Identity {
     }
 }
 
+/// The offline form's name and email, checked: both are needed, since an
+/// answer can only reach the visitor by email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+}
+
+impl Contact {
+    pub fn parse(name: &str, email: &str) -> Result<Self, ValidationErrors> {
+        let contact = Self {
+            name: name.trim().to_string(),
+            email: crate::user::normalize_email(email),
+        };
+        let mut e = ValidationErrors::default();
+        e.check_line(Field::DisplayName, &contact.name, true, MAX_VISITOR_NAME);
+        if !crate::user::looks_like_email(&contact.email) {
+            e.push(
+                Field::Email,
+                "must be an email address like name@example.com",
+            );
+        } else {
+            e.check_line(Field::Email, &contact.email, true, MAX_VISITOR_EMAIL);
+        }
+        e.into_result().map(|()| contact)
+    }
+}
+
 impl VisitorProfile {
     /// Sets one custom field (an empty value removes it).
     pub fn set_field(&mut self, key: &str, value: &str) -> Result<(), ValidationErrors> {
@@ -102,6 +130,19 @@ impl VisitorProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_offline_form_needs_a_name_and_a_real_looking_email() {
+        let c = Contact::parse(" Ann ", " Ann@Example.COM ").unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.email.as_str()),
+            ("Ann", "ann@example.com")
+        );
+        let e = Contact::parse("", "nope").unwrap_err();
+        assert!(e.for_field(Field::DisplayName).is_some());
+        assert!(e.for_field(Field::Email).is_some());
+        assert!(Contact::parse("Ann\nBob", "a@b.co").is_err());
+    }
 
     #[test]
     fn identities_are_trimmed_and_bounded() {

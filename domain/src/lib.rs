@@ -7,6 +7,7 @@ pub mod channel;
 pub mod conversation;
 pub mod departments;
 pub mod identity;
+pub mod presence;
 pub mod rules;
 pub mod sites;
 pub mod triggers;
@@ -19,8 +20,9 @@ pub use conversation::{
     ConversationSummary, Message, MessageBody,
 };
 pub use departments::{ChannelDepartments, Department};
-pub use identity::{ChannelIdentity, Identity, VisitorProfile};
+pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
+pub use presence::{Availability, PresenceFacts};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use sites::{Embedding, Site};
 pub use triggers::{ChannelTriggers, Trigger, TriggerInput};

@@ -125,7 +125,7 @@ pub fn normalize_email(email: &str) -> String {
 
 /// A deliberately loose check: one `@`, something on both sides, a dot in the
 /// domain, no spaces. Deliverability is not ours to judge.
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

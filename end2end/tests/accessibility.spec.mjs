@@ -3,26 +3,20 @@
 // the browser on the widget and every admin page, with no serious or
 // critical violations.
 import { test, expect } from '@playwright/test';
-import { createRequire } from 'node:module';
-import { ADMIN, DEMO, signIn, shot, launcher, chatWindow } from './support.mjs';
+import { ADMIN, DEMO, signIn, shot, launcher, chatWindow, operatorOnline, expectNoSeriousViolations } from './support.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 // axe is injected as a script; the admin pages' CSP would refuse it.
 test.use({ bypassCSP: true });
-
-/** Runs axe-core on the page as it is now (it reads open shadow roots). */
-async function expectNoSeriousViolations(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-  });
-  expect(violations, `axe on ${what}`).toEqual([]);
-}
 
 /** Whether the launcher (inside the widget's shadow root) has the focus. */
 async function launcherFocused(page) {

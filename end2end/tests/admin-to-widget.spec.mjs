@@ -2,7 +2,17 @@
 // embed snippet; the demo host page on another origin then shows the widget
 // with those settings. Runs in order: later tests see earlier saves.
 import { test, expect } from '@playwright/test';
-import { APP, DEMO, signIn, shot, launcher, chatWindow, recordDialogs, hydrated } from './support.mjs';
+import { APP, DEMO, signIn, shot, launcher, chatWindow, recordDialogs, hydrated, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 const BUTTON = '#e4572e';
 const HEADER = '#1d3557';

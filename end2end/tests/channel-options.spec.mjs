@@ -2,7 +2,17 @@
 // page prefers), and the conversations mode: "one active" (the default) or
 // "multiple", where the visitor lists their conversations and starts new ones.
 import { test, expect } from '@playwright/test';
-import { APP, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot } from './support.mjs';
+import { APP, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 /**
  * Creates a channel allowed on HOST, applies `options` on its Options tab,

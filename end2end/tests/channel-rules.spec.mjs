@@ -2,7 +2,17 @@
 // other origins; channel rules hide the button, float the notification, or
 // open the window after a timer, by page URL and by the visitor's country.
 import { test, expect } from '@playwright/test';
-import { DEMO, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot } from './support.mjs';
+import { DEMO, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 /** Creates a channel in admin and returns its form's URL. */
 async function newChannel(page, name) {

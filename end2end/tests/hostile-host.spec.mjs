@@ -1,7 +1,17 @@
 // A host page that tries hard to break embedded widgets still gets a working
 // one, and keeps its own scripts working.
 import { test, expect } from '@playwright/test';
-import { allowHostPages, DEMO, launcher, chatWindow, hostPage, shot } from './support.mjs';
+import { allowHostPages, DEMO, launcher, chatWindow, hostPage, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 // The default channel allows the demo page; these pages are on HOST.
 test.beforeAll(allowHostPages);

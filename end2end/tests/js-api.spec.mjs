@@ -3,7 +3,17 @@
 // across devices) and with a bad one (anonymous).
 import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { APP, HOST, adminCall, signIn, hostPage, launcher, chatWindow, shot } from './support.mjs';
+import { APP, HOST, adminCall, signIn, hostPage, launcher, chatWindow, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 /** A new channel allowed on HOST: its id, snippet and identity secret. */
 async function apiChannel(name, { required = false } = {}) {

@@ -1,7 +1,17 @@
 // The widget speaks the host page's language: its own texts follow
 // `<html lang>`, and a right-to-left language mirrors the window.
 import { test, expect } from '@playwright/test';
-import { allowHostPages, hostPage, loaderSrc, shopPage as page, shot, launcher, chatWindow } from './support.mjs';
+import { allowHostPages, hostPage, loaderSrc, shopPage as page, shot, launcher, chatWindow, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 // The default channel allows the demo page; these pages are on HOST.
 test.beforeAll(allowHostPages);

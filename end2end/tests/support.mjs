@@ -1,6 +1,7 @@
 // Shared by the browser tests: ports, the first admin, and small helpers.
 import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,25 @@ export async function signIn(page, who = ADMIN, then = '/channels') {
   await expect(page).toHaveURL(/\/inbox$/);
   if (then !== '/inbox') await page.goto(then);
   await hydrated(page);
+}
+
+/**
+ * Keeps `who`'s inbox open in a browser context of its own until `close()`.
+ * The first admin operates the default channel: while their inbox is open,
+ * its visitors get the chat; without anyone online, the offline form.
+ */
+export async function operatorOnline(browser, who = ADMIN) {
+  const context = await browser.newContext({ baseURL: APP });
+  const page = await context.newPage();
+  await signIn(page, who, '/inbox');
+  await expect(page.locator('.link-state')).toHaveText('Live');
+  return { page, close: () => context.close() };
+}
+
+/** Whether the channel `id` has an operator online, as its widget learns it. */
+export async function channelOnline(id) {
+  const res = await fetch(`${APP}/widget/v1/channels/${id}/display?path=/`);
+  return (await res.json()).online;
 }
 
 /** The launcher button inside the widget's shadow root (Playwright pierces open roots). */
@@ -159,4 +179,22 @@ export function shopPage(lang, dir, src) {
   return `<!DOCTYPE html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8">
 <title>Shop</title><script async src="${src}" charset="utf-8"></script></head>
 <body><main><h1>Shop</h1></main></body></html>`;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core on the page as it is now (it reads open shadow roots) and
+ * expects no serious or critical violation. The page's CSP must let the
+ * script in (`test.use({ bypassCSP: true })` on admin pages).
+ */
+export async function expectNoSeriousViolations(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(violations, `axe on ${what}`).toEqual([]);
 }

@@ -1,6 +1,16 @@
 // Whatever an admin types is shown as text, in admin and in the widget.
 import { test, expect } from '@playwright/test';
-import { HOST, hydrated, signIn, launcher, chatWindow, hostPage, recordDialogs, shot } from './support.mjs';
+import { HOST, hydrated, signIn, launcher, chatWindow, hostPage, recordDialogs, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 const EVIL = '<img src=x onerror=alert(1)>';
 

@@ -2,7 +2,17 @@
 // seconds on a matching page, the chat opens with a message in the channel's
 // name; the answer keeps it in the conversation the operator sees.
 import { test, expect } from '@playwright/test';
-import { APP, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot } from './support.mjs';
+import { APP, HOST, signIn, hostPage, hydrated, launcher, chatWindow, shot, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 test('a trigger opens the chat on matching pages, and an answer keeps its message', async ({ page, browser }) => {
   await signIn(page);

@@ -1,7 +1,17 @@
 // A visitor ends their own conversation from the widget, rates it (the
 // operator sees the rating), and the next message starts a new one.
 import { test, expect } from '@playwright/test';
-import { APP, allowHostPages, signIn, hostPage, loaderSrc, shopPage as page, shot, launcher } from './support.mjs';
+import { APP, allowHostPages, signIn, hostPage, loaderSrc, shopPage as page, shot, launcher, operatorOnline } from './support.mjs';
+
+// The default channel's operator (the first admin) is at work, so its
+// visitors get the chat rather than the offline form.
+let staff;
+test.beforeAll(async ({ browser }) => {
+  staff = await operatorOnline(browser);
+});
+test.afterAll(async () => {
+  await staff?.close();
+});
 
 // The default channel allows the demo page; these pages are on HOST.
 test.beforeAll(allowHostPages);

@@ -39,6 +39,57 @@ pub enum OperatorFrame {
     },
     /// Ends the conversation; the visitor is told.
     Close { conversation_id: ConversationId },
+    /// The operator's own choice of status; teammates see the result.
+    SetAvailability { availability: Availability },
+}
+
+/// Whether an operator takes chats. Each operator chooses online, away or
+/// offline; a chosen "online" counts only while an inbox of theirs is
+/// connected (or within a grace period after the last one went away), and
+/// becomes "away" after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    #[default]
+    Online,
+    Away,
+    Offline,
+}
+
+impl Availability {
+    pub const ALL: [Availability; 3] = [
+        Availability::Online,
+        Availability::Away,
+        Availability::Offline,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Online => "online",
+            Availability::Away => "away",
+            Availability::Offline => "offline",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Availability::Online => "Online",
+            Availability::Away => "Away",
+            Availability::Offline => "Offline",
+        }
+    }
+}
+
+/// A colleague as the inbox's team list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub user_id: i64,
+    pub name: String,
+    pub availability: Availability,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +127,9 @@ pub struct ConversationSummary {
     /// The department the visitor picked.
     #[serde(default)]
     pub department: Option<String>,
+    /// Left with the offline form, while no operator was online.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,7 +159,22 @@ pub enum InboxFrame {
     /// open one, and the latest closed ones.
     Snapshot {
         me: Assignee,
+        /// What this operator chose (their effective status is in `team`).
+        #[serde(default)]
+        chosen: Availability,
+        /// Everyone on the staff and their status now.
+        #[serde(default)]
+        team: Vec<TeamMember>,
         conversations: Vec<ConversationSummary>,
+    },
+    /// A colleague's (or this operator's own) status changed. `chosen` is
+    /// set for this operator's own changes.
+    Presence {
+        user_id: i64,
+        name: String,
+        availability: Availability,
+        #[serde(default)]
+        chosen: Option<Availability>,
     },
     /// A conversation started or changed (assigned, closed, page moved).
     Summary {

@@ -80,6 +80,16 @@ pub enum VisitorFrame {
         #[serde(default)]
         comment: String,
     },
+    /// The offline form, sent while no operator is online: the visitor's
+    /// name and email (kept on their profile) and a message, which starts a
+    /// conversation marked as left offline. Acknowledged like `send`, and
+    /// idempotent by `message_id` in the same way.
+    LeaveMessage {
+        message_id: MessageId,
+        name: String,
+        email: String,
+        body: String,
+    },
 }
 
 /// How the visitor felt about a conversation, as in Odoo's ratings.
@@ -166,7 +176,12 @@ pub enum ServerFrame {
     Welcome {
         token: String,
         conversation_id: Option<ConversationId>,
+        /// Whether an operator of the channel is online now; without one
+        /// the widget offers the offline form for a new conversation.
+        online: bool,
     },
+    /// Whether an operator of the channel is online changed.
+    Availability { online: bool },
     /// An operator started or stopped typing in the conversation.
     Typing {
         conversation_id: ConversationId,

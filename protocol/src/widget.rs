@@ -90,6 +90,9 @@ pub struct Display {
     pub button: ButtonDisplay,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<WireTrigger>,
+    /// Whether an operator of the channel is online: without one, the
+    /// widget offers the offline form.
+    pub online: bool,
 }
 
 /// After `after_secs` on the page, the widget opens with `message` in the

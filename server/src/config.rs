@@ -37,6 +37,8 @@ pub struct Config {
     pub country_header: Option<HeaderName>,
     /// A header a trusted proxy sets to the client's address.
     pub client_ip_header: Option<HeaderName>,
+    /// How long an operator whose inboxes all closed keeps their status.
+    pub presence_grace_secs: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Config {
             .field("geoip_db", &self.geoip_db)
             .field("country_header", &self.country_header)
             .field("client_ip_header", &self.client_ip_header)
+            .field("presence_grace_secs", &self.presence_grace_secs)
             .finish()
     }
 }
@@ -110,7 +113,21 @@ impl Config {
                 })
                 .transpose()
         };
+        let presence_grace_secs = match var("PARLOR_PRESENCE_GRACE_SECS") {
+            None => parlor_domain::presence::DEFAULT_GRACE_SECS,
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(secs) => i64::from(secs),
+                Err(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "PARLOR_PRESENCE_GRACE_SECS",
+                        what: "number of seconds",
+                        value: v,
+                    })
+                }
+            },
+        };
         Ok(Self {
+            presence_grace_secs,
             geoip_db: var("PARLOR_GEOIP_DB").map(PathBuf::from),
             country_header: header("PARLOR_COUNTRY_HEADER")?,
             client_ip_header: header("PARLOR_CLIENT_IP_HEADER")?,

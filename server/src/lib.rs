@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
 /// admin and the default channel.
 pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
     let parlor = Parlor::open(&config.database_url).await?;
+    parlor.set_presence_grace(config.presence_grace_secs);
     let admin = match parlor
         .ensure_first_admin(&config.admin_email, config.admin_password.as_deref())
         .await?

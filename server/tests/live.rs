@@ -46,6 +46,7 @@ impl Client {
             ServerFrame::Welcome {
                 token,
                 conversation_id,
+                ..
             } => (token, conversation_id),
             other => panic!("expected welcome, got {other:?}"),
         }

@@ -339,6 +339,58 @@ impl Drop for Nginx {
 }
 
 /// A visitor's message and the operator's answer, both ways through `at`.
+/// Whether someone is online, as the visitor's next `availability` says.
+async fn availability(v: &mut Ws) -> bool {
+    v.until(|f: &ServerFrame| match f {
+        ServerFrame::Availability { online } => Some(*online),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_operator_presence() {
+    let Some(base) = chat_core::testing::postgres() else {
+        return chat_core::testing::skip_without_postgres("two_nodes_share_operator_presence");
+    };
+    let db = chat_core::testing::fresh_schema(&base).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = Node::start(&db, "node-a", dir.path()).await;
+    let b = Node::start(&db, "node-b", dir.path()).await;
+    let store = chat_core::store::open(&db).await.unwrap();
+    let channel = store.list_channels().await.unwrap()[0].id;
+
+    // A visitor on A, before anyone is online.
+    let mut v = Ws::connect(a.addr, "/widget/v1/live", None)
+        .await
+        .with_presence();
+    v.send(json!({"type": "hello", "channel_id": channel, "token": null}))
+        .await;
+    let ServerFrame::Welcome { online, .. } = v.recv().await else {
+        panic!("welcome first")
+    };
+    assert!(!online);
+
+    // The admin (the channel's operator) opens the inbox on B.
+    let cookie = sign_in(&b.base(), "admin@test.example", PASSWORD).await;
+    let mut op = Ws::connect(b.addr, "/api/inbox/live", Some(&cookie)).await;
+    let InboxFrame::Snapshot { .. } = op.recv().await else {
+        panic!("snapshot first")
+    };
+    assert!(availability(&mut v).await);
+    op.send(json!({"type": "set_availability", "availability": "away"}))
+        .await;
+    assert!(!availability(&mut v).await);
+    let display: serde_json::Value =
+        reqwest::get(format!("{}/widget/v1/channels/{channel}/display", a.base()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(display["online"], false);
+}
+
 async fn exchange(at: SocketAddr, op: &mut Ws, v: &mut Ws, conv: ConversationId, n: u32) {
     v.send(json!({"type": "send", "message_id": uuid(), "body": format!("question {n}")}))
         .await;

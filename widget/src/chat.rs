@@ -64,10 +64,14 @@ pub struct Chat {
     /// A trigger shown on this page and not answered yet: its id and the
     /// id of its line.
     pub fired: StoredValue<Option<(u32, MessageId)>>,
+    /// Whether an operator of the channel is online (else the offline form).
+    pub online: RwSignal<bool>,
+    /// The email the offline form was left with, for the thanks note.
+    pub left: RwSignal<Option<String>>,
 }
 
 impl Chat {
-    pub fn new(channel: ChannelId, open: RwSignal<bool>, api: PageApi) -> Self {
+    pub fn new(channel: ChannelId, open: RwSignal<bool>, api: PageApi, online: bool) -> Self {
         let saved = saved::load(channel);
         let lines = saved
             .outbox
@@ -96,6 +100,8 @@ impl Chat {
             last_seq: StoredValue::new(None),
             api,
             fired: StoredValue::new(None),
+            online: RwSignal::new(online),
+            left: RwSignal::new(None),
         }
     }
 
@@ -104,10 +110,13 @@ impl Chat {
         self.saved.with_value(|s| saved::store(self.channel, s));
     }
 
-    /// Whether a socket is worth keeping: a conversation or queued messages.
+    /// Whether a socket is worth keeping: a conversation, queued messages,
+    /// or the window is open (it shows whether anyone is online).
     pub fn wants_socket(&self) -> bool {
-        self.saved
-            .with_value(|s| s.conversation_id.is_some() || !s.outbox.is_empty())
+        self.open.get_untracked()
+            || self
+                .saved
+                .with_value(|s| s.conversation_id.is_some() || !s.outbox.is_empty())
     }
 
     /// Queues a message; it stays in storage until acknowledged.
@@ -122,6 +131,23 @@ impl Chat {
                 delivery: Delivery::Sending,
             })
         });
+    }
+
+    /// Queues the offline form's message; its contact travels with it
+    /// until acknowledged.
+    pub fn leave(&self, id: MessageId, name: String, email: String, body: String) {
+        self.persist(|s| s.contact = Some((id, name, email.clone())));
+        self.left.set(Some(email));
+        self.queue(id, body);
+    }
+
+    /// Whether the offline form replaces the composer: nobody is online and
+    /// the visitor has no conversation going.
+    pub fn offline_form(&self) -> bool {
+        !self.online.get()
+            && self.lines.with(Vec::is_empty)
+            && !self.listing.get()
+            && self.saved.with_value(|s| s.conversation_id.is_none())
     }
 
     /// Shows a trigger's message in the channel's name (`title`), unless
@@ -221,10 +247,13 @@ impl Chat {
     /// Applies a frame; returns whether the socket should reconnect afresh.
     pub fn apply(&self, frame: ServerFrame) -> bool {
         match frame {
+            ServerFrame::Availability { online } => self.online.set(online),
             ServerFrame::Welcome {
                 token,
                 conversation_id,
+                online,
             } => {
+                self.online.set(online);
                 self.persist(|s| {
                     s.token = Some(token);
                     s.conversation_id = conversation_id;
@@ -278,6 +307,9 @@ impl Chat {
                     s.conversation_id = Some(conversation_id);
                     if s.trigger.is_some_and(|(_, before)| before == message_id) {
                         s.trigger = None;
+                    }
+                    if s.contact.as_ref().is_some_and(|c| c.0 == message_id) {
+                        s.contact = None;
                     }
                 });
                 self.ended.set(false);
@@ -334,7 +366,10 @@ impl Chat {
                 (_, Some(id)) => {
                     if code == LiveErrorCode::InvalidMessage {
                         // Never acceptable as it is: stop resending it.
-                        self.persist(|s| s.outbox.retain(|(x, _)| *x != id));
+                        self.persist(|s| {
+                            s.outbox.retain(|(x, _)| *x != id);
+                            s.contact.take_if(|c| c.0 == id);
+                        });
                         self.set_delivery(id, Delivery::Refused(message));
                     } else {
                         self.set_delivery(id, Delivery::Failed(message));

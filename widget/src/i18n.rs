@@ -37,6 +37,15 @@ pub struct Texts {
     pub ended_tag: &'static str,
     pub department: &'static str,
     pub choose_department: &'static str,
+    /// The offline form, while no operator is online.
+    pub leave_title: &'static str,
+    pub leave_intro: &'static str,
+    pub your_name: &'static str,
+    pub your_email: &'static str,
+    pub leave_send: &'static str,
+    /// Followed by the email the answer goes to.
+    pub left: &'static str,
+    pub bad_contact: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -67,6 +76,13 @@ const EN: Texts = Texts {
     ended_tag: "Ended",
     department: "Department",
     choose_department: "Choose a department",
+    leave_title: "Leave us a message",
+    leave_intro: "Nobody is available right now. Leave a message and we will answer by email.",
+    your_name: "Your name",
+    your_email: "Your email",
+    leave_send: "Send message",
+    left: "Thank you! We will answer by email at ",
+    bad_contact: "Please give your name and a valid email address.",
 };
 
 const FR: Texts = Texts {
@@ -97,6 +113,13 @@ const FR: Texts = Texts {
     ended_tag: "Terminée",
     department: "Service",
     choose_department: "Choisissez un service",
+    leave_title: "Laissez-nous un message",
+    leave_intro: "Personne n’est disponible pour le moment. Laissez un message, nous vous répondrons par e-mail.",
+    your_name: "Votre nom",
+    your_email: "Votre e-mail",
+    leave_send: "Envoyer le message",
+    left: "Merci ! Nous vous répondrons par e-mail à ",
+    bad_contact: "Indiquez votre nom et une adresse e-mail valide.",
 };
 
 const DE: Texts = Texts {
@@ -127,6 +150,14 @@ const DE: Texts = Texts {
     ended_tag: "Beendet",
     department: "Abteilung",
     choose_department: "Abteilung wählen",
+    leave_title: "Hinterlassen Sie uns eine Nachricht",
+    leave_intro:
+        "Gerade ist niemand erreichbar. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.",
+    your_name: "Ihr Name",
+    your_email: "Ihre E-Mail",
+    leave_send: "Nachricht senden",
+    left: "Danke! Wir antworten per E-Mail an ",
+    bad_contact: "Bitte geben Sie Ihren Namen und eine gültige E-Mail-Adresse an.",
 };
 
 const AR: Texts = Texts {
@@ -157,6 +188,13 @@ const AR: Texts = Texts {
     ended_tag: "منتهية",
     department: "القسم",
     choose_department: "اختر قسمًا",
+    leave_title: "اترك لنا رسالة",
+    leave_intro: "لا يوجد أحد متاح الآن. اترك رسالة وسنرد عليك عبر البريد الإلكتروني.",
+    your_name: "اسمك",
+    your_email: "بريدك الإلكتروني",
+    leave_send: "إرسال الرسالة",
+    left: "شكرًا لك! سنرد عليك عبر البريد الإلكتروني على ",
+    bad_contact: "يرجى إدخال اسمك وعنوان بريد إلكتروني صالح.",
 };
 
 const HE: Texts = Texts {
@@ -187,6 +225,13 @@ const HE: Texts = Texts {
     ended_tag: "הסתיימה",
     department: "מחלקה",
     choose_department: "בחירת מחלקה",
+    leave_title: "השאירו לנו הודעה",
+    leave_intro: "אין כרגע נציג זמין. השאירו הודעה ונענה לכם בדוא״ל.",
+    your_name: "השם שלך",
+    your_email: "הדוא״ל שלך",
+    leave_send: "שליחת ההודעה",
+    left: "תודה! נענה לכם בדוא״ל לכתובת ",
+    bad_contact: "נא למלא שם וכתובת דוא״ל תקינה.",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

@@ -114,7 +114,9 @@ fn socket_url(live: &str) -> Option<String> {
 /// root, the launcher's unread badge. With `full_page` the window fills its
 /// container and is always open (the direct chat link). `live` is the
 /// WebSocket endpoint, absolute or relative to the page. `emit(event,
-/// detail)`, if a function, hears the JS API's events.
+/// detail)`, if a function, hears the JS API's events. `online` says
+/// whether an operator is online (`display`'s answer; anything but `false`
+/// counts as online until the live connection tells).
 #[wasm_bindgen]
 pub fn start(
     host: web_sys::Element,
@@ -123,7 +125,9 @@ pub fn start(
     full_page: bool,
     live: &str,
     emit: JsValue,
+    online: JsValue,
 ) -> Result<Widget, JsValue> {
+    let online = online.as_bool() != Some(false);
     // serde_json's error text would cost bytes in every visitor's download.
     let config: WidgetConfig = serde_json::from_str(config_json)
         .map_err(|_| JsValue::from_str("Parlor: bad widget config"))?;
@@ -137,7 +141,7 @@ pub fn start(
     // Effects and the socket are created inside the mount closure: `mount_to`
     // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
-        let chat = Chat::new(config.channel_id, open, api);
+        let chat = Chat::new(config.channel_id, open, api, online);
         let socket = Socket::new(chat, url);
         socket_slot.set_value(Some(socket));
         chat_slot.set_value(Some(chat));

@@ -24,6 +24,10 @@ pub struct Saved {
     /// The department picked for the next conversation.
     #[serde(default)]
     pub department: Option<u32>,
+    /// The offline form's message id, name and email, until its `ack`: that
+    /// message is (re)sent as `leave_message`.
+    #[serde(default)]
+    pub contact: Option<(MessageId, String, String)>,
 }
 
 fn key(channel: ChannelId) -> String {

@@ -7,6 +7,7 @@
 use crate::chat::{Chat, Delivery, Link};
 use leptos::prelude::*;
 use parlor_protocol::live::{ServerFrame, VisitorFrame};
+use parlor_protocol::MessageId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -89,6 +90,20 @@ impl Socket {
         }
     }
 
+    /// Sends the offline form's message now, or on the next connection.
+    pub fn leave(&self, message_id: MessageId, name: String, email: String, body: String) {
+        if self.open.with_value(Option::is_none) {
+            self.connect();
+        } else {
+            self.send(&VisitorFrame::LeaveMessage {
+                message_id,
+                name,
+                email,
+                body,
+            });
+        }
+    }
+
     /// Reports a changed page (single-page apps navigate without reloads).
     pub fn check_page(&self) {
         let now = href();
@@ -131,7 +146,7 @@ impl Socket {
     fn hello(&self) {
         self.retry_ms.set_value(500);
         self.chat.link.set(Link::Online);
-        let (token, conversation_id, outbox, trigger, department) =
+        let (token, conversation_id, outbox, trigger, department, contact) =
             self.chat.saved.with_value(|s| {
                 (
                     s.token.clone(),
@@ -139,6 +154,7 @@ impl Socket {
                     s.outbox.clone(),
                     s.trigger,
                     s.department,
+                    s.contact.clone(),
                 )
             });
         let url = href();
@@ -163,7 +179,16 @@ impl Socket {
         }
         for (message_id, body) in outbox {
             self.chat.set_delivery(message_id, Delivery::Sending);
-            self.send(&VisitorFrame::Send { message_id, body });
+            let frame = match &contact {
+                Some((id, name, email)) if *id == message_id => VisitorFrame::LeaveMessage {
+                    message_id,
+                    name: name.clone(),
+                    email: email.clone(),
+                    body,
+                },
+                _ => VisitorFrame::Send { message_id, body },
+            };
+            self.send(&frame);
         }
     }
 

@@ -134,6 +134,38 @@ pub fn ChatWindow(
         socket.deliver(id, body);
         draft.set(String::new());
     };
+    // The offline form shares the composer's draft: if an operator comes
+    // online meanwhile, the text moves to the composer.
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let bad_contact = RwSignal::new(false);
+    let leave_color = button_color.to_string();
+    let leave = move || {
+        let body = draft.get_untracked().trim().to_string();
+        let (who, mail) = (name.get_untracked(), email.get_untracked());
+        let (who, mail) = (who.trim().to_string(), mail.trim().to_string());
+        let looks_right = !who.is_empty()
+            && mail
+                .split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+        bad_contact.set(!looks_right);
+        let Some(id) = new_id().filter(|_| looks_right && !body.is_empty()) else {
+            return;
+        };
+        if picking() && picked().is_none() {
+            return;
+        }
+        chat.leave(id, who.clone(), mail.clone(), body.clone());
+        socket.leave(id, who, mail, body);
+        draft.set(String::new());
+    };
+    // An open window follows whether anyone is online (chat or offline
+    // form), so it connects; a closed one waits for a first message.
+    Effect::new(move || {
+        if open.get() {
+            socket.connect();
+        }
+    });
     let retry = move |line: Line| {
         chat.requeue(&line);
         socket.deliver(line.id, line.body);
@@ -164,13 +196,17 @@ pub fn ChatWindow(
     });
 
     // Opening moves the focus into the window, onto the composer.
+    // (The offline form's first field, when it replaces the composer.)
     let composer = NodeRef::<leptos::html::Textarea>::new();
+    let name_field = NodeRef::<leptos::html::Input>::new();
     Effect::new(move || {
         if open.get() && focus_on_open.get_value() {
             request_animation_frame(move || {
-                if let Some(el) = composer.get_untracked() {
-                    let _ = el.focus();
-                }
+                let _ = if untrack(|| chat.offline_form()) {
+                    name_field.get_untracked().map(|el| el.focus())
+                } else {
+                    composer.get_untracked().map(|el| el.focus())
+                };
             });
         }
     });
@@ -253,6 +289,7 @@ pub fn ChatWindow(
                         {move || chat.typing.with(|who| who.as_ref().map(|(n, _)| format!("{n}{}", t.is_typing)))}
                     </div>
                 </Show>
+                {move || chat.left.get().map(|to| view! { <p class="left">{t.left}{to}</p> })}
                 <Show when=move || chat.ended.get()>
                     <div class="ended">
                         <p>{t.ended}</p>
@@ -287,7 +324,53 @@ pub fn ChatWindow(
                     </select>
                 </div>
             </Show>
-            <form class="composer" on:submit=move |ev| {
+            <Show when=move || chat.offline_form()>
+                <form class="leave" novalidate on:submit=move |ev| {
+                    ev.prevent_default();
+                    leave();
+                }>
+                    <p class="leave-title">{t.leave_title}</p>
+                    <p class="leave-intro">{t.leave_intro}</p>
+                    <input
+                        node_ref=name_field
+                        type="text"
+                        autocomplete="name"
+                        maxlength=80
+                        aria-label=t.your_name
+                        placeholder=t.your_name
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <input
+                        type="email"
+                        autocomplete="email"
+                        maxlength=200
+                        aria-label=t.your_email
+                        placeholder=t.your_email
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                    <textarea
+                        rows=3
+                        aria-label=t.message
+                        placeholder=t.message
+                        prop:value=move || draft.get()
+                        on:input=move |ev| draft.set(event_target_value(&ev))
+                    ></textarea>
+                    <Show when=move || bad_contact.get()>
+                        <p class="leave-error" role="alert">{t.bad_contact}</p>
+                    </Show>
+                    <button
+                        type="submit"
+                        class="leave-send"
+                        disabled=move || draft.with(|d| d.trim().is_empty()) || (picking() && picked().is_none())
+                        style:background-color=leave_color.clone()
+                    >
+                        {t.leave_send}
+                    </button>
+                </form>
+            </Show>
+            <form class="composer" class:hidden=move || chat.offline_form() on:submit=move |ev| {
                 ev.prevent_default();
                 send();
             }>

@@ -1,16 +1,42 @@
 use super::layout::{is_admin, use_me};
-use crate::api::users::{list_users, CreateUser};
+use crate::api::users::{list_users, team_presence, CreateUser};
 use crate::components::fields::FieldMessage;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_domain::{Field, NewUser, Role, ValidationErrors};
+use parlor_domain::{Availability, Field, NewUser, Role, ValidationErrors};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let me = use_me();
     let create = ServerAction::<CreateUser>::new();
     let users = Resource::new(move || create.version().get(), |_| list_users());
+    // Statuses change on their own: read again every few seconds.
+    let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let timer = set_interval_with_handle(
+            move || tick.update(|n| *n += 1),
+            std::time::Duration::from_secs(5),
+        );
+        on_cleanup(move || {
+            if let Ok(t) = timer {
+                t.clear();
+            }
+        });
+    }
+    let presence = Resource::new(
+        move || (create.version().get(), tick.get()),
+        |_| team_presence(),
+    );
+    let status_of = move |id: i64| {
+        presence
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|(u, _)| *u == id))
+            .map(|(_, a)| a)
+            .unwrap_or(Availability::Offline)
+    };
     view! {
         <Title text="Users" />
         <div class="page-head">
@@ -31,17 +57,24 @@ pub fn UsersPage() -> impl IntoView {
                                     <th>"Name"</th>
                                     <th>"Email"</th>
                                     <th>"Role"</th>
+                                    <th>"Status"</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {list
                                     .into_iter()
                                     .map(|u| {
+                                        let id = u.id.0;
                                         view! {
-                                            <tr>
+                                            <tr data-user=id>
                                                 <td>{u.display_name}</td>
                                                 <td>{u.email}</td>
                                                 <td><span class="role">{u.role.as_str()}</span></td>
+                                                <td class="presence">
+                                                    <span class="dot" data-status=move || status_of(id).as_str()></span>
+                                                    " "
+                                                    <span class="status-label">{move || status_of(id).label()}</span>
+                                                </td>
                                             </tr>
                                         }
                                     })

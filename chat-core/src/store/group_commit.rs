@@ -80,6 +80,7 @@ impl ConversationOp {
             last_seq: Seq(0),
             created_at: self.now,
             rating: None,
+            offline: false,
         }
     }
 }

@@ -17,10 +17,10 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use parlor_domain::{
-    Author, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings,
-    ChannelSummary, ChannelTriggers, Conversation, ConversationId, ConversationPreview,
-    ConversationRating, ConversationSummary, Embedding, Message, MessageId, Role, Seq, User,
-    UserId, VisitorId, VisitorProfile,
+    Author, Availability, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules,
+    ChannelSettings, ChannelSummary, ChannelTriggers, Conversation, ConversationId,
+    ConversationPreview, ConversationRating, ConversationSummary, Embedding, Message, MessageId,
+    PresenceFacts, Role, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use std::sync::Arc;
 
@@ -85,6 +85,14 @@ pub struct NewUserRecord {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+}
+
+/// One staff member's presence, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffPresence {
+    pub user: UserId,
+    pub name: String,
+    pub facts: PresenceFacts,
 }
 
 /// A message to append. The store assigns its sequence number.
@@ -166,11 +174,37 @@ pub trait Store: Send + Sync + 'static {
         part: ChannelPart<'_>,
         now: i64,
     ) -> Result<Channel, StoreError>;
-    async fn set_conversation_department(
+    /// How a new conversation started: the department the visitor picked,
+    /// and whether it came from the offline form.
+    async fn set_conversation_start(
         &self,
         id: ConversationId,
-        department: u32,
+        department: Option<u32>,
+        offline: bool,
     ) -> Result<(), StoreError>;
+
+    /// The status a staff member chose.
+    async fn set_availability(
+        &self,
+        user: UserId,
+        availability: Availability,
+    ) -> Result<(), StoreError>;
+    /// Whether `node` has an inbox of `user` connected, as of `now`.
+    async fn set_presence(
+        &self,
+        node: &str,
+        user: UserId,
+        connected: bool,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// `node` is alive: its connected operators were seen at `now`.
+    async fn presence_heartbeat(&self, node: &str, now: i64) -> Result<(), StoreError>;
+    /// Every staff member's presence facts; a connection counts only if its
+    /// node was seen at `fresh_since` or later (a node that died stops
+    /// counting). Ordered by name.
+    async fn staff_presence(&self, fresh_since: i64) -> Result<Vec<StaffPresence>, StoreError>;
+    /// Every (channel, operator) pair.
+    async fn channel_members(&self) -> Result<Vec<(ChannelId, UserId)>, StoreError>;
 
     /// Adds (`member = true`) or removes a user from a channel's operators.
     /// Idempotent.

@@ -178,6 +178,7 @@ pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError>
         last_seq: Seq(row.int("last_seq")? as u64),
         created_at: row.int("created_at")?,
         rating: rating(row)?,
+        offline: row.int("offline")? != 0,
     })
 }
 
@@ -191,6 +192,20 @@ fn rating(row: &impl DbRow) -> Result<Option<ConversationRating>, StoreError> {
         comment: row.opt_text("rating_comment")?.unwrap_or_default(),
         rated_at: row.opt_int("rated_at")?.unwrap_or_default(),
     }))
+}
+
+pub(super) fn staff_presence(row: &impl DbRow) -> Result<super::StaffPresence, StoreError> {
+    let chosen = row.text("availability")?;
+    Ok(super::StaffPresence {
+        user: UserId(row.int("id")?),
+        name: row.text("display_name")?,
+        facts: parlor_domain::PresenceFacts {
+            chosen: parlor_domain::Availability::parse(&chosen)
+                .ok_or_else(|| StoreError::Corrupt(format!("availability {chosen:?}")))?,
+            connected: row.int("connected")? != 0,
+            last_seen: row.opt_int("last_seen")?,
+        },
+    })
 }
 
 /// A conversation as the append needs it (`id, status, last_seq`).

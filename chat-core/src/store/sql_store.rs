@@ -299,17 +299,90 @@ macro_rules! sql_store {
                     .ok_or(StoreError::NotFound("channel"))
             }
 
-            async fn set_conversation_department(
+            async fn set_conversation_start(
                 &self,
                 id: ConversationId,
-                department: u32,
+                department: Option<u32>,
+                offline: bool,
             ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE conversations SET department_id = $1 WHERE id = $2")
-                    .bind(i64::from(department))
+                sqlx::query("UPDATE conversations SET department_id = $1, offline = $2 WHERE id = $3")
+                    .bind(department.map(i64::from))
+                    .bind(i64::from(offline))
                     .bind(Key(id.0))
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn set_availability(
+                &self,
+                user: UserId,
+                availability: Availability,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET availability = $1 WHERE id = $2")
+                    .bind(availability.as_str())
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_presence(
+                &self,
+                node: &str,
+                user: UserId,
+                connected: bool,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO operator_presence (node, user_id, connected, seen_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (node, user_id) DO UPDATE SET connected = excluded.connected, seen_at = excluded.seen_at",
+                )
+                .bind(node)
+                .bind(user.0)
+                .bind(i64::from(connected))
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn presence_heartbeat(&self, node: &str, now: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE operator_presence SET seen_at = $1 WHERE node = $2 AND connected = 1")
+                    .bind(now)
+                    .bind(node)
+                    .execute(&self.pool)
+                    .await?;
+                // Rows of nodes long gone say nothing any more.
+                sqlx::query("DELETE FROM operator_presence WHERE seen_at < $1")
+                    .bind(now - 7 * 24 * 3600)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn staff_presence(&self, fresh_since: i64) -> Result<Vec<StaffPresence>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT u.id, u.display_name, u.availability,
+                            CAST(MAX(CASE WHEN p.connected = 1 AND p.seen_at >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS connected,
+                            MAX(p.seen_at) AS last_seen
+                       FROM users u LEFT JOIN operator_presence p ON p.user_id = u.id
+                      GROUP BY u.id, u.display_name, u.availability
+                      ORDER BY lower(u.display_name), u.id",
+                )
+                .bind(fresh_since)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(rows::staff_presence).collect()
+            }
+
+            async fn channel_members(&self) -> Result<Vec<(ChannelId, UserId)>, StoreError> {
+                let rows = sqlx::query("SELECT channel_id, user_id FROM channel_operators")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((ChannelId(r.uuid("channel_id")?), UserId(r.int("user_id")?))))
+                    .collect()
             }
 
             async fn set_channel_operator(

@@ -5,12 +5,12 @@ use super::group_commit::{self, AppendOp, ConversationOp, Job, VisitorOp};
 use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
 use super::sqlite_writer::Sqlite;
-use super::{Appended, ChannelPart, NewMessage, NewUserRecord, Store, StoreError};
+use super::{Appended, ChannelPart, NewMessage, NewUserRecord, StaffPresence, Store, StoreError};
 use parlor_domain::{
-    Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings,
-    ChannelSummary, ChannelTriggers, Conversation, ConversationId, ConversationPreview,
-    ConversationRating, ConversationSummary, Embedding, Message, Seq, User, UserId, VisitorId,
-    VisitorProfile,
+    Availability, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules,
+    ChannelSettings, ChannelSummary, ChannelTriggers, Conversation, ConversationId,
+    ConversationPreview, ConversationRating, ConversationSummary, Embedding, Message, Seq, User,
+    UserId, VisitorId, VisitorProfile,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -16,6 +16,7 @@ pub async fn page(
     // The direct link is Parlor's own page, opened from anywhere (mail,
     // chat apps): allowed sites do not apply.
     let (config, assets) = config_and_bundle(&state, &id, &HeaderMap::new()).await?;
+    let online = state.parlor.operator_online(config.channel_id).await;
     Ok(Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -31,7 +32,7 @@ pub async fn page(
 import init, {{ start }} from {js};
 await init({{ module_or_path: {wasm} }});
 const el = document.getElementById("parlor");
-start(el, el, JSON.stringify({config}), true, "/widget/v1/live", null);
+start(el, el, JSON.stringify({config}), true, "/widget/v1/live", null, {online});
 </script>
 </body>
 </html>"#,

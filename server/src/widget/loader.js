@@ -8,7 +8,7 @@
   var flag = "__parlor_" + cfg.channel_id;
   if (w[flag]) return;
   w[flag] = 1;
-  var host, root, loading, widget, decided, hidden = false, forced = false;
+  var host, root, loading, widget, decided, online, hidden = false, forced = false;
   // Page calls that need the panel wait here until it has loaded, in order.
   var waiting = [], early = [];
   var listeners = { open: [], close: [], message: [] };
@@ -24,7 +24,7 @@
         return m.default({ module_or_path: base + __WASM__ }).then(function () {
           var box = d.createElement("div");
           root.appendChild(box);
-          widget = m.start(host, box, JSON.stringify(cfg), false, base + "../live", emit);
+          widget = m.start(host, box, JSON.stringify(cfg), false, base + "../live", emit, online);
           waiting.splice(0).forEach(function (f) { f(widget); });
           return widget;
         });
@@ -77,6 +77,7 @@
     x.addEventListener("click", function () { box.remove(); });
   }
   function draw(display) {
+    online = display.online;
     host = d.createElement("parlor-chat");
     if (hidden) host.setAttribute("hidden", "");
     root = host.attachShadow({ mode: "open" });

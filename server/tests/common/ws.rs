@@ -13,7 +13,14 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub struct Ws(
     pub tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    /// Whether `recv` returns presence frames (a visitor's `availability`,
+    /// an inbox's `presence`). Operators come and go during most tests;
+    /// only the presence tests want to see it.
+    pub bool,
 );
+
+/// Frames about who is online, which `recv` skips unless asked for.
+const PRESENCE_FRAMES: [&str; 2] = ["availability", "presence"];
 
 impl Ws {
     pub async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {
@@ -38,7 +45,7 @@ impl Ws {
             req.headers_mut().insert(*name, value.parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        Self(ws)
+        Self(ws, false)
     }
 
     /// Sends bytes as they are (for malformed frames).
@@ -67,7 +74,12 @@ impl Ws {
                 other => panic!("unexpected {other:?}"),
             };
             assert_eq!(bytes[0], 0, "a frame, not a transport error: {bytes:?}");
-            return serde_json::from_slice(&bytes[1..]).unwrap();
+            let value: Value = serde_json::from_slice(&bytes[1..]).unwrap();
+            let kind = value["type"].as_str().unwrap_or_default();
+            if !self.1 && PRESENCE_FRAMES.contains(&kind) {
+                continue;
+            }
+            return serde_json::from_value(value).unwrap();
         }
     }
 
@@ -98,10 +110,29 @@ impl Ws {
         .await
     }
 
-    /// Nothing arrives for a short while.
+    /// From now on `recv` returns presence frames too.
+    pub fn with_presence(mut self) -> Self {
+        self.1 = true;
+        self
+    }
+
+    /// Nothing but presence frames (unless asked for) arrives for a short
+    /// while.
     pub async fn quiet(&mut self) {
-        let next = tokio::time::timeout(Duration::from_millis(300), self.0.next()).await;
-        assert!(next.is_err(), "expected silence, got {next:?}");
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(300);
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.0.next()).await;
+            let Ok(Some(Ok(Message::Binary(bytes)))) = &next else {
+                assert!(next.is_err(), "expected silence, got {next:?}");
+                return;
+            };
+            let value: Value = serde_json::from_slice(&bytes[1..]).unwrap_or_default();
+            let kind = value["type"].as_str().unwrap_or_default();
+            assert!(
+                !self.1 && PRESENCE_FRAMES.contains(&kind),
+                "expected silence, got {value}"
+            );
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use connection::{Conn, Link};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireVisitor};
+use parlor_protocol::inbox::{Availability, ConversationSummary, OperatorFrame, WireVisitor};
 use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId};
 use state::{Delivery, Filter, Inbox, Outgoing};
@@ -111,6 +111,7 @@ pub fn InboxPage() -> impl IntoView {
             <aside class="inbox-list" aria-label="Conversations">
                 <div class="inbox-status">
                     <LinkBadge link=conn.link />
+                    <StatusPicker inbox conn />
                     <NotificationToggle alerts />
                 </div>
                 <div class="filters" role="tablist" aria-label="Filter conversations">
@@ -136,7 +137,7 @@ pub fn InboxPage() -> impl IntoView {
                 <ul class="conversations">
                     <For
                         each=move || inbox.with(|i| i.rows(filter.get()))
-                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone())
+                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone(), c.offline)
                         children=move |c| {
                             let id = c.id;
                             let selected = move || inbox.with(|i| i.selected == Some(id));
@@ -151,6 +152,7 @@ pub fn InboxPage() -> impl IntoView {
                 <Show when=move || inbox.with(|i| i.rows(filter.get()).is_empty())>
                     <p class="empty">"No conversations here."</p>
                 </Show>
+                <Team inbox />
             </aside>
             <section class="thread-pane">
                 {move || match inbox.with(|i| i.selected_summary().cloned()) {
@@ -201,6 +203,65 @@ fn LinkBadge(link: RwSignal<Link>) -> impl IntoView {
     }
 }
 
+/// The operator's own status: online takes chats, away and offline do not.
+#[component]
+fn StatusPicker(inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
+    let on_change = move |ev| {
+        if let Some(availability) = Availability::parse(&event_target_value(&ev)) {
+            inbox.update(|i| i.chosen = availability);
+            conn.send(OperatorFrame::SetAvailability { availability });
+        }
+    };
+    view! {
+        <label class="status-picker">
+            <span class="dot" data-status=move || inbox.with(|i| i.chosen.as_str())></span>
+            <select
+                aria-label="Your status"
+                prop:value=move || inbox.with(|i| i.chosen.as_str())
+                on:change=on_change
+            >
+                {Availability::ALL
+                    .into_iter()
+                    .map(|a| view! { <option value=a.as_str()>{a.label()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Who on the team is online, away or offline, live.
+#[component]
+fn Team(inbox: RwSignal<Inbox>) -> impl IntoView {
+    let online = move || {
+        inbox.with(|i| {
+            i.team
+                .iter()
+                .filter(|m| m.availability == Availability::Online)
+                .count()
+        })
+    };
+    view! {
+        <section class="team" aria-label="Team">
+            <h2>"Team "<span class="count">{online}" online"</span></h2>
+            <ul>
+                <For
+                    each=move || inbox.with(|i| i.team.clone())
+                    key=|m| (m.user_id, m.availability, m.name.clone())
+                    children=|m| {
+                        view! {
+                            <li class="member" data-status=m.availability.as_str()>
+                                <span class="dot" data-status=m.availability.as_str()></span>
+                                <span class="name">{m.name}</span>
+                                <span class="status">{m.availability.label()}</span>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
 #[component]
 fn NotificationToggle(alerts: Alerts) -> impl IntoView {
     let ask = move |_| {
@@ -237,6 +298,9 @@ fn ConversationRow(
     };
     let unread = c.unread;
     let has_unread = unread > 0;
+    let offline = c
+        .offline
+        .then(|| view! { <span class="badge offline">"Offline message"</span> });
     view! {
         <button
             type="button"
@@ -249,7 +313,7 @@ fn ConversationRow(
             <span class="who">{c.visitor_name.clone()}</span>
             <span class="when">{time_label(c.last_at)}</span>
             <span class="preview">{preview}</span>
-            <span class="meta">{c.channel_name.clone()}" · "{owner}</span>
+            <span class="meta">{offline}{c.channel_name.clone()}" · "{owner}</span>
             <Show when=move || unread != 0>
                 <span class="unread-count" aria-label="unread messages">{unread}</span>
             </Show>
@@ -261,6 +325,7 @@ fn ConversationRow(
 fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
     let id = c.id;
     let closed = c.closed;
+    let visitor_name = c.visitor_name.clone();
     let draft = RwSignal::new(String::new());
     let typing_sent_at = StoredValue::new(None::<f64>);
     let last_input = StoredValue::new(0.0_f64);
@@ -373,6 +438,11 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
                     "Page: "
                     {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
                 </p>
+                {c.offline.then(|| view! {
+                    <p class="offline-note">
+                        "Left with the offline form while nobody was online: the visitor sees an answer here when they come back, or write to them."
+                    </p>
+                })}
                 <VisitorProfile v=c.visitor.clone() />
                 {c.rating.clone().map(|r| {
                     let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
@@ -394,7 +464,7 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
             <For
                 each=move || inbox.with(|i| i.thread.values().cloned().collect::<Vec<_>>())
                 key=|m| m.seq
-                children=|m| view! { <MessageRow m /> }
+                children=move |m| view! { <MessageRow m visitor=visitor_name.clone() /> }
             />
             <For
                 each=move || {
@@ -434,10 +504,12 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
     }
 }
 
+/// One line of the thread; `visitor` is what the visitor is called (their
+/// name when the host page or the offline form gave one).
 #[component]
-fn MessageRow(m: WireMessage) -> impl IntoView {
+fn MessageRow(m: WireMessage, visitor: String) -> impl IntoView {
     let (who, class) = match &m.author {
-        WireAuthor::Visitor => ("Visitor".to_string(), "msg visitor"),
+        WireAuthor::Visitor => (visitor, "msg visitor"),
         WireAuthor::Operator { name } => (name.clone(), "msg operator"),
     };
     view! {
@@ -514,7 +586,10 @@ fn VisitorProfile(v: WireVisitor) -> impl IntoView {
                 <dd>{id}" "<span class=class>{badge}</span></dd>
             }
         });
-        let email = v.email.map(|e| view! { <dt>"Email"</dt><dd>{e}</dd> });
+        let email = v.email.map(|e| {
+            let href = format!("mailto:{e}");
+            view! { <dt>"Email"</dt><dd><a href=href>{e}</a></dd> }
+        });
         let fields = v
             .fields
             .into_iter()

@@ -2,7 +2,7 @@
 //! and functions, so the rules are unit-tested without a browser; the page
 //! keeps one `Inbox` in a signal.
 
-use parlor_protocol::inbox::{Assignee, ConversationSummary, InboxFrame};
+use parlor_protocol::inbox::{Assignee, Availability, ConversationSummary, InboxFrame, TeamMember};
 use parlor_protocol::live::{LiveErrorCode, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId, Seq};
 use std::collections::{BTreeMap, HashMap};
@@ -13,14 +13,17 @@ pub enum Filter {
     Mine,
     All,
     Closed,
+    /// Left with the offline form, open or closed.
+    Offline,
 }
 
 impl Filter {
-    pub const ALL: [Filter; 4] = [
+    pub const ALL: [Filter; 5] = [
         Filter::Unassigned,
         Filter::Mine,
         Filter::All,
         Filter::Closed,
+        Filter::Offline,
     ];
 
     pub fn label(self) -> &'static str {
@@ -29,6 +32,7 @@ impl Filter {
             Filter::Mine => "Mine",
             Filter::All => "All",
             Filter::Closed => "Closed",
+            Filter::Offline => "Offline",
         }
     }
 
@@ -44,6 +48,7 @@ impl Filter {
             }
             Filter::All => !c.closed,
             Filter::Closed => c.closed,
+            Filter::Offline => c.offline,
         }
     }
 }
@@ -84,6 +89,10 @@ pub struct Inbox {
     pub visitor_typing: bool,
     /// The last error the server reported that belongs to no message.
     pub notice: Option<String>,
+    /// Everyone on the staff, with their status, by name.
+    pub team: Vec<TeamMember>,
+    /// The status this operator chose.
+    pub chosen: Availability,
 }
 
 impl Inbox {
@@ -183,8 +192,15 @@ impl Inbox {
     pub fn apply(&mut self, frame: InboxFrame, watching: bool) -> Vec<Alert> {
         let mut alerts = Vec::new();
         match frame {
-            InboxFrame::Snapshot { me, conversations } => {
+            InboxFrame::Snapshot {
+                me,
+                chosen,
+                team,
+                conversations,
+            } => {
                 self.me = Some(me);
+                self.chosen = chosen;
+                self.team = team;
                 self.conversations = conversations.into_iter().map(|c| (c.id, c)).collect();
                 self.notice = None;
             }
@@ -249,6 +265,28 @@ impl Inbox {
                     self.visitor_typing = typing;
                 }
             }
+            InboxFrame::Presence {
+                user_id,
+                name,
+                availability,
+                chosen,
+            } => {
+                match self.team.iter_mut().find(|m| m.user_id == user_id) {
+                    Some(m) => {
+                        m.availability = availability;
+                        m.name = name;
+                    }
+                    // Someone who joined the team since the snapshot.
+                    None => self.team.push(TeamMember {
+                        user_id,
+                        name,
+                        availability,
+                    }),
+                }
+                if let Some(chosen) = chosen {
+                    self.chosen = chosen;
+                }
+            }
             InboxFrame::Resync => {}
             InboxFrame::Error {
                 code,
@@ -297,6 +335,7 @@ mod tests {
             rating: None,
             visitor: Default::default(),
             department: None,
+            offline: false,
         }
     }
 
@@ -319,6 +358,12 @@ mod tests {
                     user_id: 7,
                     name: "Me".into(),
                 },
+                chosen: Availability::Online,
+                team: vec![TeamMember {
+                    user_id: 7,
+                    name: "Me".into(),
+                    availability: Availability::Online,
+                }],
                 conversations: list,
             },
             true,
@@ -445,5 +490,41 @@ mod tests {
                 retry: false
             }
         );
+    }
+
+    #[test]
+    fn presence_updates_the_team_and_my_own_choice() {
+        let mut i = inbox(vec![]);
+        let frame = |user_id, name: &str, availability, chosen| InboxFrame::Presence {
+            user_id,
+            name: name.into(),
+            availability,
+            chosen,
+        };
+        i.apply(
+            frame(7, "Me", Availability::Away, Some(Availability::Away)),
+            true,
+        );
+        assert_eq!(i.chosen, Availability::Away);
+        assert_eq!(i.team[0].availability, Availability::Away);
+        i.apply(frame(8, "Bo", Availability::Online, None), true);
+        assert_eq!(i.team.len(), 2, "a newcomer joins the list");
+        assert_eq!(
+            i.chosen,
+            Availability::Away,
+            "someone else's change is not mine"
+        );
+    }
+
+    #[test]
+    fn offline_messages_have_a_filter_of_their_own() {
+        let mut left = summary(ConversationId(Uuid::new_v4()), None, true);
+        left.offline = true;
+        let i = inbox(vec![
+            left,
+            summary(ConversationId(Uuid::new_v4()), None, false),
+        ]);
+        assert_eq!(i.count(Filter::Offline), 1);
+        assert_eq!(i.count(Filter::Closed), 1);
     }
 }

@@ -1,0 +1,291 @@
+//! Operator presence, across nodes. The database holds the facts: what each
+//! operator chose (`users.availability`) and, per node, whether an inbox of
+//! theirs is connected there (`operator_presence`, refreshed by a heartbeat
+//! so a node that dies stops counting). Each node derives everyone's status
+//! from them with `PresenceFacts::effective` every [`REFRESH`], and at once
+//! when anything changes here or a bus event says it changed on another
+//! node. What changed goes to this node's inboxes (teammates' statuses) and
+//! to its visitors of the channels concerned (the offline form).
+
+use crate::hub::FeedEvent;
+use crate::{now_unix, Parlor, Result};
+use parlor_domain::{Availability, ChannelId, User, UserId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, MutexGuard, Once};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How often each node derives the statuses again (grace periods end
+/// between two of them).
+pub const REFRESH: Duration = Duration::from_secs(2);
+/// How often a node tells the database its inboxes are still connected.
+pub const HEARTBEAT_SECS: i64 = 10;
+/// A connection whose node was not heard from for this long stops counting.
+pub const STALE_SECS: i64 = 3 * HEARTBEAT_SECS + 5;
+
+/// One staff member's status as this node last derived it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub user: UserId,
+    pub name: String,
+    pub availability: Availability,
+    pub chosen: Availability,
+}
+
+#[derive(Default)]
+struct State {
+    loaded: bool,
+    staff: Vec<Member>,
+    /// The operators of each channel.
+    members: HashMap<ChannelId, Vec<UserId>>,
+    /// Whether each watched channel has an operator online.
+    watchers: HashMap<ChannelId, watch::Sender<bool>>,
+}
+
+impl State {
+    fn channel_online(&self, channel: ChannelId) -> bool {
+        self.members.get(&channel).is_some_and(|users| {
+            users.iter().any(|u| {
+                self.staff
+                    .iter()
+                    .any(|m| m.user == *u && m.availability == Availability::Online)
+            })
+        })
+    }
+}
+
+pub(crate) struct Presence {
+    /// This process's row key in `operator_presence`.
+    node: String,
+    grace_secs: AtomicI64,
+    /// Inbox connections per operator on this node.
+    local: Mutex<HashMap<UserId, usize>>,
+    state: Mutex<State>,
+    /// One refresh at a time, so an older reading never overwrites a newer.
+    refreshing: tokio::sync::Mutex<()>,
+    /// One write of this node's row at a time; each writes the count as it
+    /// is then, so a quick leave-and-return never ends as "disconnected".
+    writing: tokio::sync::Mutex<()>,
+    started: Once,
+}
+
+impl Default for Presence {
+    fn default() -> Self {
+        Self {
+            node: uuid::Uuid::new_v4().to_string(),
+            grace_secs: AtomicI64::new(parlor_domain::presence::DEFAULT_GRACE_SECS),
+            local: Mutex::default(),
+            state: Mutex::default(),
+            refreshing: tokio::sync::Mutex::const_new(()),
+            writing: tokio::sync::Mutex::const_new(()),
+            started: Once::new(),
+        }
+    }
+}
+
+impl Presence {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn local(&self) -> MutexGuard<'_, HashMap<UserId, usize>> {
+        self.local.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Held while an operator's inbox is connected; dropping it counts them out.
+pub struct PresenceGuard {
+    parlor: Parlor,
+    user: UserId,
+}
+
+impl Drop for PresenceGuard {
+    fn drop(&mut self) {
+        let last = {
+            let mut local = self.parlor.presence.local();
+            let n = local.entry(self.user).or_default();
+            *n = n.saturating_sub(1);
+            let last = *n == 0;
+            if last {
+                local.remove(&self.user);
+            }
+            last
+        };
+        if last {
+            let parlor = self.parlor.clone();
+            let user = self.user;
+            // The grace period starts now; the refresh loop ends it.
+            tokio::spawn(async move { parlor.write_presence(user).await });
+        }
+    }
+}
+
+impl Parlor {
+    /// How long a disconnected operator keeps their status (default
+    /// [`parlor_domain::presence::DEFAULT_GRACE_SECS`]).
+    pub fn set_presence_grace(&self, secs: i64) {
+        self.presence
+            .grace_secs
+            .store(secs.max(0), Ordering::Relaxed);
+    }
+
+    /// Counts an inbox of `user` as connected until the guard is dropped.
+    pub async fn inbox_connected(&self, user: &User) -> PresenceGuard {
+        let first = {
+            let mut local = self.presence.local();
+            let n = local.entry(user.id).or_default();
+            *n += 1;
+            *n == 1
+        };
+        if first {
+            self.write_presence(user.id).await;
+        }
+        PresenceGuard {
+            parlor: self.clone(),
+            user: user.id,
+        }
+    }
+
+    /// Stores whether this node has an inbox of `user` now, and tells
+    /// everyone. Best effort: a failed write is retried by the heartbeat's
+    /// view of connected rows, and logged.
+    async fn write_presence(&self, user: UserId) {
+        {
+            let _one = self.presence.writing.lock().await;
+            let connected = self.presence.local().contains_key(&user);
+            let node = &self.presence.node;
+            if let Err(e) = self
+                .store
+                .set_presence(node, user, connected, now_unix())
+                .await
+            {
+                tracing::warn!(error = %e, "could not store an operator's presence");
+            }
+        }
+        self.presence_changed().await;
+    }
+
+    /// The status `user` chose; everyone sees the result at once.
+    pub async fn set_availability(&self, user: &User, availability: Availability) -> Result<()> {
+        self.store.set_availability(user.id, availability).await?;
+        self.presence_changed().await;
+        Ok(())
+    }
+
+    /// Every staff member's status now, ordered by name.
+    pub async fn team(&self) -> Vec<Member> {
+        self.ensure_presence().await;
+        self.presence.state().staff.clone()
+    }
+
+    /// Whether an operator of `channel` is online now.
+    pub async fn operator_online(&self, channel: ChannelId) -> bool {
+        self.ensure_presence().await;
+        self.presence.state().channel_online(channel)
+    }
+
+    /// Whether an operator of `channel` is online, kept current.
+    pub async fn channel_online(&self, channel: ChannelId) -> watch::Receiver<bool> {
+        self.ensure_presence().await;
+        let mut state = self.presence.state();
+        let online = state.channel_online(channel);
+        state
+            .watchers
+            .entry(channel)
+            .or_insert_with(|| watch::channel(online).0)
+            .subscribe()
+    }
+
+    /// Something changed here: derive again, and have the other nodes do so.
+    pub(crate) async fn presence_changed(&self) {
+        self.refresh_presence().await;
+        self.hub.relay_presence();
+    }
+
+    /// Starts the refresh loop once and makes sure a first reading exists.
+    async fn ensure_presence(&self) {
+        self.presence.started.call_once(|| {
+            tokio::spawn(run(self.clone()));
+        });
+        if !self.presence.state().loaded {
+            self.refresh_presence().await;
+        }
+    }
+
+    /// Derives every status from the database and tells listeners what
+    /// changed.
+    pub(crate) async fn refresh_presence(&self) {
+        let _one = self.presence.refreshing.lock().await;
+        let now = now_unix();
+        let read = async {
+            let staff = self.store.staff_presence(now - STALE_SECS).await?;
+            let members = self.store.channel_members().await?;
+            Ok::<_, crate::StoreError>((staff, members))
+        };
+        let (staff, pairs) = match read.await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read operator presence");
+                return;
+            }
+        };
+        let grace = self.presence.grace_secs.load(Ordering::Relaxed);
+        let staff: Vec<Member> = staff
+            .into_iter()
+            .map(|s| Member {
+                user: s.user,
+                name: s.name,
+                availability: s.facts.effective(now, grace),
+                chosen: s.facts.chosen,
+            })
+            .collect();
+        let mut members: HashMap<ChannelId, Vec<UserId>> = HashMap::new();
+        for (channel, user) in pairs {
+            members.entry(channel).or_default().push(user);
+        }
+        let mut state = self.presence.state();
+        // Nobody listened before the first reading.
+        let changed: Vec<Member> = staff
+            .iter()
+            .filter(|m| state.loaded && !state.staff.contains(m))
+            .cloned()
+            .collect();
+        state.loaded = true;
+        state.staff = staff;
+        state.members = members;
+        let mut watchers = std::mem::take(&mut state.watchers);
+        watchers.retain(|channel, tx| {
+            let online = state.channel_online(*channel);
+            tx.send_if_modified(|was| std::mem::replace(was, online) != online);
+            tx.receiver_count() > 0
+        });
+        state.watchers = watchers;
+        drop(state);
+        for m in changed {
+            self.hub.deliver_to_feed(FeedEvent::Presence(m));
+        }
+    }
+}
+
+/// Keeps this node's view current and its connected rows fresh.
+async fn run(parlor: Parlor) {
+    let mut tick = tokio::time::interval(REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_beat = 0;
+    loop {
+        tick.tick().await;
+        let now = now_unix();
+        if now - last_beat >= HEARTBEAT_SECS {
+            last_beat = now;
+            if let Err(e) = parlor
+                .store
+                .presence_heartbeat(&parlor.presence.node, now)
+                .await
+            {
+                tracing::warn!(error = %e, "presence heartbeat failed");
+            }
+        }
+        parlor.refresh_presence().await;
+    }
+}
