@@ -35,13 +35,16 @@ impl Parlor {
     pub async fn create_channel(&self, actor: &User, name: &str) -> Result<Channel> {
         require_admin(actor)?;
         // No allowed site yet: the Widget tab asks for one before it offers
-        // the snippet.
-        self.insert_channel(
-            ChannelSettings::new_named(name.trim()),
-            &Embedding::default(),
-            &[],
-        )
-        .await
+        // the snippet. Its creator is its first operator, as in Odoo.
+        let channel = self
+            .insert_channel(
+                ChannelSettings::new_named(name.trim()),
+                &Embedding::default(),
+                &[actor.id],
+            )
+            .await?;
+        self.presence_changed().await;
+        Ok(channel)
     }
 
     pub(crate) async fn insert_channel(

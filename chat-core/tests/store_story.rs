@@ -189,6 +189,9 @@ async fn operators_cannot_administer() {
         .await
         .unwrap();
     assert!(!without.operators.contains(&op.id));
+    // A new channel's creator is its first operator.
+    let support = parlor.create_channel(&admin, "Support").await.unwrap();
+    assert_eq!(support.operators, vec![admin.id]);
     assert!(matches!(
         parlor
             .set_channel_operator(&admin, channel.id, UserId(9999), true)

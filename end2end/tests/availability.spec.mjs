@@ -38,9 +38,14 @@ const form = (page) => chatWindow(page).locator('form.leave');
 const composer = (page) => chatWindow(page).locator('form.composer');
 
 test.beforeAll(async () => {
-  // A channel of its own: nobody operates it yet.
+  // A channel of its own, which nobody operates: its creator (the admin,
+  // online during other specs) steps out of it.
   channel = await adminCall('channels/create', { name: 'After hours' });
   await adminCall('channels/sites', { id: channel, sites: HOST, in_app: false });
+  const { channel: created } = await adminCall('channels/get', { id: channel });
+  for (const user of created.operators) {
+    await adminCall('channels/operator', { id: channel, user, member: false });
+  }
 });
 
 test('with nobody online the widget offers a form, and the inbox lists the message', async ({ page, browser }) => {
