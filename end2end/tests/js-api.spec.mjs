@@ -3,6 +3,8 @@
 // across devices) and with a bad one (anonymous).
 import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { APP, HOST, adminCall, signIn, hostPage, launcher, chatWindow, shot, operatorOnline } from './support.mjs';
 
 // The default channel's operator (the first admin) is at work, so its
@@ -137,4 +139,35 @@ test('identify: a good signature joins devices, a bad one stays anonymous', asyn
   await forged.click();
   await expect(op.locator('.visitor-profile')).toHaveCount(0);
   for (const p of [laptop, phone, forger, op]) await p.context().close();
+});
+
+test('a site that loads scripts through RequireJS embeds the chat as documented', async ({ page, browser }) => {
+  const { id } = await apiChannel('AMD shop');
+  const requirejs = readFileSync(createRequire(import.meta.url).resolve('requirejs/require.js'), 'utf8');
+  // docs/embedding.md's example, as a Magento theme would run it: RequireJS
+  // on the page, the loader as a path with the `.js` dropped.
+  const setup = `
+    require.config({ paths: { parlor: "${APP}/widget/v1/channels/${id}/loader" } });
+    require(["parlor"], function () {
+      window.Parlor.setCustomField("store", "EU");
+      window.loadedBy = "requirejs";
+    });`;
+  await hostPage(
+    page,
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>AMD shop</title>
+<script>${requirejs}</script><script>${setup}</script></head>
+<body><main><h1>AMD shop</h1></main></body></html>`,
+  );
+  await expect.poll(() => page.evaluate(() => window.loadedBy)).toBe('requirejs');
+  await expect(launcher(page)).toBeVisible();
+  await page.evaluate(() => window.Parlor.open());
+  await expect(chatWindow(page)).toBeVisible();
+  await say(page, 'Hello from a RequireJS page');
+
+  // The field set in the require callback reached the operator.
+  const op = await inbox(browser);
+  await op.locator('.conversation', { hasText: 'Hello from a RequireJS page' }).click();
+  await expect(op.locator('.visitor-profile')).toContainText('store');
+  await expect(op.locator('.visitor-profile')).toContainText('EU');
+  await op.context().close();
 });
