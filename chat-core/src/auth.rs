@@ -70,11 +70,19 @@ impl Parlor {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<()> {
-        if let Ok(user) = self.authenticate(token).await {
-            self.set_availability(&user, parlor_domain::Availability::Offline)
-                .await?;
-        }
+        let user = self.authenticate(token).await.ok();
         self.store.delete_session(&token_hash(token)).await?;
+        // Signed out everywhere: off work. (Signed in on another device
+        // still: that device's inbox decides.)
+        if let Some(user) = user {
+            let others = self.store.count_sessions(user.id, now_unix()).await;
+            if matches!(others, Ok(0)) {
+                let offline = parlor_domain::Availability::Offline;
+                if let Err(e) = self.set_availability(&user, offline).await {
+                    tracing::warn!(error = %e, "could not set a signed-out user offline");
+                }
+            }
+        }
         Ok(())
     }
 }

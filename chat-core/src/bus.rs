@@ -298,11 +298,8 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
                 Err(_) => parlor.resync_all(),
             }
         }
-        BusEvent::Presence => {
-            // Not in line with the messages behind it: it reads the database.
-            let parlor = parlor.clone();
-            tokio::spawn(async move { parlor.refresh_presence().await });
-        }
+        // Not in line with the messages behind it: it reads the database.
+        BusEvent::Presence => parlor.presence_nudged(),
         BusEvent::Resync => parlor.resync_all(),
     }
 }
@@ -312,8 +309,7 @@ impl Parlor {
     fn resync_all(&self) {
         self.metrics.bus_resynced();
         self.hub.resync_all();
-        let parlor = self.clone();
-        tokio::spawn(async move { parlor.refresh_presence().await });
+        self.presence_nudged();
     }
 }
 

@@ -151,6 +151,7 @@ impl Parlor {
     pub(crate) async fn leave_contact(
         &self,
         visitor: VisitorId,
+        current: Option<ConversationId>,
         contact: parlor_domain::Contact,
     ) -> Result<()> {
         let mut profile = self.store.visitor_profile(visitor).await?;
@@ -159,7 +160,11 @@ impl Parlor {
         }
         profile.name = Some(contact.name);
         profile.email = Some(contact.email);
-        Ok(self.store.save_visitor_profile(visitor, &profile).await?)
+        self.store.save_visitor_profile(visitor, &profile).await?;
+        if let Some(id) = current {
+            self.announce(id).await;
+        }
+        Ok(())
     }
 }
 

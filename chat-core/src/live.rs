@@ -225,6 +225,9 @@ impl Session {
         contact: Result<Contact, parlor_domain::ValidationErrors>,
         body: String,
     ) -> Result<(), End> {
+        if let Some(refused) = self.rate_limited(id) {
+            return self.send(refused).await;
+        }
         let contact = match contact {
             Ok(c) => c,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
@@ -232,13 +235,35 @@ impl Session {
         if let Err(e) = MessageBody::parse(&body) {
             return self.send(self.core_error(e.into(), Some(id))).await;
         }
-        if let Err(e) = self.parlor.leave_contact(self.visitor, contact).await {
+        let left = self
+            .parlor
+            .leave_contact(self.visitor, self.conversation, contact)
+            .await;
+        if let Err(e) = left {
             return self.send(self.core_error(e, Some(id))).await;
         }
-        self.on_send(id, body, true).await
+        self.store_message(id, body, true).await
     }
 
-    async fn on_send(
+    /// A message over the connection's budget, refused (`None`: within it).
+    fn rate_limited(&mut self, id: parlor_domain::MessageId) -> Option<ServerFrame> {
+        (!self.bucket.take()).then(|| ServerFrame::Error {
+            code: LiveErrorCode::RateLimited,
+            message: format!("at most {RATE_PER_SEC} messages a second"),
+            message_id: Some(id),
+        })
+    }
+
+    async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
+        match self.rate_limited(id) {
+            Some(refused) => self.send(refused).await,
+            None => self.store_message(id, body, false).await,
+        }
+    }
+
+    /// Stores a visitor's message (within the rate limit, checked by the
+    /// caller), starting a conversation if needed, and acknowledges it.
+    async fn store_message(
         &mut self,
         id: parlor_domain::MessageId,
         body: String,
@@ -249,10 +274,6 @@ impl Session {
             message,
             message_id: Some(id),
         };
-        if !self.bucket.take() {
-            let msg = format!("at most {RATE_PER_SEC} messages a second");
-            return self.send(fail(LiveErrorCode::RateLimited, msg)).await;
-        }
         let body = match MessageBody::parse(&body) {
             Ok(body) => body,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
@@ -484,18 +505,13 @@ impl Session {
 
     async fn on_frame(&mut self, frame: Result<VisitorFrame, BadFrame>) -> Result<(), End> {
         match frame {
-            Ok(VisitorFrame::Send { message_id, body }) => {
-                self.on_send(message_id, body, false).await
-            }
+            Ok(VisitorFrame::Send { message_id, body }) => self.on_send(message_id, body).await,
             Ok(VisitorFrame::LeaveMessage {
                 message_id,
                 name,
                 email,
                 body,
             }) => {
-                if let Err(refused) = self.take_frame() {
-                    return self.send(refused).await;
-                }
                 let contact = Contact::parse(&name, &email);
                 self.on_leave_message(message_id, contact, body).await
             }

@@ -61,6 +61,11 @@ pub(crate) struct Presence {
     grace_secs: AtomicI64,
     /// Inbox connections per operator on this node.
     local: Mutex<HashMap<UserId, usize>>,
+    /// Operators whose row could not be written; the heartbeat retries.
+    failed: Mutex<Vec<UserId>>,
+    /// A refresh is asked for and not started yet (other nodes' nudges
+    /// arrive in bursts; one reading answers them all).
+    pending: std::sync::atomic::AtomicBool,
     state: Mutex<State>,
     /// One refresh at a time, so an older reading never overwrites a newer.
     refreshing: tokio::sync::Mutex<()>,
@@ -76,6 +81,8 @@ impl Default for Presence {
             node: uuid::Uuid::new_v4().to_string(),
             grace_secs: AtomicI64::new(parlor_domain::presence::DEFAULT_GRACE_SECS),
             local: Mutex::default(),
+            failed: Mutex::default(),
+            pending: std::sync::atomic::AtomicBool::new(false),
             state: Mutex::default(),
             refreshing: tokio::sync::Mutex::const_new(()),
             writing: tokio::sync::Mutex::const_new(()),
@@ -91,6 +98,10 @@ impl Presence {
 
     fn local(&self) -> MutexGuard<'_, HashMap<UserId, usize>> {
         self.local.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn failed(&self) -> MutexGuard<'_, Vec<UserId>> {
+        self.failed.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -138,29 +149,39 @@ impl Parlor {
             *n += 1;
             *n == 1
         };
+        // The guard exists before anything is awaited: a connection dropped
+        // meanwhile still counts itself out.
+        let guard = PresenceGuard {
+            parlor: self.clone(),
+            user: user.id,
+        };
         if first {
             self.write_presence(user.id).await;
         }
-        PresenceGuard {
-            parlor: self.clone(),
-            user: user.id,
-        }
+        guard
     }
 
     /// Stores whether this node has an inbox of `user` now, and tells
-    /// everyone. Best effort: a failed write is retried by the heartbeat's
-    /// view of connected rows, and logged.
+    /// everyone. A failed write is logged and tried again by the next
+    /// heartbeat.
     async fn write_presence(&self, user: UserId) {
         {
             let _one = self.presence.writing.lock().await;
             let connected = self.presence.local().contains_key(&user);
             let node = &self.presence.node;
-            if let Err(e) = self
+            let written = self
                 .store
                 .set_presence(node, user, connected, now_unix())
-                .await
-            {
-                tracing::warn!(error = %e, "could not store an operator's presence");
+                .await;
+            let mut failed = self.presence.failed();
+            match written {
+                Ok(()) => failed.retain(|u| *u != user),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not store an operator's presence");
+                    if !failed.contains(&user) {
+                        failed.push(user);
+                    }
+                }
             }
         }
         self.presence_changed().await;
@@ -201,6 +222,22 @@ impl Parlor {
     pub(crate) async fn presence_changed(&self) {
         self.refresh_presence().await;
         self.hub.relay_presence();
+    }
+
+    /// Another node changed something: derive again soon, once for a burst.
+    pub(crate) fn presence_nudged(&self) {
+        if self.presence.pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let parlor = self.clone();
+        tokio::spawn(async move {
+            // Waits for a refresh under way, then reads once for every
+            // nudge that came meanwhile.
+            let _one = parlor.presence.refreshing.lock().await;
+            parlor.presence.pending.store(false, Ordering::Release);
+            drop(_one);
+            parlor.refresh_presence().await;
+        });
     }
 
     /// Starts the refresh loop once and makes sure a first reading exists.
@@ -284,6 +321,10 @@ async fn run(parlor: Parlor) {
                 .await
             {
                 tracing::warn!(error = %e, "presence heartbeat failed");
+            }
+            let retry = parlor.presence.failed().clone();
+            for user in retry {
+                parlor.write_presence(user).await;
             }
         }
         parlor.refresh_presence().await;

@@ -68,6 +68,9 @@ pub struct Chat {
     pub online: RwSignal<bool>,
     /// The email the offline form was left with, for the thanks note.
     pub left: RwSignal<Option<String>>,
+    /// The offline form's message the server refused (its text, and why):
+    /// the form comes back with it.
+    pub form_refused: RwSignal<Option<(String, String)>>,
 }
 
 impl Chat {
@@ -102,6 +105,7 @@ impl Chat {
             fired: StoredValue::new(None),
             online: RwSignal::new(online),
             left: RwSignal::new(None),
+            form_refused: RwSignal::new(None),
         }
     }
 
@@ -153,7 +157,9 @@ impl Chat {
     /// Shows a trigger's message in the channel's name (`title`), unless
     /// the visitor is in a conversation or has written already.
     pub fn fire_trigger(&self, trigger: u32, message: String, title: String) -> bool {
-        let busy = self.saved.with_value(|s| s.conversation_id.is_some())
+        // Nobody online to answer: the offline form stays.
+        let busy = !self.online.get_untracked()
+            || self.saved.with_value(|s| s.conversation_id.is_some())
             || self.lines.with_untracked(|l| !l.is_empty())
             || self.fired.get_value().is_some();
         let Some(line_id) = new_id().filter(|_| !busy) else {
@@ -363,13 +369,29 @@ impl Chat {
                     });
                     return true;
                 }
+                (LiveErrorCode::InvalidMessage, Some(id))
+                    if self
+                        .saved
+                        .with_value(|s| s.contact.as_ref().is_some_and(|c| c.0 == id)) =>
+                {
+                    // The form's contact or text was refused: the form
+                    // comes back with the text, to be corrected.
+                    let body = self
+                        .lines
+                        .with_untracked(|l| l.iter().find(|x| x.id == id).map(|x| x.body.clone()));
+                    self.persist(|s| {
+                        s.outbox.retain(|(x, _)| *x != id);
+                        s.contact = None;
+                    });
+                    self.lines.update(|l| l.retain(|x| x.id != id));
+                    self.left.set(None);
+                    self.form_refused
+                        .set(Some((body.unwrap_or_default(), message)));
+                }
                 (_, Some(id)) => {
                     if code == LiveErrorCode::InvalidMessage {
                         // Never acceptable as it is: stop resending it.
-                        self.persist(|s| {
-                            s.outbox.retain(|(x, _)| *x != id);
-                            s.contact.take_if(|c| c.0 == id);
-                        });
+                        self.persist(|s| s.outbox.retain(|(x, _)| *x != id));
                         self.set_delivery(id, Delivery::Refused(message));
                     } else {
                         self.set_delivery(id, Delivery::Failed(message));

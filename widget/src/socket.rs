@@ -79,28 +79,26 @@ impl Socket {
     }
 
     /// Sends a queued message now, or on the next connection.
-    pub fn deliver(&self, id: parlor_protocol::MessageId, body: String) {
+    pub fn deliver(&self, id: MessageId, body: String) {
         if self.open.with_value(Option::is_none) {
             self.connect();
         } else {
-            self.send(&VisitorFrame::Send {
-                message_id: id,
-                body,
-            });
+            self.send(&self.message_frame(id, body));
         }
     }
 
-    /// Sends the offline form's message now, or on the next connection.
-    pub fn leave(&self, message_id: MessageId, name: String, email: String, body: String) {
-        if self.open.with_value(Option::is_none) {
-            self.connect();
-        } else {
-            self.send(&VisitorFrame::LeaveMessage {
+    /// A queued message as it goes out: the offline form's travels with
+    /// its contact until acknowledged.
+    fn message_frame(&self, message_id: MessageId, body: String) -> VisitorFrame {
+        let contact = self.chat.saved.with_value(|s| s.contact.clone());
+        match contact {
+            Some((id, name, email)) if id == message_id => VisitorFrame::LeaveMessage {
                 message_id,
                 name,
                 email,
                 body,
-            });
+            },
+            _ => VisitorFrame::Send { message_id, body },
         }
     }
 
@@ -146,7 +144,7 @@ impl Socket {
     fn hello(&self) {
         self.retry_ms.set_value(500);
         self.chat.link.set(Link::Online);
-        let (token, conversation_id, outbox, trigger, department, contact) =
+        let (token, conversation_id, outbox, trigger, department) =
             self.chat.saved.with_value(|s| {
                 (
                     s.token.clone(),
@@ -154,7 +152,6 @@ impl Socket {
                     s.outbox.clone(),
                     s.trigger,
                     s.department,
-                    s.contact.clone(),
                 )
             });
         let url = href();
@@ -179,16 +176,7 @@ impl Socket {
         }
         for (message_id, body) in outbox {
             self.chat.set_delivery(message_id, Delivery::Sending);
-            let frame = match &contact {
-                Some((id, name, email)) if *id == message_id => VisitorFrame::LeaveMessage {
-                    message_id,
-                    name: name.clone(),
-                    email: email.clone(),
-                    body,
-                },
-                _ => VisitorFrame::Send { message_id, body },
-            };
-            self.send(&frame);
+            self.send(&self.message_frame(message_id, body));
         }
     }
 

@@ -144,21 +144,25 @@ pub fn ChatWindow(
         let body = draft.get_untracked().trim().to_string();
         let (who, mail) = (name.get_untracked(), email.get_untracked());
         let (who, mail) = (who.trim().to_string(), mail.trim().to_string());
-        let looks_right = !who.is_empty()
-            && mail
-                .split_once('@')
-                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+        let looks_right = !who.is_empty() && looks_like_email(&mail);
         bad_contact.set(!looks_right);
+        chat.form_refused.set(None);
         let Some(id) = new_id().filter(|_| looks_right && !body.is_empty()) else {
             return;
         };
         if picking() && picked().is_none() {
             return;
         }
-        chat.leave(id, who.clone(), mail.clone(), body.clone());
-        socket.leave(id, who, mail, body);
+        chat.leave(id, who, mail, body.clone());
+        socket.deliver(id, body);
         draft.set(String::new());
     };
+    // A refused form message comes back to the form, to be corrected.
+    Effect::new(move || {
+        if let Some((body, _)) = chat.form_refused.get() {
+            draft.set(body);
+        }
+    });
     // An open window follows whether anyone is online (chat or offline
     // form), so it connects; a closed one waits for a first message.
     Effect::new(move || {
@@ -357,8 +361,14 @@ pub fn ChatWindow(
                         prop:value=move || draft.get()
                         on:input=move |ev| draft.set(event_target_value(&ev))
                     ></textarea>
-                    <Show when=move || bad_contact.get()>
-                        <p class="leave-error" role="alert">{t.bad_contact}</p>
+                    <Show when=move || bad_contact.get() || chat.form_refused.with(Option::is_some)>
+                        <p class="leave-error" role="alert">
+                            {move || {
+                                chat.form_refused
+                                    .with(|r| r.as_ref().map(|(_, why)| why.clone()))
+                                    .unwrap_or_else(|| t.bad_contact.to_string())
+                            }}
+                        </p>
                     </Show>
                     <button
                         type="submit"
@@ -400,6 +410,20 @@ pub fn ChatWindow(
             </form>
         </div>
     }
+}
+
+/// The server's rule (`parlor_domain`'s, which the widget does not link):
+/// one `@`, something before it, a dot inside the domain, no spaces.
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s.contains(char::is_whitespace)
 }
 
 /// Follows the host page's `prefers-color-scheme` as it changes (the

@@ -146,6 +146,8 @@ pub trait Store: Send + Sync + 'static {
     /// The user of a session that has not expired at `now`.
     async fn session_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// The user's sessions that have not expired at `now`.
+    async fn count_sessions(&self, user: UserId, now: i64) -> Result<u64, StoreError>;
 
     async fn count_channels(&self) -> Result<u64, StoreError>;
     /// Inserts the channel and its first operators in one transaction.

@@ -150,6 +150,17 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn count_sessions(&self, user: UserId, now: i64) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2",
+                )
+                .bind(user.0)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(n as u64)
+            }
+
             async fn count_channels(&self) -> Result<u64, StoreError> {
                 let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM channels")
                     .fetch_one(&self.pool)

@@ -587,8 +587,21 @@ fn VisitorProfile(v: WireVisitor) -> impl IntoView {
             }
         });
         let email = v.email.map(|e| {
-            let href = format!("mailto:{e}");
-            view! { <dt>"Email"</dt><dd><a href=href>{e}</a></dd> }
+            // A link only for a plain address: `?` or `&` in it could fill
+            // in the operator's mail (subject, body, other recipients).
+            let plain = e
+                .chars()
+                .all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
+            let link = plain.then(|| format!("mailto:{e}"));
+            view! {
+                <dt>"Email"</dt>
+                <dd>
+                    {match link {
+                        Some(href) => Either::Left(view! { <a href=href>{e}</a> }),
+                        None => Either::Right(view! { <span>{e}</span> }),
+                    }}
+                </dd>
+            }
         });
         let fields = v
             .fields
