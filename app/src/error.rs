@@ -91,7 +91,8 @@ impl From<chat_core::Error> for AppError {
             E::Validation(v) => AppError::Validation(v),
             E::InvalidCredentials => AppError::InvalidCredentials,
             E::Unauthenticated => AppError::Unauthenticated,
-            E::Forbidden | E::OriginRefused => AppError::Forbidden,
+            // Taking someone else's conversation is not allowed either.
+            E::Forbidden | E::OriginRefused | E::Taken => AppError::Forbidden,
             E::NotFound(what) => AppError::NotFound(what.to_string()),
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");

@@ -67,6 +67,10 @@ pub(crate) enum BusEvent {
     Ended {
         conversation: ConversationId,
     },
+    Queue {
+        conversation: ConversationId,
+        position: Option<u32>,
+    },
     VisitorTyping {
         channel: ChannelId,
         conversation: ConversationId,
@@ -99,6 +103,10 @@ impl BusEvent {
                 typing: *typing,
             }),
             RoomEvent::Ended => Some(BusEvent::Ended { conversation }),
+            RoomEvent::Queue(position) => Some(BusEvent::Queue {
+                conversation,
+                position: *position,
+            }),
             RoomEvent::Message(_) | RoomEvent::Resync => None,
         }
     }
@@ -282,6 +290,10 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             typing,
         } => hub.deliver_to_room(conversation, RoomEvent::OperatorTyping { name, typing }),
         BusEvent::Ended { conversation } => hub.deliver_to_room(conversation, RoomEvent::Ended),
+        BusEvent::Queue {
+            conversation,
+            position,
+        } => hub.deliver_to_room(conversation, RoomEvent::Queue(position)),
         BusEvent::VisitorTyping {
             channel,
             conversation,

@@ -125,8 +125,12 @@ impl Parlor {
     ) -> Result<Channel> {
         require_admin(actor)?;
         self.store.set_channel_operator(id, user, member).await?;
-        // Whether the channel has someone online may have changed.
+        // Whether the channel has someone online may have changed, and
+        // with a newcomer, who can take what waits.
         self.presence_changed().await;
+        if member {
+            self.route_waiting().await;
+        }
         self.channel(actor, id).await
     }
 

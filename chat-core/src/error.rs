@@ -22,6 +22,9 @@ pub enum Error {
     /// The page's origin is not among the channel's allowed sites.
     #[error("this site may not embed the channel's chat; add it to the channel's allowed sites")]
     OriginRefused,
+    /// Another operator has the conversation.
+    #[error("another operator has taken this conversation")]
+    Taken,
     #[error("storage failed: {0}")]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -45,6 +48,7 @@ impl Error {
             Error::Validation(v) => (LiveErrorCode::InvalidMessage, v.to_string()),
             Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
             Error::OriginRefused => (LiveErrorCode::OriginRefused, self.to_string()),
+            Error::Taken => (LiveErrorCode::Taken, self.to_string()),
             Error::Store(StoreError::Closed) => (
                 LiveErrorCode::Ended,
                 "the conversation is closed".to_string(),

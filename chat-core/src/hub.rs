@@ -30,6 +30,8 @@ pub enum RoomEvent {
         typing: bool,
     },
     Ended,
+    /// The conversation's place in its channel's queue (`None`: assigned).
+    Queue(Option<u32>),
     /// Events may have been missed: read the conversation again.
     Resync,
 }

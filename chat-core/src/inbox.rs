@@ -110,6 +110,11 @@ impl Parlor {
         if self.store.close_conversation(id, now_unix()).await? {
             self.hub.to_room(id, RoomEvent::Ended);
             self.announce(id).await;
+            // A slot freed up, or the queue moved.
+            self.route_waiting().await;
+            if let Some(c) = self.store.get_conversation(id).await? {
+                self.announce_queue(c.channel).await;
+            }
         }
         Ok(())
     }

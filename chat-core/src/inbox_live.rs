@@ -216,6 +216,16 @@ impl Session {
                     Err(e) => self.send(self.failure(e, None)).await,
                 }
             }
+            OperatorFrame::Take { conversation_id } => {
+                match self
+                    .parlor
+                    .take_conversation(&self.user, &self.access, conversation_id)
+                    .await
+                {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.failure(e, None)).await,
+                }
+            }
             OperatorFrame::Close { conversation_id } => {
                 match self
                     .parlor

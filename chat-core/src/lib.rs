@@ -17,6 +17,7 @@ pub mod metrics;
 mod names;
 mod password;
 pub mod presence;
+mod routing;
 mod setup;
 pub mod store;
 #[doc(hidden)]

@@ -80,6 +80,8 @@ struct Session {
     typing: Option<(bool, Instant)>,
     /// For the conversation the next `send` starts.
     department: Option<u32>,
+    /// The place in line last told to the visitor.
+    queued: Option<u32>,
     /// Whether an operator of the channel is online.
     online: watch::Receiver<bool>,
 }
@@ -102,12 +104,30 @@ impl Session {
     }
 
     /// Subscribes first, then replays from the database: a message committed
-    /// in between arrives by both ways and is sent once (by seq).
+    /// in between arrives by both ways and is sent once (by seq). A
+    /// conversation waiting for an operator also tells its place in line.
     async fn follow(&mut self, conversation: ConversationId, after: Seq) -> Result<(), End> {
         self.conversation = Some(conversation);
         self.live = Some(self.parlor.watch(conversation));
         self.last_sent = after;
-        self.catch_up(conversation).await
+        self.queued = None;
+        self.catch_up(conversation).await?;
+        match self.parlor.queue_place(conversation, self.channel).await {
+            Ok(place) => self.queue_place(place),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the queue");
+                Ok(())
+            }
+        }
+    }
+
+    /// Tells the visitor their place in line when it changed.
+    fn queue_place(&mut self, position: Option<u32>) -> Result<(), End> {
+        if self.queued == position {
+            return Ok(());
+        }
+        self.queued = position;
+        self.forward(ServerFrame::Queue { position })
     }
 
     /// Sends what the database has after `last_sent`. Events can arrive out
@@ -597,6 +617,7 @@ impl Session {
                 Some(c) => self.ended(c).await,
                 None => Ok(()),
             },
+            RoomEvent::Queue(position) => self.queue_place(position),
             RoomEvent::Resync => match self.conversation {
                 Some(c) => self.resync(c).await,
                 None => Ok(()),
@@ -648,6 +669,10 @@ where
                 Some(frame) => Box::pin(session.on_frame(frame)).await,
             },
             online = next_online(&mut session.online) => {
+                if !online {
+                    // No line without operators; their return re-tells it.
+                    session.queued = None;
+                }
                 session.forward(ServerFrame::Availability { online })
             }
             live = next_live(&mut session.live) => match live {
@@ -755,6 +780,7 @@ where
         page_url,
         typing: None,
         department: None,
+        queued: None,
         online,
     };
     // A conversation in another channel is refused like someone else's: the

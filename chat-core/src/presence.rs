@@ -206,6 +206,23 @@ impl Parlor {
         self.presence.state().channel_online(channel)
     }
 
+    /// The operators of `channel` who are online now (routing's candidates).
+    pub(crate) async fn available_operators(&self, channel: ChannelId) -> Vec<UserId> {
+        self.ensure_presence().await;
+        let state = self.presence.state();
+        let online = |u: &UserId| {
+            state
+                .staff
+                .iter()
+                .any(|m| m.user == *u && m.availability == Availability::Online)
+        };
+        state
+            .members
+            .get(&channel)
+            .map(|users| users.iter().copied().filter(online).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether an operator of `channel` is online, kept current.
     pub async fn channel_online(&self, channel: ChannelId) -> watch::Receiver<bool> {
         self.ensure_presence().await;
@@ -299,8 +316,15 @@ impl Parlor {
         });
         state.watchers = watchers;
         drop(state);
+        let someone_came = changed
+            .iter()
+            .any(|m| m.availability == Availability::Online);
         for m in changed {
             self.hub.deliver_to_feed(FeedEvent::Presence(m));
+        }
+        if someone_came {
+            // Waiting conversations may have an operator now.
+            tokio::spawn(crate::routing::route_waiting_task(self.clone()));
         }
     }
 }

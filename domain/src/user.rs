@@ -119,6 +119,22 @@ impl NewUser {
     }
 }
 
+/// The most concurrent chats an admin may give one operator.
+pub const MAX_CHATS_LIMIT: u32 = 50;
+
+/// An operator's maximum of concurrent chats: routing gives them no more
+/// (they may still take more themselves).
+pub fn check_max_chats(n: u32) -> Result<u32, ValidationErrors> {
+    if (1..=MAX_CHATS_LIMIT).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ValidationErrors::single(
+            Field::MaxChats,
+            format!("must be between 1 and {MAX_CHATS_LIMIT}"),
+        ))
+    }
+}
+
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }

@@ -43,6 +43,8 @@ pub enum Field {
     Departments,
     /// The visitor's department choice.
     Department,
+    /// An operator's maximum of concurrent chats.
+    MaxChats,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

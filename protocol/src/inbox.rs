@@ -41,6 +41,9 @@ pub enum OperatorFrame {
     Close { conversation_id: ConversationId },
     /// The operator's own choice of status; teammates see the result.
     SetAvailability { availability: Availability },
+    /// Takes a conversation nobody has; if another operator has it, an
+    /// error `taken`.
+    Take { conversation_id: ConversationId },
 }
 
 /// Whether an operator takes chats. Each operator chooses online, away or

@@ -130,6 +130,9 @@ pub struct VisitorConversation {
     pub last_at: i64,
 }
 
+/// Places in line are counted up to this; further back reads "this or more".
+pub const MAX_QUEUE_PLACE: u32 = 100;
+
 /// The most conversations a `conversations` frame lists.
 pub const MAX_LISTED: u32 = 50;
 /// The longest preview in a list, in characters.
@@ -182,6 +185,10 @@ pub enum ServerFrame {
     },
     /// Whether an operator of the channel is online changed.
     Availability { online: bool },
+    /// The conversation waits for a free operator: the visitor's place in
+    /// the channel's line (1 is next; [`MAX_QUEUE_PLACE`] means that many
+    /// or more); `null` once an operator has it.
+    Queue { position: Option<u32> },
     /// An operator started or stopped typing in the conversation.
     Typing {
         conversation_id: ConversationId,
@@ -254,4 +261,6 @@ pub enum LiveErrorCode {
     /// The page's origin is not among the channel's allowed sites. The
     /// connection closes.
     OriginRefused,
+    /// Another operator has the conversation (inbox `take`).
+    Taken,
 }

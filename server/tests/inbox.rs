@@ -252,6 +252,13 @@ async fn two_operators_answering_at_once_leave_one_owner() {
         inbox(&s, &sign_in(&s, "admin@test.example", PASSWORD).await).await,
         inbox(&s, &sign_in(&s, "bo@test.example", "bo-password-1").await).await,
     );
+    // Both away: routing leaves the conversations to whoever answers.
+    for user in [&admin_user, &bo] {
+        parlor
+            .set_availability(user, parlor_domain::Availability::Away)
+            .await
+            .unwrap();
+    }
 
     for round in 0..5 {
         let (mut v, conv) =

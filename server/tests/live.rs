@@ -284,19 +284,9 @@ async fn a_restart_loses_no_acknowledged_message() {
     assert!(matches!(c.recv().await, ServerFrame::Ack { seq, .. } if seq == last_seq));
 }
 
-/// The first admin, signed in at the service.
-async fn admin(s: &TestServer) -> parlor_domain::User {
-    s.state
-        .parlor
-        .sign_in("admin@test.example", common::PASSWORD)
-        .await
-        .unwrap()
-        .user
-}
-
 /// Sets the default channel's conversations mode as an admin would.
 async fn set_mode(s: &TestServer, mode: parlor_protocol::ConversationMode) {
-    let admin = admin(s).await;
+    let admin = s.admin().await;
     let id = s.default_channel().await;
     let channel = s.state.parlor.channel(&admin, id).await.unwrap();
     let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
@@ -441,7 +431,7 @@ async fn listed(c: &mut Client) -> Vec<ConversationId> {
 async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anonymous() {
     let s = start().await;
     set_mode(&s, parlor_protocol::ConversationMode::Multiple).await;
-    let admin = admin(&s).await;
+    let admin = s.admin().await;
     let channel = s.default_channel().await;
     let secret = s
         .state
@@ -523,7 +513,7 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
 #[tokio::test(flavor = "multi_thread")]
 async fn with_several_departments_the_visitor_picks_one_first() {
     let s = start().await;
-    let admin = admin(&s).await;
+    let admin = s.admin().await;
     let channel = s.default_channel().await;
     let updated = s
         .state

@@ -9,7 +9,6 @@ mod common;
 
 use common::ws::{uuid, Ws};
 use common::{start_with, TestServer, PASSWORD};
-use parlor_domain::{NewUser, Role, User};
 use parlor_protocol::inbox::{Availability, InboxFrame};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};
 use parlor_protocol::Display;
@@ -24,65 +23,6 @@ async fn start_grace(grace: u32) -> TestServer {
 
 async fn start() -> TestServer {
     start_grace(1).await
-}
-
-async fn admin(s: &TestServer) -> User {
-    let parlor = &s.state.parlor;
-    let token = parlor
-        .sign_in("admin@test.example", PASSWORD)
-        .await
-        .unwrap()
-        .token;
-    parlor.authenticate(&token).await.unwrap()
-}
-
-/// An operator of the default channel, and their session cookie.
-async fn operator(s: &TestServer, name: &str) -> (User, String) {
-    let parlor = &s.state.parlor;
-    let admin = admin(s).await;
-    let email = format!("{}@test.example", name.to_lowercase());
-    let password = format!("{name}-password-1");
-    let user = parlor
-        .create_user(
-            &admin,
-            NewUser {
-                email: email.clone(),
-                display_name: name.into(),
-                password: password.clone(),
-                role: Role::Operator,
-            },
-        )
-        .await
-        .unwrap();
-    let channel = s.default_channel().await;
-    parlor
-        .set_channel_operator(&admin, channel, user.id, true)
-        .await
-        .unwrap();
-    (user, common::sign_in(&s.base, &email, &password).await)
-}
-
-/// An inbox that sees presence frames, after its snapshot (returned).
-async fn inbox(s: &TestServer, cookie: &str) -> (Ws, InboxFrame) {
-    let mut ws = Ws::open(s, "/api/inbox/live", Some(cookie))
-        .await
-        .with_presence();
-    let snapshot = ws.recv().await;
-    assert!(matches!(snapshot, InboxFrame::Snapshot { .. }));
-    (ws, snapshot)
-}
-
-/// A visitor of the default channel who sees availability frames; returns
-/// the socket and whether `welcome` said someone is online.
-async fn visitor(s: &TestServer) -> (Ws, bool) {
-    let mut ws = Ws::open(s, "/widget/v1/live", None).await.with_presence();
-    let channel = s.default_channel().await;
-    ws.send(json!({"type": "hello", "channel_id": channel, "token": null}))
-        .await;
-    match ws.recv().await {
-        ServerFrame::Welcome { online, .. } => (ws, online),
-        other => panic!("expected welcome, got {other:?}"),
-    }
 }
 
 async fn availability(v: &mut Ws) -> bool {
@@ -123,12 +63,12 @@ async fn display(s: &TestServer) -> Display {
 #[tokio::test(flavor = "multi_thread")]
 async fn visitors_hear_when_an_operator_comes_goes_away_and_leaves() {
     let s = start().await;
-    let (bo, cookie) = operator(&s, "Bo").await;
-    let (mut v, online) = visitor(&s).await;
+    let (bo, cookie) = s.operator("Bo").await;
+    let (mut v, online) = s.visitor().await;
     assert!(!online, "no inbox is open yet");
     assert!(!display(&s).await.online);
 
-    let (mut op, snapshot) = inbox(&s, &cookie).await;
+    let (mut op, snapshot) = s.inbox(&cookie).await;
     let InboxFrame::Snapshot { chosen, team, .. } = snapshot else {
         unreachable!()
     };
@@ -153,14 +93,14 @@ async fn visitors_hear_when_an_operator_comes_goes_away_and_leaves() {
 
     // Closing the last inbox: online for the grace period, then away. Cy
     // (of another channel) watches the team.
-    let (cy, cy_cookie) = operator(&s, "Cy").await;
-    let admin_user = admin(&s).await;
+    let (cy, cy_cookie) = s.operator("Cy").await;
+    let admin_user = s.admin().await;
     s.state
         .parlor
         .set_channel_operator(&admin_user, s.default_channel().await, cy.id, false)
         .await
         .unwrap();
-    let (mut watcher, _) = inbox(&s, &cy_cookie).await;
+    let (mut watcher, _) = s.inbox(&cy_cookie).await;
     drop(op);
     assert!(!availability(&mut v).await);
     // Teammates see Bo away; the choice is Bo's own business.
@@ -173,12 +113,12 @@ async fn visitors_hear_when_an_operator_comes_goes_away_and_leaves() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reconnect_within_the_grace_period_changes_nothing() {
     let s = start_grace(5).await;
-    let (_bo, cookie) = operator(&s, "Bo").await;
-    let (op, _) = inbox(&s, &cookie).await;
-    let (mut v, online) = visitor(&s).await;
+    let (_bo, cookie) = s.operator("Bo").await;
+    let (op, _) = s.inbox(&cookie).await;
+    let (mut v, online) = s.visitor().await;
     assert!(online);
     drop(op);
-    let (_op, _) = inbox(&s, &cookie).await;
+    let (_op, _) = s.inbox(&cookie).await;
     // Two refreshes later nothing was said to the visitor.
     tokio::time::sleep(std::time::Duration::from_millis(4_200)).await;
     v.quiet().await;
@@ -188,9 +128,9 @@ async fn a_reconnect_within_the_grace_period_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn signing_out_goes_offline_and_signing_in_comes_back() {
     let s = start().await;
-    let (bo, cookie) = operator(&s, "Bo").await;
-    let (mut op, _) = inbox(&s, &cookie).await;
-    let (mut v, _) = visitor(&s).await;
+    let (bo, cookie) = s.operator("Bo").await;
+    let (mut op, _) = s.inbox(&cookie).await;
+    let (mut v, _) = s.visitor().await;
     let out = s
         .client
         .post(s.url("/api/logout"))
@@ -205,7 +145,7 @@ async fn signing_out_goes_offline_and_signing_in_comes_back() {
     assert!(!availability(&mut v).await);
     status_of(&mut op, bo.id.0, Availability::Offline).await;
     let again = common::sign_in(&s.base, "bo@test.example", "Bo-password-1").await;
-    let (_op, snapshot) = inbox(&s, &again).await;
+    let (_op, snapshot) = s.inbox(&again).await;
     let InboxFrame::Snapshot { chosen, .. } = snapshot else {
         unreachable!()
     };
@@ -217,21 +157,21 @@ async fn signing_out_goes_offline_and_signing_in_comes_back() {
 async fn an_operator_of_another_channel_does_not_count() {
     let s = start().await;
     let parlor = &s.state.parlor;
-    let admin = admin(&s).await;
-    let (cy, cookie) = operator(&s, "Cy").await;
+    let admin = s.admin().await;
+    let (cy, cookie) = s.operator("Cy").await;
     parlor
         .set_channel_operator(&admin, s.default_channel().await, cy.id, false)
         .await
         .unwrap();
-    let (_op, _) = inbox(&s, &cookie).await;
-    let (_v, online) = visitor(&s).await;
+    let (_op, _) = s.inbox(&cookie).await;
+    let (_v, online) = s.visitor().await;
     assert!(!online, "Cy does not work in this channel");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_offline_form_checks_the_contact_and_lands_in_the_inbox() {
     let s = start().await;
-    let (mut v, online) = visitor(&s).await;
+    let (mut v, online) = s.visitor().await;
     assert!(!online);
 
     let bad = uuid();
@@ -261,7 +201,7 @@ async fn the_offline_form_checks_the_contact_and_lands_in_the_inbox() {
 
     // Whoever opens the inbox later sees it, marked and with the contact.
     let cookie = common::sign_in(&s.base, "admin@test.example", PASSWORD).await;
-    let (_op, snapshot) = inbox(&s, &cookie).await;
+    let (_op, snapshot) = s.inbox(&cookie).await;
     let InboxFrame::Snapshot { conversations, .. } = snapshot else {
         unreachable!()
     };
@@ -279,7 +219,7 @@ async fn the_offline_form_checks_the_contact_and_lands_in_the_inbox() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_chat_started_normally_is_not_an_offline_message() {
     let s = start().await;
-    let (mut v, _) = visitor(&s).await;
+    let (mut v, _) = s.visitor().await;
     v.send(json!({"type": "send", "message_id": uuid(), "body": "hello"}))
         .await;
     let (conversation, _) = v.acked().await;

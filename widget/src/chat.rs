@@ -71,6 +71,8 @@ pub struct Chat {
     /// The offline form's message the server refused (its text, and why):
     /// the form comes back with it.
     pub form_refused: RwSignal<Option<(String, String)>>,
+    /// The visitor's place in line while every operator is busy.
+    pub queue: RwSignal<Option<u32>>,
 }
 
 impl Chat {
@@ -106,6 +108,7 @@ impl Chat {
             online: RwSignal::new(online),
             left: RwSignal::new(None),
             form_refused: RwSignal::new(None),
+            queue: RwSignal::new(None),
         }
     }
 
@@ -253,7 +256,14 @@ impl Chat {
     /// Applies a frame; returns whether the socket should reconnect afresh.
     pub fn apply(&self, frame: ServerFrame) -> bool {
         match frame {
-            ServerFrame::Availability { online } => self.online.set(online),
+            ServerFrame::Availability { online } => {
+                self.online.set(online);
+                if !online {
+                    // Nobody to wait for: the line is gone until they return.
+                    self.queue.set(None);
+                }
+            }
+            ServerFrame::Queue { position } => self.queue.set(position),
             ServerFrame::Welcome {
                 token,
                 conversation_id,
@@ -333,6 +343,7 @@ impl Chat {
                 self.typing.set(typing.then(|| (name, js_sys::Date::now())));
             }
             ServerFrame::Ended { conversation_id } => {
+                self.queue.set(None);
                 self.ended_id.set_value(Some(conversation_id));
                 self.rated.set(false);
                 self.persist(|s| {

@@ -46,6 +46,8 @@ pub struct Texts {
     /// Followed by the email the answer goes to.
     pub left: &'static str,
     pub bad_contact: &'static str,
+    /// While every operator is busy; `{n}` is the place in line.
+    pub queue: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -83,6 +85,7 @@ const EN: Texts = Texts {
     leave_send: "Send message",
     left: "Thank you! We will answer by email at ",
     bad_contact: "Please give your name and a valid email address.",
+    queue: "You are number {n} in line. An operator will be with you shortly.",
 };
 
 const FR: Texts = Texts {
@@ -120,6 +123,7 @@ const FR: Texts = Texts {
     leave_send: "Envoyer le message",
     left: "Merci ! Nous vous répondrons par e-mail à ",
     bad_contact: "Indiquez votre nom et une adresse e-mail valide.",
+    queue: "Vous êtes {n} dans la file. Un conseiller vous répond bientôt.",
 };
 
 const DE: Texts = Texts {
@@ -158,6 +162,7 @@ const DE: Texts = Texts {
     leave_send: "Nachricht senden",
     left: "Danke! Wir antworten per E-Mail an ",
     bad_contact: "Bitte geben Sie Ihren Namen und eine gültige E-Mail-Adresse an.",
+    queue: "Sie sind Nummer {n} in der Warteschlange. Gleich ist jemand für Sie da.",
 };
 
 const AR: Texts = Texts {
@@ -195,6 +200,7 @@ const AR: Texts = Texts {
     leave_send: "إرسال الرسالة",
     left: "شكرًا لك! سنرد عليك عبر البريد الإلكتروني على ",
     bad_contact: "يرجى إدخال اسمك وعنوان بريد إلكتروني صالح.",
+    queue: "أنت رقم {n} في قائمة الانتظار. سيرد عليك أحد الموظفين قريبًا.",
 };
 
 const HE: Texts = Texts {
@@ -232,6 +238,7 @@ const HE: Texts = Texts {
     leave_send: "שליחת ההודעה",
     left: "תודה! נענה לכם בדוא״ל לכתובת ",
     bad_contact: "נא למלא שם וכתובת דוא״ל תקינה.",
+    queue: "אתם מספר {n} בתור. נציג יענה לכם בקרוב.",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

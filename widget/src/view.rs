@@ -5,7 +5,9 @@ use crate::chat::{new_id, Chat, Delivery, Line, Link};
 use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
-use parlor_protocol::live::{Rating, VisitorFrame, MAX_RATING_COMMENT_CHARS, TYPING_TIMEOUT_SECS};
+use parlor_protocol::live::{
+    Rating, VisitorFrame, MAX_QUEUE_PLACE, MAX_RATING_COMMENT_CHARS, TYPING_TIMEOUT_SECS,
+};
 use parlor_protocol::{ConversationMode, Theme, WidgetConfig};
 use wasm_bindgen::JsCast;
 
@@ -294,6 +296,12 @@ pub fn ChatWindow(
                     </div>
                 </Show>
                 {move || chat.left.get().map(|to| view! { <p class="left">{t.left}{to}</p> })}
+                {move || {
+                    chat.queue.get().map(|n| {
+                        let place = if n >= MAX_QUEUE_PLACE { format!("{n}+") } else { n.to_string() };
+                        view! { <p class="queue" role="status">{t.queue.replace("{n}", &place)}</p> }
+                    })
+                }}
                 <Show when=move || chat.ended.get()>
                     <div class="ended">
                         <p>{t.ended}</p>

@@ -1,5 +1,5 @@
 use super::layout::{is_admin, use_me};
-use crate::api::users::{list_users, team_presence, CreateUser};
+use crate::api::users::{list_users, team_presence, CreateUser, SetMaxChats, StaffStatus};
 use crate::components::fields::FieldMessage;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -29,12 +29,15 @@ pub fn UsersPage() -> impl IntoView {
         move || (create.version().get(), tick.get()),
         |_| team_presence(),
     );
-    let status_of = move |id: i64| {
+    let staff_of = move |id: i64| {
         presence
             .get()
             .and_then(Result::ok)
-            .and_then(|list| list.into_iter().find(|(u, _)| *u == id))
-            .map(|(_, a)| a)
+            .and_then(|list| list.into_iter().find(|s| s.user_id == id))
+    };
+    let status_of = move |id: i64| {
+        staff_of(id)
+            .map(|s| s.availability)
             .unwrap_or(Availability::Offline)
     };
     view! {
@@ -49,6 +52,7 @@ pub fn UsersPage() -> impl IntoView {
         </Suspense>
         <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
+                let admin = is_admin(me).await;
                 match users.await {
                     Ok(list) => Either::Left(view! {
                         <table class="list users">
@@ -58,6 +62,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <th>"Email"</th>
                                     <th>"Role"</th>
                                     <th>"Status"</th>
+                                    <th>"Chats"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -75,6 +80,9 @@ pub fn UsersPage() -> impl IntoView {
                                                     " "
                                                     <span class="status-label">{move || status_of(id).label()}</span>
                                                 </td>
+                                                <td class="chats">
+                                                    <ChatLoad staff=Signal::derive(move || staff_of(id)) user=id admin />
+                                                </td>
                                             </tr>
                                         }
                                     })
@@ -86,6 +94,70 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Open chats and the maximum routing gives: an admin changes the maximum.
+#[component]
+fn ChatLoad(staff: Signal<Option<StaffStatus>>, user: i64, admin: bool) -> impl IntoView {
+    let save = ServerAction::<SetMaxChats>::new();
+    let max = RwSignal::new(String::new());
+    // The field starts at the stored maximum, and follows it until edited.
+    let edited = RwSignal::new(false);
+    Effect::new(move || {
+        if let Some(s) = staff.get() {
+            if !edited.get_untracked() {
+                max.set(s.max_chats.to_string());
+            }
+        }
+    });
+    let error = move || match save.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let open = move || staff.get().map(|s| s.open_chats).unwrap_or_default();
+    let label = format!("Maximum chats for user {user}");
+    view! {
+        <span class="open-chats">{open}" open"</span>
+        {admin.then(|| view! {
+            <form class="max-chats" on:submit=move |ev| {
+                ev.prevent_default();
+                match max.get_untracked().trim().parse::<u32>() {
+                    Ok(n) => {
+                        edited.set(false);
+                        save.dispatch(SetMaxChats {
+                            user: parlor_domain::UserId(user),
+                            max_chats: n,
+                        });
+                    }
+                    Err(_) => save.value().set(Some(Err(crate::error::AppError::Validation(
+                        ValidationErrors::single(Field::MaxChats, "must be a whole number"),
+                    )))),
+                }
+            }>
+                <label>
+                    "at most "
+                    <input
+                        type="number"
+                        min=1
+                        max=parlor_domain::user::MAX_CHATS_LIMIT
+                        aria-label=label
+                        prop:value=move || max.get()
+                        on:input=move |ev| {
+                            edited.set(true);
+                            max.set(event_target_value(&ev));
+                        }
+                    />
+                </label>
+                <button type="submit" class="button small">"Save"</button>
+                <Show when=move || error().is_some()>
+                    <span class="form-error" role="alert">{error}</span>
+                </Show>
+            </form>
+        })}
+        {(!admin).then(|| view! {
+            <span class="max-chats">{move || staff.get().map(|s| format!("of at most {}", s.max_chats))}</span>
+        })}
     }
 }
 

@@ -208,6 +208,44 @@ pub trait Store: Send + Sync + 'static {
     /// Every (channel, operator) pair.
     async fn channel_members(&self) -> Result<Vec<(ChannelId, UserId)>, StoreError>;
 
+    /// Assigns an open, unassigned conversation to the least busy of
+    /// `candidates` below their maximum of chats, the one who got a
+    /// conversation longest ago among equals; in one transaction, taking
+    /// turns with every other routing. Returns who got it (`None`: everyone
+    /// is full, or it was assigned or closed meanwhile).
+    async fn route_conversation(
+        &self,
+        id: ConversationId,
+        candidates: &[UserId],
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Assigns the conversation to `user` if nobody has it and it is open.
+    /// Returns its assignee afterwards (`None`: closed, or no such
+    /// conversation), so two takes at once leave exactly one owner.
+    async fn take_conversation(
+        &self,
+        id: ConversationId,
+        user: UserId,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Open conversations nobody has, oldest first, at most `limit`.
+    async fn waiting_conversations(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(ConversationId, ChannelId)>, StoreError>;
+    /// The head of the channel's queue: open conversations nobody has,
+    /// started in a live chat (not the offline form), in order, at most
+    /// `limit`.
+    async fn channel_queue(
+        &self,
+        channel: ChannelId,
+        limit: u32,
+    ) -> Result<Vec<ConversationId>, StoreError>;
+    /// The conversation's place in its channel's queue, counted up to
+    /// `limit`; 0 if it does not wait.
+    async fn queue_place(&self, id: ConversationId, limit: u32) -> Result<u32, StoreError>;
+    async fn set_max_chats(&self, user: UserId, max_chats: u32) -> Result<(), StoreError>;
+    /// Each staff member's maximum of chats and open conversations now.
+    async fn staff_load(&self) -> Result<Vec<(UserId, u32, u32)>, StoreError>;
+
     /// Adds (`member = true`) or removes a user from a channel's operators.
     /// Idempotent.
     async fn set_channel_operator(

@@ -33,6 +33,10 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// Routings take turns across nodes, so two never both count an
+    /// operator's last free slot (released at commit).
+    const ROUTING_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7412053101)");
+
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()

@@ -387,6 +387,161 @@ macro_rules! sql_store {
                 rows.iter().map(rows::staff_presence).collect()
             }
 
+            async fn route_conversation(
+                &self,
+                id: ConversationId,
+                candidates: &[UserId],
+            ) -> Result<Option<UserId>, StoreError> {
+                if candidates.is_empty() {
+                    return Ok(None);
+                }
+                let list = (0..candidates.len())
+                    .map(|i| format!("${}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                // One statement decides and assigns: the load is counted
+                // where the write happens.
+                let sql = format!(
+                    "UPDATE conversations SET assignee_id = (
+                        SELECT u.id FROM users u
+                         WHERE u.id IN ({list})
+                           AND (SELECT COUNT(*) FROM conversations o
+                                 WHERE o.assignee_id = u.id AND o.status = 'open') < u.max_chats
+                         ORDER BY (SELECT COUNT(*) FROM conversations o
+                                    WHERE o.assignee_id = u.id AND o.status = 'open'),
+                                  u.assign_seq, u.id
+                         LIMIT 1)
+                      WHERE id = $1 AND assignee_id IS NULL AND status = 'open'
+                      RETURNING assignee_id"
+                );
+                let mut tx = self.pool.begin().await?;
+                if let Some(lock) = Self::ROUTING_LOCK {
+                    sqlx::query(lock).execute(&mut *tx).await?;
+                }
+                let mut query = sqlx::query(&sql).bind(Key(id.0));
+                for user in candidates {
+                    query = query.bind(user.0);
+                }
+                let row = query.fetch_optional(&mut *tx).await?;
+                let assignee = match row {
+                    Some(row) => row.opt_int("assignee_id")?.map(UserId),
+                    None => None,
+                };
+                if let Some(user) = assignee {
+                    sqlx::query(
+                        "UPDATE users SET assign_seq = (SELECT MAX(assign_seq) + 1 FROM users) WHERE id = $1",
+                    )
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(assignee)
+            }
+
+            async fn take_conversation(
+                &self,
+                id: ConversationId,
+                user: UserId,
+            ) -> Result<Option<UserId>, StoreError> {
+                sqlx::query(
+                    "UPDATE conversations SET assignee_id = $1
+                      WHERE id = $2 AND assignee_id IS NULL AND status = 'open'",
+                )
+                .bind(user.0)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                let row = sqlx::query("SELECT assignee_id FROM conversations WHERE id = $1 AND status = 'open'")
+                    .bind(Key(id.0))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(row) => Ok(row.opt_int("assignee_id")?.map(UserId)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn waiting_conversations(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<(ConversationId, ChannelId)>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, channel_id FROM conversations
+                      WHERE status = 'open' AND assignee_id IS NULL
+                      ORDER BY created_at, id LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((ConversationId(r.uuid("id")?), ChannelId(r.uuid("channel_id")?))))
+                    .collect()
+            }
+
+            async fn channel_queue(
+                &self,
+                channel: ChannelId,
+                limit: u32,
+            ) -> Result<Vec<ConversationId>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id FROM conversations
+                      WHERE channel_id = $1 AND status = 'open' AND assignee_id IS NULL AND offline = 0
+                      ORDER BY created_at, id LIMIT $2",
+                )
+                .bind(Key(channel.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| r.uuid("id").map(ConversationId)).collect()
+            }
+
+            async fn queue_place(&self, id: ConversationId, limit: u32) -> Result<u32, StoreError> {
+                let place: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (
+                        SELECT 1 FROM conversations q JOIN conversations c ON c.id = $1
+                         WHERE c.status = 'open' AND c.assignee_id IS NULL AND c.offline = 0
+                           AND q.channel_id = c.channel_id AND q.status = 'open'
+                           AND q.assignee_id IS NULL AND q.offline = 0
+                           AND (q.created_at < c.created_at OR (q.created_at = c.created_at AND q.id <= c.id))
+                         LIMIT $2) AS ahead",
+                )
+                .bind(Key(id.0))
+                .bind(i64::from(limit))
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(place as u32)
+            }
+
+            async fn set_max_chats(&self, user: UserId, max_chats: u32) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET max_chats = $1 WHERE id = $2")
+                    .bind(i64::from(max_chats))
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn staff_load(&self) -> Result<Vec<(UserId, u32, u32)>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT u.id, u.max_chats,
+                            (SELECT COUNT(*) FROM conversations o
+                              WHERE o.assignee_id = u.id AND o.status = 'open') AS open
+                       FROM users u ORDER BY u.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            UserId(r.int("id")?),
+                            r.int("max_chats")? as u32,
+                            r.int("open")? as u32,
+                        ))
+                    })
+                    .collect()
+            }
+
             async fn channel_members(&self) -> Result<Vec<(ChannelId, UserId)>, StoreError> {
                 let rows = sqlx::query("SELECT channel_id, user_id FROM channel_operators")
                     .fetch_all(&self.pool)

@@ -30,6 +30,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Routing needs no lock of its own: SQLite runs one write at a time.
+    const ROUTING_LOCK: Option<&'static str> = None;
+
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)

@@ -138,4 +138,69 @@ impl TestServer {
         let res = self.client.get(self.url(path)).send().await.unwrap();
         res.text().await.unwrap()
     }
+
+    /// The first admin, signed in at the service.
+    pub async fn admin(&self) -> parlor_domain::User {
+        self.state
+            .parlor
+            .sign_in("admin@test.example", PASSWORD)
+            .await
+            .unwrap()
+            .user
+    }
+
+    /// An inbox signed in with `cookie` that sees presence frames, and its
+    /// snapshot.
+    pub async fn inbox(&self, cookie: &str) -> (ws::Ws, parlor_protocol::inbox::InboxFrame) {
+        let mut inbox = ws::Ws::open(self, "/api/inbox/live", Some(cookie))
+            .await
+            .with_presence();
+        let snapshot = inbox.recv().await;
+        assert!(matches!(
+            snapshot,
+            parlor_protocol::inbox::InboxFrame::Snapshot { .. }
+        ));
+        (inbox, snapshot)
+    }
+
+    /// A new visitor of the default channel who sees presence frames, and
+    /// whether `welcome` said someone is online.
+    pub async fn visitor(&self) -> (ws::Ws, bool) {
+        let mut v = ws::Ws::open(self, "/widget/v1/live", None)
+            .await
+            .with_presence();
+        let channel = self.default_channel().await;
+        v.send(serde_json::json!({"type": "hello", "channel_id": channel, "token": null}))
+            .await;
+        match v.recv().await {
+            parlor_protocol::live::ServerFrame::Welcome { online, .. } => (v, online),
+            other => panic!("expected welcome, got {other:?}"),
+        }
+    }
+
+    /// A new operator of the default channel named `name`, and their
+    /// session cookie.
+    pub async fn operator(&self, name: &str) -> (parlor_domain::User, String) {
+        let parlor = &self.state.parlor;
+        let admin = self.admin().await;
+        let email = format!("{}@test.example", name.to_lowercase());
+        let password = format!("{name}-password-1");
+        let user = parlor
+            .create_user(
+                &admin,
+                parlor_domain::NewUser {
+                    email: email.clone(),
+                    display_name: name.into(),
+                    password: password.clone(),
+                    role: parlor_domain::Role::Operator,
+                },
+            )
+            .await
+            .unwrap();
+        parlor
+            .set_channel_operator(&admin, self.default_channel().await, user.id, true)
+            .await
+            .unwrap();
+        (user, sign_in(&self.base, &email, &password).await)
+    }
 }

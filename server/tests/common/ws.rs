@@ -13,14 +13,14 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub struct Ws(
     pub tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-    /// Whether `recv` returns presence frames (a visitor's `availability`,
-    /// an inbox's `presence`). Operators come and go during most tests;
-    /// only the presence tests want to see it.
+    /// Whether `recv` returns presence frames (a visitor's `availability`
+    /// and place in line, an inbox's `presence`). Operators come and go
+    /// during most tests; only the presence and routing tests look.
     pub bool,
 );
 
 /// Frames about who is online, which `recv` skips unless asked for.
-const PRESENCE_FRAMES: [&str; 2] = ["availability", "presence"];
+const PRESENCE_FRAMES: [&str; 3] = ["availability", "presence", "queue"];
 
 impl Ws {
     pub async fn open(s: &TestServer, path: &str, cookie: Option<&str>) -> Self {

@@ -403,6 +403,12 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
             conversation_id: id,
         })
     };
+    let take = move |_| {
+        conn.send(OperatorFrame::Take {
+            conversation_id: id,
+        })
+    };
+    let takeable = c.assignee.is_none() && !closed;
     let page = c.page_url.clone().map(|url| match safe_link(&url) {
         Some(href) => Either::Left(view! {
             <a href=href target="_blank" rel="noopener noreferrer">{url}</a>
@@ -453,12 +459,17 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
                     }
                 })}
             </div>
-            <Show
-                when=move || !closed
-                fallback=|| view! { <span class="ended-tag">"Closed"</span> }
-            >
-                <button type="button" class="button" on:click=close>"Close conversation"</button>
-            </Show>
+            <div class="thread-actions">
+                <Show when=move || takeable>
+                    <button type="button" class="button primary" on:click=take>"Take"</button>
+                </Show>
+                <Show
+                    when=move || !closed
+                    fallback=|| view! { <span class="ended-tag">"Closed"</span> }
+                >
+                    <button type="button" class="button" on:click=close>"Close conversation"</button>
+                </Show>
+            </div>
         </header>
         <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
             <For
