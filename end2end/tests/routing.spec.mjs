@@ -1,0 +1,101 @@
+// Routing as a team meets it: two operators with room for one chat each
+// and visitors arriving. New chats go to whoever has room, the next visitor
+// waits in line and sees their place, a closed chat lets the line move,
+// and an operator takes a waiting chat by hand.
+import { test, expect } from '@playwright/test';
+import { APP, HOST, adminCall, chatWindow, hostPage, launcher, operatorOnline, shot } from './support.mjs';
+
+test.describe.configure({ mode: 'serial' });
+
+const QUINN = { email: 'quinn@parlor.test', password: 'quinn-password-1', name: 'Quinn' };
+const RAE = { email: 'rae@parlor.test', password: 'rae-password-1', name: 'Rae' };
+let channel;
+
+test.beforeAll(async () => {
+  channel = await adminCall('channels/create', { name: 'Busy shop' });
+  await adminCall('channels/sites', { id: channel, sites: HOST, in_app: false });
+  const { channel: created } = await adminCall('channels/get', { id: channel });
+  for (const user of created.operators) {
+    await adminCall('channels/operator', { id: channel, user, member: false });
+  }
+  for (const who of [QUINN, RAE]) {
+    const { id } = await adminCall('users/create', {
+      user: { email: who.email, display_name: who.name, password: who.password, role: 'operator' },
+    });
+    who.id = id;
+    await adminCall('channels/operator', { id: channel, user: id, member: true });
+    await adminCall('users/max_chats', { user: id, max_chats: 1 });
+  }
+});
+
+/** A visitor in a context of their own who opened the chat and wrote `text`. */
+async function visitor(browser, text) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const src = `${APP}/widget/v1/channels/${channel}/loader.js`;
+  await hostPage(
+    page,
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Busy shop</title>
+<script async src="${src}"></script></head><body><main><h1>Busy shop</h1></main></body></html>`,
+  );
+  await launcher(page).click();
+  const input = chatWindow(page).getByRole('textbox', { name: 'Message' });
+  await input.fill(text);
+  await input.press('Enter');
+  await expect(chatWindow(page).locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  return page;
+}
+
+const mine = (inbox) => inbox.page.locator('.filter', { hasText: 'Mine' }).locator('.count');
+const line = (page) => chatWindow(page).locator('.queue');
+
+test('chats go to whoever has room, the rest wait in line, and operators take them', async ({ browser }) => {
+  const quinn = await operatorOnline(browser, QUINN);
+  const rae = await operatorOnline(browser, RAE);
+
+  // Two visitors: one chat each, without anyone clicking anything.
+  await visitor(browser, 'First in');
+  await visitor(browser, 'Second in');
+  await expect(mine(quinn)).toHaveText('1');
+  await expect(mine(rae)).toHaveText('1');
+
+  // Both full: the third visitor waits, and sees their place.
+  const third = await visitor(browser, 'Third in');
+  await expect(line(third)).toHaveText('You are number 1 in line. An operator will be with you shortly.');
+  const fourth = await visitor(browser, 'Fourth in');
+  await expect(line(fourth)).toContainText('number 2 in line');
+  await shot(fourth, 'widget-queue');
+  await expect(quinn.page.locator('.filter', { hasText: 'Unassigned' }).locator('.count')).toHaveText('2');
+
+  // Quinn ends their chat: the line moves, the third visitor is Quinn's.
+  await quinn.page.locator('.filter', { hasText: 'Mine' }).click();
+  await quinn.page.locator('.conversation').first().click();
+  const first = await quinn.page.locator('.thread .body').first().textContent();
+  await quinn.page.getByRole('button', { name: 'Close conversation' }).click();
+  await expect(line(third)).toHaveCount(0);
+  await expect(line(fourth)).toContainText('number 1 in line');
+  await expect(quinn.page.locator('.conversation', { hasText: 'Third in' })).toBeVisible();
+  expect(['First in', 'Second in']).toContain(first);
+
+  // Rae takes the last one by hand, though she has no room left.
+  await rae.page.locator('.filter', { hasText: 'Unassigned' }).click();
+  await rae.page.locator('.conversation', { hasText: 'Fourth in' }).click();
+  await rae.page.getByRole('button', { name: 'Take' }).click();
+  await expect(rae.page.locator('.thread-meta')).toContainText('Assigned to Rae');
+  await expect(line(fourth)).toHaveCount(0);
+  await expect(mine(rae)).toHaveText('2');
+  await shot(rae.page, 'inbox-taken');
+
+  // The Users page shows each one's load and maximum.
+  const admin = await operatorOnline(browser);
+  await admin.page.goto('/users');
+  const row = admin.page.locator('tr', { hasText: RAE.email });
+  await expect(row.locator('.open-chats')).toHaveText('2 open');
+  await expect(row.getByRole('spinbutton')).toHaveValue('1');
+  await row.getByRole('spinbutton').fill('3');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await admin.page.reload();
+  await expect(admin.page.locator('tr', { hasText: RAE.email }).getByRole('spinbutton')).toHaveValue('3');
+  await shot(admin.page, 'users-load');
+  for (const ctx of browser.contexts()) await ctx.close();
+});
