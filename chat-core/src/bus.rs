@@ -76,6 +76,10 @@ pub(crate) enum BusEvent {
         conversation: ConversationId,
         typing: bool,
     },
+    Note {
+        channel: ChannelId,
+        note: parlor_domain::Note,
+    },
     /// A conversation changed: receivers read its summary.
     Changed {
         conversation: ConversationId,
@@ -122,6 +126,10 @@ impl BusEvent {
                 channel: *channel,
                 conversation: *conversation,
                 typing: *typing,
+            }),
+            FeedEvent::Note { channel, note } => Some(BusEvent::Note {
+                channel: *channel,
+                note: note.clone(),
             }),
             FeedEvent::Changed(s) => Some(BusEvent::Changed {
                 conversation: s.conversation.id,
@@ -303,6 +311,7 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             conversation,
             typing,
         }),
+        BusEvent::Note { channel, note } => hub.deliver_to_feed(FeedEvent::Note { channel, note }),
         BusEvent::Changed { conversation } => {
             match parlor.store.conversation_summary(conversation).await {
                 Ok(Some(s)) => hub.deliver_to_feed(FeedEvent::Changed(Arc::new(s))),

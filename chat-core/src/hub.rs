@@ -50,6 +50,11 @@ pub enum FeedEvent {
     },
     /// A conversation started or changed (assignee, status, page).
     Changed(Arc<ConversationSummary>),
+    /// An internal note (inboxes only: notes never reach a room).
+    Note {
+        channel: ChannelId,
+        note: parlor_domain::Note,
+    },
     /// A staff member's status changed (each node derives these itself).
     Presence(crate::presence::Member),
     /// Events may have been missed: start again from a snapshot.
@@ -60,9 +65,9 @@ impl FeedEvent {
     /// The channel the event belongs to; `None` concerns every channel.
     pub fn channel(&self) -> Option<ChannelId> {
         match self {
-            FeedEvent::Message { channel, .. } | FeedEvent::VisitorTyping { channel, .. } => {
-                Some(*channel)
-            }
+            FeedEvent::Message { channel, .. }
+            | FeedEvent::VisitorTyping { channel, .. }
+            | FeedEvent::Note { channel, .. } => Some(*channel),
             FeedEvent::Changed(s) => Some(s.conversation.channel),
             FeedEvent::Presence(_) | FeedEvent::Resync => None,
         }

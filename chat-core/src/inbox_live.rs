@@ -125,7 +125,17 @@ impl Session {
         };
         self.opened = Some(conversation);
         self.opened_seq = after.unwrap_or(Seq(0));
-        self.catch_up(id).await
+        self.catch_up(id).await?;
+        // Then its notes, all of them (a client keeps them by id).
+        let notes = match self.parlor.notes(id).await {
+            Ok(notes) => notes,
+            Err(e) => return self.send(self.failure(e, None)).await,
+        };
+        for n in notes {
+            let note = self.names.wire_note(&self.parlor, n).await;
+            self.send(InboxFrame::Note { note }).await?;
+        }
+        Ok(())
     }
 
     /// Sends the opened conversation's messages after `opened_seq` from the
@@ -216,6 +226,21 @@ impl Session {
                     Err(e) => self.send(self.failure(e, None)).await,
                 }
             }
+            OperatorFrame::Note {
+                conversation_id,
+                note_id,
+                body,
+            } => {
+                let added = match self.conversation(conversation_id).await {
+                    Ok(c) => self.parlor.add_note(&self.user, &c, note_id, &body).await,
+                    Err(e) => Err(e),
+                };
+                match added {
+                    // The note comes back over the feed, as to every inbox.
+                    Ok(_) => Ok(()),
+                    Err(e) => self.send(self.failure(e, Some(note_id))).await,
+                }
+            }
             OperatorFrame::Take { conversation_id } => {
                 match self
                     .parlor
@@ -293,6 +318,18 @@ impl Session {
                 self.forward(InboxFrame::Summary {
                     conversation: Box::new(summary_frame(&summary)),
                 })
+            }
+            FeedEvent::Note { note, .. } => {
+                if self
+                    .opened
+                    .as_ref()
+                    .is_some_and(|c| c.id == note.conversation)
+                {
+                    let note = self.names.wire_note(&self.parlor, note).await;
+                    self.forward(InboxFrame::Note { note })
+                } else {
+                    Ok(())
+                }
             }
             FeedEvent::Presence(m) => self.forward(InboxFrame::Presence {
                 user_id: m.user.0,

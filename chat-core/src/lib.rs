@@ -15,6 +15,7 @@ pub mod inbox_live;
 pub mod live;
 pub mod metrics;
 mod names;
+mod notes;
 mod password;
 pub mod presence;
 mod routing;

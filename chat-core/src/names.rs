@@ -15,23 +15,45 @@ pub(crate) struct Names {
 }
 
 impl Names {
+    /// An operator's display name, read once per connection.
+    pub(crate) async fn operator(&mut self, parlor: &Parlor, user: UserId) -> String {
+        if let Some(n) = self.operators.get(&user) {
+            return n.clone();
+        }
+        let n = parlor
+            .operator_name(user)
+            .await
+            .unwrap_or_else(|_| "Operator".into());
+        self.operators.insert(user, n.clone());
+        n
+    }
+
+    /// A note as the team sees it.
+    pub(crate) async fn wire_note(
+        &mut self,
+        parlor: &Parlor,
+        n: parlor_domain::Note,
+    ) -> parlor_protocol::inbox::WireNote {
+        let author = match n.author {
+            Some(user) => self.operator(parlor, user).await,
+            None => "Former operator".into(),
+        };
+        parlor_protocol::inbox::WireNote {
+            id: n.id,
+            conversation_id: n.conversation,
+            author,
+            after_seq: n.after_seq,
+            body: n.body,
+            created_at: n.created_at,
+        }
+    }
+
     pub(crate) async fn wire(&mut self, parlor: &Parlor, m: Message) -> WireMessage {
         let author = match m.author {
             Author::Visitor => WireAuthor::Visitor,
-            Author::Operator { user } => {
-                let name = match self.operators.get(&user) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n = parlor
-                            .operator_name(user)
-                            .await
-                            .unwrap_or_else(|_| "Operator".into());
-                        self.operators.insert(user, n.clone());
-                        n
-                    }
-                };
-                WireAuthor::Operator { name }
-            }
+            Author::Operator { user } => WireAuthor::Operator {
+                name: self.operator(parlor, user).await,
+            },
             Author::Channel => {
                 let name = match self.channels.get(&m.conversation) {
                     Some(n) => n.clone(),

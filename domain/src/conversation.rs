@@ -35,6 +35,21 @@ impl ConversationStatus {
     }
 }
 
+/// A remark on a conversation for the team only (never for the visitor).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// Chosen by the author's client, so a resend stores it once.
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    /// `None` once the author's account is gone.
+    pub author: Option<UserId>,
+    /// The conversation's last message when it was written (it shows
+    /// right after that one).
+    pub after_seq: Seq,
+    pub body: String,
+    pub created_at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
     pub id: ConversationId,

@@ -17,7 +17,7 @@ pub mod validation;
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
 pub use conversation::{
     Author, Conversation, ConversationPreview, ConversationRating, ConversationStatus,
-    ConversationSummary, Message, MessageBody,
+    ConversationSummary, Message, MessageBody, Note,
 };
 pub use departments::{ChannelDepartments, Department};
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};

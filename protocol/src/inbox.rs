@@ -41,6 +41,14 @@ pub enum OperatorFrame {
     Close { conversation_id: ConversationId },
     /// The operator's own choice of status; teammates see the result.
     SetAvailability { availability: Availability },
+    /// An internal note on the conversation, for the team only. `note_id`
+    /// is fresh per note; resending it stores nothing new. Every inbox with
+    /// the conversation open gets it as a `note` frame (the author too).
+    Note {
+        conversation_id: ConversationId,
+        note_id: MessageId,
+        body: String,
+    },
     /// Takes a conversation nobody has; if another operator has it, an
     /// error `taken`.
     Take { conversation_id: ConversationId },
@@ -153,6 +161,20 @@ pub struct WireRating {
     pub comment: String,
 }
 
+/// An internal note as the team sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireNote {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    /// The author's display name.
+    pub author: String,
+    /// The note shows right after this message of the conversation.
+    pub after_seq: Seq,
+    pub body: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
 /// Frames the server sends to an operator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -201,6 +223,9 @@ pub enum InboxFrame {
         conversation_id: ConversationId,
         seq: Seq,
     },
+    /// An internal note of the opened conversation: all of them after the
+    /// `open` replay, then new ones live.
+    Note { note: WireNote },
     /// The visitor of the opened conversation started or stopped typing.
     Typing {
         conversation_id: ConversationId,

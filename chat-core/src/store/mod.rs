@@ -20,7 +20,7 @@ use parlor_domain::{
     Author, Availability, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules,
     ChannelSettings, ChannelSummary, ChannelTriggers, Conversation, ConversationId,
     ConversationPreview, ConversationRating, ConversationSummary, Embedding, Message, MessageId,
-    PresenceFacts, Role, Seq, User, UserId, VisitorId, VisitorProfile,
+    Note, PresenceFacts, Role, Seq, User, UserId, VisitorId, VisitorProfile,
 };
 use std::sync::Arc;
 
@@ -105,16 +105,16 @@ pub struct NewMessage<'a> {
     pub now: i64,
 }
 
-/// The outcome of an append: a new message, or the one already stored under
-/// that id (a retried send), unchanged.
+/// The outcome of an append: a new message (or note), or the one already
+/// stored under that id (a retried send), unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Appended {
-    New(Message),
-    Existing(Message),
+pub enum Appended<T = Message> {
+    New(T),
+    Existing(T),
 }
 
-impl Appended {
-    pub fn message(&self) -> &Message {
+impl<T> Appended<T> {
+    pub fn message(&self) -> &T {
         match self {
             Appended::New(m) | Appended::Existing(m) => m,
         }
@@ -243,6 +243,13 @@ pub trait Store: Send + Sync + 'static {
     /// `limit`; 0 if it does not wait.
     async fn queue_place(&self, id: ConversationId, limit: u32) -> Result<u32, StoreError>;
     async fn set_max_chats(&self, user: UserId, max_chats: u32) -> Result<(), StoreError>;
+    /// Stores an internal note after the conversation's last message (its
+    /// `after_seq` is set here); a note already stored under its id comes
+    /// back unchanged (a resend), and an id used in another conversation is
+    /// a `Conflict`.
+    async fn add_note(&self, note: &Note) -> Result<Appended<Note>, StoreError>;
+    /// A conversation's notes, oldest first.
+    async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>, StoreError>;
     /// Each staff member's maximum of chats and open conversations now.
     async fn staff_load(&self) -> Result<Vec<(UserId, u32, u32)>, StoreError>;
 

@@ -260,6 +260,17 @@ pub(super) fn summary(row: &impl DbRow) -> Result<ConversationSummary, StoreErro
     })
 }
 
+pub(super) fn note(row: &impl DbRow) -> Result<parlor_domain::Note, StoreError> {
+    Ok(parlor_domain::Note {
+        id: parlor_domain::MessageId(row.uuid("id")?),
+        conversation: parlor_domain::ConversationId(row.uuid("conversation_id")?),
+        author: row.opt_int("author_user_id")?.map(UserId),
+        after_seq: Seq(row.int("after_seq")? as u64),
+        body: row.text("body")?,
+        created_at: row.int("created_at")?,
+    })
+}
+
 pub(super) fn message(row: &impl DbRow) -> Result<Message, StoreError> {
     message_columns(row, "")
 }

@@ -513,6 +513,46 @@ macro_rules! sql_store {
                 Ok(place as u32)
             }
 
+            async fn add_note(&self, note: &Note) -> Result<Appended<Note>, StoreError> {
+                let inserted = sqlx::query(
+                    "INSERT INTO notes (id, conversation_id, author_user_id, after_seq, body, created_at)
+                     SELECT $1, c.id, $3, c.last_seq, $4, $5 FROM conversations c WHERE c.id = $2
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(Key(note.id.0))
+                .bind(Key(note.conversation.0))
+                .bind(note.author.map(|u| u.0))
+                .bind(&note.body)
+                .bind(note.created_at)
+                .execute(&self.pool)
+                .await;
+                let new = inserted?.rows_affected() == 1;
+                let row = sqlx::query("SELECT * FROM notes WHERE id = $1")
+                    .bind(Key(note.id.0))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                // Nothing stored and nothing there: no such conversation.
+                let stored = rows::note(&row.ok_or(StoreError::NotFound("conversation"))?)?;
+                if stored.conversation != note.conversation {
+                    return Err(StoreError::Conflict("note id"));
+                }
+                Ok(if new {
+                    Appended::New(stored)
+                } else {
+                    Appended::Existing(stored)
+                })
+            }
+
+            async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY after_seq, created_at, id",
+                )
+                .bind(Key(conversation.0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(rows::note).collect()
+            }
+
             async fn set_max_chats(&self, user: UserId, max_chats: u32) -> Result<(), StoreError> {
                 sqlx::query("UPDATE users SET max_chats = $1 WHERE id = $2")
                     .bind(i64::from(max_chats))

@@ -9,8 +9,8 @@ use super::{Appended, ChannelPart, NewMessage, NewUserRecord, StaffPresence, Sto
 use parlor_domain::{
     Availability, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules,
     ChannelSettings, ChannelSummary, ChannelTriggers, Conversation, ConversationId,
-    ConversationPreview, ConversationRating, ConversationSummary, Embedding, Message, Seq, User,
-    UserId, VisitorId, VisitorProfile,
+    ConversationPreview, ConversationRating, ConversationSummary, Embedding, Message, Note, Seq,
+    User, UserId, VisitorId, VisitorProfile,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -14,7 +14,9 @@ use connection::{Conn, Link};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_protocol::inbox::{Availability, ConversationSummary, OperatorFrame, WireVisitor};
+use parlor_protocol::inbox::{
+    Availability, ConversationSummary, OperatorFrame, WireNote, WireVisitor,
+};
 use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId};
 use state::{Delivery, Filter, Inbox, Outgoing};
@@ -327,6 +329,8 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
     let closed = c.closed;
     let visitor_name = c.visitor_name.clone();
     let draft = RwSignal::new(String::new());
+    // Writing an internal note rather than a reply.
+    let noting = RwSignal::new(false);
     let typing_sent_at = StoredValue::new(None::<f64>);
     let last_input = StoredValue::new(0.0_f64);
 
@@ -367,7 +371,8 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
         let due = typing_sent_at
             .get_value()
             .is_none_or(|at| now - at > TYPING_REPEAT_MS);
-        if due && !draft.with_untracked(|d| d.trim().is_empty()) {
+        // A note is not for the visitor: they do not see us typing it.
+        if due && !noting.get_untracked() && !draft.with_untracked(|d| d.trim().is_empty()) {
             typing_sent_at.set_value(Some(now));
             conn.send(OperatorFrame::Typing {
                 conversation_id: id,
@@ -383,6 +388,15 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
         let Some(message_id) = new_message_id() else {
             return;
         };
+        if noting.get_untracked() {
+            conn.send(OperatorFrame::Note {
+                conversation_id: id,
+                note_id: message_id,
+                body,
+            });
+            draft.set(String::new());
+            return;
+        }
         stop_typing();
         inbox.update(|i| i.queue(id, message_id, body.clone()));
         conn.send(OperatorFrame::Send {
@@ -473,9 +487,12 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
         </header>
         <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
             <For
-                each=move || inbox.with(|i| i.thread.values().cloned().collect::<Vec<_>>())
-                key=|m| m.seq
-                children=move |m| view! { <MessageRow m visitor=visitor_name.clone() /> }
+                each=move || inbox.with(|i| lines(&i.thread, &i.notes))
+                key=|l| l.key()
+                children=move |l| match l {
+                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name.clone() /> }),
+                    Line::Note(n) => Either::Right(view! { <NoteRow n /> }),
+                }
             />
             <For
                 each=move || {
@@ -497,21 +514,94 @@ fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl In
             when=move || !closed
             fallback=|| view! { <p class="hint ended">"This conversation is closed."</p> }
         >
-            <form class="reply" on:submit=move |ev| {
+            <div class="compose-mode" role="group" aria-label="Write">
+                <button
+                    type="button"
+                    class="mode"
+                    aria-pressed=move || (!noting.get()).to_string()
+                    on:click=move |_| noting.set(false)
+                >
+                    "Reply"
+                </button>
+                <button
+                    type="button"
+                    class="mode note"
+                    aria-pressed=move || noting.get().to_string()
+                    on:click=move |_| {
+                        stop_typing();
+                        noting.set(true);
+                    }
+                >
+                    "Internal note"
+                </button>
+            </div>
+            <form class="reply" class:noting=move || noting.get() on:submit=move |ev| {
                 ev.prevent_default();
                 send();
             }>
                 <textarea
-                    aria-label="Reply"
-                    placeholder="Type a reply; Enter sends, Shift+Enter adds a line"
+                    aria-label=move || if noting.get() { "Internal note" } else { "Reply" }
+                    placeholder=move || {
+                        if noting.get() {
+                            "An internal note: only your team sees it"
+                        } else {
+                            "Type a reply; Enter sends, Shift+Enter adds a line"
+                        }
+                    }
                     rows=2
                     prop:value=move || draft.get()
                     on:input=on_input
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" class="button primary">"Send"</button>
+                <button type="submit" class="button primary">
+                    {move || if noting.get() { "Add note" } else { "Send" }}
+                </button>
             </form>
         </Show>
+    }
+}
+
+/// A line of the thread: a message or an internal note.
+#[derive(Clone, Debug, PartialEq)]
+enum Line {
+    Message(WireMessage),
+    Note(WireNote),
+}
+
+impl Line {
+    fn key(&self) -> (bool, u64, MessageId) {
+        match self {
+            Line::Message(m) => (false, m.seq.0, m.id),
+            Line::Note(n) => (true, 0, n.id),
+        }
+    }
+}
+
+/// Messages in `seq` order, each note right after the message that was the
+/// last one when it was written (notes in the order they came).
+fn lines(
+    thread: &std::collections::BTreeMap<parlor_protocol::Seq, WireMessage>,
+    notes: &[WireNote],
+) -> Vec<Line> {
+    let mut lines: Vec<Line> = thread.values().cloned().map(Line::Message).collect();
+    for note in notes {
+        let at = lines
+            .iter()
+            .position(|l| matches!(l, Line::Message(m) if m.seq > note.after_seq))
+            .unwrap_or(lines.len());
+        lines.insert(at, Line::Note(note.clone()));
+    }
+    lines
+}
+
+#[component]
+fn NoteRow(n: WireNote) -> impl IntoView {
+    view! {
+        <li class="msg note">
+            <span class="author">"Note · "{n.author}</span>
+            <span class="body">{n.body}</span>
+            <span class="when">{time_label(n.created_at)}</span>
+        </li>
     }
 }
 

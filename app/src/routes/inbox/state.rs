@@ -2,7 +2,9 @@
 //! and functions, so the rules are unit-tested without a browser; the page
 //! keeps one `Inbox` in a signal.
 
-use parlor_protocol::inbox::{Assignee, Availability, ConversationSummary, InboxFrame, TeamMember};
+use parlor_protocol::inbox::{
+    Assignee, Availability, ConversationSummary, InboxFrame, TeamMember, WireNote,
+};
 use parlor_protocol::live::{LiveErrorCode, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId, Seq};
 use std::collections::{BTreeMap, HashMap};
@@ -86,6 +88,8 @@ pub struct Inbox {
     /// live copies of the same message collapse into one.
     pub thread: BTreeMap<Seq, WireMessage>,
     pub outgoing: Vec<Outgoing>,
+    /// The selected conversation's internal notes, oldest first.
+    pub notes: Vec<WireNote>,
     pub visitor_typing: bool,
     /// The last error the server reported that belongs to no message.
     pub notice: Option<String>,
@@ -138,6 +142,7 @@ impl Inbox {
         if self.selected != Some(id) {
             self.selected = Some(id);
             self.thread.clear();
+            self.notes.clear();
             self.visitor_typing = false;
         }
         if let Some(c) = self.conversations.get_mut(&id) {
@@ -251,6 +256,13 @@ impl Inbox {
                     }
                     self.outgoing.retain(|o| o.id != message.id);
                     self.thread.insert(message.seq, message);
+                }
+            }
+            InboxFrame::Note { note } => {
+                if self.selected == Some(note.conversation_id)
+                    && !self.notes.iter().any(|n| n.id == note.id)
+                {
+                    self.notes.push(note);
                 }
             }
             InboxFrame::Ack { message_id, .. } => {
@@ -514,6 +526,34 @@ mod tests {
             Availability::Away,
             "someone else's change is not mine"
         );
+    }
+
+    #[test]
+    fn notes_of_the_shown_conversation_are_kept_once() {
+        let shown = ConversationId(Uuid::new_v4());
+        let other = ConversationId(Uuid::new_v4());
+        let mut i = inbox(vec![
+            summary(shown, None, false),
+            summary(other, None, false),
+        ]);
+        i.select(shown);
+        let note = |conversation_id, id| InboxFrame::Note {
+            note: WireNote {
+                id,
+                conversation_id,
+                author: "Ann".into(),
+                after_seq: Seq(1),
+                body: "VIP".into(),
+                created_at: 1,
+            },
+        };
+        let id = MessageId(Uuid::new_v4());
+        i.apply(note(shown, id), true);
+        i.apply(note(shown, id), true);
+        i.apply(note(other, MessageId(Uuid::new_v4())), true);
+        assert_eq!(i.notes.len(), 1);
+        i.select(other);
+        assert!(i.notes.is_empty());
     }
 
     #[test]

@@ -1,0 +1,47 @@
+//! Internal notes, as Odoo Chatter's log notes: remarks on a conversation
+//! for operators and admins only. They live in a table of their own and
+//! travel on the inboxes' feed only, never in a conversation's room, so no
+//! visitor connection or history can carry one.
+
+use crate::hub::FeedEvent;
+use crate::store::Appended;
+use crate::{now_unix, Parlor, Result};
+use parlor_domain::{Conversation, ConversationId, MessageBody, MessageId, Note, User};
+
+impl Parlor {
+    /// Adds `user`'s note to a conversation they may work on (checked by
+    /// the caller). Resending the same id stores nothing new.
+    pub async fn add_note(
+        &self,
+        user: &User,
+        conversation: &Conversation,
+        id: MessageId,
+        body: &str,
+    ) -> Result<Note> {
+        let body = MessageBody::parse(body)?;
+        let note = Note {
+            id,
+            conversation: conversation.id,
+            author: Some(user.id),
+            // Set by the store, at the moment it is stored.
+            after_seq: conversation.last_seq,
+            body: body.as_str().to_string(),
+            created_at: now_unix(),
+        };
+        match self.store.add_note(&note).await? {
+            Appended::New(note) => {
+                self.hub.to_feed(FeedEvent::Note {
+                    channel: conversation.channel,
+                    note: note.clone(),
+                });
+                Ok(note)
+            }
+            Appended::Existing(note) => Ok(note),
+        }
+    }
+
+    /// A conversation's notes, oldest first (the caller checked access).
+    pub async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>> {
+        Ok(self.store.notes(conversation).await?)
+    }
+}
