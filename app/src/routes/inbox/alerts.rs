@@ -79,7 +79,9 @@ mod browser {
     impl Alerts {
         /// Wires the page: tracks visibility and the notification permission.
         pub fn install(self) {
-            self.permission.set(permission());
+            // After hydration: the server rendered the page without knowing
+            // the permission, and the first render must match it.
+            Effect::new(move || self.permission.set(permission()));
             let handle = window_event_listener_untyped("visibilitychange", move |_| {
                 if visible() {
                     self.unseen.set(0);
