@@ -102,6 +102,11 @@ pub fn InboxPage() -> impl IntoView {
         mark_read(inbox, conn);
     };
 
+    // The thread is drawn again only when its conversation's row really
+    // changes, not on every frame (an echo of the same summary would
+    // otherwise drop the reply being typed).
+    let shown = Memo::new(move |_| inbox.with(|i| i.selected_summary().cloned()));
+
     let title = move || match alerts.unseen.get() {
         0 => "Inbox".to_string(),
         n => format!("({n}) Inbox"),
@@ -157,7 +162,7 @@ pub fn InboxPage() -> impl IntoView {
                 <Team inbox />
             </aside>
             <section class="thread-pane">
-                {move || match inbox.with(|i| i.selected_summary().cloned()) {
+                {move || match shown.get() {
                     None => Either::Left(view! {
                         <p class="empty pick">"Pick a conversation on the left."</p>
                     }),
