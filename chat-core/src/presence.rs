@@ -44,14 +44,22 @@ struct State {
 }
 
 impl State {
-    fn channel_online(&self, channel: ChannelId) -> bool {
-        self.members.get(&channel).is_some_and(|users| {
-            users.iter().any(|u| {
+    /// The operators of `channel` who are online.
+    fn online_operators(&self, channel: ChannelId) -> impl Iterator<Item = UserId> + '_ {
+        self.members
+            .get(&channel)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|u| {
                 self.staff
                     .iter()
                     .any(|m| m.user == *u && m.availability == Availability::Online)
             })
-        })
+    }
+
+    fn channel_online(&self, channel: ChannelId) -> bool {
+        self.online_operators(channel).next().is_some()
     }
 }
 
@@ -209,18 +217,7 @@ impl Parlor {
     /// The operators of `channel` who are online now (routing's candidates).
     pub(crate) async fn available_operators(&self, channel: ChannelId) -> Vec<UserId> {
         self.ensure_presence().await;
-        let state = self.presence.state();
-        let online = |u: &UserId| {
-            state
-                .staff
-                .iter()
-                .any(|m| m.user == *u && m.availability == Availability::Online)
-        };
-        state
-            .members
-            .get(&channel)
-            .map(|users| users.iter().copied().filter(online).collect())
-            .unwrap_or_default()
+        self.presence.state().online_operators(channel).collect()
     }
 
     /// Whether an operator of `channel` is online, kept current.
