@@ -3,7 +3,7 @@
 // waits in line and sees their place, a closed chat lets the line move,
 // and an operator takes a waiting chat by hand.
 import { test, expect } from '@playwright/test';
-import { APP, HOST, adminCall, chatWindow, hostPage, launcher, operatorOnline, shot } from './support.mjs';
+import { APP, HOST, adminCall, chatWindow, hostPage, hydrated, launcher, operatorOnline, shot } from './support.mjs';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -80,8 +80,18 @@ test('chats go to whoever has room, the rest wait in line, and operators take th
   // Rae takes the last one by hand, though she has no room left.
   await rae.page.locator('.filter', { hasText: 'Unassigned' }).click();
   await rae.page.locator('.conversation', { hasText: 'Fourth in' }).click();
+  // A reply half typed survives the conversation's row changing under it,
+  // and a visit to another conversation.
+  const reply = rae.page.getByRole('textbox', { name: 'Reply' });
+  await reply.fill('One moment, I am');
   await rae.page.getByRole('button', { name: 'Take' }).click();
   await expect(rae.page.locator('.thread-meta')).toContainText('Assigned to Rae');
+  await expect(reply).toHaveValue('One moment, I am');
+  await rae.page.locator('.filter', { hasText: 'All' }).click();
+  await rae.page.locator('.conversation', { hasText: 'Second in' }).or(rae.page.locator('.conversation', { hasText: 'First in' })).first().click();
+  await expect(reply).toHaveValue('');
+  await rae.page.locator('.conversation', { hasText: 'Fourth in' }).click();
+  await expect(reply).toHaveValue('One moment, I am');
   await expect(line(fourth)).toHaveCount(0);
   await expect(mine(rae)).toHaveText('2');
   await shot(rae.page, 'inbox-taken');
@@ -89,12 +99,16 @@ test('chats go to whoever has room, the rest wait in line, and operators take th
   // The Users page shows each one's load and maximum.
   const admin = await operatorOnline(browser);
   await admin.page.goto('/users');
+  // Typing into the server's HTML before hydration would be lost.
+  await hydrated(admin.page);
   const row = admin.page.locator('tr', { hasText: RAE.email });
   await expect(row.locator('.open-chats')).toHaveText('2 open');
   await expect(row.getByRole('spinbutton')).toHaveValue('1');
   await row.getByRole('spinbutton').fill('3');
   await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByRole('status')).toHaveText('Saved');
   await admin.page.reload();
+  await hydrated(admin.page);
   await expect(admin.page.locator('tr', { hasText: RAE.email }).getByRole('spinbutton')).toHaveValue('3');
   await shot(admin.page, 'users-load');
   for (const ctx of browser.contexts()) await ctx.close();

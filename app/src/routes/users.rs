@@ -25,21 +25,23 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     }
-    let presence = Resource::new(
-        move || (create.version().get(), tick.get()),
-        |_| team_presence(),
-    );
+    // Read in the browser only: the server's page would show whatever the
+    // status was when it rendered, and differ from the one hydrating it.
+    let presence = LocalResource::new(move || {
+        create.version().track();
+        tick.track();
+        team_presence()
+    });
+    // `try_get`: a response the browser abandoned may still be rendering
+    // after its page was disposed.
     let staff_of = move |id: i64| {
         presence
-            .get()
+            .try_get()
+            .flatten()
             .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|s| s.user_id == id))
     };
-    let status_of = move |id: i64| {
-        staff_of(id)
-            .map(|s| s.availability)
-            .unwrap_or(Availability::Offline)
-    };
+    let status_of = move |id: i64| staff_of(id).map(|s| s.availability);
     view! {
         <Title text="Users" />
         <div class="page-head">
@@ -76,9 +78,9 @@ pub fn UsersPage() -> impl IntoView {
                                                 <td>{u.email}</td>
                                                 <td><span class="role">{u.role.as_str()}</span></td>
                                                 <td class="presence">
-                                                    <span class="dot" data-status=move || status_of(id).as_str()></span>
+                                                    <span class="dot" data-status=move || status_of(id).map(Availability::as_str)></span>
                                                     " "
-                                                    <span class="status-label">{move || status_of(id).label()}</span>
+                                                    <span class="status-label">{move || status_of(id).map_or("…", Availability::label)}</span>
                                                 </td>
                                                 <td class="chats">
                                                     <ChatLoad staff=Signal::derive(move || staff_of(id)) user=id admin />
@@ -105,7 +107,7 @@ fn ChatLoad(staff: Signal<Option<StaffStatus>>, user: i64, admin: bool) -> impl 
     // The field starts at the stored maximum, and follows it until edited.
     let edited = RwSignal::new(false);
     Effect::new(move || {
-        if let Some(s) = staff.get() {
+        if let Some(s) = staff.try_get().flatten() {
             if !edited.get_untracked() {
                 max.set(s.max_chats.to_string());
             }
@@ -115,7 +117,17 @@ fn ChatLoad(staff: Signal<Option<StaffStatus>>, user: i64, admin: bool) -> impl 
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    let open = move || staff.get().map(|s| s.open_chats).unwrap_or_default();
+    // Confirmed once stored, and only until the field is edited again.
+    let saved = move || {
+        !save.pending().get() && !edited.get() && matches!(save.value().get(), Some(Ok(())))
+    };
+    let open = move || {
+        staff
+            .try_get()
+            .flatten()
+            .map(|s| s.open_chats)
+            .unwrap_or_default()
+    };
     let label = format!("Maximum chats for user {user}");
     view! {
         <span class="open-chats">{open}" open"</span>
@@ -153,10 +165,13 @@ fn ChatLoad(staff: Signal<Option<StaffStatus>>, user: i64, admin: bool) -> impl 
                 <Show when=move || error().is_some()>
                     <span class="form-error" role="alert">{error}</span>
                 </Show>
+                <Show when=saved>
+                    <span class="saved" role="status">"Saved"</span>
+                </Show>
             </form>
         })}
         {(!admin).then(|| view! {
-            <span class="max-chats">{move || staff.get().map(|s| format!("of at most {}", s.max_chats))}</span>
+            <span class="max-chats">{move || staff.try_get().flatten().map(|s| format!("of at most {}", s.max_chats))}</span>
         })}
     }
 }

@@ -3,29 +3,23 @@
 //! starts once the page has hydrated (see `connection`).
 
 mod alerts;
+mod composer;
 // Without the browser half, the live parts are only partly used.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod connection;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod state;
+mod thread;
 
 use alerts::Alerts;
 use connection::{Conn, Link};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_protocol::inbox::{
-    Availability, ConversationSummary, OperatorFrame, WireNote, WireVisitor,
-};
-use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
+use parlor_protocol::inbox::{Availability, ConversationSummary, OperatorFrame};
 use parlor_protocol::{ConversationId, MessageId};
-use state::{Delivery, Filter, Inbox, Outgoing};
-
-/// How often "typing" is repeated while the operator keeps typing, and how
-/// long a pause ends it (the widget drops it after 6 s without news).
-const TYPING_REPEAT_MS: f64 = 2_000.0;
-#[cfg(feature = "hydrate")]
-const TYPING_PAUSE_MS: f64 = 3_000.0;
+use state::{Filter, Inbox};
+use thread::{rating_label, Thread};
 
 fn watching() -> bool {
     #[cfg(feature = "hydrate")]
@@ -66,12 +60,6 @@ fn time_label(unix: i64) -> String {
     unix.to_string()
 }
 
-/// Only web pages become links: a visitor could report any URL at all.
-fn safe_link(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_string())
-}
-
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let inbox = RwSignal::new(Inbox::default());
@@ -102,10 +90,10 @@ pub fn InboxPage() -> impl IntoView {
         mark_read(inbox, conn);
     };
 
-    // The thread is drawn again only when its conversation's row really
-    // changes, not on every frame (an echo of the same summary would
-    // otherwise drop the reply being typed).
-    let shown = Memo::new(move |_| inbox.with(|i| i.selected_summary().cloned()));
+    // The thread is drawn anew only for another conversation; within one,
+    // only its header follows the row.
+    let shown = Memo::new(move |_| inbox.with(|i| i.selected_summary().map(|c| c.id)));
+    let drafts = StoredValue::new(Default::default());
 
     let title = move || match alerts.unseen.get() {
         0 => "Inbox".to_string(),
@@ -166,7 +154,7 @@ pub fn InboxPage() -> impl IntoView {
                     None => Either::Left(view! {
                         <p class="empty pick">"Pick a conversation on the left."</p>
                     }),
-                    Some(c) => Either::Right(view! { <Thread c inbox conn /> }),
+                    Some(id) => Either::Right(view! { <Thread id inbox conn drafts /> }),
                 }}
             </section>
         </div>
@@ -326,394 +314,4 @@ fn ConversationRow(
             </Show>
         </button>
     }
-}
-
-#[component]
-fn Thread(c: ConversationSummary, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
-    let id = c.id;
-    let closed = c.closed;
-    let visitor_name = c.visitor_name.clone();
-    let draft = RwSignal::new(String::new());
-    // Writing an internal note rather than a reply.
-    let noting = RwSignal::new(false);
-    let typing_sent_at = StoredValue::new(None::<f64>);
-    let last_input = StoredValue::new(0.0_f64);
-
-    let stop_typing = move || {
-        if typing_sent_at.get_value().is_some() {
-            typing_sent_at.set_value(None);
-            conn.send(OperatorFrame::Typing {
-                conversation_id: id,
-                typing: false,
-            });
-        }
-    };
-    #[cfg(feature = "hydrate")]
-    {
-        // A pause in typing ends the indicator.
-        let timer = set_interval_with_handle(
-            move || {
-                if typing_sent_at.get_value().is_some()
-                    && now_ms() - last_input.get_value() > TYPING_PAUSE_MS
-                {
-                    stop_typing();
-                }
-            },
-            std::time::Duration::from_millis(1000),
-        );
-        on_cleanup(move || {
-            if let Ok(t) = timer {
-                t.clear();
-            }
-        });
-    }
-    on_cleanup(stop_typing);
-
-    let on_input = move |ev| {
-        draft.set(event_target_value(&ev));
-        let now = now_ms();
-        last_input.set_value(now);
-        let due = typing_sent_at
-            .get_value()
-            .is_none_or(|at| now - at > TYPING_REPEAT_MS);
-        // A note is not for the visitor: they do not see us typing it.
-        if due && !noting.get_untracked() && !draft.with_untracked(|d| d.trim().is_empty()) {
-            typing_sent_at.set_value(Some(now));
-            conn.send(OperatorFrame::Typing {
-                conversation_id: id,
-                typing: true,
-            });
-        }
-    };
-    let send = move || {
-        let body = draft.get_untracked().trim().to_string();
-        if body.is_empty() {
-            return;
-        }
-        let Some(message_id) = new_message_id() else {
-            return;
-        };
-        if noting.get_untracked() {
-            conn.send(OperatorFrame::Note {
-                conversation_id: id,
-                note_id: message_id,
-                body,
-            });
-            draft.set(String::new());
-            return;
-        }
-        stop_typing();
-        inbox.update(|i| i.queue(id, message_id, body.clone()));
-        conn.send(OperatorFrame::Send {
-            conversation_id: id,
-            message_id,
-            body,
-        });
-        draft.set(String::new());
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() {
-            ev.prevent_default();
-            send();
-        }
-    };
-    let close = move |_| {
-        conn.send(OperatorFrame::Close {
-            conversation_id: id,
-        })
-    };
-    let take = move |_| {
-        conn.send(OperatorFrame::Take {
-            conversation_id: id,
-        })
-    };
-    let takeable = c.assignee.is_none() && !closed;
-    let page = c.page_url.clone().map(|url| match safe_link(&url) {
-        Some(href) => Either::Left(view! {
-            <a href=href target="_blank" rel="noopener noreferrer">{url}</a>
-        }),
-        None => Either::Right(view! { <span>{url}</span> }),
-    });
-    // Keep the newest message in view as messages and typing arrive.
-    let list = NodeRef::<leptos::html::Ol>::new();
-    Effect::new(move || {
-        inbox.with(|i| (i.thread.len(), i.outgoing.len(), i.visitor_typing));
-        // After this update's DOM changes (other effects) have run.
-        request_animation_frame(move || {
-            if let Some(el) = list.get_untracked() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    });
-    let owner = match &c.assignee {
-        Some(a) => format!("Assigned to {}", a.name),
-        None => "Unassigned: answering takes it".to_string(),
-    };
-
-    view! {
-        <header class="thread-head">
-            <div>
-                <h1 class="thread-title">{c.visitor_name.clone()}</h1>
-                <p class="thread-meta">
-                    {c.channel_name.clone()}
-                    {c.department.clone().map(|d| format!(" · {d}"))}
-                    " · "{owner}
-                </p>
-                <p class="visitor-page">
-                    "Page: "
-                    {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
-                </p>
-                {c.offline.then(|| view! {
-                    <p class="offline-note">
-                        "Left with the offline form while nobody was online: the visitor sees an answer here when they come back, or write to them."
-                    </p>
-                })}
-                <VisitorProfile v=c.visitor.clone() />
-                {c.rating.clone().map(|r| {
-                    let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
-                    view! {
-                        <p class="rating" data-rating=r.rating.as_str()>
-                            "Visitor's rating: "<strong>{rating_label(r.rating)}</strong>" "{comment}
-                        </p>
-                    }
-                })}
-            </div>
-            <div class="thread-actions">
-                <Show when=move || takeable>
-                    <button type="button" class="button primary" on:click=take>"Take"</button>
-                </Show>
-                <Show
-                    when=move || !closed
-                    fallback=|| view! { <span class="ended-tag">"Closed"</span> }
-                >
-                    <button type="button" class="button" on:click=close>"Close conversation"</button>
-                </Show>
-            </div>
-        </header>
-        <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
-            <For
-                each=move || inbox.with(|i| lines(&i.thread, &i.notes))
-                key=|l| l.key()
-                children=move |l| match l {
-                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name.clone() /> }),
-                    Line::Note(n) => Either::Right(view! { <NoteRow n /> }),
-                }
-            />
-            <For
-                each=move || {
-                    inbox.with(|i| {
-                        i.outgoing.iter().filter(|o| o.conversation == id).cloned().collect::<Vec<_>>()
-                    })
-                }
-                key=|o| (o.id, o.delivery.clone())
-                children=move |o| view! { <PendingRow o inbox conn /> }
-            />
-        </ol>
-        <p class="typing" aria-live="polite">
-            <Show when=move || inbox.with(|i| i.visitor_typing)>"Visitor is typing…"</Show>
-        </p>
-        <Show when=move || inbox.with(|i| i.notice.is_some())>
-            <p class="form-error">{move || inbox.with(|i| i.notice.clone().unwrap_or_default())}</p>
-        </Show>
-        <Show
-            when=move || !closed
-            fallback=|| view! { <p class="hint ended">"This conversation is closed."</p> }
-        >
-            <div class="compose-mode" role="group" aria-label="Write">
-                <button
-                    type="button"
-                    class="mode"
-                    aria-pressed=move || (!noting.get()).to_string()
-                    on:click=move |_| noting.set(false)
-                >
-                    "Reply"
-                </button>
-                <button
-                    type="button"
-                    class="mode note"
-                    aria-pressed=move || noting.get().to_string()
-                    on:click=move |_| {
-                        stop_typing();
-                        noting.set(true);
-                    }
-                >
-                    "Internal note"
-                </button>
-            </div>
-            <form class="reply" class:noting=move || noting.get() on:submit=move |ev| {
-                ev.prevent_default();
-                send();
-            }>
-                <textarea
-                    aria-label=move || if noting.get() { "Internal note" } else { "Reply" }
-                    placeholder=move || {
-                        if noting.get() {
-                            "An internal note: only your team sees it"
-                        } else {
-                            "Type a reply; Enter sends, Shift+Enter adds a line"
-                        }
-                    }
-                    rows=2
-                    prop:value=move || draft.get()
-                    on:input=on_input
-                    on:keydown=on_keydown
-                ></textarea>
-                <button type="submit" class="button primary">
-                    {move || if noting.get() { "Add note" } else { "Send" }}
-                </button>
-            </form>
-        </Show>
-    }
-}
-
-/// A line of the thread: a message or an internal note.
-#[derive(Clone, Debug, PartialEq)]
-enum Line {
-    Message(WireMessage),
-    Note(WireNote),
-}
-
-impl Line {
-    fn key(&self) -> (bool, u64, MessageId) {
-        match self {
-            Line::Message(m) => (false, m.seq.0, m.id),
-            Line::Note(n) => (true, 0, n.id),
-        }
-    }
-}
-
-/// Messages in `seq` order, each note right after the message that was the
-/// last one when it was written (notes in the order they came).
-fn lines(
-    thread: &std::collections::BTreeMap<parlor_protocol::Seq, WireMessage>,
-    notes: &[WireNote],
-) -> Vec<Line> {
-    let mut lines: Vec<Line> = thread.values().cloned().map(Line::Message).collect();
-    for note in notes {
-        let at = lines
-            .iter()
-            .position(|l| matches!(l, Line::Message(m) if m.seq > note.after_seq))
-            .unwrap_or(lines.len());
-        lines.insert(at, Line::Note(note.clone()));
-    }
-    lines
-}
-
-#[component]
-fn NoteRow(n: WireNote) -> impl IntoView {
-    view! {
-        <li class="msg note">
-            <span class="author">"Note · "{n.author}</span>
-            <span class="body">{n.body}</span>
-            <span class="when">{time_label(n.created_at)}</span>
-        </li>
-    }
-}
-
-/// One line of the thread; `visitor` is what the visitor is called (their
-/// name when the host page or the offline form gave one).
-#[component]
-fn MessageRow(m: WireMessage, visitor: String) -> impl IntoView {
-    let (who, class) = match &m.author {
-        WireAuthor::Visitor => (visitor, "msg visitor"),
-        WireAuthor::Operator { name } => (name.clone(), "msg operator"),
-    };
-    view! {
-        <li class=class data-seq=m.seq.0>
-            <span class="author">{who}</span>
-            <span class="body">{m.body}</span>
-            <span class="when">{time_label(m.sent_at)}</span>
-        </li>
-    }
-}
-
-#[component]
-fn PendingRow(o: Outgoing, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
-    let retry = {
-        let o = o.clone();
-        move |_| {
-            inbox.update(|i| {
-                if let Some(p) = i.outgoing.iter_mut().find(|p| p.id == o.id) {
-                    p.delivery = Delivery::Sending;
-                }
-            });
-            conn.send(OperatorFrame::Send {
-                conversation_id: o.conversation,
-                message_id: o.id,
-                body: o.body.clone(),
-            });
-        }
-    };
-    let status = match &o.delivery {
-        Delivery::Sending => Either::Left(view! { <span class="state">"Sending…"</span> }),
-        Delivery::Failed { reason, retry: can } => {
-            let can = *can;
-            Either::Right(view! {
-                <span class="state failed">"Not sent: "{reason.clone()}</span>
-                <Show when=move || can>
-                    <button type="button" class="button small" on:click=retry.clone()>"Retry"</button>
-                </Show>
-            })
-        }
-    };
-    view! {
-        <li class="msg operator pending">
-            <span class="author">"You"</span>
-            <span class="body">{o.body.clone()}</span>
-            {status}
-        </li>
-    }
-}
-
-/// A rating as operators read it.
-fn rating_label(r: Rating) -> &'static str {
-    match r {
-        Rating::Happy => "😊 Happy",
-        Rating::Neutral => "😐 Neutral",
-        Rating::Unhappy => "😞 Unhappy",
-    }
-}
-
-/// What the host page told about the visitor (JS API): identity, with
-/// whether its signature held, and custom fields. Nothing for anonymous
-/// visitors.
-#[component]
-fn VisitorProfile(v: WireVisitor) -> impl IntoView {
-    let known = v.email.is_some() || v.external_id.is_some() || !v.fields.is_empty();
-    known.then(|| {
-        let id = v.external_id.map(|id| {
-            let (class, badge) = if v.verified {
-                ("badge verified", "verified")
-            } else {
-                ("badge unverified", "not verified")
-            };
-            view! {
-                <dt>"External id"</dt>
-                <dd>{id}" "<span class=class>{badge}</span></dd>
-            }
-        });
-        let email = v.email.map(|e| {
-            // A link only for a plain address: `?` or `&` in it could fill
-            // in the operator's mail (subject, body, other recipients).
-            let plain = e
-                .chars()
-                .all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
-            let link = plain.then(|| format!("mailto:{e}"));
-            view! {
-                <dt>"Email"</dt>
-                <dd>
-                    {match link {
-                        Some(href) => Either::Left(view! { <a href=href>{e}</a> }),
-                        None => Either::Right(view! { <span>{e}</span> }),
-                    }}
-                </dd>
-            }
-        });
-        let fields = v
-            .fields
-            .into_iter()
-            .map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> })
-            .collect_view();
-        view! { <dl class="visitor-profile">{email}{id}{fields}</dl> }
-    })
 }

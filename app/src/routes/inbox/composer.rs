@@ -1,0 +1,169 @@
+//! The composer under a conversation: a reply to the visitor or an internal
+//! note. What is typed is kept per conversation, so switching away and
+//! back, or the conversation's row changing meanwhile, loses nothing.
+
+use super::connection::Conn;
+use super::state::Inbox;
+use super::{new_message_id, now_ms};
+use leptos::prelude::*;
+use parlor_protocol::inbox::OperatorFrame;
+use parlor_protocol::ConversationId;
+use std::collections::HashMap;
+
+/// How often "typing" is repeated while the operator keeps typing, and how
+/// long a pause ends it (the widget drops it after 6 s without news).
+const TYPING_REPEAT_MS: f64 = 2_000.0;
+#[cfg(feature = "hydrate")]
+const TYPING_PAUSE_MS: f64 = 3_000.0;
+
+/// Unsent text per conversation, for as long as the page lives.
+pub type Drafts = StoredValue<HashMap<ConversationId, String>>;
+
+#[component]
+pub fn Composer(
+    id: ConversationId,
+    inbox: RwSignal<Inbox>,
+    conn: Conn,
+    drafts: Drafts,
+) -> impl IntoView {
+    let draft = RwSignal::new(drafts.with_value(|d| d.get(&id).cloned().unwrap_or_default()));
+    // Writing an internal note rather than a reply.
+    let noting = RwSignal::new(false);
+    let typing_sent_at = StoredValue::new(None::<f64>);
+    let last_input = StoredValue::new(0.0_f64);
+
+    let stop_typing = move || {
+        if typing_sent_at.get_value().is_some() {
+            typing_sent_at.set_value(None);
+            conn.send(OperatorFrame::Typing {
+                conversation_id: id,
+                typing: false,
+            });
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        // A pause in typing ends the indicator.
+        let timer = set_interval_with_handle(
+            move || {
+                if typing_sent_at.get_value().is_some()
+                    && now_ms() - last_input.get_value() > TYPING_PAUSE_MS
+                {
+                    stop_typing();
+                }
+            },
+            std::time::Duration::from_millis(1000),
+        );
+        on_cleanup(move || {
+            if let Ok(t) = timer {
+                t.clear();
+            }
+        });
+    }
+    on_cleanup(stop_typing);
+    on_cleanup(move || {
+        let text = draft.get_untracked();
+        drafts.update_value(|d| {
+            if text.is_empty() {
+                d.remove(&id);
+            } else {
+                d.insert(id, text);
+            }
+        });
+    });
+
+    let on_input = move |ev| {
+        draft.set(event_target_value(&ev));
+        let now = now_ms();
+        last_input.set_value(now);
+        let due = typing_sent_at
+            .get_value()
+            .is_none_or(|at| now - at > TYPING_REPEAT_MS);
+        // A note is not for the visitor: they do not see us typing it.
+        if due && !noting.get_untracked() && !draft.with_untracked(|d| d.trim().is_empty()) {
+            typing_sent_at.set_value(Some(now));
+            conn.send(OperatorFrame::Typing {
+                conversation_id: id,
+                typing: true,
+            });
+        }
+    };
+    let send = move || {
+        let body = draft.get_untracked().trim().to_string();
+        if body.is_empty() {
+            return;
+        }
+        let Some(message_id) = new_message_id() else {
+            return;
+        };
+        if noting.get_untracked() {
+            conn.send(OperatorFrame::Note {
+                conversation_id: id,
+                note_id: message_id,
+                body,
+            });
+            draft.set(String::new());
+            return;
+        }
+        stop_typing();
+        inbox.update(|i| i.queue(id, message_id, body.clone()));
+        conn.send(OperatorFrame::Send {
+            conversation_id: id,
+            message_id,
+            body,
+        });
+        draft.set(String::new());
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() {
+            ev.prevent_default();
+            send();
+        }
+    };
+
+    view! {
+        <div class="compose-mode" role="group" aria-label="Write">
+            <button
+                type="button"
+                class="mode"
+                aria-pressed=move || (!noting.get()).to_string()
+                on:click=move |_| noting.set(false)
+            >
+                "Reply"
+            </button>
+            <button
+                type="button"
+                class="mode note"
+                aria-pressed=move || noting.get().to_string()
+                on:click=move |_| {
+                    stop_typing();
+                    noting.set(true);
+                }
+            >
+                "Internal note"
+            </button>
+        </div>
+        <form class="reply" class:noting=move || noting.get() on:submit=move |ev| {
+            ev.prevent_default();
+            send();
+        }>
+            <textarea
+                aria-label=move || if noting.get() { "Internal note" } else { "Reply" }
+                placeholder=move || {
+                    if noting.get() {
+                        "An internal note: only your team sees it"
+                    } else {
+                        "Type a reply; Enter sends, Shift+Enter adds a line"
+                    }
+                }
+                rows=2
+                prop:value=move || draft.get()
+                on:input=on_input
+                on:keydown=on_keydown
+            ></textarea>
+            <button type="submit" class="button primary">
+                {move || if noting.get() { "Add note" } else { "Send" }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,308 @@
+//! The open conversation: its header (who, where, whose), its messages and
+//! notes, and the composer. Only the header follows the conversation's row;
+//! the messages and the composer stay mounted while it changes, so a reply
+//! being typed survives the visitor changing page or a colleague taking it.
+
+use super::composer::{Composer, Drafts};
+use super::connection::Conn;
+use super::state::{Delivery, Inbox, Outgoing};
+use super::time_label;
+use leptos::either::Either;
+use leptos::prelude::*;
+use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireNote, WireVisitor};
+use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
+use parlor_protocol::{ConversationId, MessageId};
+
+/// Only web pages become links: a visitor could report any URL at all.
+fn safe_link(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_string())
+}
+
+#[component]
+pub fn Thread(
+    id: ConversationId,
+    inbox: RwSignal<Inbox>,
+    conn: Conn,
+    drafts: Drafts,
+) -> impl IntoView {
+    let summary = Memo::new(move |_| inbox.with(|i| i.conversations.get(&id).cloned()));
+    let closed = Memo::new(move |_| summary.with(|c| c.as_ref().is_none_or(|c| c.closed)));
+    let visitor_name = Memo::new(move |_| {
+        summary.with(|c| {
+            c.as_ref()
+                .map(|c| c.visitor_name.clone())
+                .unwrap_or_default()
+        })
+    });
+    // Keep the newest message in view as messages and typing arrive.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move || {
+        inbox.with(|i| (i.thread.len(), i.outgoing.len(), i.visitor_typing));
+        // After this update's DOM changes (other effects) have run.
+        request_animation_frame(move || {
+            if let Some(el) = list.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
+
+    view! {
+        {move || summary.get().map(|c| view! { <ThreadHead c conn /> })}
+        <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
+            <For
+                each=move || inbox.with(|i| lines(&i.thread, &i.notes))
+                key=|l| l.key()
+                children=move |l| match l {
+                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name /> }),
+                    Line::Note(n) => Either::Right(view! { <NoteRow n /> }),
+                }
+            />
+            <For
+                each=move || {
+                    inbox.with(|i| {
+                        i.outgoing.iter().filter(|o| o.conversation == id).cloned().collect::<Vec<_>>()
+                    })
+                }
+                key=|o| (o.id, o.delivery.clone())
+                children=move |o| view! { <PendingRow o inbox conn /> }
+            />
+        </ol>
+        <p class="typing" aria-live="polite">
+            <Show when=move || inbox.with(|i| i.visitor_typing)>"Visitor is typing…"</Show>
+        </p>
+        <Show when=move || inbox.with(|i| i.notice.is_some())>
+            <p class="form-error">{move || inbox.with(|i| i.notice.clone().unwrap_or_default())}</p>
+        </Show>
+        <Show
+            when=move || !closed.get()
+            fallback=|| view! { <p class="hint ended">"This conversation is closed."</p> }
+        >
+            <Composer id inbox conn drafts />
+        </Show>
+    }
+}
+
+/// Who the visitor is, where they are, who has the conversation, and what
+/// can be done with it. Drawn again whenever the row changes.
+#[component]
+fn ThreadHead(c: ConversationSummary, conn: Conn) -> impl IntoView {
+    let id = c.id;
+    let closed = c.closed;
+    let close = move |_| {
+        conn.send(OperatorFrame::Close {
+            conversation_id: id,
+        })
+    };
+    let take = move |_| {
+        conn.send(OperatorFrame::Take {
+            conversation_id: id,
+        })
+    };
+    let takeable = c.assignee.is_none() && !closed;
+    let page = c.page_url.clone().map(|url| match safe_link(&url) {
+        Some(href) => Either::Left(view! {
+            <a href=href target="_blank" rel="noopener noreferrer">{url}</a>
+        }),
+        None => Either::Right(view! { <span>{url}</span> }),
+    });
+    let owner = match &c.assignee {
+        Some(a) => format!("Assigned to {}", a.name),
+        None => "Unassigned: answering takes it".to_string(),
+    };
+
+    view! {
+        <header class="thread-head">
+            <div>
+                <h1 class="thread-title">{c.visitor_name.clone()}</h1>
+                <p class="thread-meta">
+                    {c.channel_name.clone()}
+                    {c.department.clone().map(|d| format!(" · {d}"))}
+                    " · "{owner}
+                </p>
+                <p class="visitor-page">
+                    "Page: "
+                    {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
+                </p>
+                {c.offline.then(|| view! {
+                    <p class="offline-note">
+                        "Left with the offline form while nobody was online: the visitor sees an answer here when they come back, or write to them."
+                    </p>
+                })}
+                <VisitorProfile v=c.visitor.clone() />
+                {c.rating.clone().map(|r| {
+                    let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
+                    view! {
+                        <p class="rating" data-rating=r.rating.as_str()>
+                            "Visitor's rating: "<strong>{rating_label(r.rating)}</strong>" "{comment}
+                        </p>
+                    }
+                })}
+            </div>
+            <div class="thread-actions">
+                {takeable.then(|| view! {
+                    <button type="button" class="button primary" on:click=take>"Take"</button>
+                })}
+                {if closed {
+                    Either::Left(view! { <span class="ended-tag">"Closed"</span> })
+                } else {
+                    Either::Right(view! {
+                        <button type="button" class="button" on:click=close>"Close conversation"</button>
+                    })
+                }}
+            </div>
+        </header>
+    }
+}
+
+/// A line of the thread: a message or an internal note.
+#[derive(Clone, Debug, PartialEq)]
+enum Line {
+    Message(WireMessage),
+    Note(WireNote),
+}
+
+impl Line {
+    fn key(&self) -> (bool, u64, MessageId) {
+        match self {
+            Line::Message(m) => (false, m.seq.0, m.id),
+            Line::Note(n) => (true, 0, n.id),
+        }
+    }
+}
+
+/// Messages in `seq` order, each note right after the message that was the
+/// last one when it was written (notes in the order they came).
+fn lines(
+    thread: &std::collections::BTreeMap<parlor_protocol::Seq, WireMessage>,
+    notes: &[WireNote],
+) -> Vec<Line> {
+    let mut lines: Vec<Line> = thread.values().cloned().map(Line::Message).collect();
+    for note in notes {
+        let at = lines
+            .iter()
+            .position(|l| matches!(l, Line::Message(m) if m.seq > note.after_seq))
+            .unwrap_or(lines.len());
+        lines.insert(at, Line::Note(note.clone()));
+    }
+    lines
+}
+
+#[component]
+fn NoteRow(n: WireNote) -> impl IntoView {
+    view! {
+        <li class="msg note">
+            <span class="author">"Note · "{n.author}</span>
+            <span class="body">{n.body}</span>
+            <span class="when">{time_label(n.created_at)}</span>
+        </li>
+    }
+}
+
+/// One line of the thread; `visitor` is what the visitor is called (their
+/// name when the host page or the offline form gave one).
+#[component]
+fn MessageRow(m: WireMessage, visitor: Memo<String>) -> impl IntoView {
+    let (who, class) = match &m.author {
+        WireAuthor::Visitor => (visitor.get_untracked(), "msg visitor"),
+        WireAuthor::Operator { name } => (name.clone(), "msg operator"),
+    };
+    view! {
+        <li class=class data-seq=m.seq.0>
+            <span class="author">{who}</span>
+            <span class="body">{m.body}</span>
+            <span class="when">{time_label(m.sent_at)}</span>
+        </li>
+    }
+}
+
+#[component]
+fn PendingRow(o: Outgoing, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
+    let retry = {
+        let o = o.clone();
+        move |_| {
+            inbox.update(|i| {
+                if let Some(p) = i.outgoing.iter_mut().find(|p| p.id == o.id) {
+                    p.delivery = Delivery::Sending;
+                }
+            });
+            conn.send(OperatorFrame::Send {
+                conversation_id: o.conversation,
+                message_id: o.id,
+                body: o.body.clone(),
+            });
+        }
+    };
+    let status = match &o.delivery {
+        Delivery::Sending => Either::Left(view! { <span class="state">"Sending…"</span> }),
+        Delivery::Failed { reason, retry: can } => {
+            let can = *can;
+            Either::Right(view! {
+                <span class="state failed">"Not sent: "{reason.clone()}</span>
+                <Show when=move || can>
+                    <button type="button" class="button small" on:click=retry.clone()>"Retry"</button>
+                </Show>
+            })
+        }
+    };
+    view! {
+        <li class="msg operator pending">
+            <span class="author">"You"</span>
+            <span class="body">{o.body.clone()}</span>
+            {status}
+        </li>
+    }
+}
+
+/// A rating as operators read it.
+pub(super) fn rating_label(r: Rating) -> &'static str {
+    match r {
+        Rating::Happy => "😊 Happy",
+        Rating::Neutral => "😐 Neutral",
+        Rating::Unhappy => "😞 Unhappy",
+    }
+}
+
+/// What the host page told about the visitor (JS API): identity, with
+/// whether its signature held, and custom fields. Nothing for anonymous
+/// visitors.
+#[component]
+fn VisitorProfile(v: WireVisitor) -> impl IntoView {
+    let known = v.email.is_some() || v.external_id.is_some() || !v.fields.is_empty();
+    known.then(|| {
+        let id = v.external_id.map(|id| {
+            let (class, badge) = if v.verified {
+                ("badge verified", "verified")
+            } else {
+                ("badge unverified", "not verified")
+            };
+            view! {
+                <dt>"External id"</dt>
+                <dd>{id}" "<span class=class>{badge}</span></dd>
+            }
+        });
+        let email = v.email.map(|e| {
+            // A link only for a plain address: `?` or `&` in it could fill
+            // in the operator's mail (subject, body, other recipients).
+            let plain = e
+                .chars()
+                .all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
+            let link = plain.then(|| format!("mailto:{e}"));
+            view! {
+                <dt>"Email"</dt>
+                <dd>
+                    {match link {
+                        Some(href) => Either::Left(view! { <a href=href>{e}</a> }),
+                        None => Either::Right(view! { <span>{e}</span> }),
+                    }}
+                </dd>
+            }
+        });
+        let fields = v
+            .fields
+            .into_iter()
+            .map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> })
+            .collect_view();
+        view! { <dl class="visitor-profile">{email}{id}{fields}</dl> }
+    })
+}
