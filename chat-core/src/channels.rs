@@ -8,7 +8,7 @@ use parlor_domain::rules::parse_rules;
 use parlor_domain::triggers::parse_triggers;
 use parlor_domain::{
     Channel, ChannelId, ChannelIdentity, ChannelSettings, ChannelSettingsInput, ChannelSummary,
-    CountryCode, Embedding, RuleInput, TriggerInput, User, UserId,
+    CountryCode, Embedding, Field, RuleInput, TriggerInput, User, UserId, ValidationErrors,
 };
 use parlor_protocol::{ButtonDisplay, Display, WidgetConfig, WireTrigger};
 
@@ -125,6 +125,19 @@ impl Parlor {
     ) -> Result<Channel> {
         require_admin(actor)?;
         self.store.set_channel_operator(id, user, member).await?;
+        if !member {
+            // No longer an operator here: no longer in its departments.
+            let mut departments = self.channel(actor, id).await?.departments;
+            let before = departments.clone();
+            for d in departments.0.iter_mut() {
+                d.members.retain(|u| *u != user);
+            }
+            if departments != before {
+                self.store
+                    .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
+                    .await?;
+            }
+        }
         // Whether the channel has someone online may have changed, and
         // with a newcomer, who can take what waits.
         self.presence_changed().await;
@@ -225,6 +238,38 @@ impl Parlor {
             .store
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?)
+    }
+
+    /// Makes `user` a member of department `department` of the channel, or
+    /// not. Members must operate the channel; routing gives the
+    /// department's conversations to its members.
+    pub async fn set_department_member(
+        &self,
+        actor: &User,
+        id: ChannelId,
+        department: u32,
+        user: UserId,
+        member: bool,
+    ) -> Result<Channel> {
+        require_admin(actor)?;
+        let channel = self.channel(actor, id).await?;
+        if member && !channel.operators.contains(&user) {
+            return Err(ValidationErrors::single(
+                Field::Departments,
+                "only an operator of the channel can join its departments",
+            )
+            .into());
+        }
+        let mut departments = channel.departments;
+        departments.set_member(department, user, member)?;
+        let updated = self
+            .store
+            .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
+            .await?;
+        if member {
+            self.route_waiting().await;
+        }
+        Ok(updated)
     }
 
     /// Replaces the channel's triggers with the Triggers tab's list.

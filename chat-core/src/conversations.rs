@@ -118,7 +118,7 @@ impl Parlor {
         self.announce(conversation.id).await;
         // To an operator with room, else into the queue (the visitor's
         // connection tells its place once it follows the conversation).
-        match self.route(conversation.id, channel).await {
+        match self.route(conversation.id, channel, department).await {
             Ok(Some(user)) => conversation.assignee = Some(user),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "routing a new conversation failed"),

@@ -7,9 +7,10 @@ use crate::hub::{FeedEvent, RoomEvent};
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
-    Author, ChannelId, Conversation, ConversationId, ConversationSummary, MessageBody, MessageId,
-    Seq, User,
+    Author, ChannelId, Conversation, ConversationId, ConversationPreview, ConversationSummary,
+    MessageBody, MessageId, Seq, User,
 };
+use parlor_protocol::inbox::InboxChannel;
 use std::collections::HashSet;
 
 /// How many closed conversations a snapshot carries.
@@ -50,6 +51,45 @@ impl Parlor {
             .store
             .conversation_summaries(channels.as_deref(), CLOSED_IN_SNAPSHOT)
             .await?)
+    }
+
+    /// The channels `access` opens, with their operators and departments
+    /// (what a transfer may choose), by name.
+    pub async fn inbox_channels(&self, access: &Access) -> Result<Vec<InboxChannel>> {
+        let members = self.store.channel_members().await?;
+        let mut list = Vec::new();
+        for summary in self.store.list_channels().await? {
+            if !access.allows(summary.id) {
+                continue;
+            }
+            let Some(channel) = self.store.get_channel(summary.id).await? else {
+                continue;
+            };
+            list.push(InboxChannel {
+                id: channel.id,
+                name: channel.settings.name.clone(),
+                operators: members
+                    .iter()
+                    .filter(|(c, _)| *c == channel.id)
+                    .map(|(_, u)| u.0)
+                    .collect(),
+                departments: channel.departments.wire(),
+            });
+        }
+        Ok(list)
+    }
+
+    /// The other conversations of conversation `id`'s visitor in its
+    /// channel, newest first (the `/history` command, the visitor panel).
+    pub async fn past_conversations(
+        &self,
+        access: &Access,
+        id: ConversationId,
+    ) -> Result<Vec<ConversationPreview>> {
+        let c = self.operator_conversation(access, id).await?;
+        let mut list = self.visitor_conversations(c.visitor, c.channel).await?;
+        list.retain(|p| p.conversation.id != id);
+        Ok(list)
     }
 
     /// A conversation the user may work on, or `NotFound`.

@@ -125,6 +125,18 @@ impl Session {
         };
         self.opened = Some(conversation);
         self.opened_seq = after.unwrap_or(Seq(0));
+        // Its row first: it may be one the snapshot did not carry (an old
+        // one, opened from the visitor's history).
+        match self.parlor.store.conversation_summary(id).await {
+            Ok(Some(summary)) => {
+                self.send(InboxFrame::Summary {
+                    conversation: Box::new(summary_frame(&summary)),
+                })
+                .await?
+            }
+            Ok(None) => {}
+            Err(e) => return self.send(self.failure(e.into(), None)).await,
+        }
         self.catch_up(id).await?;
         // Then its notes, all of them (a client keeps them by id).
         let notes = match self.parlor.notes(id).await {
@@ -251,6 +263,29 @@ impl Session {
                     Err(e) => self.send(self.failure(e, None)).await,
                 }
             }
+            OperatorFrame::Transfer {
+                conversation_id,
+                note_id,
+                to,
+                note,
+            } => {
+                match self
+                    .parlor
+                    .transfer(
+                        &self.user,
+                        &self.access,
+                        conversation_id,
+                        to,
+                        note_id,
+                        &note,
+                    )
+                    .await
+                {
+                    // Its line comes back over the feed, as to every inbox.
+                    Ok(()) => Ok(()),
+                    Err(e) => self.send(self.failure(e, Some(note_id))).await,
+                }
+            }
             OperatorFrame::Close { conversation_id } => {
                 match self
                     .parlor
@@ -358,11 +393,13 @@ pub async fn run_operator<S>(
     // Counted before the snapshot, which then shows this operator present.
     let _present = parlor.inbox_connected(&user).await;
     let team = parlor.team().await;
-    let snapshot = match parlor.inbox_access(&user).await {
-        Ok(access) => parlor.inbox(&access).await.map(|list| (access, list)),
-        Err(e) => Err(e),
+    let snapshot = async {
+        let access = parlor.inbox_access(&user).await?;
+        let list = parlor.inbox(&access).await?;
+        let channels = parlor.inbox_channels(&access).await?;
+        Ok::<_, Error>((access, list, channels))
     };
-    let (access, list) = match snapshot {
+    let (access, list, channels) = match snapshot.await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "inbox snapshot failed");
@@ -389,6 +426,7 @@ pub async fn run_operator<S>(
         me,
         chosen,
         team: team.iter().map(team_member).collect(),
+        channels,
         conversations: list.iter().map(summary_frame).collect(),
     };
     let mut session = Session {

@@ -5,6 +5,7 @@
 
 mod auth;
 pub mod bus;
+mod canned;
 mod channels;
 mod conversations;
 pub mod error;
@@ -23,6 +24,7 @@ mod setup;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;
+mod transfer;
 mod users;
 
 pub use auth::{Session, SESSION_TTL_SECS};

@@ -45,6 +45,7 @@ impl Names {
             after_seq: n.after_seq,
             body: n.body,
             created_at: n.created_at,
+            transfer_to: n.transfer_to,
         }
     }
 

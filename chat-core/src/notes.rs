@@ -27,6 +27,7 @@ impl Parlor {
             after_seq: conversation.last_seq,
             body: body.as_str().to_string(),
             created_at: now_unix(),
+            transfer_to: None,
         };
         match self.store.add_note(&note).await? {
             Appended::New(note) => {

@@ -17,13 +17,20 @@ use parlor_protocol::live::MAX_QUEUE_PLACE;
 const ROUTE_BATCH: u32 = 200;
 
 impl Parlor {
-    /// Routes one conversation; `None` if it waits. Inboxes see the result.
+    /// Routes one conversation of `channel` (and `department`); `None` if
+    /// it waits. Inboxes see the result.
     pub(crate) async fn route(
         &self,
         id: ConversationId,
         channel: ChannelId,
+        department: Option<u32>,
     ) -> Result<Option<UserId>> {
-        let candidates = self.available_operators(channel).await;
+        let mut candidates = self.available_operators(channel).await;
+        if department.is_some() && !candidates.is_empty() {
+            if let Some(c) = self.store.get_channel(channel).await? {
+                candidates = c.departments.route_to(department, candidates);
+            }
+        }
         let assignee = self.store.route_conversation(id, &candidates).await?;
         if assignee.is_some() {
             self.hub.to_room(id, RoomEvent::Queue(None));
@@ -44,18 +51,19 @@ impl Parlor {
             }
         };
         let mut channels: Vec<ChannelId> = Vec::new();
-        // A channel whose operators are all full takes nothing more now.
-        let mut full: Vec<ChannelId> = Vec::new();
-        for (id, channel) in waiting {
+        // A channel (or department) whose operators are all full takes
+        // nothing more now.
+        let mut full: Vec<(ChannelId, Option<u32>)> = Vec::new();
+        for (id, channel, department) in waiting {
             if !channels.contains(&channel) {
                 channels.push(channel);
             }
-            if full.contains(&channel) {
+            if full.contains(&(channel, department)) {
                 continue;
             }
-            match self.route(id, channel).await {
+            match self.route(id, channel, department).await {
                 Ok(Some(_)) => {}
-                Ok(None) => full.push(channel),
+                Ok(None) => full.push((channel, department)),
                 Err(e) => tracing::warn!(error = %e, "routing failed"),
             }
         }

@@ -4,7 +4,7 @@ use crate::validation::{Field, ValidationErrors};
 use crate::{
     ChannelDepartments, ChannelIdentity, ChannelRules, ChannelTriggers, Embedding, UserId,
 };
-use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig, WireDepartment};
+use parlor_protocol::{ChannelId, ConversationMode, HexColor, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_NAME: usize = 80;
@@ -189,15 +189,7 @@ impl Channel {
             input_placeholder: s.input_placeholder.clone(),
             theme: s.theme,
             conversation_mode: s.conversation_mode,
-            departments: self
-                .departments
-                .0
-                .iter()
-                .map(|d| WireDepartment {
-                    id: d.id,
-                    name: d.name.clone(),
-                })
-                .collect(),
+            departments: self.departments.wire(),
         }
     }
 }

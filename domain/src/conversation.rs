@@ -48,6 +48,9 @@ pub struct Note {
     pub after_seq: Seq,
     pub body: String,
     pub created_at: i64,
+    /// Set when the note records a transfer: where the conversation went
+    /// (a name, as it was then). `body` may then be empty.
+    pub transfer_to: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

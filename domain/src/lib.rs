@@ -3,6 +3,7 @@
 //! the browser too, so the admin form checks input with the same rules the
 //! server enforces.
 
+pub mod canned;
 pub mod channel;
 pub mod conversation;
 pub mod departments;
@@ -14,6 +15,7 @@ pub mod triggers;
 pub mod user;
 pub mod validation;
 
+pub use canned::{CannedInput, CannedResponse};
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
 pub use conversation::{
     Author, Conversation, ConversationPreview, ConversationRating, ConversationStatus,

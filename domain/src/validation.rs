@@ -45,6 +45,11 @@ pub enum Field {
     Department,
     /// An operator's maximum of concurrent chats.
     MaxChats,
+    /// Where a transfer sends a conversation.
+    Transfer,
+    /// A canned response's shortcut and its text.
+    Shortcut,
+    CannedBody,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,6 +52,35 @@ pub enum OperatorFrame {
     /// Takes a conversation nobody has; if another operator has it, an
     /// error `taken`.
     Take { conversation_id: ConversationId },
+    /// Hands the conversation to another operator of its channel, or to one
+    /// of its departments (unassigned, then routed among the department's
+    /// members). `note` (may be empty) goes with it into the conversation's
+    /// history, as a `note` frame with `transfer_to` set. `note_id` is fresh
+    /// per transfer; resending it changes nothing.
+    Transfer {
+        conversation_id: ConversationId,
+        note_id: MessageId,
+        to: TransferTarget,
+        note: String,
+    },
+}
+
+/// Where a transfer sends a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferTarget {
+    Operator { user_id: i64 },
+    Department { department_id: u32 },
+}
+
+/// A channel as the inbox needs it: who operates it and its departments
+/// (the choices of a transfer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxChannel {
+    pub id: ChannelId,
+    pub name: String,
+    pub operators: Vec<i64>,
+    pub departments: Vec<crate::widget::WireDepartment>,
 }
 
 /// Whether an operator takes chats. Each operator chooses online, away or
@@ -173,6 +202,11 @@ pub struct WireNote {
     pub body: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// Set when this line records a transfer: to whom (an operator's or a
+    /// department's name, as it was then); `body` is the note that went
+    /// with it.
+    #[serde(default)]
+    pub transfer_to: Option<String>,
 }
 
 /// Frames the server sends to an operator.
@@ -190,6 +224,9 @@ pub enum InboxFrame {
         /// Everyone on the staff and their status now.
         #[serde(default)]
         team: Vec<TeamMember>,
+        /// The channels this operator works in.
+        #[serde(default)]
+        channels: Vec<InboxChannel>,
         conversations: Vec<ConversationSummary>,
     },
     /// A colleague's (or this operator's own) status changed. `chosen` is

@@ -21,6 +21,7 @@ fn is_admin_page(path: &str) -> bool {
         || path == "/channels"
         || path.starts_with("/channels/")
         || path == "/users"
+        || path == "/canned"
 }
 
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -86,7 +87,7 @@ mod tests {
 
     #[test]
     fn guards_app_pages_only() {
-        for p in ["/", "/channels", "/channels/abc", "/users"] {
+        for p in ["/", "/channels", "/channels/abc", "/users", "/canned"] {
             assert!(is_admin_page(p), "{p}");
         }
         for p in [

@@ -43,19 +43,6 @@ async fn conversation(s: &TestServer, text: &str) -> (Ws, ConversationId) {
     (v, c)
 }
 
-async fn owner(s: &TestServer, id: ConversationId) -> Option<UserId> {
-    s.state
-        .parlor
-        .inbox(&chat_core::Access::All)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.conversation.id == id)
-        .unwrap()
-        .conversation
-        .assignee
-}
-
 /// The next place in line the visitor hears (`None`: an operator has it).
 async fn place(v: &mut Ws) -> Option<u32> {
     v.until(|f: &ServerFrame| match f {
@@ -68,12 +55,7 @@ async fn place(v: &mut Ws) -> Option<u32> {
 /// Operators of the default channel with their inboxes open (online), and
 /// the admin (its first operator) out of the way.
 async fn team(s: &TestServer, names: &[&str]) -> Vec<(User, Ws)> {
-    let admin = s.admin().await;
-    s.state
-        .parlor
-        .set_channel_operator(&admin, s.default_channel().await, admin.id, false)
-        .await
-        .unwrap();
+    s.admin_stepped_out().await;
     let mut team = Vec::new();
     for name in names {
         let (user, cookie) = s.operator(name).await;
@@ -91,7 +73,7 @@ async fn new_conversations_go_round_the_least_busy_operators() {
     let mut visitors = Vec::new();
     for i in 0..6 {
         let (v, c) = conversation(&s, &format!("hello {i}")).await;
-        owners.push(owner(&s, c).await.expect("routed at once"));
+        owners.push(s.owner(c).await.expect("routed at once"));
         visitors.push(v);
     }
     let ids: Vec<UserId> = team.iter().map(|(u, _)| u.id).collect();
@@ -130,7 +112,7 @@ async fn new_conversations_go_round_the_least_busy_operators() {
     }
     for i in 0..2 {
         let (_v, c) = conversation(&s, &format!("again {i}")).await;
-        assert_eq!(owner(&s, c).await, Some(ann));
+        assert_eq!(s.owner(c).await, Some(ann));
     }
     drop(team);
 }
@@ -149,26 +131,26 @@ async fn full_operators_leave_visitors_in_line_until_a_slot_frees() {
     }
     let (_v1, first) = conversation(&s, "one").await;
     let (_v2, second) = conversation(&s, "two").await;
-    assert!(owner(&s, first).await.is_some() && owner(&s, second).await.is_some());
-    assert_ne!(owner(&s, first).await, owner(&s, second).await);
+    assert!(s.owner(first).await.is_some() && s.owner(second).await.is_some());
+    assert_ne!(s.owner(first).await, s.owner(second).await);
 
     let (mut v3, third, at) = waiting(&s, "three").await;
     assert_eq!(at, Some(1));
-    assert_eq!(owner(&s, third).await, None);
+    assert_eq!(s.owner(third).await, None);
     let (mut v4, fourth, at) = waiting(&s, "four").await;
     assert_eq!(at, Some(2));
 
     // The first conversation ends: its operator takes the next in line.
-    let freed = owner(&s, first).await;
+    let freed = s.owner(first).await;
     s.state
         .parlor
         .close_conversation(&chat_core::Access::All, first)
         .await
         .unwrap();
     assert_eq!(place(&mut v3).await, None);
-    assert_eq!(owner(&s, third).await, freed);
+    assert_eq!(s.owner(third).await, freed);
     assert_eq!(place(&mut v4).await, Some(1));
-    assert_eq!(owner(&s, fourth).await, None);
+    assert_eq!(s.owner(fourth).await, None);
 
     assert!(matches!(
         s.state.parlor.set_max_chats(&admin, team[0].0.id, 0).await,
@@ -182,7 +164,7 @@ async fn full_operators_leave_visitors_in_line_until_a_slot_frees() {
         .await
         .unwrap();
     assert_eq!(place(&mut v4).await, None);
-    assert_eq!(owner(&s, fourth).await, Some(bo.id));
+    assert_eq!(s.owner(fourth).await, Some(bo.id));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -195,7 +177,7 @@ async fn nobody_online_leaves_conversations_unassigned() {
     ann.until(|f: &InboxFrame| matches!(f, InboxFrame::Presence { .. }).then_some(()))
         .await;
     let (_v, c) = conversation(&s, "anyone?").await;
-    assert_eq!(owner(&s, c).await, None);
+    assert_eq!(s.owner(c).await, None);
     // Back online: what waited is hers.
     ann.send(json!({"type": "set_availability", "availability": "online"}))
         .await;
@@ -225,7 +207,7 @@ async fn two_operators_taking_at_once_leave_one_owner() {
     }
     for round in 0..5 {
         let (_v, c) = conversation(&s, &format!("take me {round}")).await;
-        assert_eq!(owner(&s, c).await, None, "away: not routed");
+        assert_eq!(s.owner(c).await, None, "away: not routed");
         let take = json!({"type": "take", "conversation_id": c});
         let (first, second) = team.split_at_mut(1);
         tokio::join!(
@@ -234,7 +216,7 @@ async fn two_operators_taking_at_once_leave_one_owner() {
         );
         let mut owner_now = None;
         for _ in 0..100 {
-            owner_now = owner(&s, c).await;
+            owner_now = s.owner(c).await;
             if owner_now.is_some() {
                 break;
             }

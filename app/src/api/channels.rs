@@ -136,3 +136,19 @@ pub async fn update_channel_departments(
         .update_channel_departments(&actor, id, &departments)
         .await?)
 }
+
+/// Makes `user` a member of one of the channel's departments, or not.
+#[server(prefix = "/api", endpoint = "channels/department_member", input = Json)]
+pub async fn set_department_member(
+    id: ChannelId,
+    department: u32,
+    user: UserId,
+    member: bool,
+) -> Result<Channel, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let actor = require_user().await?;
+    Ok(ctx()?
+        .parlor
+        .set_department_member(&actor, id, department, user, member)
+        .await?)
+}

@@ -27,3 +27,37 @@ pub async fn inbox_live(
         frame
     }))
 }
+
+/// One of the visitor's other conversations, for `/history` and the
+/// visitor panel.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PastConversation {
+    pub id: parlor_protocol::ConversationId,
+    pub created_at: i64,
+    pub last_at: i64,
+    pub last_body: Option<String>,
+    pub closed: bool,
+}
+
+/// The other conversations of the visitor of `conversation`, newest first.
+#[server(prefix = "/api", endpoint = "inbox/history")]
+pub async fn visitor_history(
+    conversation: parlor_protocol::ConversationId,
+) -> Result<Vec<PastConversation>, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let user = require_user().await?;
+    let parlor = ctx()?.parlor;
+    let access = parlor.inbox_access(&user).await?;
+    Ok(parlor
+        .past_conversations(&access, conversation)
+        .await?
+        .into_iter()
+        .map(|p| PastConversation {
+            id: p.conversation.id,
+            created_at: p.conversation.created_at,
+            last_at: p.last_at,
+            last_body: p.last_body,
+            closed: p.conversation.status == parlor_domain::ConversationStatus::Closed,
+        })
+        .collect())
+}

@@ -3,6 +3,7 @@
 //! API; the widget never calls them (it uses `/widget/v1/…`).
 
 pub mod auth;
+pub mod canned;
 pub mod channels;
 pub mod inbox;
 pub mod live;

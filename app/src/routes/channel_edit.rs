@@ -8,7 +8,8 @@ use super::channel_triggers::TriggersTab;
 use super::channel_widget::WidgetTab;
 use super::layout::{is_admin, use_me};
 use crate::api::channels::{
-    get_channel, ChannelDetail, SetChannelOperator, UpdateChannel, UpdateChannelDepartments,
+    get_channel, ChannelDetail, SetChannelOperator, SetDepartmentMember, UpdateChannel,
+    UpdateChannelDepartments,
 };
 use crate::components::color_field::ColorField;
 use crate::components::fields::{FieldMessage, SaveState, SaveStatus, TextField};
@@ -125,8 +126,9 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
                 .collect_view()}
         </div>
         <TabPanel tab current=Tab::Operators>
-            <OperatorsTab channel users=detail.users is_admin />
+            <OperatorsTab channel users=detail.users.clone() is_admin />
             <DepartmentsForm channel is_admin />
+            <DepartmentMembers channel users=detail.users is_admin />
         </TabPanel>
         <TabPanel tab current=Tab::Options>
             <OptionsTab channel is_admin />
@@ -270,6 +272,101 @@ fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                 </div>
             </fieldset>
         </form>
+    }
+}
+
+/// Who takes each department's conversations: a grid of the channel's
+/// operators. A department without members goes to any of them.
+#[component]
+fn DepartmentMembers(
+    channel: RwSignal<Channel>,
+    users: Vec<User>,
+    is_admin: bool,
+) -> impl IntoView {
+    let toggle = ServerAction::<SetDepartmentMember>::new();
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    Effect::new(move || match toggle.value().get() {
+        Some(Ok(updated)) => {
+            error.set(None);
+            saved.set(true);
+            channel.set(updated);
+        }
+        Some(Err(e)) => {
+            error.set(Some(e.to_string()));
+            channel.update(|_| ());
+        }
+        None => {}
+    });
+    let users = StoredValue::new(users);
+    let rows = move || {
+        channel.with(|c| {
+            let operators: Vec<User> = users.with_value(|all| {
+                all.iter()
+                    .filter(|u| c.operators.contains(&u.id))
+                    .cloned()
+                    .collect()
+            });
+            c.departments
+                .0
+                .iter()
+                .map(|d| (d.id, d.name.clone(), operators.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || channel.with(|c| !c.departments.0.is_empty())>
+            <section class="department-members">
+                <h2>"Department members"</h2>
+                <p class="hint">"A department's conversations go to its members; with none ticked, to every operator of the channel."</p>
+                <For
+                    each=rows
+                    key=|(id, name, ops)| (*id, name.clone(), ops.iter().map(|u| u.id).collect::<Vec<_>>())
+                    children=move |(department, name, operators)| {
+                        view! {
+                            <fieldset class="members" disabled=move || !is_admin>
+                                <legend>{name.clone()}</legend>
+                                {operators
+                                    .into_iter()
+                                    .map(|u| {
+                                        let uid = u.id;
+                                        let checked = move || {
+                                            channel.with(|c| {
+                                                c.departments.get(department).is_some_and(|d| d.members.contains(&uid))
+                                            })
+                                        };
+                                        view! {
+                                            <label>
+                                                <input
+                                                    type="checkbox"
+                                                    prop:checked=checked
+                                                    disabled=move || toggle.pending().get()
+                                                    on:change=move |ev| {
+                                                        toggle.dispatch(SetDepartmentMember {
+                                                            id: channel.with_untracked(|c| c.id),
+                                                            department,
+                                                            user: uid,
+                                                            member: event_target_checked(&ev),
+                                                        });
+                                                    }
+                                                />
+                                                " "{u.display_name}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                        }
+                    }
+                />
+                <Show when=move || error.get().is_some()>
+                    <p class="form-error" role="alert">{move || error.get()}</p>
+                </Show>
+                <Show when=move || saved.get() && !toggle.pending().get() && error.get().is_none()>
+                    <p class="saved" role="status">"Saved."</p>
+                </Show>
+            </section>
+        </Show>
     }
 }
 

@@ -50,6 +50,7 @@ pub fn AdminLayout() -> impl IntoView {
                             }
                         })}
                     </Suspense>
+                    <A href="/canned">"Canned responses"</A>
                 </nav>
                 <div class="me">
                     <Suspense fallback=|| ()>

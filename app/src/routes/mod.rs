@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod canned;
 pub mod channel_edit;
 mod channel_rules;
 mod channel_triggers;

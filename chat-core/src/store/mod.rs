@@ -226,11 +226,12 @@ pub trait Store: Send + Sync + 'static {
         id: ConversationId,
         user: UserId,
     ) -> Result<Option<UserId>, StoreError>;
-    /// Open conversations nobody has, oldest first, at most `limit`.
+    /// Open conversations nobody has, oldest first, at most `limit`, each
+    /// with its channel and department.
     async fn waiting_conversations(
         &self,
         limit: u32,
-    ) -> Result<Vec<(ConversationId, ChannelId)>, StoreError>;
+    ) -> Result<Vec<(ConversationId, ChannelId, Option<u32>)>, StoreError>;
     /// The head of the channel's queue: open conversations nobody has,
     /// started in a live chat (not the offline form), in order, at most
     /// `limit`.
@@ -247,6 +248,16 @@ pub trait Store: Send + Sync + 'static {
     /// `after_seq` is set here); a note already stored under its id comes
     /// back unchanged (a resend), and an id used in another conversation is
     /// a `Conflict`.
+    /// Moves an open conversation to `assignee` (and to `department`,
+    /// if given) and records `note` (its `transfer_to` set) in one
+    /// transaction. A note id stored already moves nothing again; a closed
+    /// conversation is `Closed`.
+    async fn transfer_conversation(
+        &self,
+        assignee: Option<UserId>,
+        department: Option<u32>,
+        note: &Note,
+    ) -> Result<Appended<Note>, StoreError>;
     async fn add_note(&self, note: &Note) -> Result<Appended<Note>, StoreError>;
     /// A conversation's notes, oldest first.
     async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>, StoreError>;
@@ -363,6 +374,28 @@ pub trait Store: Send + Sync + 'static {
     /// Moves the operators' read marker forward (never back).
     async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError>;
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
+
+    /// Every canned response, by shortcut.
+    async fn list_canned(&self) -> Result<Vec<parlor_domain::CannedResponse>, StoreError>;
+    /// Fails with `Conflict("canned response")` if the shortcut is taken.
+    async fn create_canned(
+        &self,
+        shortcut: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<parlor_domain::CannedResponse, StoreError>;
+    /// Replaces a canned response's shortcut and text: `NotFound("canned
+    /// response")` if there is none with that id, `Conflict("canned
+    /// response")` if another has the shortcut.
+    async fn update_canned(
+        &self,
+        id: i64,
+        shortcut: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<parlor_domain::CannedResponse, StoreError>;
+    /// `NotFound("canned response")` if there is none with that id.
+    async fn delete_canned(&self, id: i64) -> Result<(), StoreError>;
 }
 
 /// Whether the URL names a PostgreSQL database.

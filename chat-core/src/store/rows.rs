@@ -268,6 +268,7 @@ pub(super) fn note(row: &impl DbRow) -> Result<parlor_domain::Note, StoreError> 
         after_seq: Seq(row.int("after_seq")? as u64),
         body: row.text("body")?,
         created_at: row.int("created_at")?,
+        transfer_to: row.opt_text("transfer_to")?,
     })
 }
 

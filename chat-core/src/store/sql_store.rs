@@ -28,6 +28,49 @@ macro_rules! sql_store {
                 .bind(s.conversation_mode.as_str())
         }
 
+        type Conn = <$db as sqlx::Database>::Connection;
+
+        /// Stores a note unless its id is stored already; `condition` adds
+        /// to the `WHERE` on the conversation `c`. Whether it was new.
+        async fn insert_note(db: &mut Conn, note: &Note, condition: &str) -> Result<bool, StoreError> {
+            let sql = format!(
+                "INSERT INTO notes (id, conversation_id, author_user_id, after_seq, body, created_at, transfer_to, position)
+                 SELECT $1, c.id, $3, c.last_seq, $4, $5, $6,
+                        (SELECT COALESCE(MAX(n.position), 0) + 1 FROM notes n WHERE n.conversation_id = c.id)
+                   FROM conversations c WHERE c.id = $2 {condition}
+                 ON CONFLICT (id) DO NOTHING"
+            );
+            let inserted = sqlx::query(&sql)
+                .bind(Key(note.id.0))
+                .bind(Key(note.conversation.0))
+                .bind(note.author.map(|u| u.0))
+                .bind(&note.body)
+                .bind(note.created_at)
+                .bind(note.transfer_to.as_deref())
+                .execute(&mut *db)
+                .await?;
+            Ok(inserted.rows_affected() == 1)
+        }
+
+        /// The note stored under `note`'s id, which must belong to the same
+        /// conversation.
+        async fn stored_note(db: &mut Conn, note: &Note, new: bool) -> Result<Appended<Note>, StoreError> {
+            let row = sqlx::query("SELECT * FROM notes WHERE id = $1")
+                .bind(Key(note.id.0))
+                .fetch_optional(&mut *db)
+                .await?;
+            // Nothing stored and nothing there: no such conversation.
+            let stored = rows::note(&row.ok_or(StoreError::NotFound("conversation"))?)?;
+            if stored.conversation != note.conversation {
+                return Err(StoreError::Conflict("note id"));
+            }
+            Ok(if new {
+                Appended::New(stored)
+            } else {
+                Appended::Existing(stored)
+            })
+        }
+
         fn is_unique_violation(e: &sqlx::Error) -> bool {
             matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
         }
@@ -465,9 +508,9 @@ macro_rules! sql_store {
             async fn waiting_conversations(
                 &self,
                 limit: u32,
-            ) -> Result<Vec<(ConversationId, ChannelId)>, StoreError> {
+            ) -> Result<Vec<(ConversationId, ChannelId, Option<u32>)>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT id, channel_id FROM conversations
+                    "SELECT id, channel_id, department_id FROM conversations
                       WHERE status = 'open' AND assignee_id IS NULL
                       ORDER BY created_at, id LIMIT $1",
                 )
@@ -475,7 +518,13 @@ macro_rules! sql_store {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter()
-                    .map(|r| Ok((ConversationId(r.uuid("id")?), ChannelId(r.uuid("channel_id")?))))
+                    .map(|r| {
+                        Ok((
+                            ConversationId(r.uuid("id")?),
+                            ChannelId(r.uuid("channel_id")?),
+                            r.opt_int("department_id")?.map(|d| d as u32),
+                        ))
+                    })
                     .collect()
             }
 
@@ -514,38 +563,51 @@ macro_rules! sql_store {
             }
 
             async fn add_note(&self, note: &Note) -> Result<Appended<Note>, StoreError> {
-                let inserted = sqlx::query(
-                    "INSERT INTO notes (id, conversation_id, author_user_id, after_seq, body, created_at)
-                     SELECT $1, c.id, $3, c.last_seq, $4, $5 FROM conversations c WHERE c.id = $2
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(Key(note.id.0))
-                .bind(Key(note.conversation.0))
-                .bind(note.author.map(|u| u.0))
-                .bind(&note.body)
-                .bind(note.created_at)
-                .execute(&self.pool)
-                .await;
-                let new = inserted?.rows_affected() == 1;
-                let row = sqlx::query("SELECT * FROM notes WHERE id = $1")
-                    .bind(Key(note.id.0))
-                    .fetch_optional(&self.pool)
+                let mut tx = self.pool.begin().await?;
+                let new = insert_note(&mut tx, note, "").await?;
+                let stored = stored_note(&mut tx, note, new).await?;
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn transfer_conversation(
+                &self,
+                assignee: Option<UserId>,
+                department: Option<u32>,
+                note: &Note,
+            ) -> Result<Appended<Note>, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                // Only an open conversation moves; a resent transfer finds
+                // its note stored and moves nothing again.
+                let new = insert_note(&mut tx, note, "AND c.status = 'open'").await?;
+                if new {
+                    sqlx::query(
+                        "UPDATE conversations SET assignee_id = $1, department_id = COALESCE($2, department_id)
+                          WHERE id = $3",
+                    )
+                    .bind(assignee.map(|u| u.0))
+                    .bind(department.map(i64::from))
+                    .bind(Key(note.conversation.0))
+                    .execute(&mut *tx)
                     .await?;
-                // Nothing stored and nothing there: no such conversation.
-                let stored = rows::note(&row.ok_or(StoreError::NotFound("conversation"))?)?;
-                if stored.conversation != note.conversation {
-                    return Err(StoreError::Conflict("note id"));
-                }
-                Ok(if new {
-                    Appended::New(stored)
                 } else {
-                    Appended::Existing(stored)
-                })
+                    let done = sqlx::query("SELECT 1 FROM notes WHERE id = $1")
+                        .bind(Key(note.id.0))
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if done.is_none() {
+                        // Not stored now nor before: closed, or missing.
+                        return Err(StoreError::Closed);
+                    }
+                }
+                let stored = stored_note(&mut tx, note, new).await?;
+                tx.commit().await?;
+                Ok(stored)
             }
 
             async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY after_seq, created_at, id",
+                    "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY after_seq, position, id",
                 )
                 .bind(Key(conversation.0))
                 .fetch_all(&self.pool)
@@ -905,6 +967,88 @@ macro_rules! sql_store {
                     .bind(Key(visitor.0))
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+
+            async fn list_canned(&self) -> Result<Vec<parlor_domain::CannedResponse>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, shortcut, body FROM canned_responses ORDER BY shortcut, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(parlor_domain::CannedResponse {
+                            id: r.int("id")?,
+                            shortcut: r.text("shortcut")?,
+                            body: r.text("body")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_canned(
+                &self,
+                shortcut: &str,
+                body: &str,
+                now: i64,
+            ) -> Result<parlor_domain::CannedResponse, StoreError> {
+                let res = sqlx::query(
+                    "INSERT INTO canned_responses (shortcut, body, created_at, updated_at)
+                     VALUES ($1, $2, $3, $3) RETURNING id",
+                )
+                .bind(shortcut)
+                .bind(body)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await;
+                match res {
+                    Ok(row) => Ok(parlor_domain::CannedResponse {
+                        id: row.int("id")?,
+                        shortcut: shortcut.to_string(),
+                        body: body.to_string(),
+                    }),
+                    Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("canned response")),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn update_canned(
+                &self,
+                id: i64,
+                shortcut: &str,
+                body: &str,
+                now: i64,
+            ) -> Result<parlor_domain::CannedResponse, StoreError> {
+                let res = sqlx::query(
+                    "UPDATE canned_responses SET shortcut = $1, body = $2, updated_at = $3 WHERE id = $4",
+                )
+                .bind(shortcut)
+                .bind(body)
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await;
+                match res {
+                    Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound("canned response")),
+                    Ok(_) => Ok(parlor_domain::CannedResponse {
+                        id,
+                        shortcut: shortcut.to_string(),
+                        body: body.to_string(),
+                    }),
+                    Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("canned response")),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn delete_canned(&self, id: i64) -> Result<(), StoreError> {
+                let done = sqlx::query("DELETE FROM canned_responses WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("canned response"));
+                }
                 Ok(())
             }
         }

@@ -178,6 +178,37 @@ impl TestServer {
         }
     }
 
+    /// Who has conversation `id` now.
+    #[allow(dead_code)] // not every test binary asks
+    pub async fn owner(
+        &self,
+        id: parlor_protocol::ConversationId,
+    ) -> Option<parlor_domain::UserId> {
+        self.state
+            .parlor
+            .inbox(&chat_core::Access::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation.id == id)
+            .unwrap()
+            .conversation
+            .assignee
+    }
+
+    /// The first admin, out of the default channel (its first operator),
+    /// so routing there goes to the operators a test adds.
+    #[allow(dead_code)] // not every test binary needs it
+    pub async fn admin_stepped_out(&self) -> parlor_domain::User {
+        let admin = self.admin().await;
+        self.state
+            .parlor
+            .set_channel_operator(&admin, self.default_channel().await, admin.id, false)
+            .await
+            .unwrap();
+        admin
+    }
+
     /// A new operator of the default channel named `name`, and their
     /// session cookie.
     pub async fn operator(&self, name: &str) -> (parlor_domain::User, String) {

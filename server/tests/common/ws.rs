@@ -136,6 +136,21 @@ impl Ws {
     }
 }
 
+impl Ws {
+    /// Every frame that arrives within a short while, whatever it is.
+    #[allow(dead_code)] // not every test binary drains
+    pub async fn drain(&mut self) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(300);
+        let mut frames = Vec::new();
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline, self.0.next()).await {
+            if let Message::Binary(bytes) = msg {
+                frames.push(serde_json::from_slice(&bytes[1..]).unwrap_or_default());
+            }
+        }
+        frames
+    }
+}
+
 pub fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }

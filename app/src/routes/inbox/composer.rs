@@ -1,13 +1,15 @@
 //! The composer under a conversation: a reply to the visitor or an internal
-//! note. What is typed is kept per conversation, so switching away and
-//! back, or the conversation's row changing meanwhile, loses nothing.
+//! note, or a command (`/help`…, see `commands`). What is typed is kept per
+//! conversation, so switching away and back, or the conversation's row
+//! changing meanwhile, loses nothing.
 
+use super::commands::{self, ThreadUi};
 use super::connection::Conn;
 use super::state::Inbox;
 use super::{new_message_id, now_ms};
 use leptos::prelude::*;
 use parlor_protocol::inbox::OperatorFrame;
-use parlor_protocol::ConversationId;
+use parlor_protocol::{ChannelId, ConversationId};
 use std::collections::HashMap;
 
 /// How often "typing" is repeated while the operator keeps typing, and how
@@ -22,9 +24,11 @@ pub type Drafts = StoredValue<HashMap<ConversationId, String>>;
 #[component]
 pub fn Composer(
     id: ConversationId,
+    channel: ChannelId,
     inbox: RwSignal<Inbox>,
     conn: Conn,
     drafts: Drafts,
+    ui: ThreadUi,
 ) -> impl IntoView {
     let draft = RwSignal::new(drafts.with_value(|d| d.get(&id).cloned().unwrap_or_default()));
     // Writing an internal note rather than a reply.
@@ -88,9 +92,30 @@ pub fn Composer(
             });
         }
     };
+    // Why the last command could not run.
+    let refused = RwSignal::new(None::<String>);
+    let suggestions = move || draft.with(|d| commands::matching(d));
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
         if body.is_empty() {
+            return;
+        }
+        if let Some((command, args)) = commands::parse(&body) {
+            let cx = commands::Context {
+                conversation: id,
+                channel,
+                conn,
+                inbox,
+                ui,
+                new_id: new_message_id,
+            };
+            match (command.run)(&cx, args) {
+                Ok(()) => {
+                    refused.set(None);
+                    draft.set(String::new());
+                }
+                Err(why) => refused.set(Some(why)),
+            }
             return;
         }
         let Some(message_id) = new_message_id() else {
@@ -118,6 +143,12 @@ pub fn Composer(
         if ev.key() == "Enter" && !ev.shift_key() {
             ev.prevent_default();
             send();
+        } else if ev.key() == "Tab" {
+            // Completes the one command that starts so.
+            if let [only] = suggestions()[..] {
+                ev.prevent_default();
+                draft.set(format!("/{} ", only.name));
+            }
         }
     };
 
@@ -143,6 +174,33 @@ pub fn Composer(
                 "Internal note"
             </button>
         </div>
+        <Show when=move || !suggestions().is_empty()>
+            <ul class="suggestions" role="listbox" aria-label="Commands">
+                {move || {
+                    suggestions()
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <li role="option" aria-selected="false">
+                                    <button
+                                        type="button"
+                                        class="suggestion"
+                                        on:click=move |_| draft.set(format!("/{} ", c.name))
+                                    >
+                                        <code>"/"{c.name}</code>
+                                        " "<span class="args">{c.args}</span>
+                                        " "<span class="help">{c.help}</span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
+        <Show when=move || refused.get().is_some()>
+            <p class="form-error" role="alert">{move || refused.get()}</p>
+        </Show>
         <form class="reply" class:noting=move || noting.get() on:submit=move |ev| {
             ev.prevent_default();
             send();
@@ -153,7 +211,7 @@ pub fn Composer(
                     if noting.get() {
                         "An internal note: only your team sees it"
                     } else {
-                        "Type a reply; Enter sends, Shift+Enter adds a line"
+                        "Type a reply; Enter sends, Shift+Enter adds a line, / for commands"
                     }
                 }
                 rows=2

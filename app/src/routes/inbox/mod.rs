@@ -3,13 +3,16 @@
 //! starts once the page has hydrated (see `connection`).
 
 mod alerts;
+mod commands;
 mod composer;
 // Without the browser half, the live parts are only partly used.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod connection;
+mod panels;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod state;
 mod thread;
+mod transfer;
 
 use alerts::Alerts;
 use connection::{Conn, Link};
@@ -154,7 +157,7 @@ pub fn InboxPage() -> impl IntoView {
                     None => Either::Left(view! {
                         <p class="empty pick">"Pick a conversation on the left."</p>
                     }),
-                    Some(id) => Either::Right(view! { <Thread id inbox conn drafts /> }),
+                    Some(id) => Either::Right(view! { <Thread id inbox conn drafts on_open=open /> }),
                 }}
             </section>
         </div>

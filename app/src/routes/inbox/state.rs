@@ -3,7 +3,7 @@
 //! keeps one `Inbox` in a signal.
 
 use parlor_protocol::inbox::{
-    Assignee, Availability, ConversationSummary, InboxFrame, TeamMember, WireNote,
+    Assignee, Availability, ConversationSummary, InboxChannel, InboxFrame, TeamMember, WireNote,
 };
 use parlor_protocol::live::{LiveErrorCode, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId, Seq};
@@ -76,7 +76,13 @@ pub struct Outgoing {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Alert {
     NewConversation(String),
-    Message { from: String, body: String },
+    /// A conversation became this operator's (routed from the line, or
+    /// transferred) while they were not looking at it.
+    Assigned(String),
+    Message {
+        from: String,
+        body: String,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -97,6 +103,9 @@ pub struct Inbox {
     pub team: Vec<TeamMember>,
     /// The status this operator chose.
     pub chosen: Availability,
+    /// The channels this operator works in, with their operators and
+    /// departments.
+    pub channels: Vec<InboxChannel>,
 }
 
 impl Inbox {
@@ -201,11 +210,13 @@ impl Inbox {
                 me,
                 chosen,
                 team,
+                channels,
                 conversations,
             } => {
                 self.me = Some(me);
                 self.chosen = chosen;
                 self.team = team;
+                self.channels = channels;
                 self.conversations = conversations.into_iter().map(|c| (c.id, c)).collect();
                 self.notice = None;
             }
@@ -215,8 +226,17 @@ impl Inbox {
                     alerts.push(Alert::NewConversation(conversation.visitor_name.clone()));
                 }
                 let mut conversation = conversation;
-                if watching && self.selected == Some(conversation.id) {
+                let looking = watching && self.selected == Some(conversation.id);
+                if looking {
                     conversation.unread = 0;
+                }
+                let me = self.me_id();
+                let mine = |c: &ConversationSummary| {
+                    me.is_some() && c.assignee.as_ref().map(|a| a.user_id) == me
+                };
+                let was_mine = self.conversations.get(&conversation.id).is_some_and(mine);
+                if !is_new && !was_mine && mine(&conversation) && !conversation.closed && !looking {
+                    alerts.push(Alert::Assigned(conversation.visitor_name.clone()));
                 }
                 self.conversations.insert(conversation.id, *conversation);
             }
@@ -376,6 +396,7 @@ mod tests {
                     name: "Me".into(),
                     availability: Availability::Online,
                 }],
+                channels: Vec::new(),
                 conversations: list,
             },
             true,
@@ -467,8 +488,35 @@ mod tests {
             },
             false,
         );
-        assert!(again.is_empty());
+        assert_eq!(
+            again,
+            [Alert::Assigned("Visitor 1a2b".into())],
+            "given to me while I look elsewhere"
+        );
         assert_eq!(inbox.count(Filter::Mine), 1);
+        let same = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(summary(c, Some(7), false)),
+            },
+            false,
+        );
+        assert!(same.is_empty(), "mine already");
+        // Taken while looking at it: no alert.
+        let d = ConversationId(Uuid::new_v4());
+        inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(summary(d, None, false)),
+            },
+            true,
+        );
+        inbox.select(d);
+        let taken = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(summary(d, Some(7), false)),
+            },
+            true,
+        );
+        assert!(taken.is_empty());
     }
 
     #[test]
@@ -545,6 +593,7 @@ mod tests {
                 after_seq: Seq(1),
                 body: "VIP".into(),
                 created_at: 1,
+                transfer_to: None,
             },
         };
         let id = MessageId(Uuid::new_v4());

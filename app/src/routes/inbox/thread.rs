@@ -3,10 +3,13 @@
 //! the messages and the composer stay mounted while it changes, so a reply
 //! being typed survives the visitor changing page or a colleague taking it.
 
+use super::commands::ThreadUi;
 use super::composer::{Composer, Drafts};
 use super::connection::Conn;
+use super::panels::ThreadPanel;
 use super::state::{Delivery, Inbox, Outgoing};
 use super::time_label;
+use super::transfer::TransferForm;
 use leptos::either::Either;
 use leptos::prelude::*;
 use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireNote, WireVisitor};
@@ -25,8 +28,11 @@ pub fn Thread(
     inbox: RwSignal<Inbox>,
     conn: Conn,
     drafts: Drafts,
+    on_open: impl Fn(ConversationId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let summary = Memo::new(move |_| inbox.with(|i| i.conversations.get(&id).cloned()));
+    let channel = summary.with_untracked(|c| c.as_ref().map(|c| c.channel_id));
+    let ui = ThreadUi::new();
     let closed = Memo::new(move |_| summary.with(|c| c.as_ref().is_none_or(|c| c.closed)));
     let visitor_name = Memo::new(move |_| {
         summary.with(|c| {
@@ -48,7 +54,10 @@ pub fn Thread(
     });
 
     view! {
-        {move || summary.get().map(|c| view! { <ThreadHead c conn /> })}
+        {move || summary.get().map(|c| view! { <ThreadHead c conn ui /> })}
+        <Show when=move || ui.transfer.with(Option::is_some) && !closed.get()>
+            {channel.map(|channel| view! { <TransferForm id channel inbox conn ui /> })}
+        </Show>
         <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
             <For
                 each=move || inbox.with(|i| lines(&i.thread, &i.notes))
@@ -78,7 +87,8 @@ pub fn Thread(
             when=move || !closed.get()
             fallback=|| view! { <p class="hint ended">"This conversation is closed."</p> }
         >
-            <Composer id inbox conn drafts />
+            <ThreadPanel id ui on_open />
+            {channel.map(|channel| view! { <Composer id channel inbox conn drafts ui /> })}
         </Show>
     }
 }
@@ -86,7 +96,7 @@ pub fn Thread(
 /// Who the visitor is, where they are, who has the conversation, and what
 /// can be done with it. Drawn again whenever the row changes.
 #[component]
-fn ThreadHead(c: ConversationSummary, conn: Conn) -> impl IntoView {
+fn ThreadHead(c: ConversationSummary, conn: Conn, ui: ThreadUi) -> impl IntoView {
     let id = c.id;
     let closed = c.closed;
     let close = move |_| {
@@ -147,6 +157,16 @@ fn ThreadHead(c: ConversationSummary, conn: Conn) -> impl IntoView {
                     Either::Left(view! { <span class="ended-tag">"Closed"</span> })
                 } else {
                     Either::Right(view! {
+                        <button
+                            type="button"
+                            class="button"
+                            aria-expanded=move || ui.transfer.with(Option::is_some).to_string()
+                            on:click=move |_| ui.transfer.update(|t| {
+                                *t = if t.is_some() { None } else { Some(String::new()) }
+                            })
+                        >
+                            "Transfer"
+                        </button>
                         <button type="button" class="button" on:click=close>"Close conversation"</button>
                     })
                 }}
@@ -188,12 +208,21 @@ fn lines(
     lines
 }
 
+/// An internal note, or a transfer with the note that went with it.
 #[component]
 fn NoteRow(n: WireNote) -> impl IntoView {
+    let (class, author) = match &n.transfer_to {
+        Some(to) => (
+            "msg note transfer",
+            format!("{} transferred it to {to}", n.author),
+        ),
+        None => ("msg note", format!("Note · {}", n.author)),
+    };
+    let body = (!n.body.is_empty()).then(|| view! { <span class="body">{n.body}</span> });
     view! {
-        <li class="msg note">
-            <span class="author">"Note · "{n.author}</span>
-            <span class="body">{n.body}</span>
+        <li class=class>
+            <span class="author">{author}</span>
+            {body}
             <span class="when">{time_label(n.created_at)}</span>
         </li>
     }

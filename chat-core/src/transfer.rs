@@ -1,0 +1,119 @@
+//! Transfers: an operator hands a conversation to a colleague of its
+//! channel, or to one of the channel's departments (where routing picks
+//! among the department's members, and it waits in line if all are full).
+//! A note may go with it. The move and its line in the conversation's
+//! history (a note naming where it went) are written in one transaction,
+//! and only the team sees that line.
+
+use crate::hub::{FeedEvent, RoomEvent};
+use crate::inbox::Access;
+use crate::store::Appended;
+use crate::{now_unix, Error, Parlor, Result};
+use parlor_domain::{
+    ConversationId, Field, MessageBody, MessageId, Note, User, UserId, ValidationErrors,
+};
+use parlor_protocol::inbox::TransferTarget;
+
+impl Parlor {
+    /// Moves conversation `id` (one `actor` may work on) to `to`, with
+    /// `note` (may be empty). `note_id` is the client's: a resend changes
+    /// nothing again.
+    pub async fn transfer(
+        &self,
+        actor: &User,
+        access: &Access,
+        id: ConversationId,
+        to: TransferTarget,
+        note_id: MessageId,
+        note: &str,
+    ) -> Result<()> {
+        let conversation = self.operator_conversation(access, id).await?;
+        let note = note.trim();
+        let body = if note.is_empty() {
+            String::new()
+        } else {
+            MessageBody::parse(note)?.as_str().to_string()
+        };
+        let refuse = |why: &str| Error::Validation(ValidationErrors::single(Field::Transfer, why));
+        let (assignee, department, name) = match to {
+            TransferTarget::Operator { user_id } => {
+                let user = UserId(user_id);
+                let target = self
+                    .store
+                    .get_user(user)
+                    .await?
+                    .ok_or_else(|| refuse("no such operator"))?;
+                let operates = target.is_admin()
+                    || self
+                        .store
+                        .operator_channels(user)
+                        .await?
+                        .contains(&conversation.channel);
+                if !operates {
+                    return Err(refuse("they do not operate this channel"));
+                }
+                if conversation.assignee == Some(user) {
+                    return Err(refuse("the conversation is theirs already"));
+                }
+                (Some(user), None, target.display_name)
+            }
+            TransferTarget::Department { department_id } => {
+                let channel = self
+                    .store
+                    .get_channel(conversation.channel)
+                    .await?
+                    .ok_or(Error::NotFound("channel"))?;
+                let name = channel
+                    .departments
+                    .name(department_id)
+                    .ok_or_else(|| refuse("no such department"))?
+                    .to_string();
+                (None, Some(department_id), name)
+            }
+        };
+        let record = Note {
+            id: note_id,
+            conversation: id,
+            author: Some(actor.id),
+            // Set by the store, at the moment it is stored.
+            after_seq: conversation.last_seq,
+            body,
+            created_at: now_unix(),
+            transfer_to: Some(name),
+        };
+        let stored = match self
+            .store
+            .transfer_conversation(assignee, department, &record)
+            .await?
+        {
+            Appended::New(note) => note,
+            Appended::Existing(_) => return Ok(()),
+        };
+        self.hub.to_feed(FeedEvent::Note {
+            channel: conversation.channel,
+            note: stored,
+        });
+        match assignee {
+            Some(_) => {
+                // It may have been waiting in line.
+                self.hub.to_room(id, RoomEvent::Queue(None));
+                self.announce(id).await;
+            }
+            None => {
+                self.announce(id).await;
+                if self
+                    .route(id, conversation.channel, department)
+                    .await?
+                    .is_none()
+                {
+                    self.announce_queue(conversation.channel).await;
+                }
+            }
+        }
+        // The previous assignee has a slot free now.
+        if conversation.assignee.is_some() {
+            self.route_waiting().await;
+        }
+        Ok(())
+    }
+}
