@@ -3,6 +3,7 @@
 //! conversation, so switching away and back, or the conversation's row
 //! changing meanwhile, loses nothing.
 
+use super::canned::{self, CannedList};
 use super::commands::{self, ThreadUi};
 use super::connection::Conn;
 use super::state::Inbox;
@@ -95,6 +96,13 @@ pub fn Composer(
     // Why the last command could not run.
     let refused = RwSignal::new(None::<String>);
     let suggestions = move || draft.with(|d| commands::matching(d));
+    let canned_list = use_context::<CannedList>().map(|c| c.0);
+    let offered = move || {
+        canned_list
+            .map(|list| list.with(|l| draft.with(|d| canned::offered(l, d))))
+            .unwrap_or_default()
+    };
+    let pick = move |body: &str| draft.update(|d| *d = canned::insert(d, body));
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
         if body.is_empty() {
@@ -140,7 +148,16 @@ pub fn Composer(
         draft.set(String::new());
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() {
+        let key = ev.key();
+        if (key == "Enter" || key == "Tab") && !ev.shift_key() {
+            // A canned response being asked for: the first one offered.
+            if let Some(first) = offered().first() {
+                ev.prevent_default();
+                pick(&first.body);
+                return;
+            }
+        }
+        if key == "Enter" && !ev.shift_key() {
             ev.prevent_default();
             send();
         } else if ev.key() == "Tab" {
@@ -198,6 +215,26 @@ pub fn Composer(
                 }}
             </ul>
         </Show>
+        <Show when=move || !offered().is_empty()>
+            <ul class="suggestions canned" role="listbox" aria-label="Canned responses">
+                {move || {
+                    offered()
+                        .into_iter()
+                        .map(|c| {
+                            let body = c.body.clone();
+                            view! {
+                                <li role="option" aria-selected="false">
+                                    <button type="button" class="suggestion" on:click=move |_| pick(&body)>
+                                        <code>":"{c.shortcut}</code>
+                                        " "<span class="help">{c.body}</span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
         <Show when=move || refused.get().is_some()>
             <p class="form-error" role="alert">{move || refused.get()}</p>
         </Show>
@@ -211,7 +248,7 @@ pub fn Composer(
                     if noting.get() {
                         "An internal note: only your team sees it"
                     } else {
-                        "Type a reply; Enter sends, Shift+Enter adds a line, / for commands"
+                        "Type a reply; Enter sends, Shift+Enter adds a line, / for commands, : for canned responses"
                     }
                 }
                 rows=2

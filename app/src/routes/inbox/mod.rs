@@ -3,6 +3,7 @@
 //! starts once the page has hydrated (see `connection`).
 
 mod alerts;
+mod canned;
 mod commands;
 mod composer;
 // Without the browser half, the live parts are only partly used.
@@ -69,6 +70,11 @@ pub fn InboxPage() -> impl IntoView {
     let conn = Conn::new();
     let alerts = Alerts::new();
     let filter = RwSignal::new(Filter::All);
+    // Read in the browser: the server's render has no composer open.
+    let canned = LocalResource::new(crate::api::canned::list_canned);
+    provide_context(canned::CannedList(Signal::derive(move || {
+        canned.get().and_then(Result::ok).unwrap_or_default()
+    })));
 
     #[cfg(feature = "hydrate")]
     {
