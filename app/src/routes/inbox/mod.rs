@@ -11,6 +11,8 @@ mod composer;
 mod connection;
 mod panels;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+mod shortcuts;
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod state;
 mod thread;
 mod transfer;
@@ -98,6 +100,30 @@ pub fn InboxPage() -> impl IntoView {
         });
         mark_read(inbox, conn);
     };
+    let help = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" && help.get_untracked() {
+                help.set(false);
+                return;
+            }
+            let key = ev.key();
+            let press = shortcuts::Press {
+                key: &key,
+                alt: ev.alt_key(),
+                ctrl: ev.ctrl_key(),
+                meta: ev.meta_key(),
+                typing: typing_somewhere(),
+            };
+            let Some(action) = shortcuts::action(press) else {
+                return;
+            };
+            ev.prevent_default();
+            on_shortcut(action, inbox, conn, filter, help, open);
+        });
+        on_cleanup(move || handle.remove());
+    }
 
     // The thread is drawn anew only for another conversation; within one,
     // only its header follows the row.
@@ -117,6 +143,14 @@ pub fn InboxPage() -> impl IntoView {
                     <LinkBadge link=conn.link />
                     <StatusPicker inbox conn />
                     <NotificationToggle alerts />
+                    <button
+                        type="button"
+                        class="button ghost small"
+                        aria-keyshortcuts="?"
+                        on:click=move |_| help.set(true)
+                    >
+                        "Shortcuts"
+                    </button>
                 </div>
                 <div class="filters" role="tablist" aria-label="Filter conversations">
                     {Filter::ALL
@@ -167,6 +201,62 @@ pub fn InboxPage() -> impl IntoView {
                 }}
             </section>
         </div>
+        <shortcuts::ShortcutHelp open=help />
+    }
+}
+
+/// Whether a text field has the focus (single-key shortcuts stay off).
+#[cfg(feature = "hydrate")]
+fn typing_somewhere() -> bool {
+    document().active_element().is_some_and(|el| {
+        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || el.get_attribute("contenteditable").is_some()
+    })
+}
+
+/// Does what a shortcut asks.
+#[cfg(feature = "hydrate")]
+fn on_shortcut(
+    action: shortcuts::Action,
+    inbox: RwSignal<Inbox>,
+    conn: Conn,
+    filter: RwSignal<Filter>,
+    help: RwSignal<bool>,
+    open: impl Fn(ConversationId),
+) {
+    use shortcuts::Action;
+    match action {
+        Action::Next | Action::Previous => {
+            let (ids, current) = inbox.with_untracked(|i| {
+                let ids: Vec<_> = i
+                    .rows(filter.get_untracked())
+                    .iter()
+                    .map(|c| c.id)
+                    .collect();
+                (ids, i.selected)
+            });
+            if let Some(id) = shortcuts::step(&ids, current, action == Action::Next) {
+                open(id);
+            }
+        }
+        Action::FocusComposer => {
+            if let Some(el) = document()
+                .query_selector(".reply textarea")
+                .ok()
+                .flatten()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+            {
+                let _ = el.focus();
+            }
+        }
+        Action::Close => {
+            let open_one =
+                inbox.with_untracked(|i| i.selected_summary().filter(|c| !c.closed).map(|c| c.id));
+            if let Some(conversation_id) = open_one {
+                conn.send(OperatorFrame::Close { conversation_id });
+            }
+        }
+        Action::Help => help.update(|h| *h = !*h),
     }
 }
 
