@@ -92,7 +92,7 @@ impl From<chat_core::Error> for AppError {
             E::InvalidCredentials => AppError::InvalidCredentials,
             E::Unauthenticated => AppError::Unauthenticated,
             // Taking someone else's conversation is not allowed either.
-            E::Forbidden | E::OriginRefused | E::Taken => AppError::Forbidden,
+            E::Forbidden | E::NotPermitted(_) | E::OriginRefused | E::Taken => AppError::Forbidden,
             E::NotFound(what) => AppError::NotFound(what.to_string()),
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");

@@ -15,7 +15,7 @@
 
 use crate::hub::{FeedEvent, RoomEvent};
 use crate::{Parlor, StoreError};
-use parlor_domain::{ChannelId, ConversationId, Message, Seq};
+use parlor_domain::{ChannelId, ConversationId, Message, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,6 +59,17 @@ pub(crate) enum BusEvent {
         conversation: ConversationId,
         seq: Seq,
     },
+    /// A message already sent, with its new text.
+    Edited {
+        channel: ChannelId,
+        message: Message,
+    },
+    /// An edited message too large for a notification: receivers read it.
+    EditedRef {
+        channel: ChannelId,
+        conversation: ConversationId,
+        id: MessageId,
+    },
     OperatorTyping {
         conversation: ConversationId,
         name: String,
@@ -98,7 +109,15 @@ impl BusEvent {
         }
     }
 
-    /// What other nodes need of a room event; messages travel by `message`.
+    pub(crate) fn edited(channel: ChannelId, message: &Message) -> Self {
+        BusEvent::Edited {
+            channel,
+            message: message.clone(),
+        }
+    }
+
+    /// What other nodes need of a room event; messages travel by `message`
+    /// (edits by `edited`).
     pub(crate) fn from_room(conversation: ConversationId, event: &RoomEvent) -> Option<Self> {
         match event {
             RoomEvent::OperatorTyping { name, typing } => Some(BusEvent::OperatorTyping {
@@ -111,11 +130,12 @@ impl BusEvent {
                 conversation,
                 position: *position,
             }),
-            RoomEvent::Message(_) | RoomEvent::Resync => None,
+            RoomEvent::Message(_) | RoomEvent::Edited(_) | RoomEvent::Resync => None,
         }
     }
 
-    /// What other nodes need of a feed event; messages travel by `message`.
+    /// What other nodes need of a feed event; messages travel by `message`
+    /// (edits by `edited`).
     pub(crate) fn from_feed(event: &FeedEvent) -> Option<Self> {
         match event {
             FeedEvent::VisitorTyping {
@@ -134,7 +154,10 @@ impl BusEvent {
             FeedEvent::Changed(s) => Some(BusEvent::Changed {
                 conversation: s.conversation.id,
             }),
-            FeedEvent::Message { .. } | FeedEvent::Presence(_) | FeedEvent::Resync => None,
+            FeedEvent::Message { .. }
+            | FeedEvent::Edited { .. }
+            | FeedEvent::Presence(_)
+            | FeedEvent::Resync => None,
         }
     }
 }
@@ -155,6 +178,11 @@ fn encode(node: Uuid, event: BusEvent) -> Result<String, serde_json::Error> {
             channel: *channel,
             conversation: message.conversation,
             seq: message.seq,
+        },
+        BusEvent::Edited { channel, message } => BusEvent::EditedRef {
+            channel: *channel,
+            conversation: message.conversation,
+            id: message.id,
         },
         _ => BusEvent::Resync,
     };
@@ -292,6 +320,16 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
                 Err(_) => parlor.resync_all(),
             }
         }
+        BusEvent::Edited { channel, message } => hub.deliver_edited(channel, &message),
+        BusEvent::EditedRef {
+            channel,
+            conversation,
+            id,
+        } => match parlor.store.get_message(conversation, id).await {
+            Ok(Some(message)) => hub.deliver_edited(channel, &message),
+            Ok(None) => {}
+            Err(_) => parlor.resync_all(),
+        },
         BusEvent::OperatorTyping {
             conversation,
             name,
@@ -356,6 +394,7 @@ mod tests {
             author: Author::Visitor,
             body: body.into(),
             created_at: 1,
+            edited_at: None,
         }
     }
 
@@ -381,6 +420,27 @@ mod tests {
                 channel,
                 conversation: long.conversation,
                 seq: Seq(7)
+            }
+        );
+    }
+
+    #[test]
+    fn an_edit_that_fits_travels_whole_and_a_long_one_by_reference() {
+        let node = Uuid::new_v4();
+        let channel = ChannelId(Uuid::new_v4());
+        let mut short = message("hello again");
+        short.edited_at = Some(2);
+        let event = BusEvent::edited(channel, &short);
+        assert_eq!(decode(&encode(node, event.clone()).unwrap()), event);
+
+        let long = message(&"😀".repeat(4000));
+        let text = encode(node, BusEvent::edited(channel, &long)).unwrap();
+        assert_eq!(
+            decode(&text),
+            BusEvent::EditedRef {
+                channel,
+                conversation: long.conversation,
+                id: long.id,
             }
         );
     }

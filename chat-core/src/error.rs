@@ -17,6 +17,10 @@ pub enum Error {
     Unauthenticated,
     #[error("only an admin may do that")]
     Forbidden,
+    /// The actor may not do this, for a reason more particular than "not an
+    /// admin" (editing someone else's message); the text says who may.
+    #[error("{0}")]
+    NotPermitted(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The page's origin is not among the channel's allowed sites.
@@ -49,6 +53,9 @@ impl Error {
             Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
             Error::OriginRefused => (LiveErrorCode::OriginRefused, self.to_string()),
             Error::Taken => (LiveErrorCode::Taken, self.to_string()),
+            Error::Forbidden | Error::NotPermitted(_) => {
+                (LiveErrorCode::Forbidden, self.to_string())
+            }
             Error::Store(StoreError::Closed) => (
                 LiveErrorCode::Ended,
                 "the conversation is closed".to_string(),

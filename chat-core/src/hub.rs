@@ -25,6 +25,8 @@ pub const FEED_CAPACITY: usize = 4096;
 #[derive(Clone, Debug)]
 pub enum RoomEvent {
     Message(Message),
+    /// A message already sent has a new text (an operator edited it).
+    Edited(Message),
     OperatorTyping {
         name: String,
         typing: bool,
@@ -40,6 +42,11 @@ pub enum RoomEvent {
 #[derive(Clone, Debug)]
 pub enum FeedEvent {
     Message {
+        channel: ChannelId,
+        message: Message,
+    },
+    /// A message already sent has a new text (an operator edited it).
+    Edited {
         channel: ChannelId,
         message: Message,
     },
@@ -66,6 +73,7 @@ impl FeedEvent {
     pub fn channel(&self) -> Option<ChannelId> {
         match self {
             FeedEvent::Message { channel, .. }
+            | FeedEvent::Edited { channel, .. }
             | FeedEvent::VisitorTyping { channel, .. }
             | FeedEvent::Note { channel, .. } => Some(*channel),
             FeedEvent::Changed(s) => Some(s.conversation.channel),
@@ -154,6 +162,12 @@ impl Hub {
         self.deliver_message(channel, message);
     }
 
+    /// An edited message, to its room and the feed, on every node.
+    pub fn edited(&self, channel: ChannelId, message: &Message) {
+        self.relay(BusEvent::edited(channel, message));
+        self.deliver_edited(channel, message);
+    }
+
     /// To this node's watchers of the conversation only.
     pub(crate) fn deliver_to_room(&self, conversation: ConversationId, event: RoomEvent) {
         if let Some(room) = self.rooms().get(&conversation) {
@@ -171,6 +185,15 @@ impl Hub {
     pub(crate) fn deliver_message(&self, channel: ChannelId, message: &Message) {
         self.deliver_to_room(message.conversation, RoomEvent::Message(message.clone()));
         self.deliver_to_feed(FeedEvent::Message {
+            channel,
+            message: message.clone(),
+        });
+    }
+
+    /// An edited message to this node's listeners only.
+    pub(crate) fn deliver_edited(&self, channel: ChannelId, message: &Message) {
+        self.deliver_to_room(message.conversation, RoomEvent::Edited(message.clone()));
+        self.deliver_to_feed(FeedEvent::Edited {
             channel,
             message: message.clone(),
         });
@@ -233,6 +256,7 @@ mod tests {
             author: Author::Visitor,
             body: "hi".into(),
             created_at: 0,
+            edited_at: None,
         }
     }
 

@@ -286,6 +286,22 @@ impl Session {
                     Err(e) => self.send(self.failure(e, Some(note_id))).await,
                 }
             }
+            OperatorFrame::Edit {
+                conversation_id,
+                message_id,
+                body,
+            } => {
+                match self
+                    .parlor
+                    .edit_message(&self.user, &self.access, conversation_id, message_id, &body)
+                    .await
+                {
+                    // The new text comes back over the feed, as to every
+                    // inbox with the conversation open.
+                    Ok(_) => Ok(()),
+                    Err(e) => self.send(self.failure(e, Some(message_id))).await,
+                }
+            }
             OperatorFrame::Close { conversation_id } => {
                 match self
                     .parlor
@@ -328,6 +344,22 @@ impl Session {
                         from_visitor: message.author == parlor_domain::Author::Visitor,
                         at: message.created_at,
                     })
+                }
+            }
+            FeedEvent::Edited { message, .. } => {
+                if self
+                    .opened
+                    .as_ref()
+                    .is_none_or(|c| c.id != message.conversation)
+                {
+                    // Not on screen; a last message's row comes as a summary.
+                    Ok(())
+                } else if message.seq <= self.opened_seq {
+                    let message = self.names.wire(&self.parlor, message).await;
+                    self.forward(InboxFrame::Edited { message })
+                } else {
+                    // Not sent yet: the database has it, edited already.
+                    self.catch_up(message.conversation).await
                 }
             }
             FeedEvent::VisitorTyping {

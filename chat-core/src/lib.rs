@@ -8,6 +8,7 @@ pub mod bus;
 mod canned;
 mod channels;
 mod conversations;
+mod edits;
 pub mod error;
 pub mod hub;
 pub mod identity;

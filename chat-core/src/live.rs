@@ -605,6 +605,13 @@ impl Session {
             }
             RoomEvent::Message(m) if m.seq > self.last_sent => self.catch_up(m.conversation).await,
             RoomEvent::Message(_) => Ok(()),
+            // A message the visitor has: its new text. One they have not
+            // got yet comes from the database, edited already.
+            RoomEvent::Edited(m) if m.seq <= self.last_sent => {
+                let message = self.wire(m).await;
+                self.forward(ServerFrame::Edited { message })
+            }
+            RoomEvent::Edited(m) => self.catch_up(m.conversation).await,
             RoomEvent::OperatorTyping { name, typing } => match self.conversation {
                 Some(conversation_id) => self.forward(ServerFrame::Typing {
                     conversation_id,

@@ -77,6 +77,7 @@ impl Names {
             author,
             body: m.body,
             sent_at: m.created_at,
+            edited_at: m.edited_at,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
-use chat_core::store::{self, ChannelPart, NewMessage, NewUserRecord, StoreError};
+use chat_core::store::{self, Appended, ChannelPart, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
 use parlor_domain::rules::{parse_rules, DisplayChoice};
 use parlor_domain::{
@@ -353,4 +353,144 @@ async fn presence_counts_a_connection_only_while_its_node_is_heard_from() {
     let now = facts(s.staff_presence(250).await.unwrap());
     assert_eq!((now[0].2, now[0].3), (true, Some(300)));
     assert_eq!((now[1].2, now[1].3), (false, Some(150)));
+}
+
+/// An edit replaces the text and keeps the one it replaced, in its own
+/// message only; reads (replay, the list's last message, a resend) carry the
+/// new text; edits at once each record the text they replaced.
+#[tokio::test(flavor = "multi_thread")]
+async fn edits_keep_the_previous_text_and_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let op = s.insert_user(&user("op@x.test", "Op")).await.unwrap();
+    let channel = shop(&s).await;
+    let visitor = VisitorId(Uuid::new_v4());
+    s.insert_visitor(visitor, "t", 1).await.unwrap();
+    let c = ConversationId(Uuid::new_v4());
+    s.insert_conversation(c, channel, visitor, 1).await.unwrap();
+    let first = NewMessage {
+        id: MessageId(Uuid::new_v4()),
+        conversation: c,
+        author: Author::Operator { user: op.id },
+        body: "Helo",
+        now: 2,
+    };
+    s.append_message(&first).await.unwrap();
+    let id = first.id;
+    assert_eq!(s.get_message(c, id).await.unwrap().unwrap().edited_at, None);
+
+    // Another conversation, or no such message: nothing.
+    let elsewhere = ConversationId(Uuid::new_v4());
+    assert_eq!(s.get_message(elsewhere, id).await.unwrap(), None);
+    assert_eq!(
+        s.edit_message(id, elsewhere, "x", Some(op.id), 3)
+            .await
+            .unwrap(),
+        None
+    );
+    let nowhere = MessageId(Uuid::new_v4());
+    assert_eq!(
+        s.edit_message(nowhere, c, "x", Some(op.id), 3)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let edited = s
+        .edit_message(id, c, "Hello", Some(op.id), 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (edited.body.as_str(), edited.edited_at, edited.seq),
+        ("Hello", Some(3), Seq(1))
+    );
+    // The same text again changes and records nothing.
+    let same = s
+        .edit_message(id, c, "Hello", Some(op.id), 4)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(same, edited);
+    s.edit_message(id, c, "Hello!", None, 5).await.unwrap();
+    let trail: Vec<_> = s
+        .message_edits(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.previous_body, e.edited_by, e.edited_at, e.conversation))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("Helo".to_string(), Some(op.id), 3, c),
+            ("Hello".to_string(), None, 5, c)
+        ]
+    );
+    assert!(s.message_edits(nowhere).await.unwrap().is_empty());
+
+    // Reads carry the new text; a later append is not edited.
+    s.append_message(&NewMessage {
+        id: MessageId(Uuid::new_v4()),
+        conversation: c,
+        author: Author::Visitor,
+        body: "thanks",
+        now: 6,
+    })
+    .await
+    .unwrap();
+    let replay = s.messages_after(c, Seq(0), 10).await.unwrap();
+    assert_eq!(
+        replay
+            .iter()
+            .map(|m| (m.body.as_str(), m.edited_at))
+            .collect::<Vec<_>>(),
+        [("Hello!", Some(5)), ("thanks", None)]
+    );
+    let resent = s.append_message(&first).await.unwrap();
+    assert!(
+        matches!(&resent, Appended::Existing(m) if m.body == "Hello!"),
+        "{resent:?}"
+    );
+    let last = s.conversation_summary(c).await.unwrap().unwrap();
+    assert_eq!(last.last_message.unwrap().edited_at, None);
+    s.edit_message(replay[1].id, c, "thank you", None, 7)
+        .await
+        .unwrap();
+    let last = s.conversation_summary(c).await.unwrap().unwrap();
+    let last = last.last_message.unwrap();
+    assert_eq!((last.body.as_str(), last.edited_at), ("thank you", Some(7)));
+
+    // Edits at once take turns: each records the text it replaced, so the
+    // trail and the final text hold every text exactly once.
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.edit_message(id, c, &format!("text {i}"), Some(op.id), 10)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut texts: Vec<String> = s
+        .message_edits(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.previous_body)
+        .collect();
+    texts.push(s.get_message(c, id).await.unwrap().unwrap().body);
+    texts.sort();
+    let mut expected: Vec<String> = ["Helo", "Hello", "Hello!"]
+        .into_iter()
+        .map(String::from)
+        .chain((0..12).map(|i| format!("text {i}")))
+        .collect();
+    expected.sort();
+    assert_eq!(texts, expected);
 }

@@ -155,6 +155,8 @@ pub struct Message {
     pub author: Author,
     pub body: String,
     pub created_at: i64,
+    /// When an operator last edited the text (`edits.rs`); `None` if never.
+    pub edited_at: Option<i64>,
 }
 
 /// A message body that passed the rules: not blank, at most

@@ -7,6 +7,7 @@ pub mod canned;
 pub mod channel;
 pub mod conversation;
 pub mod departments;
+pub mod edits;
 pub mod identity;
 pub mod presence;
 pub mod rules;
@@ -22,6 +23,7 @@ pub use conversation::{
     ConversationSummary, Message, MessageBody, Note,
 };
 pub use departments::{ChannelDepartments, Department};
+pub use edits::{EditError, EditRefusal, MessageEdit};
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
 pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
 pub use presence::{Availability, PresenceFacts};

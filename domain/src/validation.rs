@@ -47,6 +47,8 @@ pub enum Field {
     MaxChats,
     /// Where a transfer sends a conversation.
     Transfer,
+    /// A search of conversations.
+    Search,
     /// A canned response's shortcut and its text.
     Shortcut,
     CannedBody,

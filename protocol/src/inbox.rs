@@ -63,6 +63,18 @@ pub enum OperatorFrame {
         to: TransferTarget,
         note: String,
     },
+    /// Replaces the text of a message already sent: an operator edits their
+    /// own messages, an admin anyone's; nobody edits a visitor's or the
+    /// channel's (a trigger's). The body follows the message rules; an
+    /// unchanged body changes nothing. The previous text is kept in an
+    /// audit trail. Every inbox with the conversation open gets `edited`
+    /// (the editor's too), and the visitor too; a refusal is an `error`
+    /// with this `message_id`.
+    Edit {
+        conversation_id: ConversationId,
+        message_id: MessageId,
+        body: String,
+    },
 }
 
 /// Where a transfer sends a conversation.
@@ -245,6 +257,10 @@ pub enum InboxFrame {
     /// A message of the opened conversation, live or replayed. Order by
     /// `seq` within a conversation.
     Message { message: WireMessage },
+    /// A message of the opened conversation was edited: `message` is the
+    /// whole message with its new `body` and `edited_at`; replace the one
+    /// with the same `seq`.
+    Edited { message: WireMessage },
     /// A new message in another conversation this operator may see: enough
     /// for its row in the list (the text is cut to [`PREVIEW_CHARS`]).
     Activity {

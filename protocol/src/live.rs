@@ -168,6 +168,10 @@ pub struct WireMessage {
     pub body: String,
     /// Unix seconds.
     pub sent_at: i64,
+    /// Unix seconds of the last edit (an operator corrected the text);
+    /// `None` for a message never edited (and then left out of the JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<i64>,
 }
 
 /// Frames the server sends.
@@ -199,6 +203,10 @@ pub enum ServerFrame {
     Ended { conversation_id: ConversationId },
     /// A message of the conversation, replayed or live, in `seq` order.
     Message { message: WireMessage },
+    /// A message already sent was edited by an operator: `message` is the
+    /// whole message with its new `body` and `edited_at`. Replace the shown
+    /// message with the same `id` (and `seq`).
+    Edited { message: WireMessage },
     /// `message_id` is committed durably as `seq`.
     Ack {
         message_id: MessageId,
@@ -263,4 +271,35 @@ pub enum LiveErrorCode {
     OriginRefused,
     /// Another operator has the conversation (inbox `take`).
     Taken,
+    /// The operator may not do this (inbox `edit` of a message that is not
+    /// theirs, or a visitor's); the message says who may.
+    Forbidden,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edited_at_is_optional_both_ways() {
+        let json = r#"{"id":"00000000-0000-0000-0000-000000000001",
+            "conversation_id":"00000000-0000-0000-0000-000000000002","seq":3,
+            "author":{"kind":"operator","name":"Ann"},"body":"Hi","sent_at":10}"#;
+        let mut m: WireMessage = serde_json::from_str(json).unwrap();
+        assert_eq!(m.edited_at, None, "an older server's message parses");
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(
+            !text.contains("edited_at"),
+            "left out when never edited: {text}"
+        );
+        m.edited_at = Some(20);
+        let frame = ServerFrame::Edited { message: m };
+        let text = serde_json::to_string(&frame).unwrap();
+        assert!(
+            text.starts_with(r#"{"type":"edited","message":{"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""edited_at":20"#), "{text}");
+        assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
+    }
 }

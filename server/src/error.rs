@@ -30,9 +30,9 @@ impl IntoResponse for HttpError {
                 ErrorCode::NotFound,
                 format!("no such {what}"),
             ),
-            HttpError::Core(e @ chat_core::Error::OriginRefused) => {
-                (StatusCode::FORBIDDEN, ErrorCode::Forbidden, e.to_string())
-            }
+            HttpError::Core(
+                e @ (chat_core::Error::OriginRefused | chat_core::Error::NotPermitted(_)),
+            ) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, e.to_string()),
             HttpError::CrossOrigin => (
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,

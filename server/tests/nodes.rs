@@ -211,9 +211,27 @@ async fn two_nodes_share_live_conversations() {
     assert!(typing);
 
     // The answer from B reaches the visitor on A.
-    op.send(json!({"type": "send", "conversation_id": conv, "message_id": uuid(), "body": "hi from node B"}))
+    let answer = uuid();
+    op.send(json!({"type": "send", "conversation_id": conv, "message_id": answer, "body": "hi from node B"}))
         .await;
     assert_eq!(next_answer(&mut v).await, (Seq(2), "hi from node B".into()));
+
+    // So do its edits; a text too long for a notification travels by
+    // reference and is read from the database.
+    for body in ["hi from node B, edited".to_string(), "😀".repeat(4000)] {
+        op.send(
+            json!({"type": "edit", "conversation_id": conv, "message_id": answer, "body": body}),
+        )
+        .await;
+        let edited = v
+            .until(|f: &ServerFrame| match f {
+                ServerFrame::Edited { message } => Some(message.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!((edited.seq, edited.body.as_str()), (Seq(2), body.as_str()));
+        assert!(edited.edited_at.is_some());
+    }
 
     // A's event connection is cut while B answers again: A catches up.
     let schema = db.rsplit('=').next().unwrap();

@@ -37,6 +37,8 @@ pub struct Line {
     pub operator: Option<String>,
     pub body: String,
     pub delivery: Delivery,
+    /// An operator edited the text after sending it.
+    pub edited: bool,
 }
 
 /// Everything the window renders, shared by the view and the socket.
@@ -87,6 +89,7 @@ impl Chat {
                 operator: None,
                 body: body.clone(),
                 delivery: Delivery::Sending,
+                edited: false,
             })
             .collect();
         Self {
@@ -136,6 +139,7 @@ impl Chat {
                 operator: None,
                 body,
                 delivery: Delivery::Sending,
+                edited: false,
             })
         });
     }
@@ -176,6 +180,7 @@ impl Chat {
                 operator: Some(title),
                 body: message,
                 delivery: Delivery::Sent,
+                edited: false,
             })
         });
         true
@@ -306,6 +311,7 @@ impl Chat {
                     operator,
                     body: message.body,
                     delivery: Delivery::Sent,
+                    edited: message.edited_at.is_some(),
                 };
                 self.lines.update(|l| {
                     l.retain(|x| x.id != line.id);
@@ -313,6 +319,12 @@ impl Chat {
                     l.insert(at.unwrap_or(l.len()), line);
                 });
             }
+            ServerFrame::Edited { message } => self.lines.update(|l| {
+                if let Some(x) = l.iter_mut().find(|x| x.id == message.id) {
+                    x.body = message.body;
+                    x.edited = true;
+                }
+            }),
             ServerFrame::Ack {
                 message_id,
                 conversation_id,

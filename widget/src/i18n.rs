@@ -48,6 +48,8 @@ pub struct Texts {
     pub bad_contact: &'static str,
     /// While every operator is busy; `{n}` is the place in line.
     pub queue: &'static str,
+    /// After a message an operator edited.
+    pub edited: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -86,6 +88,7 @@ const EN: Texts = Texts {
     left: "Thank you! We will answer by email at ",
     bad_contact: "Please give your name and a valid email address.",
     queue: "You are number {n} in line. An operator will be with you shortly.",
+    edited: "edited",
 };
 
 const FR: Texts = Texts {
@@ -124,6 +127,7 @@ const FR: Texts = Texts {
     left: "Merci ! Nous vous répondrons par e-mail à ",
     bad_contact: "Indiquez votre nom et une adresse e-mail valide.",
     queue: "Vous êtes {n} dans la file. Un conseiller vous répond bientôt.",
+    edited: "modifié",
 };
 
 const DE: Texts = Texts {
@@ -163,6 +167,7 @@ const DE: Texts = Texts {
     left: "Danke! Wir antworten per E-Mail an ",
     bad_contact: "Bitte geben Sie Ihren Namen und eine gültige E-Mail-Adresse an.",
     queue: "Sie sind Nummer {n} in der Warteschlange. Gleich ist jemand für Sie da.",
+    edited: "bearbeitet",
 };
 
 const AR: Texts = Texts {
@@ -201,6 +206,7 @@ const AR: Texts = Texts {
     left: "شكرًا لك! سنرد عليك عبر البريد الإلكتروني على ",
     bad_contact: "يرجى إدخال اسمك وعنوان بريد إلكتروني صالح.",
     queue: "أنت رقم {n} في قائمة الانتظار. سيرد عليك أحد الموظفين قريبًا.",
+    edited: "معدّل",
 };
 
 const HE: Texts = Texts {
@@ -239,6 +245,7 @@ const HE: Texts = Texts {
     left: "תודה! נענה לכם בדוא״ל לכתובת ",
     bad_contact: "נא למלא שם וכתובת דוא״ל תקינה.",
     queue: "אתם מספר {n} בתור. נציג יענה לכם בקרוב.",
+    edited: "נערך",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

@@ -501,6 +501,7 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts
         }>
             {name.map(|n| view! { <span class="who">{n}</span> })}
             <div class="bubble">{line.body.clone()}</div>
+            {line.edited.then(|| view! { <span class="edited">{t.edited}</span> })}
             {state.map(|(class, text)| view! { <span class=class>{text}</span> })}
             {failed.then(|| {
                 let line = line.clone();

@@ -318,6 +318,7 @@ async fn append_all<B: Backend>(
                     author: op.author,
                     body: op.body.clone(),
                     created_at: op.now,
+                    edited_at: None,
                 };
                 // A resend within this batch finds it.
                 stored.insert(op.id, message.clone());

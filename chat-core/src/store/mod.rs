@@ -396,6 +396,33 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<parlor_domain::CannedResponse, StoreError>;
     /// `NotFound("canned response")` if there is none with that id.
     async fn delete_canned(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Message `id` of `conversation`, if there is one.
+    async fn get_message(
+        &self,
+        conversation: ConversationId,
+        id: MessageId,
+    ) -> Result<Option<Message>, StoreError>;
+    /// In one transaction: records the message's current text in its audit
+    /// trail (`message_edits`, by `editor` at `now`), then replaces it with
+    /// `body` and sets `edited_at`. Returns the message as stored
+    /// afterwards; `None` if `conversation` has no message `id`. A body
+    /// equal to the stored one changes and records nothing. The row is
+    /// locked first, so concurrent edits each record the text they replaced.
+    async fn edit_message(
+        &self,
+        id: MessageId,
+        conversation: ConversationId,
+        body: &str,
+        editor: Option<UserId>,
+        now: i64,
+    ) -> Result<Option<Message>, StoreError>;
+    /// A message's audit trail: the texts it had before each edit, oldest
+    /// first.
+    async fn message_edits(
+        &self,
+        message: MessageId,
+    ) -> Result<Vec<parlor_domain::MessageEdit>, StoreError>;
 }
 
 /// Whether the URL names a PostgreSQL database.

@@ -229,6 +229,7 @@ pub(super) const SUMMARY_SELECT: &str = "
            v.verified AS v_verified, v.custom_fields AS v_custom_fields,
            m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
            m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
+           m.edited_at AS m_edited_at,
            (SELECT COUNT(*) FROM messages x
              WHERE x.conversation_id = c.id AND x.seq > c.read_seq
                AND x.author_kind = 'visitor') AS unread
@@ -293,6 +294,18 @@ fn message_columns(row: &impl DbRow, prefix: &str) -> Result<Message, StoreError
         author,
         body: row.text(&col("body"))?,
         created_at: row.int(&col("created_at"))?,
+        edited_at: row.opt_int(&col("edited_at"))?,
+    })
+}
+
+/// One line of a message's audit trail (a `message_edits` row).
+pub(super) fn message_edit(row: &impl DbRow) -> Result<parlor_domain::MessageEdit, StoreError> {
+    Ok(parlor_domain::MessageEdit {
+        message: parlor_domain::MessageId(row.uuid("message_id")?),
+        conversation: parlor_domain::ConversationId(row.uuid("conversation_id")?),
+        previous_body: row.text("previous_body")?,
+        edited_by: row.opt_int("edited_by")?.map(UserId),
+        edited_at: row.int("edited_at")?,
     })
 }
 

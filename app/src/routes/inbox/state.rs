@@ -278,6 +278,16 @@ impl Inbox {
                     self.thread.insert(message.seq, message);
                 }
             }
+            InboxFrame::Edited { message } => {
+                if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
+                    if c.last_seq == message.seq {
+                        c.last_body = Some(message.body.clone());
+                    }
+                }
+                if self.selected == Some(message.conversation_id) {
+                    self.thread.insert(message.seq, message);
+                }
+            }
             InboxFrame::Note { note } => {
                 if self.selected == Some(note.conversation_id)
                     && !self.notes.iter().any(|n| n.id == note.id)
@@ -379,6 +389,7 @@ mod tests {
             author,
             body: format!("m{seq}"),
             sent_at: seq as i64,
+            edited_at: None,
         }
     }
 
