@@ -459,6 +459,7 @@ pub async fn run_operator<S>(
         chosen,
         team: team.iter().map(team_member).collect(),
         channels,
+        admin: user.is_admin(),
         conversations: list.iter().map(summary_frame).collect(),
     };
     let mut session = Session {

@@ -239,6 +239,9 @@ pub enum InboxFrame {
         /// The channels this operator works in.
         #[serde(default)]
         channels: Vec<InboxChannel>,
+        /// You are an admin (you may edit any operator's message).
+        #[serde(default)]
+        admin: bool,
         conversations: Vec<ConversationSummary>,
     },
     /// A colleague's (or this operator's own) status changed. `chosen` is

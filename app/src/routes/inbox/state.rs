@@ -106,9 +106,23 @@ pub struct Inbox {
     /// The channels this operator works in, with their operators and
     /// departments.
     pub channels: Vec<InboxChannel>,
+    /// This operator is an admin.
+    pub admin: bool,
 }
 
 impl Inbox {
+    /// Whether this operator may edit message `m`: their own (by name, as
+    /// messages carry it; the server decides by id), or any operator's for
+    /// an admin.
+    pub fn may_edit(&self, m: &WireMessage) -> bool {
+        match &m.author {
+            WireAuthor::Operator { name } => {
+                self.admin || self.me.as_ref().is_some_and(|me| &me.name == name)
+            }
+            WireAuthor::Visitor => false,
+        }
+    }
+
     pub fn me_id(&self) -> Option<i64> {
         self.me.as_ref().map(|m| m.user_id)
     }
@@ -211,9 +225,11 @@ impl Inbox {
                 chosen,
                 team,
                 channels,
+                admin,
                 conversations,
             } => {
                 self.me = Some(me);
+                self.admin = admin;
                 self.chosen = chosen;
                 self.team = team;
                 self.channels = channels;
@@ -408,6 +424,7 @@ mod tests {
                     availability: Availability::Online,
                 }],
                 channels: Vec::new(),
+                admin: false,
                 conversations: list,
             },
             true,

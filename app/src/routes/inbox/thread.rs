@@ -63,7 +63,7 @@ pub fn Thread(
                 each=move || inbox.with(|i| lines(&i.thread, &i.notes))
                 key=|l| l.key()
                 children=move |l| match l {
-                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name /> }),
+                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name inbox conn /> }),
                     Line::Note(n) => Either::Right(view! { <NoteRow n /> }),
                 }
             />
@@ -183,10 +183,11 @@ enum Line {
 }
 
 impl Line {
-    fn key(&self) -> (bool, u64, MessageId) {
+    /// An edit changes the key, so the row is drawn anew.
+    fn key(&self) -> (bool, u64, MessageId, Option<i64>) {
         match self {
-            Line::Message(m) => (false, m.seq.0, m.id),
-            Line::Note(n) => (true, 0, n.id),
+            Line::Message(m) => (false, m.seq.0, m.id, m.edited_at),
+            Line::Note(n) => (true, 0, n.id, None),
         }
     }
 }
@@ -231,16 +232,99 @@ fn NoteRow(n: WireNote) -> impl IntoView {
 /// One line of the thread; `visitor` is what the visitor is called (their
 /// name when the host page or the offline form gave one).
 #[component]
-fn MessageRow(m: WireMessage, visitor: Memo<String>) -> impl IntoView {
+fn MessageRow(
+    m: WireMessage,
+    visitor: Memo<String>,
+    inbox: RwSignal<Inbox>,
+    conn: Conn,
+) -> impl IntoView {
     let (who, class) = match &m.author {
         WireAuthor::Visitor => (visitor.get_untracked(), "msg visitor"),
         WireAuthor::Operator { name } => (name.clone(), "msg operator"),
     };
+    let editable = inbox.with_untracked(|i| i.may_edit(&m));
+    let editing = RwSignal::new(false);
+    let text = RwSignal::new(m.body.clone());
+    let original = StoredValue::new(m.body.clone());
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let start = move || {
+        editing.set(true);
+        // Once drawn, the field takes the focus.
+        request_animation_frame(move || {
+            if let Some(el) = field.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    };
+    let (conversation_id, message_id) = (m.conversation_id, m.id);
+    let save = move || {
+        let new = text.get_untracked();
+        editing.set(false);
+        if original.with_value(|o| new.trim() != o.trim()) {
+            conn.send(OperatorFrame::Edit {
+                conversation_id,
+                message_id,
+                body: new,
+            });
+        }
+    };
+    let cancel = move || {
+        text.set(original.get_value());
+        editing.set(false);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            save();
+        } else if ev.key() == "Escape" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            cancel();
+        }
+    };
+    let edited = m.edited_at.map(|at| {
+        view! { <span class="edited" title=format!("Edited {}", time_label(at))>"edited"</span> }
+    });
     view! {
         <li class=class data-seq=m.seq.0>
             <span class="author">{who}</span>
-            <span class="body">{m.body}</span>
-            <span class="when">{time_label(m.sent_at)}</span>
+            <Show
+                when=move || editing.get()
+                fallback=move || view! { <span class="body">{original.get_value()}</span> }
+            >
+                <form class="edit" on:submit=move |ev| {
+                    ev.prevent_default();
+                    save();
+                }>
+                    <textarea
+                        aria-label="Edit message"
+                        rows=2
+                        node_ref=field
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        on:keydown=on_key
+                    ></textarea>
+                    <span class="edit-actions">
+                        <button type="submit" class="button small primary">"Save"</button>
+                        <button type="button" class="button small" on:click=move |_| cancel()>"Cancel"</button>
+                        <span class="hint">"Ctrl+Enter saves, Escape cancels"</span>
+                    </span>
+                </form>
+            </Show>
+            <span class="when">
+                {time_label(m.sent_at)}
+                {edited}
+                {editable.then(|| view! {
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-label="Edit message"
+                        on:click=move |_| start()
+                    >
+                        "Edit"
+                    </button>
+                })}
+            </span>
         </li>
     }
 }
