@@ -387,16 +387,23 @@ impl Session {
                 })
             }
             FeedEvent::Note { note, .. } => {
-                if self
+                let opened = self
                     .opened
                     .as_ref()
-                    .is_some_and(|c| c.id == note.conversation)
-                {
-                    let note = self.names.wire_note(&self.parlor, note).await;
-                    self.forward(InboxFrame::Note { note })
-                } else {
-                    Ok(())
+                    .is_some_and(|c| c.id == note.conversation);
+                let mentioned = note.author != Some(self.user.id)
+                    && parlor_domain::mentions::mentions(&note.body, &self.user.display_name);
+                if !opened && !mentioned {
+                    return Ok(());
                 }
+                let note = self.names.wire_note(&self.parlor, note).await;
+                if mentioned {
+                    self.forward(InboxFrame::Mentioned { note: note.clone() })?;
+                }
+                if opened {
+                    self.forward(InboxFrame::Note { note })?;
+                }
+                Ok(())
             }
             FeedEvent::Presence(m) => self.forward(InboxFrame::Presence {
                 user_id: m.user.0,

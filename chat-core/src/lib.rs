@@ -21,6 +21,7 @@ mod notes;
 mod password;
 pub mod presence;
 mod routing;
+mod search;
 mod setup;
 pub mod store;
 #[doc(hidden)]

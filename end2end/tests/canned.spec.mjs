@@ -3,7 +3,7 @@
 // operator types `:` and the start of a shortcut in the composer, picks
 // one, and the visitor gets its text as plain text.
 import { test, expect } from '@playwright/test';
-import { DEMO, chatWindow, hydrated, launcher, operatorOnline, shot, signIn } from './support.mjs';
+import { demoVisitor, hydrated, operatorOnline, shot, signIn } from './support.mjs';
 
 test('admins write canned responses and operators answer with them', async ({ page, browser }) => {
   await signIn(page, undefined, '/canned');
@@ -30,14 +30,7 @@ test('admins write canned responses and operators answer with them', async ({ pa
 
   const staff = await operatorOnline(browser);
   const op = staff.page;
-  const context = await browser.newContext();
-  const visitor = await context.newPage();
-  await visitor.goto(DEMO);
-  await launcher(visitor).click();
-  const input = chatWindow(visitor).getByRole('textbox', { name: 'Message' });
-  await input.fill('I was charged twice');
-  await input.press('Enter');
-  await expect(chatWindow(visitor).locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  const visitor = await demoVisitor(browser, 'I was charged twice');
 
   await op.locator('.conversation', { hasText: 'I was charged twice' }).click();
   const reply = op.getByRole('textbox', { name: 'Reply' });
@@ -50,7 +43,7 @@ test('admins write canned responses and operators answer with them', async ({ pa
   await expect(reply).toHaveValue('Sorry about that. We are refunding you <b>today</b>.');
   await expect(offered).toHaveCount(0);
   await reply.press('Enter');
-  await expect(chatWindow(visitor).locator('.msg.operator .bubble').last()).toHaveText(
+  await expect(visitor.win.locator('.msg.operator .bubble').last()).toHaveText(
     'Sorry about that. We are refunding you <b>today</b>.',
   );
   // A click picks one too.
@@ -59,5 +52,5 @@ test('admins write canned responses and operators answer with them', async ({ pa
   await offered.getByRole('button', { name: /:hello/ }).click();
   await expect(reply).toHaveValue('Hello! How can I help?');
   await staff.close();
-  await context.close();
+  await visitor.close();
 });

@@ -3,29 +3,16 @@
 // colleague who is not an admin gets no Edit button on someone else's
 // message.
 import { test, expect } from '@playwright/test';
-import { DEMO, adminCall, channelOnline, chatWindow, launcher, operatorOnline, shot } from './support.mjs';
+import { channelOnline, demoChannel, demoTeammate, demoVisitor, operatorOnline, shot } from './support.mjs';
 
 const YAN = { email: 'yan@parlor.test', password: 'yan-password-1', name: 'Yan' };
 
 test('an operator corrects a reply and the visitor sees it edited', async ({ browser }) => {
-  const { id } = await adminCall('users/create', {
-    user: { email: YAN.email, display_name: YAN.name, password: YAN.password, role: 'operator' },
-  });
-  // The demo page's channel: the first one created, first in the list.
-  const website = (await adminCall('channels/list', {}))[0].id;
-  await adminCall('channels/operator', { id: website, user: id, member: true });
-
+  await demoTeammate(YAN);
   const staff = await operatorOnline(browser);
   const op = staff.page;
-  const context = await browser.newContext();
-  const visitor = await context.newPage();
-  await visitor.goto(DEMO);
-  await launcher(visitor).click();
-  const win = chatWindow(visitor);
-  const input = win.getByRole('textbox', { name: 'Message' });
-  await input.fill('When do you ship to Oslo?');
-  await input.press('Enter');
-  await expect(win.locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  const visitor = await demoVisitor(browser, 'When do you ship to Oslo?');
+  const win = visitor.win;
 
   await op.locator('.conversation', { hasText: 'When do you ship to Oslo?' }).click();
   const reply = op.getByRole('textbox', { name: 'Reply' });
@@ -50,10 +37,10 @@ test('an operator corrects a reply and the visitor sees it edited', async ({ bro
   await expect(op.locator('ol.thread li.operator').last().locator('.edited')).toHaveText('edited');
   await expect(win.locator('.msg.operator .bubble').last()).toHaveText('We ship on <b>Tuesday</b>');
   await expect(win.locator('.msg.operator').last()).toContainText('edited');
-  await shot(visitor, 'widget-edited');
+  await shot(visitor.page, 'widget-edited');
 
   // A colleague (not an admin) cannot edit the admin's reply.
-  expect(await channelOnline(website)).toBe(true);
+  expect(await channelOnline(await demoChannel())).toBe(true);
   const yan = await operatorOnline(browser, YAN);
   await yan.page.locator('.filter', { hasText: 'All' }).click();
   await yan.page.locator('.conversation', { hasText: 'Tuesday' }).click();
@@ -61,5 +48,5 @@ test('an operator corrects a reply and the visitor sees it edited', async ({ bro
   await expect(yan.page.getByRole('button', { name: 'Edit message' })).toHaveCount(0);
   await yan.close();
   await staff.close();
-  await context.close();
+  await visitor.close();
 });

@@ -2,25 +2,14 @@
 // list, R goes to the composer (where letters are text again and Alt+↓
 // still moves), E closes the shown conversation.
 import { test, expect } from '@playwright/test';
-import { DEMO, chatWindow, launcher, operatorOnline, shot } from './support.mjs';
+import { demoVisitor, operatorOnline, shot } from './support.mjs';
 
-async function visitorSays(browser, text) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(DEMO);
-  await launcher(page).click();
-  const input = chatWindow(page).getByRole('textbox', { name: 'Message' });
-  await input.fill(text);
-  await input.press('Enter');
-  await expect(chatWindow(page).locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
-  return page;
-}
 
 test('an operator works the inbox from the keyboard', async ({ browser }) => {
   const staff = await operatorOnline(browser);
   const op = staff.page;
-  await visitorSays(browser, 'Keyboard one');
-  await visitorSays(browser, 'Keyboard two');
+  await demoVisitor(browser, 'Keyboard one');
+  await demoVisitor(browser, 'Keyboard two');
   await expect(op.locator('.conversation', { hasText: 'Keyboard two' })).toBeVisible();
 
   await op.keyboard.press('?');

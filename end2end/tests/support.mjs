@@ -198,3 +198,31 @@ export async function expectNoSeriousViolations(page, what) {
   });
   expect(violations, `axe on ${what}`).toEqual([]);
 }
+
+/** The demo page's channel: the first one created, first in the list. */
+export async function demoChannel() {
+  return (await adminCall('channels/list', {}))[0].id;
+}
+
+/** A new operator `who` ({email, password, name}) of the demo page's channel. */
+export async function demoTeammate(who) {
+  const { id } = await adminCall('users/create', {
+    user: { email: who.email, display_name: who.name, password: who.password, role: 'operator' },
+  });
+  await adminCall('channels/operator', { id: await demoChannel(), user: id, member: true });
+  return id;
+}
+
+/** A visitor in a context of their own on the demo page who wrote `text`. */
+export async function demoVisitor(browser, text) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(DEMO);
+  await launcher(page).click();
+  const win = chatWindow(page);
+  const input = win.getByRole('textbox', { name: 'Message' });
+  await input.fill(text);
+  await input.press('Enter');
+  await expect(win.locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  return { page, win, close: () => context.close() };
+}

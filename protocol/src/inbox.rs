@@ -282,6 +282,9 @@ pub enum InboxFrame {
     /// An internal note of the opened conversation: all of them after the
     /// `open` replay, then new ones live.
     Note { note: WireNote },
+    /// A note of a conversation you may see mentions you (`@` and your
+    /// name), whether or not you have it open.
+    Mentioned { note: WireNote },
     /// The visitor of the opened conversation started or stopped typing.
     Typing {
         conversation_id: ConversationId,

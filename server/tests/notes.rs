@@ -133,3 +133,41 @@ async fn only_the_channels_operators_may_add_notes() {
     assert_eq!(code, LiveErrorCode::NotFound);
     assert!(s.state.parlor.notes(conv).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_reaches_the_colleague_named_even_elsewhere_in_the_inbox() {
+    let s = start().await;
+    let (_bo, bo_cookie) = s.operator("Bo").await;
+    let (_cy, cy_cookie) = s.operator("Cy").await;
+    let admin_cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let (mut ann, _) = s.inbox(&admin_cookie).await;
+    let (mut bo, _) = s.inbox(&bo_cookie).await;
+    let (mut cy, _) = s.inbox(&cy_cookie).await;
+    let (mut v, _) = s.visitor().await;
+    v.send(json!({"type": "send", "message_id": uuid(), "body": "refund?"}))
+        .await;
+    let (conv, _) = v.acked().await;
+    ann.send(json!({"type": "open", "conversation_id": conv, "last_seq": null}))
+        .await;
+    ann.send(
+        json!({"type": "note", "conversation_id": conv, "note_id": uuid(),
+        "body": "@bo can you approve this?"}),
+    )
+    .await;
+    // Bo has not opened it, and is told.
+    let mentioned = bo
+        .until(|f: &InboxFrame| match f {
+            InboxFrame::Mentioned { note } => Some(note.clone()),
+            InboxFrame::Note { .. } => panic!("not opened: no note frame"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(mentioned.conversation_id, conv);
+    assert_eq!(mentioned.author, "Administrator");
+    // Neither Cy (not named) nor the author hears a mention.
+    for op in [&mut cy, &mut ann] {
+        for f in op.drain().await {
+            assert_ne!(f["type"], "mentioned", "{f}");
+        }
+    }
+}

@@ -61,3 +61,40 @@ pub async fn visitor_history(
         })
         .collect())
 }
+
+/// One conversation a search found, as the inbox lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SearchResult {
+    pub conversation_id: parlor_protocol::ConversationId,
+    pub visitor_name: String,
+    pub channel_name: String,
+    /// Plain text around the first match (see `parlor_domain::search::snippet`).
+    pub snippet: String,
+    /// When the matching message was written (unix seconds).
+    pub at: i64,
+}
+
+/// Conversations of the user's channels whose messages, or whose visitor's
+/// name or email, match `query`; newest first, one result each.
+#[server(prefix = "/api", endpoint = "inbox/search", input = leptos::server_fn::codec::Json)]
+pub async fn search_conversations(
+    query: parlor_domain::SearchQuery,
+) -> Result<Vec<SearchResult>, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let user = require_user().await?;
+    let parlor = ctx()?.parlor;
+    let access = parlor.inbox_access(&user).await?;
+    let text = query.text.trim().to_string();
+    Ok(parlor
+        .search(&access, query)
+        .await?
+        .into_iter()
+        .map(|hit| SearchResult {
+            conversation_id: hit.conversation,
+            visitor_name: hit.visitor_label(),
+            channel_name: hit.channel_name.clone(),
+            snippet: parlor_domain::search::snippet(&hit.body, &text),
+            at: hit.at,
+        })
+        .collect())
+}

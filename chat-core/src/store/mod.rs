@@ -423,6 +423,18 @@ pub trait Store: Send + Sync + 'static {
         &self,
         message: MessageId,
     ) -> Result<Vec<parlor_domain::MessageEdit>, StoreError>;
+
+    /// Conversations with a message whose text matches `query`, or whose
+    /// visitor's name or email does, newest hit first, at most `limit`.
+    /// One hit per conversation: its newest matching message (or, when only
+    /// the visitor matched, its newest message), with `created_at` in
+    /// `[from, until)`. `channels` restricts them (`Some(&[])`: none).
+    async fn search(
+        &self,
+        query: &parlor_domain::search::SearchQuery,
+        channels: Option<&[ChannelId]>,
+        limit: u32,
+    ) -> Result<Vec<parlor_domain::search::SearchHit>, StoreError>;
 }
 
 /// Whether the URL names a PostgreSQL database.

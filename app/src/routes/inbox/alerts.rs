@@ -68,6 +68,7 @@ mod browser {
                 (format!("New conversation: {visitor}"), String::new())
             }
             Alert::Message { from, body } => (from.clone(), body.clone()),
+            Alert::Mentioned { by, body } => (format!("{by} mentioned you"), body.clone()),
             Alert::Assigned(visitor) => (format!("Assigned to you: {visitor}"), String::new()),
         };
         let options = NotificationOptions::new();

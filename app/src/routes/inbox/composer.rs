@@ -3,10 +3,10 @@
 //! conversation, so switching away and back, or the conversation's row
 //! changing meanwhile, loses nothing.
 
-use super::canned::{self, CannedList};
 use super::commands::{self, ThreadUi};
 use super::connection::Conn;
 use super::state::Inbox;
+use super::suggest::{self, CannedList};
 use super::{new_message_id, now_ms};
 use leptos::prelude::*;
 use parlor_protocol::inbox::OperatorFrame;
@@ -99,10 +99,19 @@ pub fn Composer(
     let canned_list = use_context::<CannedList>().map(|c| c.0);
     let offered = move || {
         canned_list
-            .map(|list| list.with(|l| draft.with(|d| canned::offered(l, d))))
+            .map(|list| list.with(|l| draft.with(|d| suggest::offered(l, d))))
             .unwrap_or_default()
     };
-    let pick = move |body: &str| draft.update(|d| *d = canned::insert(d, body));
+    let pick = move |body: &str| draft.update(|d| *d = suggest::insert(d, ':', body));
+    // Colleagues to mention, in a note only (a reply goes to the visitor).
+    let people = move || {
+        if !noting.get() {
+            return Vec::new();
+        }
+        inbox.with(|i| draft.with(|d| suggest::people(&i.team, i.me_id(), d)))
+    };
+    let mention =
+        move |name: &str| draft.update(|d| *d = suggest::insert(d, '@', &format!("@{name} ")));
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
         if body.is_empty() {
@@ -150,10 +159,16 @@ pub fn Composer(
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let key = ev.key();
         if (key == "Enter" || key == "Tab") && !ev.shift_key() {
-            // A canned response being asked for: the first one offered.
+            // A canned response or a colleague being asked for: the
+            // first one offered.
             if let Some(first) = offered().first() {
                 ev.prevent_default();
                 pick(&first.body);
+                return;
+            }
+            if let Some(first) = people().first() {
+                ev.prevent_default();
+                mention(first);
                 return;
             }
         }
@@ -235,6 +250,25 @@ pub fn Composer(
                 }}
             </ul>
         </Show>
+        <Show when=move || !people().is_empty()>
+            <ul class="suggestions people" role="listbox" aria-label="Mention a colleague">
+                {move || {
+                    people()
+                        .into_iter()
+                        .map(|name| {
+                            let shown = name.clone();
+                            view! {
+                                <li role="option" aria-selected="false">
+                                    <button type="button" class="suggestion" on:click=move |_| mention(&name)>
+                                        "@"{shown}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
         <Show when=move || refused.get().is_some()>
             <p class="form-error" role="alert">{move || refused.get()}</p>
         </Show>
@@ -246,7 +280,7 @@ pub fn Composer(
                 aria-label=move || if noting.get() { "Internal note" } else { "Reply" }
                 placeholder=move || {
                     if noting.get() {
-                        "An internal note: only your team sees it"
+                        "An internal note: only your team sees it; @name alerts a colleague"
                     } else {
                         "Type a reply; Enter sends, Shift+Enter adds a line, / for commands, : for canned responses"
                     }

@@ -3,17 +3,18 @@
 //! starts once the page has hydrated (see `connection`).
 
 mod alerts;
-mod canned;
 mod commands;
 mod composer;
 // Without the browser half, the live parts are only partly used.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod connection;
 mod panels;
+mod search;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod shortcuts;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod state;
+mod suggest;
 mod thread;
 mod transfer;
 
@@ -74,7 +75,7 @@ pub fn InboxPage() -> impl IntoView {
     let filter = RwSignal::new(Filter::All);
     // Read in the browser: the server's render has no composer open.
     let canned = LocalResource::new(crate::api::canned::list_canned);
-    provide_context(canned::CannedList(Signal::derive(move || {
+    provide_context(suggest::CannedList(Signal::derive(move || {
         canned.get().and_then(Result::ok).unwrap_or_default()
     })));
 
@@ -152,6 +153,12 @@ pub fn InboxPage() -> impl IntoView {
                         "Shortcuts"
                     </button>
                 </div>
+                <search::SearchBox
+                    on_open=open
+                    channels=Signal::derive(move || {
+                        inbox.with(|i| i.channels.iter().map(|c| (c.id, c.name.clone())).collect())
+                    })
+                />
                 <div class="filters" role="tablist" aria-label="Filter conversations">
                     {Filter::ALL
                         .into_iter()
@@ -179,9 +186,10 @@ pub fn InboxPage() -> impl IntoView {
                         children=move |c| {
                             let id = c.id;
                             let selected = move || inbox.with(|i| i.selected == Some(id));
+                            let mentioned = move || inbox.with(|i| i.mentions.contains(&id));
                             view! {
                                 <li>
-                                    <ConversationRow c selected on_open=move || open(id) />
+                                    <ConversationRow c selected mentioned on_open=move || open(id) />
                                 </li>
                             }
                         }
@@ -375,6 +383,7 @@ fn NotificationToggle(alerts: Alerts) -> impl IntoView {
 fn ConversationRow(
     c: ConversationSummary,
     selected: impl Fn() -> bool + Send + Sync + Copy + 'static,
+    mentioned: impl Fn() -> bool + Send + Sync + Copy + 'static,
     on_open: impl Fn() + 'static,
 ) -> impl IntoView {
     let preview = match (&c.last_body, c.last_from_visitor) {
@@ -407,7 +416,12 @@ fn ConversationRow(
             <span class="who">{c.visitor_name.clone()}</span>
             <span class="when">{time_label(c.last_at)}</span>
             <span class="preview">{preview}</span>
-            <span class="meta">{offline}{c.channel_name.clone()}" · "{owner}</span>
+            <span class="meta">
+                <Show when=mentioned>
+                    <span class="badge mention" title="A note mentions you">"@ you"</span>
+                </Show>
+                {offline}{c.channel_name.clone()}" · "{owner}
+            </span>
             <Show when=move || unread != 0>
                 <span class="unread-count" aria-label="unread messages">{unread}</span>
             </Show>

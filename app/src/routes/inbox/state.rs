@@ -79,6 +79,11 @@ pub enum Alert {
     /// A conversation became this operator's (routed from the line, or
     /// transferred) while they were not looking at it.
     Assigned(String),
+    /// A colleague mentioned this operator in a note.
+    Mentioned {
+        by: String,
+        body: String,
+    },
     Message {
         from: String,
         body: String,
@@ -108,6 +113,9 @@ pub struct Inbox {
     pub channels: Vec<InboxChannel>,
     /// This operator is an admin.
     pub admin: bool,
+    /// Conversations with a note mentioning this operator, not opened
+    /// since.
+    pub mentions: std::collections::HashSet<ConversationId>,
 }
 
 impl Inbox {
@@ -162,6 +170,7 @@ impl Inbox {
 
     /// Shows another conversation; its messages come with the replay.
     pub fn select(&mut self, id: ConversationId) {
+        self.mentions.remove(&id);
         if self.selected != Some(id) {
             self.selected = Some(id);
             self.thread.clear();
@@ -302,6 +311,16 @@ impl Inbox {
                 }
                 if self.selected == Some(message.conversation_id) {
                     self.thread.insert(message.seq, message);
+                }
+            }
+            InboxFrame::Mentioned { note } => {
+                let looking = watching && self.selected == Some(note.conversation_id);
+                if !looking {
+                    self.mentions.insert(note.conversation_id);
+                    alerts.push(Alert::Mentioned {
+                        by: note.author.clone(),
+                        body: note.body.clone(),
+                    });
                 }
             }
             InboxFrame::Note { note } => {
@@ -631,6 +650,30 @@ mod tests {
         assert_eq!(i.notes.len(), 1);
         i.select(other);
         assert!(i.notes.is_empty());
+    }
+
+    #[test]
+    fn a_mention_marks_the_conversation_until_opened() {
+        let c = ConversationId(Uuid::new_v4());
+        let mut i = inbox(vec![summary(c, None, false)]);
+        let alerts = i.apply(
+            InboxFrame::Mentioned {
+                note: WireNote {
+                    id: MessageId(Uuid::new_v4()),
+                    conversation_id: c,
+                    author: "Ann".into(),
+                    after_seq: Seq(0),
+                    body: "@Me look".into(),
+                    created_at: 1,
+                    transfer_to: None,
+                },
+            },
+            true,
+        );
+        assert_eq!(alerts.len(), 1);
+        assert!(i.mentions.contains(&c));
+        i.select(c);
+        assert!(i.mentions.is_empty());
     }
 
     #[test]
