@@ -431,16 +431,7 @@ async fn listed(c: &mut Client) -> Vec<ConversationId> {
 async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anonymous() {
     let s = start().await;
     set_mode(&s, parlor_protocol::ConversationMode::Multiple).await;
-    let admin = s.admin().await;
-    let channel = s.default_channel().await;
-    let secret = s
-        .state
-        .parlor
-        .channel(&admin, channel)
-        .await
-        .unwrap()
-        .identity
-        .secret;
+    let secret = s.identity_secret().await;
     assert_eq!(secret.len(), 64, "a fresh 256-bit secret per channel");
     let signature = chat_core::identity::sign(&secret, "u-42");
     let identify = |sig: &str| json!({"type": "identify", "external_id": "u-42", "name": "Ann", "email": "ann@shop.test", "signature": sig});
@@ -490,7 +481,7 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
     // nothing is recorded.
     s.state
         .parlor
-        .set_identity_required(&admin, channel, true)
+        .set_identity_required(&s.admin().await, s.default_channel().await, true)
         .await
         .unwrap();
     let mut stranger = Client::connect(&s).await;

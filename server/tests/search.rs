@@ -115,16 +115,7 @@ async fn text_matches_ignoring_case_with_wildcards_taken_literally() {
 async fn the_visitors_name_and_email_match() {
     let s = start().await;
     let cookie = admin_cookie(&s).await;
-    let admin = s.admin().await;
-    let channel = s.default_channel().await;
-    let secret = s
-        .state
-        .parlor
-        .channel(&admin, channel)
-        .await
-        .unwrap()
-        .identity
-        .secret;
+    let secret = s.identity_secret().await;
 
     let (mut ann, _) = s.visitor().await;
     let hers = say(&mut ann, "hello there").await;

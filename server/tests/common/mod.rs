@@ -178,6 +178,19 @@ impl TestServer {
         }
     }
 
+    /// The default channel's identity secret (the JS API's `identify`).
+    #[allow(dead_code)] // not every test binary signs
+    pub async fn identity_secret(&self) -> String {
+        let admin = self.admin().await;
+        self.state
+            .parlor
+            .channel(&admin, self.default_channel().await)
+            .await
+            .unwrap()
+            .identity
+            .secret
+    }
+
     /// Who has conversation `id` now.
     #[allow(dead_code)] // not every test binary asks
     pub async fn owner(
