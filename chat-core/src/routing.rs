@@ -25,7 +25,19 @@ impl Parlor {
         channel: ChannelId,
         department: Option<u32>,
     ) -> Result<Option<UserId>> {
+        self.route_except(id, channel, department, None).await
+    }
+
+    /// [`route`](Self::route), never to `except` (who just handed it on).
+    pub(crate) async fn route_except(
+        &self,
+        id: ConversationId,
+        channel: ChannelId,
+        department: Option<u32>,
+        except: Option<UserId>,
+    ) -> Result<Option<UserId>> {
         let mut candidates = self.available_operators(channel).await;
+        candidates.retain(|u| Some(*u) != except);
         if department.is_some() && !candidates.is_empty() {
             if let Some(c) = self.store.get_channel(channel).await? {
                 candidates = c.departments.route_to(department, candidates);

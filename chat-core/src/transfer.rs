@@ -95,17 +95,20 @@ impl Parlor {
         });
         match assignee {
             Some(_) => {
-                // It may have been waiting in line.
+                // It may have been waiting in line: the line moved.
                 self.hub.to_room(id, RoomEvent::Queue(None));
                 self.announce(id).await;
+                if conversation.assignee.is_none() {
+                    self.announce_queue(conversation.channel).await;
+                }
             }
             None => {
                 self.announce(id).await;
-                if self
-                    .route(id, conversation.channel, department)
-                    .await?
-                    .is_none()
-                {
+                // Not straight back to who handed it on.
+                let routed = self
+                    .route_except(id, conversation.channel, department, Some(actor.id))
+                    .await?;
+                if routed.is_none() {
                     self.announce_queue(conversation.channel).await;
                 }
             }

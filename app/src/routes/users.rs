@@ -1,5 +1,5 @@
 use super::layout::{is_admin, use_me};
-use crate::api::users::{list_users, team_presence, CreateUser, SetMaxChats, StaffStatus};
+use crate::api::users::{list_users, CreateUser, SetMaxChats, StaffStatus};
 use crate::components::fields::FieldMessage;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -11,10 +11,14 @@ pub fn UsersPage() -> impl IntoView {
     let me = use_me();
     let create = ServerAction::<CreateUser>::new();
     let users = Resource::new(move || create.version().get(), |_| list_users());
-    // Statuses change on their own: read again every few seconds.
-    let tick = RwSignal::new(0u32);
+    // Statuses, read in the browser only, into a plain signal: the
+    // server's page would show whatever the status was when it rendered,
+    // and a resource read in the table would hold up its Suspense. They
+    // change on their own: read again every few seconds.
+    let presence = RwSignal::new(None::<Vec<StaffStatus>>);
     #[cfg(feature = "hydrate")]
     {
+        let tick = RwSignal::new(0u32);
         let timer = set_interval_with_handle(
             move || tick.update(|n| *n += 1),
             std::time::Duration::from_secs(5),
@@ -24,22 +28,23 @@ pub fn UsersPage() -> impl IntoView {
                 t.clear();
             }
         });
+        Effect::new(move || {
+            create.version().track();
+            tick.track();
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::api::users::team_presence().await {
+                    presence.try_set(Some(list));
+                }
+            });
+        });
     }
-    // Read in the browser only: the server's page would show whatever the
-    // status was when it rendered, and differ from the one hydrating it.
-    let presence = LocalResource::new(move || {
-        create.version().track();
-        tick.track();
-        team_presence()
-    });
-    // `try_get`: a response the browser abandoned may still be rendering
-    // after its page was disposed.
     let staff_of = move |id: i64| {
         presence
-            .try_get()
+            .try_with(|list| {
+                list.as_ref()
+                    .and_then(|list| list.iter().find(|s| s.user_id == id).cloned())
+            })
             .flatten()
-            .and_then(Result::ok)
-            .and_then(|list| list.into_iter().find(|s| s.user_id == id))
     };
     let status_of = move |id: i64| staff_of(id).map(|s| s.availability);
     view! {

@@ -607,7 +607,7 @@ macro_rules! sql_store {
 
             async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY after_seq, position, id",
+                    "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY after_seq, position, created_at, id",
                 )
                 .bind(Key(conversation.0))
                 .fetch_all(&self.pool)

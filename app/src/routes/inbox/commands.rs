@@ -157,41 +157,54 @@ pub fn resolve_target<'a>(
     args: &'a str,
 ) -> Option<(TransferTarget, &'a str)> {
     let c = channels.iter().find(|c| c.id == channel)?;
-    let lower = args.to_lowercase();
-    let named = |name: &str| {
-        let name = name.to_lowercase();
-        lower.starts_with(&name)
-            && lower[name.len()..]
-                .chars()
-                .next()
-                .is_none_or(char::is_whitespace)
-    };
-    let mut found: Vec<(usize, TransferTarget)> = Vec::new();
+    let mut found: Vec<(usize, TransferTarget, &'a str)> = Vec::new();
     for m in team {
-        if Some(m.user_id) != me && c.operators.contains(&m.user_id) && named(&m.name) {
-            found.push((
-                m.name.len(),
-                TransferTarget::Operator { user_id: m.user_id },
-            ));
+        if Some(m.user_id) != me && c.operators.contains(&m.user_id) {
+            if let Some(rest) = after_name(args, &m.name) {
+                found.push((
+                    m.name.chars().count(),
+                    TransferTarget::Operator { user_id: m.user_id },
+                    rest,
+                ));
+            }
         }
     }
     for d in &c.departments {
-        if named(&d.name) {
+        if let Some(rest) = after_name(args, &d.name) {
             found.push((
-                d.name.len(),
+                d.name.chars().count(),
                 TransferTarget::Department {
                     department_id: d.id,
                 },
+                rest,
             ));
         }
     }
-    let longest = found.iter().map(|(len, _)| *len).max()?;
-    let mut best = found.into_iter().filter(|(len, _)| *len == longest);
-    let (len, target) = best.next()?;
+    let longest = found.iter().map(|(len, ..)| *len).max()?;
+    let mut best = found.into_iter().filter(|(len, ..)| *len == longest);
+    let (_, target, rest) = best.next()?;
     if best.next().is_some() {
         return None;
     }
-    Some((target, args[len..].trim()))
+    Some((target, rest.trim()))
+}
+
+/// What follows `name` at the start of `text` (compared without case, a
+/// character at a time, so any script works), if a whole word ends there.
+fn after_name<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = text;
+    for want in name.chars() {
+        let mut chars = rest.chars();
+        let got = chars.next()?;
+        if !got.to_lowercase().eq(want.to_lowercase()) {
+            return None;
+        }
+        rest = chars.as_str();
+    }
+    rest.chars()
+        .next()
+        .is_none_or(char::is_whitespace)
+        .then_some(rest)
 }
 
 #[cfg(test)]
@@ -263,5 +276,7 @@ mod tests {
         assert_eq!(resolve("Ann"), None, "not to oneself");
         assert_eq!(resolve("Bob"), None, "a whole name only");
         assert_eq!(resolve(""), None);
+        assert_eq!(after_name("İSTANBUL team", "i̇stanbul"), None, "no panic");
+        assert_eq!(after_name("ÅSA please", "åsa"), Some(" please"));
     }
 }

@@ -108,7 +108,15 @@ pub fn Composer(
         if !noting.get() {
             return Vec::new();
         }
-        inbox.with(|i| draft.with(|d| suggest::people(&i.team, i.me_id(), d)))
+        inbox.with(|i| {
+            let operators = i
+                .channels
+                .iter()
+                .find(|c| c.id == channel)
+                .map(|c| c.operators.as_slice())
+                .unwrap_or_default();
+            draft.with(|d| suggest::people(&i.team, operators, i.me_id(), d))
+        })
     };
     let mention =
         move |name: &str| draft.update(|d| *d = suggest::insert(d, '@', &format!("@{name} ")));

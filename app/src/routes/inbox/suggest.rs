@@ -37,14 +37,19 @@ pub fn offered(list: &[CannedResponse], draft: &str) -> Vec<CannedResponse> {
     }
 }
 
-/// Colleagues (not `me`) whose name starts with what follows an `@`.
-pub fn people(team: &[TeamMember], me: Option<i64>, draft: &str) -> Vec<String> {
+/// Colleagues among `allowed` (the channel's operators; not `me`) whose
+/// name starts with what follows an `@`.
+pub fn people(team: &[TeamMember], allowed: &[i64], me: Option<i64>, draft: &str) -> Vec<String> {
     let Some((_, typed)) = typed_after(draft, '@') else {
         return Vec::new();
     };
     let typed = typed.to_lowercase();
     team.iter()
-        .filter(|m| Some(m.user_id) != me && m.name.to_lowercase().starts_with(&typed))
+        .filter(|m| {
+            Some(m.user_id) != me
+                && allowed.contains(&m.user_id)
+                && m.name.to_lowercase().starts_with(&typed)
+        })
         .take(OFFERED)
         .map(|m| m.name.clone())
         .collect()
@@ -97,9 +102,18 @@ mod tests {
             availability: parlor_protocol::inbox::Availability::Online,
         };
         let team = [member(1, "Ann"), member(2, "Bo Lee"), member(3, "Bob")];
-        assert_eq!(people(&team, Some(1), "ask @bo"), ["Bo Lee", "Bob"]);
-        assert!(people(&team, Some(1), "ask @an").is_empty(), "not oneself");
-        assert!(people(&team, Some(1), "mail bo@x").is_empty());
+        let all = [1, 2, 3];
+        assert_eq!(people(&team, &all, Some(1), "ask @bo"), ["Bo Lee", "Bob"]);
+        assert_eq!(
+            people(&team, &[1, 3], Some(1), "ask @bo"),
+            ["Bob"],
+            "operators of the channel only"
+        );
+        assert!(
+            people(&team, &all, Some(1), "ask @an").is_empty(),
+            "not oneself"
+        );
+        assert!(people(&team, &all, Some(1), "mail bo@x").is_empty());
         assert_eq!(insert("ask @bo", '@', "@Bo Lee "), "ask @Bo Lee ");
     }
 }

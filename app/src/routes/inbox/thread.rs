@@ -47,7 +47,8 @@ pub fn Thread(
         inbox.with(|i| (i.thread.len(), i.outgoing.len(), i.visitor_typing));
         // After this update's DOM changes (other effects) have run.
         request_animation_frame(move || {
-            if let Some(el) = list.get_untracked() {
+            // The thread may be gone by then (another conversation opened).
+            if let Some(el) = list.try_get_untracked().flatten() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
@@ -251,7 +252,7 @@ fn MessageRow(
         editing.set(true);
         // Once drawn, the field takes the focus.
         request_animation_frame(move || {
-            if let Some(el) = field.get_untracked() {
+            if let Some(el) = field.try_get_untracked().flatten() {
                 let _ = el.focus();
             }
         });

@@ -42,7 +42,8 @@ pub fn TransferForm(
     let target = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
     // Colleagues of this channel (not oneself), then its departments.
-    let choices = move || {
+    // Drawn again only when the choices change, so the pick stays shown.
+    let choices = Memo::new(move |_| {
         inbox.with(|i| {
             let me = i.me_id();
             let Some(c) = i.channels.iter().find(|c| c.id == channel) else {
@@ -73,7 +74,7 @@ pub fn TransferForm(
                 .collect();
             (people, departments)
         })
-    };
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(to) = parse_target(&target.get_untracked()) else {
@@ -96,13 +97,13 @@ pub fn TransferForm(
             <h2>"Transfer this conversation"</h2>
             <div class="field">
                 <label for="transfer-to">"To"</label>
-                <select id="transfer-to" on:change=move |ev| {
+                <select id="transfer-to" prop:value=move || target.get() on:change=move |ev| {
                     problem.set(None);
                     target.set(event_target_value(&ev));
                 }>
                     <option value="">"Choose…"</option>
                     {move || {
-                        let (people, departments) = choices();
+                        let (people, departments) = choices.get();
                         view! {
                             <optgroup label="Operators">
                                 {people
