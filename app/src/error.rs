@@ -93,6 +93,9 @@ impl From<chat_core::Error> for AppError {
             E::Unauthenticated => AppError::Unauthenticated,
             // Taking someone else's conversation is not allowed either.
             E::Forbidden | E::NotPermitted(_) | E::OriginRefused | E::Taken => AppError::Forbidden,
+            // Uploads have their own HTTP routes (server/src/files.rs);
+            // no server function meets these.
+            E::Attachment(_) | E::RateLimited => AppError::Forbidden,
             E::NotFound(what) => AppError::NotFound(what.to_string()),
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");

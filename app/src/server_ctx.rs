@@ -19,6 +19,33 @@ pub struct ServerCtx {
     pub public_url: String,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// The visitor's country for a request, as channel rules see it (the
+    /// server's trusted header or GeoIP database; app/ needs no maxminddb).
+    pub country: CountryLookup,
+}
+
+/// See [`ServerCtx::country`].
+pub type CountryLookup = std::sync::Arc<
+    dyn Fn(&http::request::Parts) -> Option<parlor_domain::CountryCode> + Send + Sync,
+>;
+
+/// The longest `User-Agent` read; real ones are a few hundred characters.
+const MAX_USER_AGENT: usize = 1024;
+
+/// What the current request (a visitor's live upgrade) tells about the
+/// visitor's browser and country.
+pub fn request_upgrade(ctx: &ServerCtx) -> chat_core::visitor_context::Upgrade {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Default::default();
+    };
+    chat_core::visitor_context::Upgrade {
+        user_agent: parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
+        country: (ctx.country)(&parts),
+    }
 }
 
 pub fn ctx() -> Result<ServerCtx, AppError> {

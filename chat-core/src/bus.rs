@@ -82,6 +82,10 @@ pub(crate) enum BusEvent {
         conversation: ConversationId,
         position: Option<u32>,
     },
+    Read {
+        conversation: ConversationId,
+        seq: Seq,
+    },
     VisitorTyping {
         channel: ChannelId,
         conversation: ConversationId,
@@ -91,12 +95,20 @@ pub(crate) enum BusEvent {
         channel: ChannelId,
         note: parlor_domain::Note,
     },
+    /// A note too large for a notification: receivers read it.
+    NoteRef {
+        channel: ChannelId,
+        conversation: ConversationId,
+        id: MessageId,
+    },
     /// A conversation changed: receivers read its summary.
     Changed {
         conversation: ConversationId,
     },
     /// An operator's presence changed: derive the statuses again.
     Presence,
+    /// Channels' operators or departments changed.
+    Staffing,
     /// The sender lost events it meant to publish: read everything again.
     Resync,
 }
@@ -130,6 +142,10 @@ impl BusEvent {
                 conversation,
                 position: *position,
             }),
+            RoomEvent::Read(seq) => Some(BusEvent::Read {
+                conversation,
+                seq: *seq,
+            }),
             RoomEvent::Message(_) | RoomEvent::Edited(_) | RoomEvent::Resync => None,
         }
     }
@@ -154,6 +170,7 @@ impl BusEvent {
             FeedEvent::Changed(s) => Some(BusEvent::Changed {
                 conversation: s.conversation.id,
             }),
+            FeedEvent::Staffing => Some(BusEvent::Staffing),
             FeedEvent::Message { .. }
             | FeedEvent::Edited { .. }
             | FeedEvent::Presence(_)
@@ -171,8 +188,8 @@ struct Envelope {
 
 /// The payload for `event`, small enough for NOTIFY.
 fn encode(node: Uuid, event: BusEvent) -> Result<String, serde_json::Error> {
-    // What travels instead when the payload is too long. Only messages carry
-    // text of any length.
+    // What travels instead when the payload is too long. Only messages and
+    // notes carry text of any length.
     let instead = match &event {
         BusEvent::Message { channel, message } => BusEvent::MessageRef {
             channel: *channel,
@@ -183,6 +200,11 @@ fn encode(node: Uuid, event: BusEvent) -> Result<String, serde_json::Error> {
             channel: *channel,
             conversation: message.conversation,
             id: message.id,
+        },
+        BusEvent::Note { channel, note } => BusEvent::NoteRef {
+            channel: *channel,
+            conversation: note.conversation,
+            id: note.id,
         },
         _ => BusEvent::Resync,
     };
@@ -340,6 +362,9 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             conversation,
             position,
         } => hub.deliver_to_room(conversation, RoomEvent::Queue(position)),
+        BusEvent::Read { conversation, seq } => {
+            hub.deliver_to_room(conversation, RoomEvent::Read(seq))
+        }
         BusEvent::VisitorTyping {
             channel,
             conversation,
@@ -350,6 +375,18 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             typing,
         }),
         BusEvent::Note { channel, note } => hub.deliver_to_feed(FeedEvent::Note { channel, note }),
+        BusEvent::NoteRef {
+            channel,
+            conversation,
+            id,
+        } => match parlor.store.notes(conversation).await {
+            Ok(notes) => {
+                if let Some(note) = notes.into_iter().find(|n| n.id == id) {
+                    hub.deliver_to_feed(FeedEvent::Note { channel, note });
+                }
+            }
+            Err(_) => parlor.resync_all(),
+        },
         BusEvent::Changed { conversation } => {
             match parlor.store.conversation_summary(conversation).await {
                 Ok(Some(s)) => hub.deliver_to_feed(FeedEvent::Changed(Arc::new(s))),
@@ -359,6 +396,7 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
         }
         // Not in line with the messages behind it: it reads the database.
         BusEvent::Presence => parlor.presence_nudged(),
+        BusEvent::Staffing => hub.deliver_to_feed(FeedEvent::Staffing),
         BusEvent::Resync => parlor.resync_all(),
     }
 }
@@ -395,6 +433,7 @@ mod tests {
             body: body.into(),
             created_at: 1,
             edited_at: None,
+            attachment: None,
         }
     }
 
@@ -441,6 +480,37 @@ mod tests {
                 channel,
                 conversation: long.conversation,
                 id: long.id,
+            }
+        );
+    }
+
+    #[test]
+    fn a_long_note_travels_by_reference() {
+        let node = Uuid::new_v4();
+        let channel = ChannelId(Uuid::new_v4());
+        let note = parlor_domain::Note {
+            id: MessageId(Uuid::new_v4()),
+            conversation: ConversationId(Uuid::new_v4()),
+            author: None,
+            after_seq: Seq(3),
+            body: "@Ann ".to_string() + &"😀".repeat(4000),
+            created_at: 1,
+            transfer_to: None,
+        };
+        let text = encode(
+            node,
+            BusEvent::Note {
+                channel,
+                note: note.clone(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            decode(&text),
+            BusEvent::NoteRef {
+                channel,
+                conversation: note.conversation,
+                id: note.id,
             }
         );
     }

@@ -2,6 +2,7 @@
 //! and exposed to visitors only as a `WidgetConfig`.
 
 use crate::auth::{new_token, require_admin};
+use crate::hub::FeedEvent;
 use crate::store::ChannelPart;
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;
@@ -44,6 +45,7 @@ impl Parlor {
             )
             .await?;
         self.presence_changed().await;
+        self.staffing_changed();
         Ok(channel)
     }
 
@@ -141,6 +143,7 @@ impl Parlor {
         // Whether the channel has someone online may have changed, and
         // with a newcomer, who can take what waits.
         self.presence_changed().await;
+        self.staffing_changed();
         if member {
             self.route_waiting().await;
         }
@@ -234,10 +237,12 @@ impl Parlor {
         require_admin(actor)?;
         let old = self.channel(actor, id).await?.departments;
         let departments = parlor_domain::ChannelDepartments::parse(text, &old)?;
-        Ok(self
+        let updated = self
             .store
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
-            .await?)
+            .await?;
+        self.staffing_changed();
+        Ok(updated)
     }
 
     /// Makes `user` a member of department `department` of the channel, or
@@ -266,10 +271,16 @@ impl Parlor {
             .store
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?;
-        if member {
-            self.route_waiting().await;
-        }
+        self.staffing_changed();
+        // A newcomer can take what waits; a department left without
+        // members routes to any operator of the channel.
+        self.route_waiting().await;
         Ok(updated)
+    }
+
+    /// Open inboxes, on every node, read what they may see again.
+    fn staffing_changed(&self) {
+        self.hub.to_feed(FeedEvent::Staffing);
     }
 
     /// Replaces the channel's triggers with the Triggers tab's list.

@@ -115,13 +115,18 @@ impl Parlor {
                 .await?;
             conversation.offline = offline;
         }
-        self.announce(conversation.id).await;
         // To an operator with room, else into the queue (the visitor's
         // connection tells its place once it follows the conversation).
+        // Inboxes hear of it once routing tried (routing announces an
+        // assignment), so a conversation they see unassigned and open
+        // does wait: that is what raises their "queued" alert.
         match self.route(conversation.id, channel, department).await {
             Ok(Some(user)) => conversation.assignee = Some(user),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "routing a new conversation failed"),
+            Ok(None) => self.announce(conversation.id).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "routing a new conversation failed");
+                self.announce(conversation.id).await;
+            }
         }
         Ok(conversation)
     }
@@ -225,7 +230,7 @@ impl Parlor {
     ) -> Result<Appended> {
         let body = MessageBody::parse(body)?;
         let conversation = self.visitor_conversation(visitor, conversation).await?;
-        self.append_visitor_message(conversation.channel, conversation.id, id, body)
+        self.append_visitor_message(conversation.channel, conversation.id, id, body, None)
             .await
     }
 
@@ -238,9 +243,17 @@ impl Parlor {
         conversation: ConversationId,
         id: MessageId,
         body: MessageBody,
+        attachment: Option<&parlor_domain::Attachment>,
     ) -> Result<Appended> {
-        self.append_as(channel, conversation, id, Author::Visitor, body.as_str())
-            .await
+        self.append_as(
+            channel,
+            conversation,
+            id,
+            Author::Visitor,
+            body.as_str(),
+            attachment,
+        )
+        .await
     }
 
     /// Stores the message of the channel's trigger `trigger` in a
@@ -261,7 +274,7 @@ impl Parlor {
         let Some(body) = found else {
             return Ok(None);
         };
-        self.append_as(channel, conversation, id, Author::Channel, &body)
+        self.append_as(channel, conversation, id, Author::Channel, &body, None)
             .await
             .map(Some)
     }
@@ -273,6 +286,7 @@ impl Parlor {
         id: MessageId,
         author: Author,
         body: &str,
+        attachment: Option<&parlor_domain::Attachment>,
     ) -> Result<Appended> {
         let started = std::time::Instant::now();
         let appended = self
@@ -283,6 +297,7 @@ impl Parlor {
                 author,
                 body,
                 now: now_unix(),
+                attachment,
             })
             .await?;
         // Published only once it is committed, and only the first time.

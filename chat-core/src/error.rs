@@ -29,6 +29,12 @@ pub enum Error {
     /// Another operator has the conversation.
     #[error("another operator has taken this conversation")]
     Taken,
+    /// An upload refused for its size or type (`attachments.rs`).
+    #[error(transparent)]
+    Attachment(#[from] parlor_domain::AttachmentError),
+    /// Too many uploads in a minute.
+    #[error("too many files at once; try again in a minute")]
+    RateLimited,
     #[error("storage failed: {0}")]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -53,6 +59,8 @@ impl Error {
             Error::NotFound(what) => (LiveErrorCode::NotFound, format!("no such {what}")),
             Error::OriginRefused => (LiveErrorCode::OriginRefused, self.to_string()),
             Error::Taken => (LiveErrorCode::Taken, self.to_string()),
+            Error::Attachment(_) => (LiveErrorCode::InvalidMessage, self.to_string()),
+            Error::RateLimited => (LiveErrorCode::RateLimited, self.to_string()),
             Error::Forbidden | Error::NotPermitted(_) => {
                 (LiveErrorCode::Forbidden, self.to_string())
             }

@@ -34,6 +34,8 @@ pub enum RoomEvent {
     Ended,
     /// The conversation's place in its channel's queue (`None`: assigned).
     Queue(Option<u32>),
+    /// The team has read the conversation up to this message.
+    Read(parlor_domain::Seq),
     /// Events may have been missed: read the conversation again.
     Resync,
 }
@@ -64,6 +66,9 @@ pub enum FeedEvent {
     },
     /// A staff member's status changed (each node derives these itself).
     Presence(crate::presence::Member),
+    /// Who operates which channel, or a channel's departments, changed:
+    /// inboxes read what they may see again.
+    Staffing,
     /// Events may have been missed: start again from a snapshot.
     Resync,
 }
@@ -77,7 +82,7 @@ impl FeedEvent {
             | FeedEvent::VisitorTyping { channel, .. }
             | FeedEvent::Note { channel, .. } => Some(*channel),
             FeedEvent::Changed(s) => Some(s.conversation.channel),
-            FeedEvent::Presence(_) | FeedEvent::Resync => None,
+            FeedEvent::Presence(_) | FeedEvent::Staffing | FeedEvent::Resync => None,
         }
     }
 }
@@ -257,6 +262,7 @@ mod tests {
             body: "hi".into(),
             created_at: 0,
             edited_at: None,
+            attachment: None,
         }
     }
 

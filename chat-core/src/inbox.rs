@@ -115,7 +115,34 @@ impl Parlor {
         id: MessageId,
         body: &str,
     ) -> Result<Appended> {
-        let body = MessageBody::parse(body)?;
+        self.operator_send_with(user, conversation, id, body, None)
+            .await
+    }
+
+    /// As `operator_send`, with a file the operator uploaded (the body may
+    /// then be empty). The upload is claimed for this message before the
+    /// append, so a resend claims it again harmlessly.
+    pub async fn operator_send_with(
+        &self,
+        user: &User,
+        conversation: &Conversation,
+        id: MessageId,
+        body: &str,
+        attachment: Option<parlor_domain::AttachmentId>,
+    ) -> Result<Appended> {
+        let body = MessageBody::parse_with(body, attachment.is_some())?;
+        let attachment = match attachment {
+            Some(file) => Some(
+                self.claim_attachment(
+                    file,
+                    parlor_domain::attachments::Uploader::User(user.id),
+                    conversation.id,
+                    id,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let started = std::time::Instant::now();
         let appended = self
             .store
@@ -125,6 +152,7 @@ impl Parlor {
                 author: Author::Operator { user: user.id },
                 body: body.as_str(),
                 now: now_unix(),
+                attachment: attachment.as_ref(),
             })
             .await?;
         if let Appended::New(message) = &appended {
@@ -159,9 +187,27 @@ impl Parlor {
         Ok(())
     }
 
+    /// The team has seen the conversation up to `seq`: the unread count
+    /// drops, and the visitor gets the read receipt.
     pub async fn mark_read(&self, conversation: &Conversation, seq: Seq) -> Result<()> {
-        self.store.mark_read(conversation.id, seq).await?;
-        self.announce(conversation.id).await;
+        if let Some(read) = self.store.mark_read(conversation.id, seq).await? {
+            self.hub.to_room(conversation.id, RoomEvent::Read(read));
+            self.announce(conversation.id).await;
+        }
+        Ok(())
+    }
+
+    /// The visitor has seen their conversation up to `seq` (checked to be
+    /// theirs by the caller): inboxes see the read receipt.
+    pub(crate) async fn visitor_read(&self, conversation: ConversationId, seq: Seq) -> Result<()> {
+        if self
+            .store
+            .mark_visitor_read(conversation, seq)
+            .await?
+            .is_some()
+        {
+            self.announce(conversation).await;
+        }
         Ok(())
     }
 

@@ -32,7 +32,10 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
             name: s.assignee_name.clone().unwrap_or_else(|| "Operator".into()),
         }),
         last_seq: c.last_seq,
-        last_body: s.last_message.as_ref().map(|m| m.body.clone()),
+        last_body: s
+            .last_message
+            .as_ref()
+            .map(|m| parlor_domain::attachments::preview(&m.body, m.attachment.as_ref())),
         last_from_visitor: s
             .last_message
             .as_ref()
@@ -43,6 +46,18 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
         created_at: c.created_at,
         department: s.department.clone(),
         offline: c.offline,
+        queued: c.status == parlor_domain::ConversationStatus::Open
+            && c.assignee.is_none()
+            && !c.offline,
+        visitor_read_seq: c.visitor_read_seq,
+        context: inbox::WireVisitorContext {
+            referrer: s.context.referrer.clone(),
+            country: s.context.country.map(|c| c.to_string()),
+            browser: s.context.browser.clone(),
+            os: s.context.os.clone(),
+            language: s.context.language.clone(),
+            time_zone: s.context.time_zone.clone(),
+        },
         visitor: inbox::WireVisitor {
             name: s.visitor.name.clone(),
             email: s.visitor.email.clone(),
@@ -89,6 +104,37 @@ fn error(code: LiveErrorCode, message: &str, message_id: Option<MessageId>) -> I
 }
 
 impl Session {
+    /// Channels' operators or departments changed: what this operator may
+    /// see is read again, and a new snapshot replaces the list. The app
+    /// then opens its conversation again, as after a reconnection (one no
+    /// longer theirs to see is refused).
+    async fn refresh(&mut self) -> Result<(), Closed> {
+        match snapshot(&self.parlor, &self.user).await {
+            Ok((access, frame)) => {
+                self.access = access;
+                self.opened = None;
+                self.send(frame).await
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "inbox refresh failed: resync");
+                Err(Closed)
+            }
+        }
+    }
+
+    /// Whether a note's text mentions this operator (and not a colleague
+    /// whose longer name starts with theirs). The team is read only when
+    /// their own name matched, which is rare.
+    async fn mentioned_in(&self, body: &str) -> bool {
+        use parlor_domain::mentions::mentions;
+        let name = &self.user.display_name;
+        if !mentions(body, name, std::iter::empty()) {
+            return false;
+        }
+        let team = self.parlor.team().await;
+        mentions(body, name, team.iter().map(|m| m.name.as_str()))
+    }
+
     async fn send(&self, frame: InboxFrame) -> Result<(), Closed> {
         self.out.send(frame).await.map_err(|_| Closed)
     }
@@ -186,11 +232,12 @@ impl Session {
                 conversation_id,
                 message_id,
                 body,
+                attachment,
             } => {
                 let sent = match self.conversation(conversation_id).await {
                     Ok(c) => {
                         self.parlor
-                            .operator_send(&self.user, &c, message_id, &body)
+                            .operator_send_with(&self.user, &c, message_id, &body, attachment)
                             .await
                     }
                     Err(e) => Err(e),
@@ -340,7 +387,13 @@ impl Session {
                     self.forward(InboxFrame::Activity {
                         conversation_id: message.conversation,
                         seq: message.seq,
-                        preview: message.body.chars().take(inbox::PREVIEW_CHARS).collect(),
+                        preview: parlor_domain::attachments::preview(
+                            &message.body,
+                            message.attachment.as_ref(),
+                        )
+                        .chars()
+                        .take(inbox::PREVIEW_CHARS)
+                        .collect(),
                         from_visitor: message.author == parlor_domain::Author::Visitor,
                         at: message.created_at,
                     })
@@ -391,8 +444,8 @@ impl Session {
                     .opened
                     .as_ref()
                     .is_some_and(|c| c.id == note.conversation);
-                let mentioned = note.author != Some(self.user.id)
-                    && parlor_domain::mentions::mentions(&note.body, &self.user.display_name);
+                let mentioned =
+                    note.author != Some(self.user.id) && self.mentioned_in(&note.body).await;
                 if !opened && !mentioned {
                     return Ok(());
                 }
@@ -405,6 +458,7 @@ impl Session {
                 }
                 Ok(())
             }
+            FeedEvent::Staffing => self.refresh().await,
             FeedEvent::Presence(m) => self.forward(InboxFrame::Presence {
                 user_id: m.user.0,
                 name: m.name,
@@ -415,6 +469,31 @@ impl Session {
             FeedEvent::Resync => Err(Closed),
         }
     }
+}
+
+/// What `user` may see now, and the snapshot frame that shows it.
+async fn snapshot(parlor: &Parlor, user: &User) -> Result<(Access, InboxFrame), Error> {
+    let team = parlor.team().await;
+    let access = parlor.inbox_access(user).await?;
+    let list = parlor.inbox(&access).await?;
+    let channels = parlor.inbox_channels(&access).await?;
+    let chosen = team
+        .iter()
+        .find(|m| m.user == user.id)
+        .map(|m| m.chosen)
+        .unwrap_or_default();
+    let frame = InboxFrame::Snapshot {
+        me: Assignee {
+            user_id: user.id.0,
+            name: user.display_name.clone(),
+        },
+        chosen,
+        team: team.iter().map(team_member).collect(),
+        channels,
+        admin: user.is_admin(),
+        conversations: list.iter().map(summary_frame).collect(),
+    };
+    Ok((access, frame))
 }
 
 /// Runs one operator's inbox connection until the client goes away or falls
@@ -431,14 +510,7 @@ pub async fn run_operator<S>(
     let mut feed = parlor.follow_feed();
     // Counted before the snapshot, which then shows this operator present.
     let _present = parlor.inbox_connected(&user).await;
-    let team = parlor.team().await;
-    let snapshot = async {
-        let access = parlor.inbox_access(&user).await?;
-        let list = parlor.inbox(&access).await?;
-        let channels = parlor.inbox_channels(&access).await?;
-        Ok::<_, Error>((access, list, channels))
-    };
-    let (access, list, channels) = match snapshot.await {
+    let (access, frame) = match snapshot(&parlor, &user).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "inbox snapshot failed");
@@ -451,23 +523,6 @@ pub async fn run_operator<S>(
                 .await;
             return;
         }
-    };
-    let me = Assignee {
-        user_id: user.id.0,
-        name: user.display_name.clone(),
-    };
-    let chosen = team
-        .iter()
-        .find(|m| m.user == user.id)
-        .map(|m| m.chosen)
-        .unwrap_or_default();
-    let frame = InboxFrame::Snapshot {
-        me,
-        chosen,
-        team: team.iter().map(team_member).collect(),
-        channels,
-        admin: user.is_admin(),
-        conversations: list.iter().map(summary_frame).collect(),
     };
     let mut session = Session {
         parlor,

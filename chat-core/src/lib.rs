@@ -3,6 +3,8 @@
 //! trait. Nothing here knows about HTTP, WebSocket or Leptos: the server's
 //! handlers and the app's server functions are thin adapters onto [`Parlor`].
 
+mod alerts;
+pub mod attachments;
 mod auth;
 pub mod bus;
 mod canned;
@@ -28,6 +30,7 @@ pub mod store;
 pub mod testing;
 mod transfer;
 mod users;
+pub mod visitor_context;
 
 pub use auth::{Session, SESSION_TTL_SECS};
 pub use conversations::{VisitorSession, HISTORY_PAGE};

@@ -10,8 +10,10 @@ use crate::conversations::clip_url;
 use crate::hub::RoomEvent;
 use crate::hub::Subscription;
 use crate::names::Names;
+use crate::visitor_context::{context_of, Upgrade};
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
+use parlor_domain::visitor_context::{outside_referrer, ToldContext, VisitorContext};
 use parlor_domain::{
     Contact, ConversationId, ConversationStatus, Identity, Message, MessageBody, Seq, VisitorId,
 };
@@ -84,6 +86,9 @@ struct Session {
     queued: Option<u32>,
     /// Whether an operator of the channel is online.
     online: watch::Receiver<bool>,
+    /// Where the visitor comes from, kept on each conversation they are in
+    /// (boxed: most sessions never start one).
+    context: Box<VisitorContext>,
 }
 
 /// Why a session ended early (the transport just closes).
@@ -112,12 +117,46 @@ impl Session {
         self.last_sent = after;
         self.queued = None;
         self.catch_up(conversation).await?;
+        self.tell_read(conversation).await?;
         match self.parlor.queue_place(conversation, self.channel).await {
             Ok(place) => self.queue_place(place),
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the queue");
                 Ok(())
             }
+        }
+    }
+
+    /// How far the team has read, after a replay: a reload still shows it.
+    async fn tell_read(&mut self, conversation: ConversationId) -> Result<(), End> {
+        match self
+            .parlor
+            .visitor_conversation(self.visitor, conversation)
+            .await
+        {
+            Ok(c) if c.read_seq > Seq(0) => self.forward(ServerFrame::Read {
+                conversation_id: conversation,
+                seq: c.read_seq,
+            }),
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the read marker");
+                Ok(())
+            }
+        }
+    }
+
+    /// The visitor's read receipt for the conversation they are in.
+    async fn on_read(&mut self, seq: Seq) -> Result<(), End> {
+        let Some(conversation) = self.conversation else {
+            return Ok(());
+        };
+        if let Err(refused) = self.take_frame() {
+            return self.send(refused).await;
+        }
+        match self.parlor.visitor_read(conversation, seq).await {
+            Ok(()) => Ok(()),
+            Err(e) => self.send(self.core_error(e, None)).await,
         }
     }
 
@@ -206,6 +245,7 @@ impl Session {
             .await
         {
             Ok(c) => {
+                self.record_context(c.id).await;
                 self.follow(c.id, Seq(0)).await?;
                 Ok(Ok(c.id))
             }
@@ -262,7 +302,7 @@ impl Session {
         if let Err(e) = left {
             return self.send(self.core_error(e, Some(id))).await;
         }
-        self.store_message(id, body, true).await
+        self.store_message(id, body, None, true).await
     }
 
     /// A message over the connection's budget, refused (`None`: within it).
@@ -274,10 +314,15 @@ impl Session {
         })
     }
 
-    async fn on_send(&mut self, id: parlor_domain::MessageId, body: String) -> Result<(), End> {
+    async fn on_send(
+        &mut self,
+        id: parlor_domain::MessageId,
+        body: String,
+        attachment: Option<parlor_domain::AttachmentId>,
+    ) -> Result<(), End> {
         match self.rate_limited(id) {
             Some(refused) => self.send(refused).await,
-            None => self.store_message(id, body, false).await,
+            None => self.store_message(id, body, attachment, false).await,
         }
     }
 
@@ -287,6 +332,7 @@ impl Session {
         &mut self,
         id: parlor_domain::MessageId,
         body: String,
+        attachment: Option<parlor_domain::AttachmentId>,
         offline: bool,
     ) -> Result<(), End> {
         let fail = |code, message: String| ServerFrame::Error {
@@ -294,7 +340,7 @@ impl Session {
             message,
             message_id: Some(id),
         };
-        let body = match MessageBody::parse(&body) {
+        let body = match MessageBody::parse_with(&body, attachment.is_some()) {
             Ok(body) => body,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
         };
@@ -302,11 +348,29 @@ impl Session {
             Ok(c) => c,
             Err(e) => return self.send(self.core_error(e, Some(id))).await,
         };
+        // Claimed before the append, so the message never names a file it
+        // may not carry; claiming again on a resend changes nothing.
+        let attachment = match attachment {
+            Some(file) => match self
+                .parlor
+                .claim_attachment(
+                    file,
+                    parlor_domain::attachments::Uploader::Visitor(self.visitor),
+                    conversation,
+                    id,
+                )
+                .await
+            {
+                Ok(a) => Some(a),
+                Err(e) => return self.send(self.core_error(e, Some(id))).await,
+            },
+            None => None,
+        };
         // `conversation` is this visitor's: `follow` checked it, or this
         // session just started it.
         let sent = self
             .parlor
-            .append_visitor_message(self.channel, conversation, id, body)
+            .append_visitor_message(self.channel, conversation, id, body, attachment.as_ref())
             .await;
         match sent {
             Ok(appended) => {
@@ -354,6 +418,16 @@ impl Session {
             .await
         {
             tracing::warn!(error = %e, "could not record the visitor's page");
+        }
+    }
+
+    async fn record_context(&self, conversation: ConversationId) {
+        if let Err(e) = self
+            .parlor
+            .visitor_context(conversation, &self.context)
+            .await
+        {
+            tracing::warn!(error = %e, "could not record the visitor's context");
         }
     }
 
@@ -493,6 +567,9 @@ impl Session {
     }
 
     /// Frames other than `send` share its budget; `Err` is the refusal.
+    // A refusal is rare and sent at once: not worth a box. (Messages grew
+    // past the lint's size with their attachment.)
+    #[allow(clippy::result_large_err)]
     fn take_frame(&mut self) -> Result<(), ServerFrame> {
         if self.bucket.take() {
             Ok(())
@@ -525,7 +602,11 @@ impl Session {
 
     async fn on_frame(&mut self, frame: Result<VisitorFrame, BadFrame>) -> Result<(), End> {
         match frame {
-            Ok(VisitorFrame::Send { message_id, body }) => self.on_send(message_id, body).await,
+            Ok(VisitorFrame::Send {
+                message_id,
+                body,
+                attachment,
+            }) => self.on_send(message_id, body, attachment).await,
             Ok(VisitorFrame::LeaveMessage {
                 message_id,
                 name,
@@ -588,6 +669,7 @@ impl Session {
                 rating,
                 comment,
             }) => self.on_rate(conversation_id, rating, comment).await,
+            Ok(VisitorFrame::Read { seq }) => self.on_read(seq).await,
             Ok(VisitorFrame::Hello { .. }) => {
                 self.send(error(LiveErrorCode::HelloFirst, "hello was already sent"))
                     .await
@@ -625,6 +707,13 @@ impl Session {
                 None => Ok(()),
             },
             RoomEvent::Queue(position) => self.queue_place(position),
+            RoomEvent::Read(seq) => match self.conversation {
+                Some(conversation_id) => self.forward(ServerFrame::Read {
+                    conversation_id,
+                    seq,
+                }),
+                None => Ok(()),
+            },
             RoomEvent::Resync => match self.conversation {
                 Some(c) => self.resync(c).await,
                 None => Ok(()),
@@ -656,14 +745,20 @@ async fn next_live(
 /// Memory matters here (one task per idle visitor): the opening and each
 /// frame's handling run as boxed futures, so the long-lived task holds only
 /// the session and the select between input and live events. `origin` is
-/// the page's `Origin` header, checked against the channel's allowed sites.
-pub async fn run_visitor<S>(parlor: Parlor, origin: Option<String>, mut input: S, out: Outbox)
-where
+/// the page's `Origin` header, checked against the channel's allowed sites;
+/// `upgrade` what the request told about the visitor's browser and country.
+pub async fn run_visitor<S>(
+    parlor: Parlor,
+    origin: Option<String>,
+    upgrade: Upgrade,
+    mut input: S,
+    out: Outbox,
+) where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let mut shutdown = parlor.shutdown_signal();
-    let Some(mut session) = Box::pin(open(parlor, origin, &mut input, out)).await else {
+    let Some(mut session) = Box::pin(open(parlor, origin, upgrade, &mut input, out)).await else {
         return;
     };
     loop {
@@ -714,6 +809,7 @@ where
 async fn open<S>(
     parlor: Parlor,
     origin: Option<String>,
+    upgrade: Upgrade,
     input: &mut S,
     out: Outbox,
 ) -> Option<Session>
@@ -724,7 +820,7 @@ where
         let out = out.clone();
         async move { out.send(Box::new(frame)).await.is_ok() }
     };
-    let (channel, token, conversation, last_seq, page_url) = loop {
+    let (channel, token, conversation, last_seq, page_url, context) = loop {
         match input.next().await {
             None => return None,
             Some(Ok(VisitorFrame::Hello {
@@ -733,7 +829,25 @@ where
                 conversation_id,
                 last_seq,
                 page_url,
-            })) => break (channel_id, token, conversation_id, last_seq, page_url),
+                referrer,
+                language,
+                time_zone,
+            })) => {
+                let told = ToldContext {
+                    referrer: outside_referrer(referrer.as_deref(), page_url.as_deref()),
+                    language: language.as_deref(),
+                    time_zone: time_zone.as_deref(),
+                };
+                let context = Box::new(context_of(told, &upgrade));
+                break (
+                    channel_id,
+                    token,
+                    conversation_id,
+                    last_seq,
+                    page_url,
+                    context,
+                );
+            }
             Some(Ok(_)) => {
                 say(error(LiveErrorCode::HelloFirst, "send hello first")).await;
             }
@@ -789,6 +903,7 @@ where
         department: None,
         queued: None,
         online,
+        context,
     };
     // A conversation in another channel is refused like someone else's: the
     // session's sends go to the hello's channel.
@@ -825,8 +940,12 @@ where
             if session.ended(c.id).await.is_err() {
                 return None;
             }
-        } else if let Some(url) = session.page_url.clone() {
-            session.record_page(Some(c.id), &url).await;
+        } else {
+            // A returning visitor may come with another browser or country.
+            session.record_context(c.id).await;
+            if let Some(url) = session.page_url.clone() {
+                session.record_page(Some(c.id), &url).await;
+            }
         }
     }
 

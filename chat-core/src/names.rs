@@ -78,6 +78,10 @@ impl Names {
             body: m.body,
             sent_at: m.created_at,
             edited_at: m.edited_at,
+            attachment: m
+                .attachment
+                .as_ref()
+                .map(parlor_domain::Attachment::to_wire),
         }
     }
 }

@@ -103,12 +103,16 @@ impl Parlor {
                 }
             }
             None => {
-                self.announce(id).await;
-                // Not straight back to who handed it on.
+                // Not straight back to who handed it on. Routing announces
+                // an assignment; otherwise inboxes hear of it after routing
+                // tried, so an unassigned row they see does wait.
                 let routed = self
                     .route_except(id, conversation.channel, department, Some(actor.id))
-                    .await?;
-                if routed.is_none() {
+                    .await;
+                if !matches!(routed, Ok(Some(_))) {
+                    self.announce(id).await;
+                }
+                if routed?.is_none() {
                     self.announce_queue(conversation.channel).await;
                 }
             }

@@ -114,6 +114,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
                 author,
                 body: "hi",
                 now: 2,
+                attachment: None,
             })
             .await
             .unwrap();
@@ -137,6 +138,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
         author: Author::Operator { user: op.id },
         body: "hello",
         now: 3,
+        attachment: None,
     })
     .await
     .unwrap();
@@ -172,6 +174,7 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
             author: Author::Visitor,
             body: "late",
             now: 5,
+            attachment: None,
         })
         .await,
         Err(StoreError::Closed)
@@ -212,6 +215,7 @@ async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
                     author: Author::Visitor,
                     body: "same",
                     now: 2,
+                    attachment: None,
                 })
                 .await
                 .unwrap()
@@ -374,6 +378,7 @@ async fn edits_keep_the_previous_text_and_take_turns() {
         author: Author::Operator { user: op.id },
         body: "Helo",
         now: 2,
+        attachment: None,
     };
     s.append_message(&first).await.unwrap();
     let id = first.id;
@@ -436,6 +441,7 @@ async fn edits_keep_the_previous_text_and_take_turns() {
         author: Author::Visitor,
         body: "thanks",
         now: 6,
+        attachment: None,
     })
     .await
     .unwrap();

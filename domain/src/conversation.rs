@@ -68,6 +68,10 @@ pub struct Conversation {
     pub rating: Option<ConversationRating>,
     /// Left with the offline form, while no operator was online.
     pub offline: bool,
+    /// How far the team has read (their read receipt, as the visitor sees it).
+    pub read_seq: Seq,
+    /// How far the visitor has read (their read receipt, as operators see it).
+    pub visitor_read_seq: Seq,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +118,8 @@ pub struct ConversationSummary {
     pub visitor: crate::VisitorProfile,
     /// The department the visitor picked.
     pub department: Option<String>,
+    /// Where the visitor comes from (browser, country, …), for the panel.
+    pub context: crate::VisitorContext,
 }
 
 impl ConversationSummary {
@@ -157,6 +163,10 @@ pub struct Message {
     pub created_at: i64,
     /// When an operator last edited the text (`edits.rs`); `None` if never.
     pub edited_at: Option<i64>,
+    /// The file sent with it, if any (`attachments.rs`). Optional in JSON,
+    /// so nodes of the previous version still read this node's bus events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::Attachment>,
 }
 
 /// A message body that passed the rules: not blank, at most
@@ -169,6 +179,15 @@ impl MessageBody {
         let text = text.trim();
         let mut e = ValidationErrors::default();
         e.check_text(Field::Body, text, true, MAX_MESSAGE_CHARS);
+        e.into_result().map(|()| Self(text.to_string()))
+    }
+
+    /// As `parse`, but an empty text passes when the message carries a file
+    /// (`with_attachment`).
+    pub fn parse_with(text: &str, with_attachment: bool) -> Result<Self, ValidationErrors> {
+        let text = text.trim();
+        let mut e = ValidationErrors::default();
+        e.check_text(Field::Body, text, !with_attachment, MAX_MESSAGE_CHARS);
         e.into_result().map(|()| Self(text.to_string()))
     }
 

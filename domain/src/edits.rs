@@ -102,6 +102,7 @@ mod tests {
             body: "Hello".into(),
             created_at: 1,
             edited_at: None,
+            attachment: None,
         }
     }
 

@@ -3,6 +3,8 @@
 //! the browser too, so the admin form checks input with the same rules the
 //! server enforces.
 
+pub mod alerts;
+pub mod attachments;
 pub mod canned;
 pub mod channel;
 pub mod conversation;
@@ -17,7 +19,10 @@ pub mod sites;
 pub mod triggers;
 pub mod user;
 pub mod validation;
+pub mod visitor_context;
 
+pub use alerts::{AlertChoice, AlertKind, AlertSettings, AlertWay};
+pub use attachments::{Attachment, AttachmentError, AttachmentKind};
 pub use canned::{CannedInput, CannedResponse};
 pub use channel::{Channel, ChannelSettings, ChannelSettingsInput, ChannelSummary};
 pub use conversation::{
@@ -27,7 +32,9 @@ pub use conversation::{
 pub use departments::{ChannelDepartments, Department};
 pub use edits::{EditError, EditRefusal, MessageEdit};
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
-pub use parlor_protocol::{ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId};
+pub use parlor_protocol::{
+    AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,
+};
 pub use presence::{Availability, PresenceFacts};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use search::{SearchHit, SearchQuery, SEARCH_LIMIT};
@@ -35,3 +42,4 @@ pub use sites::{Embedding, Site};
 pub use triggers::{ChannelTriggers, Trigger, TriggerInput};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};
+pub use visitor_context::VisitorContext;

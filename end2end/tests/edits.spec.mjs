@@ -35,6 +35,14 @@ test('an operator corrects a reply and the visitor sees it edited', async ({ bro
   await field.press('Control+Enter');
   await expect(op.locator('ol.thread li.operator').last().locator('.body')).toHaveText('We ship on <b>Tuesday</b>');
   await expect(op.locator('ol.thread li.operator').last().locator('.edited')).toHaveText('edited');
+  // The list shows the new text too.
+  await expect(op.locator('.conversation[aria-current="true"] .preview')).toContainText('We ship on <b>Tuesday</b>');
+  // An admin reads the earlier text in the audit trail.
+  await op.locator('ol.thread li.operator').last().getByRole('button', { name: 'edited' }).click();
+  await expect(op.locator('.edit-history li')).toHaveCount(1);
+  await expect(op.locator('.edit-history li .body')).toHaveText('We ship on Monday');
+  await expect(op.locator('.edit-history li .hint')).toContainText('replaced by');
+  await shot(op, 'inbox-edit-history');
   await expect(win.locator('.msg.operator .bubble').last()).toHaveText('We ship on <b>Tuesday</b>');
   await expect(win.locator('.msg.operator').last()).toContainText('edited');
   await shot(visitor.page, 'widget-edited');
@@ -46,6 +54,9 @@ test('an operator corrects a reply and the visitor sees it edited', async ({ bro
   await yan.page.locator('.conversation', { hasText: 'Tuesday' }).click();
   await expect(yan.page.locator('ol.thread li.operator').last().locator('.body')).toHaveText('We ship on <b>Tuesday</b>');
   await expect(yan.page.getByRole('button', { name: 'Edit message' })).toHaveCount(0);
+  // Only admins read the audit trail: for Yan "edited" is just a mark.
+  await expect(yan.page.locator('ol.thread li.operator').last().locator('.edited')).toHaveText('edited');
+  await expect(yan.page.getByRole('button', { name: 'edited' })).toHaveCount(0);
   await yan.close();
   await staff.close();
   await visitor.close();

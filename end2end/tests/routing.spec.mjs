@@ -3,7 +3,7 @@
 // waits in line and sees their place, a closed chat lets the line move,
 // and an operator takes a waiting chat by hand.
 import { test, expect } from '@playwright/test';
-import { APP, HOST, adminCall, chatWindow, hostPage, hydrated, launcher, operatorOnline, shot } from './support.mjs';
+import { adminCall, channelOperatedBy, channelVisitor, chatWindow, hydrated, operatorOnline, shot } from './support.mjs';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,38 +12,15 @@ const RAE = { email: 'rae@parlor.test', password: 'rae-password-1', name: 'Rae' 
 let channel;
 
 test.beforeAll(async () => {
-  channel = await adminCall('channels/create', { name: 'Busy shop' });
-  await adminCall('channels/sites', { id: channel, sites: HOST, in_app: false });
-  const { channel: created } = await adminCall('channels/get', { id: channel });
-  for (const user of created.operators) {
-    await adminCall('channels/operator', { id: channel, user, member: false });
-  }
+  channel = await channelOperatedBy('Busy shop', [QUINN, RAE]);
   for (const who of [QUINN, RAE]) {
-    const { id } = await adminCall('users/create', {
-      user: { email: who.email, display_name: who.name, password: who.password, role: 'operator' },
-    });
-    who.id = id;
-    await adminCall('channels/operator', { id: channel, user: id, member: true });
-    await adminCall('users/max_chats', { user: id, max_chats: 1 });
+    await adminCall('users/max_chats', { user: who.id, max_chats: 1 });
   }
 });
 
 /** A visitor in a context of their own who opened the chat and wrote `text`. */
 async function visitor(browser, text) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const src = `${APP}/widget/v1/channels/${channel}/loader.js`;
-  await hostPage(
-    page,
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Busy shop</title>
-<script async src="${src}"></script></head><body><main><h1>Busy shop</h1></main></body></html>`,
-  );
-  await launcher(page).click();
-  const input = chatWindow(page).getByRole('textbox', { name: 'Message' });
-  await input.fill(text);
-  await input.press('Enter');
-  await expect(chatWindow(page).locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
-  return page;
+  return (await channelVisitor(browser, channel, 'Busy shop', text)).page;
 }
 
 const mine = (inbox) => inbox.page.locator('.filter', { hasText: 'Mine' }).locator('.count');

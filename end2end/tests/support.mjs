@@ -226,3 +226,49 @@ export async function demoVisitor(browser, text) {
   await expect(win.locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
   return { page, win, close: () => context.close() };
 }
+
+/**
+ * A channel of its own named `name`, embeddable on HOST pages, operated by
+ * `people` only (new operators, each given an `id`); the admin steps out.
+ */
+export async function channelOperatedBy(name, people) {
+  const channel = await adminCall('channels/create', { name });
+  await adminCall('channels/sites', { id: channel, sites: HOST, in_app: false });
+  const { channel: created } = await adminCall('channels/get', { id: channel });
+  for (const user of created.operators) {
+    await adminCall('channels/operator', { id: channel, user, member: false });
+  }
+  for (const who of people) {
+    const { id } = await adminCall('users/create', {
+      user: { email: who.email, display_name: who.name, password: who.password, role: 'operator' },
+    });
+    who.id = id;
+    await adminCall('channels/operator', { id: channel, user: id, member: true });
+  }
+  return channel;
+}
+
+/**
+ * A visitor in a browser context of their own, on a HOST page titled
+ * `title` that embeds `channel`, who opened the chat and wrote `text`.
+ * `say` writes more, each line waiting until it is stored.
+ */
+export async function channelVisitor(browser, channel, title, text) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const src = `${APP}/widget/v1/channels/${channel}/loader.js`;
+  await hostPage(
+    page,
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<script async src="${src}"></script></head><body><main><h1>${title}</h1></main></body></html>`,
+  );
+  await launcher(page).click();
+  const say = async (line) => {
+    const input = chatWindow(page).getByRole('textbox', { name: 'Message' });
+    await input.fill(line);
+    await input.press('Enter');
+    await expect(chatWindow(page).locator('.msg.mine').last()).toHaveAttribute('data-state', 'sent');
+  };
+  await say(text);
+  return { page, say, close: () => context.close() };
+}

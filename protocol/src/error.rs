@@ -10,6 +10,14 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Internal,
+    /// No or unknown credentials (401).
+    Unauthenticated,
+    /// An upload over `MAX_ATTACHMENT_BYTES` (413).
+    TooLarge,
+    /// An upload of a type the server does not take (415).
+    UnsupportedType,
+    /// Too many requests; try again later (429).
+    RateLimited,
 }
 
 /// `{"code": "not_found", "message": "no such channel"}`

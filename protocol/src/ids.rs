@@ -41,6 +41,11 @@ uuid_id!(
     ConversationId
 );
 uuid_id!(
+    /// An uploaded file, named by the server (UUIDv7) and never by the
+    /// uploaded name, so a file's address says nothing about its content.
+    AttachmentId
+);
+uuid_id!(
     /// A message, named by the client that wrote it (a UUID it generates), so a
     /// retried send is recognised as the same message.
     MessageId
@@ -48,6 +53,8 @@ uuid_id!(
 
 /// A message's position in its conversation: 1, 2, 3… with no gaps, assigned
 /// by the server when the message is committed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Seq(pub u64);

@@ -3,7 +3,7 @@
 //! docs/protocol.md describes it after the visitor protocol.
 
 use crate::live::{LiveErrorCode, Rating, WireMessage};
-use crate::{ChannelId, ConversationId, MessageId, Seq};
+use crate::{AttachmentId, ChannelId, ConversationId, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 
 /// The longest preview in an `activity` frame, in characters.
@@ -27,6 +27,10 @@ pub enum OperatorFrame {
         conversation_id: ConversationId,
         message_id: MessageId,
         body: String,
+        /// A file the operator uploaded to `/api/inbox/files`; `body` may then
+        /// be empty.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<AttachmentId>,
     },
     Typing {
         conversation_id: ConversationId,
@@ -182,6 +186,34 @@ pub struct ConversationSummary {
     /// Left with the offline form, while no operator was online.
     #[serde(default)]
     pub offline: bool,
+    /// Waits in its channel's queue: open, nobody has it, and not left
+    /// with the offline form. A new conversation is announced only after
+    /// routing tried, so this means no operator online had room.
+    #[serde(default)]
+    pub queued: bool,
+    /// The visitor has seen the conversation up to this message (their
+    /// read receipt): operators' messages up to it are "seen".
+    #[serde(default)]
+    pub visitor_read_seq: Seq,
+    /// Where the visitor comes from, as of their latest `hello` in this
+    /// conversation (visitor panel).
+    #[serde(default)]
+    pub context: WireVisitorContext,
+}
+
+/// Told by the widget (referrer, language, time zone) or found by the server
+/// (country, browser, OS). Each is `None` when unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WireVisitorContext {
+    pub referrer: Option<String>,
+    /// ISO 3166-1 alpha-2 code, upper case.
+    pub country: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub language: Option<String>,
+    /// IANA zone name.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! third-party client. It depends on serde and uuid only, so the widget's wasm
 //! stays small; nothing here does I/O.
 
+pub mod attachments;
 pub mod color;
 pub mod embed;
 pub mod error;
@@ -10,9 +11,10 @@ pub mod inbox;
 pub mod live;
 pub mod widget;
 
+pub use attachments::{WireAttachment, MAX_ATTACHMENT_BYTES};
 pub use color::{HexColor, HexColorError};
 pub use error::{ApiError, ErrorCode};
-pub use ids::{ChannelId, ConversationId, MessageId, Seq, VisitorId};
+pub use ids::{AttachmentId, ChannelId, ConversationId, MessageId, Seq, VisitorId};
 pub use widget::{
     ButtonDisplay, ConversationMode, Display, Theme, WidgetConfig, WireDepartment, WireTrigger,
 };

@@ -3,7 +3,7 @@
 //! On the wire (see docs/protocol.md) each WebSocket message is one byte of
 //! tag, `0` for a frame or `1` for an error, followed by the frame as JSON.
 
-use crate::{ChannelId, ConversationId, MessageId, Seq};
+use crate::{AttachmentId, ChannelId, ConversationId, MessageId, Seq, WireAttachment};
 use serde::{Deserialize, Serialize};
 
 /// Frames a visitor's client sends.
@@ -21,11 +21,27 @@ pub enum VisitorFrame {
         /// The page the visitor is on, shown to operators.
         #[serde(default)]
         page_url: Option<String>,
+        /// The host page's `document.referrer` (at most [`MAX_URL_CHARS`]).
+        #[serde(default)]
+        referrer: Option<String>,
+        /// `navigator.language`, a BCP 47 tag such as `de-DE`.
+        #[serde(default)]
+        language: Option<String>,
+        /// The browser's IANA time zone, such as `Asia/Tokyo`.
+        #[serde(default)]
+        time_zone: Option<String>,
     },
     /// A message. `message_id` is a fresh UUID the client keeps until it sees
     /// the `ack`; resending with the same id never stores it twice. Without an
     /// open conversation, the first `send` starts one.
-    Send { message_id: MessageId, body: String },
+    /// A message. `body` may be empty when `attachment` names a file the
+    /// visitor uploaded (see `visitor_upload_path`).
+    Send {
+        message_id: MessageId,
+        body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<AttachmentId>,
+    },
     /// The visitor started (`true`) or stopped typing. Send `true` again at
     /// least every few seconds while typing goes on; operators drop it after
     /// [`TYPING_TIMEOUT_SECS`].
@@ -90,6 +106,10 @@ pub enum VisitorFrame {
         email: String,
         body: String,
     },
+    /// The visitor has seen the current conversation up to `seq` (the
+    /// window is open and the page visible). Operators see it as a read
+    /// receipt; a `seq` at or below the last one changes nothing.
+    Read { seq: Seq },
 }
 
 /// How the visitor felt about a conversation, as in Odoo's ratings.
@@ -172,6 +192,9 @@ pub struct WireMessage {
     /// `None` for a message never edited (and then left out of the JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<i64>,
+    /// The file sent with the message, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<WireAttachment>,
 }
 
 /// Frames the server sends.
@@ -207,6 +230,13 @@ pub enum ServerFrame {
     /// whole message with its new `body` and `edited_at`. Replace the shown
     /// message with the same `id` (and `seq`).
     Edited { message: WireMessage },
+    /// The team has read the conversation up to `seq` (an operator had it
+    /// open, or answered): the visitor's messages up to it are "seen". Sent
+    /// after the replay too, so a reload still shows it.
+    Read {
+        conversation_id: ConversationId,
+        seq: Seq,
+    },
     /// `message_id` is committed durably as `seq`.
     Ack {
         message_id: MessageId,

@@ -33,6 +33,30 @@ impl IntoResponse for HttpError {
             HttpError::Core(
                 e @ (chat_core::Error::OriginRefused | chat_core::Error::NotPermitted(_)),
             ) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, e.to_string()),
+            HttpError::Core(e @ chat_core::Error::Unauthenticated) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                e.to_string(),
+            ),
+            HttpError::Core(
+                e @ chat_core::Error::Attachment(parlor_domain::AttachmentError::TooLarge),
+            ) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::TooLarge,
+                e.to_string(),
+            ),
+            HttpError::Core(
+                e @ chat_core::Error::Attachment(parlor_domain::AttachmentError::NotAllowed),
+            ) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedType,
+                e.to_string(),
+            ),
+            HttpError::Core(e @ chat_core::Error::RateLimited) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                e.to_string(),
+            ),
             HttpError::CrossOrigin => (
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,

@@ -6,6 +6,7 @@
 pub mod config;
 mod demo;
 mod error;
+mod files;
 pub mod geo;
 mod guard;
 mod ops;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::ready))
         .route("/metrics", get(ops::metrics))
         .merge(widget::routes(&state))
+        .merge(files::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -108,6 +110,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let parlor = prepare(&config).await?;
+    parlor.spawn_attachment_sweep();
     let state = AppState::new(config.clone(), parlor)?;
     let bind = |addr| async move {
         TcpListener::bind(addr)

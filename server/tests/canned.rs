@@ -10,27 +10,14 @@ mod common;
 use common::{sign_in, start, TestServer, PASSWORD};
 use serde_json::{json, Value};
 
-/// Calls `/api/canned/{endpoint}` with `cookie` (none: signed out); `body`
-/// is the JSON input of a mutation, `None` for the list (no input).
+/// Calls `/api/canned/{endpoint}` (see `TestServer::api`).
 async fn call(
     s: &TestServer,
     cookie: Option<&str>,
     endpoint: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = s.client.post(s.url(&format!("/api/canned/{endpoint}")));
-    if let Some(cookie) = cookie {
-        req = req.header("cookie", cookie);
-    }
-    req = match body {
-        Some(body) => req.json(&body),
-        None => req.header("content-type", "application/x-www-form-urlencoded"),
-    };
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, value)
+    s.api(cookie, &format!("canned/{endpoint}"), body).await
 }
 
 async fn admin(s: &TestServer) -> String {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use parlor_protocol::live::{
     trigger_message_id, LiveErrorCode, ServerFrame, VisitorConversation, WireAuthor,
 };
-use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
+use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq, WireAttachment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Link {
@@ -39,6 +39,8 @@ pub struct Line {
     pub delivery: Delivery,
     /// An operator edited the text after sending it.
     pub edited: bool,
+    /// The file sent with it.
+    pub attachment: Option<WireAttachment>,
 }
 
 /// Everything the window renders, shared by the view and the socket.
@@ -75,6 +77,11 @@ pub struct Chat {
     pub form_refused: RwSignal<Option<(String, String)>>,
     /// The visitor's place in line while every operator is busy.
     pub queue: RwSignal<Option<u32>>,
+    /// How far the team has read the conversation (their read receipt).
+    pub team_read: RwSignal<Seq>,
+    /// The newest message the visitor has had on screen, for the read
+    /// receipt the socket sends.
+    pub seen_upto: RwSignal<Option<Seq>>,
 }
 
 impl Chat {
@@ -90,6 +97,7 @@ impl Chat {
                 body: body.clone(),
                 delivery: Delivery::Sending,
                 edited: false,
+                attachment: saved.file(*id),
             })
             .collect();
         Self {
@@ -112,6 +120,8 @@ impl Chat {
             left: RwSignal::new(None),
             form_refused: RwSignal::new(None),
             queue: RwSignal::new(None),
+            team_read: RwSignal::new(Seq(0)),
+            seen_upto: RwSignal::new(None),
         }
     }
 
@@ -130,8 +140,11 @@ impl Chat {
     }
 
     /// Queues a message; it stays in storage until acknowledged.
-    pub fn queue(&self, id: MessageId, body: String) {
-        self.persist(|s| s.outbox.push((id, body.clone())));
+    pub fn queue(&self, id: MessageId, body: String, attachment: Option<WireAttachment>) {
+        self.persist(|s| {
+            s.outbox.push((id, body.clone()));
+            s.files.extend(attachment.clone().map(|a| (id, a)));
+        });
         self.lines.update(|l| {
             l.push(Line {
                 id,
@@ -140,6 +153,7 @@ impl Chat {
                 body,
                 delivery: Delivery::Sending,
                 edited: false,
+                attachment,
             })
         });
     }
@@ -149,7 +163,7 @@ impl Chat {
     pub fn leave(&self, id: MessageId, name: String, email: String, body: String) {
         self.persist(|s| s.contact = Some((id, name, email.clone())));
         self.left.set(Some(email));
-        self.queue(id, body);
+        self.queue(id, body, None);
     }
 
     /// Whether the offline form replaces the composer: nobody is online and
@@ -181,6 +195,7 @@ impl Chat {
                 body: message,
                 delivery: Delivery::Sent,
                 edited: false,
+                attachment: None,
             })
         });
         true
@@ -211,6 +226,8 @@ impl Chat {
         self.persist(|s| {
             if !s.outbox.iter().any(|(id, _)| *id == line.id) {
                 s.outbox.push((line.id, line.body.clone()));
+                s.files
+                    .extend(line.attachment.clone().map(|a| (line.id, a)));
             }
         });
         self.set_delivery(line.id, Delivery::Sending);
@@ -228,6 +245,10 @@ impl Chat {
     pub fn mark_seen(&self) {
         self.unread.set(0);
         let last = self.last_seq.get_value();
+        // A hidden page's open window is not read: the receipt waits.
+        if crate::page_visible() && self.seen_upto.get_untracked() != last {
+            self.seen_upto.set(last);
+        }
         if self.saved.with_value(|s| s.seen != last) {
             self.persist(|s| s.seen = last);
         }
@@ -235,6 +256,7 @@ impl Chat {
 
     /// Forgets the ended conversation; the next message starts a new one.
     pub fn start_over(&self) {
+        self.forget_reads();
         self.ended.set(false);
         self.ended_id.set_value(None);
         self.rated.set(false);
@@ -250,12 +272,18 @@ impl Chat {
             s.seen = None;
         });
         self.last_seq.set_value(None);
+        self.forget_reads();
         self.lines.update(|l| l.retain(|x| x.seq.is_none()));
         self.typing.set(None);
         self.ended.set(false);
         self.ended_id.set_value(None);
         self.rated.set(false);
         self.listing.set(false);
+    }
+
+    fn forget_reads(&self) {
+        self.team_read.set(Seq(0));
+        self.seen_upto.set(None);
     }
 
     /// Applies a frame; returns whether the socket should reconnect afresh.
@@ -269,6 +297,17 @@ impl Chat {
                 }
             }
             ServerFrame::Queue { position } => self.queue.set(position),
+            ServerFrame::Read {
+                conversation_id,
+                seq,
+            } => {
+                if self
+                    .saved
+                    .with_value(|s| s.conversation_id == Some(conversation_id))
+                {
+                    self.team_read.update(|r| *r = (*r).max(seq));
+                }
+            }
             ServerFrame::Welcome {
                 token,
                 conversation_id,
@@ -282,6 +321,7 @@ impl Chat {
                 if conversation_id.is_none() {
                     self.last_seq.set_value(None);
                     self.persist(|s| s.seen = None);
+                    self.forget_reads();
                 }
             }
             ServerFrame::Message { message } => {
@@ -295,6 +335,8 @@ impl Chat {
                     WireAuthor::Operator { name } => Some(name),
                 };
                 if let Some(name) = &operator {
+                    // An operator who answers has read what came before.
+                    self.team_read.update(|r| *r = (*r).max(seq));
                     self.typing.set(None);
                     if self.saved.with_value(|s| s.seen < Some(seq)) {
                         self.api.message("operator", Some(name), &message.body);
@@ -312,6 +354,7 @@ impl Chat {
                     body: message.body,
                     delivery: Delivery::Sent,
                     edited: message.edited_at.is_some(),
+                    attachment: message.attachment,
                 };
                 self.lines.update(|l| {
                     l.retain(|x| x.id != line.id);
@@ -332,6 +375,7 @@ impl Chat {
             } => {
                 self.persist(|s| {
                     s.outbox.retain(|(id, _)| *id != message_id);
+                    s.files.retain(|(id, _)| *id != message_id);
                     s.conversation_id = Some(conversation_id);
                     if s.trigger.is_some_and(|(_, before)| before == message_id) {
                         s.trigger = None;
@@ -414,7 +458,10 @@ impl Chat {
                 (_, Some(id)) => {
                     if code == LiveErrorCode::InvalidMessage {
                         // Never acceptable as it is: stop resending it.
-                        self.persist(|s| s.outbox.retain(|(x, _)| *x != id));
+                        self.persist(|s| {
+                            s.outbox.retain(|(x, _)| *x != id);
+                            s.files.retain(|(x, _)| *x != id);
+                        });
                         self.set_delivery(id, Delivery::Refused(message));
                     } else {
                         self.set_delivery(id, Delivery::Failed(message));

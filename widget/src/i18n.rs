@@ -14,6 +14,16 @@ pub struct Texts {
     /// Followed by the server's reason.
     pub not_sent: &'static str,
     pub retry: &'static str,
+    /// The composer's paperclip button.
+    pub attach: &'static str,
+    /// Over the window while a file is dragged onto it.
+    pub drop_file: &'static str,
+    /// `{name}` is the file's name.
+    pub uploading: &'static str,
+    /// A file over `MAX_ATTACHMENT_BYTES`, refused before uploading.
+    pub too_big: &'static str,
+    /// An upload failed without the server's reason.
+    pub upload_failed: &'static str,
     pub ended: &'static str,
     pub start_over: &'static str,
     pub end: &'static str,
@@ -50,6 +60,8 @@ pub struct Texts {
     pub queue: &'static str,
     /// After a message an operator edited.
     pub edited: &'static str,
+    /// Under the visitor's message once an operator has read it.
+    pub seen: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -61,6 +73,11 @@ const EN: Texts = Texts {
     sent: "Sent",
     not_sent: "Not sent: ",
     retry: "Retry",
+    attach: "Attach a file",
+    drop_file: "Drop the file here to send it",
+    uploading: "Uploading {name}…",
+    too_big: "Files can be at most 10 MB.",
+    upload_failed: "The file could not be sent.",
     ended: "This conversation has ended.",
     start_over: "Start a new conversation",
     end: "End conversation",
@@ -89,6 +106,7 @@ const EN: Texts = Texts {
     bad_contact: "Please give your name and a valid email address.",
     queue: "You are number {n} in line. An operator will be with you shortly.",
     edited: "edited",
+    seen: "Seen",
 };
 
 const FR: Texts = Texts {
@@ -100,6 +118,11 @@ const FR: Texts = Texts {
     sent: "Envoyé",
     not_sent: "Non envoyé : ",
     retry: "Réessayer",
+    attach: "Joindre un fichier",
+    drop_file: "Déposez le fichier ici pour l’envoyer",
+    uploading: "Envoi de {name}…",
+    too_big: "Les fichiers ne peuvent pas dépasser 10 Mo.",
+    upload_failed: "Le fichier n’a pas pu être envoyé.",
     ended: "Cette conversation est terminée.",
     start_over: "Commencer une nouvelle conversation",
     end: "Terminer la conversation",
@@ -128,6 +151,7 @@ const FR: Texts = Texts {
     bad_contact: "Indiquez votre nom et une adresse e-mail valide.",
     queue: "Vous êtes {n} dans la file. Un conseiller vous répond bientôt.",
     edited: "modifié",
+    seen: "Vu",
 };
 
 const DE: Texts = Texts {
@@ -139,6 +163,11 @@ const DE: Texts = Texts {
     sent: "Gesendet",
     not_sent: "Nicht gesendet: ",
     retry: "Erneut versuchen",
+    attach: "Datei anhängen",
+    drop_file: "Datei hier ablegen, um sie zu senden",
+    uploading: "{name} wird hochgeladen…",
+    too_big: "Dateien dürfen höchstens 10 MB groß sein.",
+    upload_failed: "Die Datei konnte nicht gesendet werden.",
     ended: "Dieses Gespräch ist beendet.",
     start_over: "Neues Gespräch beginnen",
     end: "Gespräch beenden",
@@ -168,6 +197,7 @@ const DE: Texts = Texts {
     bad_contact: "Bitte geben Sie Ihren Namen und eine gültige E-Mail-Adresse an.",
     queue: "Sie sind Nummer {n} in der Warteschlange. Gleich ist jemand für Sie da.",
     edited: "bearbeitet",
+    seen: "Gelesen",
 };
 
 const AR: Texts = Texts {
@@ -179,6 +209,11 @@ const AR: Texts = Texts {
     sent: "أُرسلت",
     not_sent: "لم تُرسل: ",
     retry: "إعادة المحاولة",
+    attach: "إرفاق ملف",
+    drop_file: "أفلت الملف هنا لإرساله",
+    uploading: "جارٍ رفع {name}…",
+    too_big: "يجب ألا يتجاوز حجم الملف 10 ميغابايت.",
+    upload_failed: "تعذّر إرسال الملف.",
     ended: "انتهت هذه المحادثة.",
     start_over: "بدء محادثة جديدة",
     end: "إنهاء المحادثة",
@@ -207,6 +242,7 @@ const AR: Texts = Texts {
     bad_contact: "يرجى إدخال اسمك وعنوان بريد إلكتروني صالح.",
     queue: "أنت رقم {n} في قائمة الانتظار. سيرد عليك أحد الموظفين قريبًا.",
     edited: "معدّل",
+    seen: "تمت القراءة",
 };
 
 const HE: Texts = Texts {
@@ -218,6 +254,11 @@ const HE: Texts = Texts {
     sent: "נשלחה",
     not_sent: "לא נשלחה: ",
     retry: "נסו שוב",
+    attach: "צירוף קובץ",
+    drop_file: "שחררו את הקובץ כאן כדי לשלוח אותו",
+    uploading: "מעלה את {name}…",
+    too_big: "גודל קובץ מוגבל ל־10MB.",
+    upload_failed: "לא ניתן היה לשלוח את הקובץ.",
     ended: "השיחה הסתיימה.",
     start_over: "התחלת שיחה חדשה",
     end: "סיום השיחה",
@@ -246,6 +287,7 @@ const HE: Texts = Texts {
     bad_contact: "נא למלא שם וכתובת דוא״ל תקינה.",
     queue: "אתם מספר {n} בתור. נציג יענה לכם בקרוב.",
     edited: "נערך",
+    seen: "נקראה",
 };
 
 /// The texts for a language tag such as `ar-EG`; English when unknown.

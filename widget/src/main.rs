@@ -7,6 +7,7 @@
 
 mod api;
 mod chat;
+mod files;
 mod i18n;
 mod saved;
 mod socket;
@@ -94,6 +95,14 @@ impl Widget {
             }
         });
     }
+}
+
+/// Whether the host page is on screen: an open window in a hidden tab is
+/// not read yet.
+pub fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| !d.hidden())
 }
 
 /// The live endpoint as a `ws:`/`wss:` URL, resolved against the page.

@@ -3,7 +3,7 @@
 //! cookies would not): the visitor's token, their conversation, and the
 //! messages typed but not yet acknowledged.
 
-use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq};
+use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq, WireAttachment};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -28,6 +28,20 @@ pub struct Saved {
     /// message is (re)sent as `leave_message`.
     #[serde(default)]
     pub contact: Option<(MessageId, String, String)>,
+    /// The files of `outbox` messages that carry one (a field of its own:
+    /// what older versions stored still reads).
+    #[serde(default)]
+    pub files: Vec<(MessageId, WireAttachment)>,
+}
+
+impl Saved {
+    /// The file queued with message `id`, if any.
+    pub fn file(&self, id: MessageId) -> Option<WireAttachment> {
+        self.files
+            .iter()
+            .find(|(x, _)| *x == id)
+            .map(|(_, a)| a.clone())
+    }
 }
 
 fn key(channel: ChannelId) -> String {

@@ -6,7 +6,7 @@
 
 use crate::chat::{Chat, Delivery, Link};
 use leptos::prelude::*;
-use parlor_protocol::live::{ServerFrame, VisitorFrame};
+use parlor_protocol::live::{ServerFrame, VisitorFrame, MAX_URL_CHARS};
 use parlor_protocol::MessageId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -21,7 +21,7 @@ struct Open {
 #[derive(Clone, Copy)]
 pub struct Socket {
     chat: Chat,
-    url: StoredValue<String>,
+    pub url: StoredValue<String>,
     open: StoredValue<Option<Open>, LocalStorage>,
     /// The previous socket. Its handlers may be running when it is replaced
     /// (a close event closes it), so it is dropped one replacement later.
@@ -35,6 +35,26 @@ fn href() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
+}
+
+/// For the operators' visitor panel: the host page's referrer, the browser's
+/// language and IANA time zone. The server checks each before keeping it.
+fn whereabouts() -> (Option<String>, Option<String>, Option<String>) {
+    let Some(window) = web_sys::window() else {
+        return (None, None, None);
+    };
+    let referrer = window
+        .document()
+        .map(|d| d.referrer())
+        .filter(|r| !r.is_empty())
+        .map(|r| r.chars().take(MAX_URL_CHARS).collect());
+    let language = window.navigator().language();
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    let time_zone = js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string());
+    (referrer, language, time_zone)
 }
 
 impl Socket {
@@ -98,7 +118,15 @@ impl Socket {
                 email,
                 body,
             },
-            _ => VisitorFrame::Send { message_id, body },
+            _ => VisitorFrame::Send {
+                message_id,
+                body,
+                attachment: self
+                    .chat
+                    .saved
+                    .with_value(|s| s.file(message_id))
+                    .map(|a| a.id),
+            },
         }
     }
 
@@ -156,12 +184,16 @@ impl Socket {
             });
         let url = href();
         self.page.set_value(url.clone());
+        let (referrer, language, time_zone) = whereabouts();
         self.send(&VisitorFrame::Hello {
             channel_id: self.chat.channel,
             token,
             conversation_id,
             last_seq: conversation_id.and(self.chat.last_seq.get_value()),
             page_url: Some(url),
+            referrer,
+            language,
+            time_zone,
         });
         // Identity first: the outbox may then join the visitor's history.
         for frame in self.chat.api.frames() {

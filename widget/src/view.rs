@@ -2,6 +2,7 @@
 //! typing indicator, and the composer. Every text is inserted as text.
 
 use crate::chat::{new_id, Chat, Delivery, Line, Link};
+use crate::files::{AttachmentView, Files};
 use crate::i18n::Texts;
 use crate::socket::Socket;
 use leptos::prelude::*;
@@ -120,9 +121,10 @@ pub fn ChatWindow(
             socket.send(&VisitorFrame::Typing { typing: true });
         }
     };
-    let send = move || {
+    // A message, with a file the visitor uploaded (the text may be empty).
+    let send_with = move |file: Option<parlor_protocol::WireAttachment>| {
         let body = draft.get_untracked().trim().to_string();
-        let Some(id) = new_id().filter(|_| !body.is_empty()) else {
+        let Some(id) = new_id().filter(|_| !body.is_empty() || file.is_some()) else {
             return;
         };
         if picking() && picked().is_none() {
@@ -132,9 +134,49 @@ pub fn ChatWindow(
         if let Some((trigger_id, before)) = chat.answer_trigger(id) {
             socket.send(&VisitorFrame::Triggered { trigger_id, before });
         }
-        chat.queue(id, body.clone());
+        chat.queue(id, body.clone(), file);
         socket.deliver(id, body);
         draft.set(String::new());
+    };
+    let send = move || send_with(None);
+    let files = Files::new(chat, socket.url.get_value());
+    provide_context(files);
+    // The file on its way up, or why the last one was refused (the text
+    // typed stays in the composer either way).
+    let uploading = RwSignal::new(None::<String>);
+    let file_error = RwSignal::new(None::<String>);
+    let attach = move |file: web_sys::File| {
+        if untrack(|| chat.offline_form())
+            || uploading.get_untracked().is_some()
+            || (picking() && picked().is_none())
+        {
+            return;
+        }
+        file_error.set(None);
+        uploading.set(Some(file.name()));
+        files.upload(&file, t, move |done| {
+            uploading.set(None);
+            match done {
+                Ok(a) => send_with(Some(a)),
+                Err(why) => file_error.set(Some(why)),
+            }
+        });
+    };
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let picked_file = move |_| {
+        if let Some(input) = picker.get_untracked() {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                attach(file);
+            }
+            // Picking the same file again is a change too.
+            input.set_value("");
+        }
+    };
+    // Files dragged over the window: enter and leave nest over children.
+    let drags = RwSignal::new(0_i32);
+    let has_file = |ev: &leptos::ev::DragEvent| {
+        ev.data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
     };
     // The offline form shares the composer's draft: if an operator comes
     // online meanwhile, the text moves to the composer.
@@ -186,6 +228,25 @@ pub fn ChatWindow(
             chat.mark_seen();
         }
     });
+    // The read receipt: what the visitor has had on screen, once connected
+    // (again after a reconnection; the server ignores what it has).
+    Effect::new(move || {
+        if let (Some(seq), Link::Online) = (chat.seen_upto.get(), chat.link.get()) {
+            socket.send(&VisitorFrame::Read { seq });
+        }
+    });
+    // Coming back to a tab whose window is open reads what arrived.
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        let back = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if open.get_untracked() {
+                chat.mark_seen();
+            }
+        });
+        let _ =
+            doc.add_event_listener_with_callback("visibilitychange", back.as_ref().unchecked_ref());
+        // The window lives as long as the page.
+        back.forget();
+    }
     // Keep the newest line in view as lines, typing or the end arrive.
     let list = NodeRef::<leptos::html::Div>::new();
     Effect::new(move || {
@@ -228,6 +289,26 @@ pub fn ChatWindow(
                     open.set(false);
                 }
             }
+            on:dragenter=move |ev| {
+                if has_file(&ev) {
+                    ev.prevent_default();
+                    drags.update(|n| *n += 1);
+                }
+            }
+            on:dragover=move |ev| {
+                if has_file(&ev) {
+                    ev.prevent_default();
+                }
+            }
+            on:dragleave=move |_| drags.update(|n| *n = (*n - 1).max(0))
+            on:drop=move |ev| {
+                drags.set(0);
+                if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                    ev.prevent_default();
+                    attach(file);
+                }
+            }
+            class:dragging=move || { drags.get() > 0 }
             class="window"
             lang=t.lang
             dir=if t.rtl { "rtl" } else { "ltr" }
@@ -284,10 +365,14 @@ pub fn ChatWindow(
                 // Re-rendered whole on change: a keyed list costs more bytes
                 // than a conversation's worth of lines costs time.
                 {move || {
+                    let read = chat.team_read.get();
                     chat.lines
                         .get()
                         .into_iter()
-                        .map(|line| view! { <LineView line retry t /> })
+                        .map(|line| {
+                            let seen = line.seq.is_some_and(|s| s <= read);
+                            view! { <LineView line seen retry t /> }
+                        })
                         .collect_view()
                 }}
                 <Show when=move || chat.typing.with(Option::is_some)>
@@ -388,10 +473,30 @@ pub fn ChatWindow(
                     </button>
                 </form>
             </Show>
+            {move || uploading.get().map(|n| view! { <p class="file-note" role="status">{t.uploading.replace("{name}", &n)}</p> })}
+            {move || file_error.get().map(|e| view! { <p class="file-note failed" role="alert">{e}</p> })}
+            <div class="drop-hint" aria-hidden="true">{t.drop_file}</div>
             <form class="composer" class:hidden=move || chat.offline_form() on:submit=move |ev| {
                 ev.prevent_default();
                 send();
             }>
+                <input type="file" class="picker" tabindex=-1 aria-hidden="true" node_ref=picker on:change=picked_file />
+                <button
+                    type="button"
+                    class="attach"
+                    aria-label=t.attach
+                    title=t.attach
+                    disabled=move || uploading.with(Option::is_some)
+                    on:click=move |_| {
+                        if let Some(input) = picker.get_untracked() {
+                            input.click();
+                        }
+                    }
+                >
+                    <svg viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M21 11l-9 9a6 6 0 0 1-8.5-8.5l9-9a4 4 0 0 1 5.7 5.7l-9 9a2 2 0 0 1-2.9-2.9l8.5-8.4" />
+                    </svg>
+                </button>
                 <textarea
                     node_ref=composer
                     rows=1
@@ -482,10 +587,17 @@ fn follow_visual_viewport(window: NodeRef<leptos::html::Div>) {
 }
 
 #[component]
-fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts) -> impl IntoView {
+fn LineView(
+    line: Line,
+    /// An operator has read it (the visitor's own lines show "Seen").
+    seen: bool,
+    retry: impl Fn(Line) + Copy + 'static,
+    t: &'static Texts,
+) -> impl IntoView {
     let mine = line.operator.is_none();
     let state = match &line.delivery {
         Delivery::Sending => Some(("state", t.sending.to_string())),
+        Delivery::Sent if seen => mine.then(|| ("state seen", t.seen.to_string())),
         Delivery::Sent => mine.then(|| ("state", t.sent.to_string())),
         Delivery::Failed(why) | Delivery::Refused(why) => {
             Some(("state failed", format!("{}{why}", t.not_sent)))
@@ -500,7 +612,10 @@ fn LineView(line: Line, retry: impl Fn(Line) + Copy + 'static, t: &'static Texts
             Delivery::Failed(_) | Delivery::Refused(_) => "failed",
         }>
             {name.map(|n| view! { <span class="who">{n}</span> })}
-            <div class="bubble">{line.body.clone()}</div>
+            <div class="bubble">
+                {line.attachment.clone().zip(use_context::<Files>()).map(|(a, files)| view! { <AttachmentView a files /> })}
+                {line.body.clone()}
+            </div>
             {line.edited.then(|| view! { <span class="edited">{t.edited}</span> })}
             {state.map(|(class, text)| view! { <span class=class>{text}</span> })}
             {failed.then(|| {

@@ -98,3 +98,36 @@ pub async fn search_conversations(
         })
         .collect())
 }
+
+/// A text a message had before an edit (its audit trail), for admins.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PreviousText {
+    pub body: String,
+    /// Who replaced it; `None` once their account is gone.
+    pub edited_by: Option<i64>,
+    /// When it was replaced (unix seconds).
+    pub edited_at: i64,
+}
+
+/// The audit trail of `message` in `conversation`, oldest text first.
+/// Admins only.
+#[server(prefix = "/api", endpoint = "inbox/edits")]
+pub async fn message_edits(
+    conversation: parlor_protocol::ConversationId,
+    message: parlor_protocol::MessageId,
+) -> Result<Vec<PreviousText>, AppError> {
+    use crate::server_ctx::{ctx, require_user};
+    let user = require_user().await?;
+    let parlor = ctx()?.parlor;
+    let access = parlor.inbox_access(&user).await?;
+    Ok(parlor
+        .message_edits(&user, &access, conversation, message)
+        .await?
+        .into_iter()
+        .map(|e| PreviousText {
+            body: e.previous_body,
+            edited_by: e.edited_by.map(|u| u.0),
+            edited_at: e.edited_at,
+        })
+        .collect())
+}

@@ -20,9 +20,10 @@ pub async fn visitor_live(
 ) -> Result<BoxedStream<ServerFrame, AppError>, AppError> {
     use chat_core::live::{run_visitor, OUTBOX};
 
-    let parlor = crate::server_ctx::ctx()?.parlor;
+    let ctx = crate::server_ctx::ctx()?;
     let origin = crate::server_ctx::request_origin();
-    let run = |frames, out| run_visitor(parlor, origin, frames, out);
+    let upgrade = crate::server_ctx::request_upgrade(&ctx);
+    let run = |frames, out| run_visitor(ctx.parlor, origin, upgrade, frames, out);
     // The session's queue holds boxed frames (see `chat_core::live::Outbox`).
     Ok(super::session_socket(input, OUTBOX, run, |frame| *frame))
 }

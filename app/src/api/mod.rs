@@ -2,6 +2,7 @@
 //! `chat_core::Parlor`, convert the result. These are the admin app's private
 //! API; the widget never calls them (it uses `/widget/v1/…`).
 
+pub mod alerts;
 pub mod auth;
 pub mod canned;
 pub mod channels;

@@ -119,3 +119,74 @@ pub fn RowInput(
         </div>
     }
 }
+
+/// What a form shows once sent: errors beside their fields, an error for
+/// the whole form, or a confirmation. Forms fill it from their server
+/// action's answer and show it with [`FormStatus`].
+#[derive(Clone, Copy)]
+pub struct FormFeedback {
+    errors: RwSignal<parlor_domain::ValidationErrors>,
+    general: RwSignal<Option<String>>,
+    done: RwSignal<Option<String>>,
+}
+
+impl Default for FormFeedback {
+    fn default() -> Self {
+        Self {
+            errors: RwSignal::new(Default::default()),
+            general: RwSignal::new(None),
+            done: RwSignal::new(None),
+        }
+    }
+}
+
+impl FormFeedback {
+    /// Nothing shown (a new attempt starts).
+    pub fn clear(&self) {
+        self.errors.set(Default::default());
+        self.general.set(None);
+        self.done.set(None);
+    }
+
+    /// The form's own check refused the input: nothing is sent.
+    pub fn invalid(&self, errors: parlor_domain::ValidationErrors) {
+        self.clear();
+        self.errors.set(errors);
+    }
+
+    /// The server refused: field errors inline, anything else for the
+    /// whole form.
+    pub fn refused(&self, e: &crate::error::AppError) {
+        self.clear();
+        match e.validation() {
+            Some(v) => self.errors.set(v.clone()),
+            None => self.general.set(Some(e.to_string())),
+        }
+    }
+
+    /// It worked; `message` says what happened.
+    pub fn saved(&self, message: String) {
+        self.clear();
+        self.done.set(Some(message));
+    }
+
+    /// The error of one field, for [`TextField`] and [`FieldMessage`].
+    pub fn field(&self, field: parlor_domain::Field) -> Signal<Option<String>> {
+        let errors = self.errors;
+        Signal::derive(move || errors.with(|e| e.for_field(field).map(str::to_string)))
+    }
+}
+
+/// A form's status line: the confirmation, or the error for the whole form.
+#[component]
+pub fn FormStatus(feedback: FormFeedback) -> impl IntoView {
+    let (done, general) = (feedback.done, feedback.general);
+    view! {
+        <Show when=move || done.with(Option::is_some)>
+            <span class="saved" role="status">{move || done.get()}</span>
+        </Show>
+        <Show when=move || general.with(Option::is_some)>
+            <span class="form-error" role="alert">{move || general.get()}</span>
+        </Show>
+    }
+}

@@ -3,12 +3,12 @@
 
 use super::layout::{is_admin, use_me};
 use crate::api::canned::{list_canned, CreateCanned, DeleteCanned, UpdateCanned};
-use crate::components::fields::{FieldMessage, TextField};
+use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, TextField};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use parlor_domain::canned::{MAX_CANNED_BODY, MAX_SHORTCUT};
-use parlor_domain::{CannedInput, CannedResponse, Field, ValidationErrors};
+use parlor_domain::{CannedInput, CannedResponse, Field};
 
 #[component]
 pub fn CannedPage() -> impl IntoView {
@@ -86,51 +86,44 @@ fn CannedRow(canned: CannedResponse, changed: RwSignal<u32>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let errors = RwSignal::new(ValidationErrors::default());
-    let general = RwSignal::new(None::<String>);
+    let feedback = FormFeedback::default();
     Effect::new(move || match save.value().get() {
         Some(Ok(saved)) => {
             shown.set((saved.shortcut, saved.body));
             editing.set(false);
             changed.update(|n| *n += 1);
         }
-        Some(Err(e)) => match e.validation() {
-            Some(v) => errors.set(v.clone()),
-            None => general.set(Some(e.to_string())),
-        },
+        Some(Err(e)) => feedback.refused(&e),
         None => {}
     });
     Effect::new(move || match remove.value().get() {
         Some(Ok(())) => changed.update(|n| *n += 1),
         Some(Err(e)) => {
             confirming.set(false);
-            general.set(Some(e.to_string()));
+            feedback.refused(&e);
         }
         None => {}
     });
-    let err =
-        move |f: Field| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_string)));
+    let err = move |f: Field| feedback.field(f);
     let start_edit = move |_| {
         let (s, b) = shown.get_untracked();
         shortcut.set(s);
         body.set(b);
-        errors.set(ValidationErrors::default());
-        general.set(None);
+        feedback.clear();
         confirming.set(false);
         editing.set(true);
     };
     let on_save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        general.set(None);
         let input = CannedInput {
             shortcut: shortcut.get_untracked(),
             body: body.get_untracked(),
         };
         if let Err(e) = input.parse() {
-            errors.set(e);
+            feedback.invalid(e);
             return;
         }
-        errors.set(ValidationErrors::default());
+        feedback.clear();
         save.dispatch(UpdateCanned { id, canned: input });
     };
     let form_id = format!("canned-{id}-form");
@@ -192,7 +185,7 @@ fn CannedRow(canned: CannedResponse, changed: RwSignal<u32>) -> impl IntoView {
                 <Show when=move || !editing.get() && !confirming.get()>
                     <button type="button" class="button small" on:click=start_edit>"Edit"</button>
                     <button type="button" class="button small danger" on:click=move |_| {
-                        general.set(None);
+                        feedback.clear();
                         confirming.set(true);
                     }>"Delete"</button>
                 </Show>
@@ -211,9 +204,7 @@ fn CannedRow(canned: CannedResponse, changed: RwSignal<u32>) -> impl IntoView {
                         "Cancel"
                     </button>
                 </Show>
-                <Show when=move || general.get().is_some()>
-                    <p class="form-error" role="alert">{move || general.get()}</p>
-                </Show>
+                <FormStatus feedback />
             </td>
         </tr>
     }
@@ -224,42 +215,29 @@ fn NewCannedForm(changed: RwSignal<u32>) -> impl IntoView {
     let create = ServerAction::<CreateCanned>::new();
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let errors = RwSignal::new(ValidationErrors::default());
-    let general = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let feedback = FormFeedback::default();
     Effect::new(move || match create.value().get() {
         Some(Ok(canned)) => {
-            errors.set(ValidationErrors::default());
-            general.set(None);
-            done.set(Some(format!("Added :{}.", canned.shortcut)));
+            feedback.saved(format!("Added :{}.", canned.shortcut));
             shortcut.set(String::new());
             body.set(String::new());
             changed.update(|n| *n += 1);
         }
-        Some(Err(e)) => {
-            done.set(None);
-            match e.validation() {
-                Some(v) => errors.set(v.clone()),
-                None => general.set(Some(e.to_string())),
-            }
-        }
+        Some(Err(e)) => feedback.refused(&e),
         None => {}
     });
-    let err =
-        move |f: Field| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_string)));
+    let err = move |f: Field| feedback.field(f);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        general.set(None);
-        done.set(None);
         let input = CannedInput {
             shortcut: shortcut.get_untracked(),
             body: body.get_untracked(),
         };
         if let Err(e) = input.parse() {
-            errors.set(e);
+            feedback.invalid(e);
             return;
         }
-        errors.set(ValidationErrors::default());
+        feedback.clear();
         create.dispatch(CreateCanned { canned: input });
     };
     view! {
@@ -278,12 +256,7 @@ fn NewCannedForm(changed: RwSignal<u32>) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || create.pending().get()>
                     "Add canned response"
                 </button>
-                <Show when=move || done.get().is_some()>
-                    <span class="saved" role="status">{move || done.get()}</span>
-                </Show>
-                <Show when=move || general.get().is_some()>
-                    <span class="form-error" role="alert">{move || general.get()}</span>
-                </Show>
+                <FormStatus feedback />
             </div>
         </form>
     }

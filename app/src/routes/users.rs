@@ -1,6 +1,6 @@
 use super::layout::{is_admin, use_me};
 use crate::api::users::{list_users, CreateUser, SetMaxChats, StaffStatus};
-use crate::components::fields::FieldMessage;
+use crate::components::fields::{FieldMessage, FormFeedback, FormStatus};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -187,29 +187,18 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Operator);
-    let errors = RwSignal::new(ValidationErrors::default());
-    let general = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let feedback = FormFeedback::default();
     Effect::new(move || match create.value().get() {
         Some(Ok(user)) => {
-            errors.set(ValidationErrors::default());
-            general.set(None);
-            done.set(Some(format!("Created {}.", user.display_name)));
+            feedback.saved(format!("Created {}.", user.display_name));
             email.set(String::new());
             display_name.set(String::new());
             password.set(String::new());
         }
-        Some(Err(e)) => {
-            done.set(None);
-            match e.validation() {
-                Some(v) => errors.set(v.clone()),
-                None => general.set(Some(e.to_string())),
-            }
-        }
+        Some(Err(e)) => feedback.refused(&e),
         None => {}
     });
-    let err =
-        move |f: Field| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_string)));
+    let err = move |f: Field| feedback.field(f);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let user = NewUser {
@@ -220,10 +209,10 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
         }
         .normalized();
         if let Err(e) = user.validate() {
-            errors.set(e);
+            feedback.invalid(e);
             return;
         }
-        errors.set(ValidationErrors::default());
+        feedback.clear();
         create.dispatch(CreateUser { user });
     };
     view! {
@@ -260,12 +249,7 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add user"</button>
-                <Show when=move || done.get().is_some()>
-                    <span class="saved" role="status">{move || done.get()}</span>
-                </Show>
-                <Show when=move || general.get().is_some()>
-                    <span class="form-error" role="alert">{move || general.get()}</span>
-                </Show>
+                <FormStatus feedback />
             </div>
         </form>
     }

@@ -31,6 +31,7 @@ pub(super) struct AppendOp {
     pub author: Author,
     pub body: String,
     pub now: i64,
+    pub attachment: Option<parlor_domain::Attachment>,
 }
 
 impl AppendOp {
@@ -81,6 +82,8 @@ impl ConversationOp {
             created_at: self.now,
             rating: None,
             offline: false,
+            read_seq: Seq(0),
+            visitor_read_seq: Seq(0),
         }
     }
 }
@@ -319,6 +322,7 @@ async fn append_all<B: Backend>(
                     body: op.body.clone(),
                     created_at: op.now,
                     edited_at: None,
+                    attachment: op.attachment.clone(),
                 };
                 // A resend within this batch finds it.
                 stored.insert(op.id, message.clone());

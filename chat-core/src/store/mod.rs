@@ -103,6 +103,8 @@ pub struct NewMessage<'a> {
     pub author: Author,
     pub body: &'a str,
     pub now: i64,
+    /// A file already claimed for this message (`attachments.rs`).
+    pub attachment: Option<&'a parlor_domain::Attachment>,
 }
 
 /// The outcome of an append: a new message (or note), or the one already
@@ -371,8 +373,9 @@ pub trait Store: Send + Sync + 'static {
         id: ConversationId,
         rating: &ConversationRating,
     ) -> Result<bool, StoreError>;
-    /// Moves the operators' read marker forward (never back).
-    async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError>;
+    /// Moves the operators' read marker forward (never back, never past the
+    /// last message); the new marker if it moved.
+    async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<Option<Seq>, StoreError>;
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
 
     /// Every canned response, by shortcut.
@@ -435,6 +438,81 @@ pub trait Store: Send + Sync + 'static {
         channels: Option<&[ChannelId]>,
         limit: u32,
     ) -> Result<Vec<parlor_domain::search::SearchHit>, StoreError>;
+
+    /// Moves the visitor's read marker forward, as `mark_read` does the
+    /// team's; the new marker if it moved.
+    async fn mark_visitor_read(
+        &self,
+        id: ConversationId,
+        seq: Seq,
+    ) -> Result<Option<Seq>, StoreError>;
+
+    /// A user's alert settings as stored (JSON); `None` before they saved
+    /// any, or for a user that does not exist.
+    async fn alert_settings(&self, user: UserId) -> Result<Option<String>, StoreError>;
+
+    /// Replaces a user's alert settings (JSON).
+    async fn set_alert_settings(&self, user: UserId, json: &str) -> Result<(), StoreError>;
+
+    /// Replaces a conversation's visitor context (JSON); `true` if it
+    /// changed, so the inboxes are told only then.
+    async fn set_visitor_context(&self, id: ConversationId, json: &str)
+        -> Result<bool, StoreError>;
+
+    /// How many files `uploader` stored at or after `since` (the upload rate
+    /// limit, shared by all nodes).
+    async fn uploads_since(
+        &self,
+        uploader: parlor_domain::attachments::Uploader,
+        since: i64,
+    ) -> Result<u32, StoreError>;
+
+    /// Stores an upload, claimed by no conversation yet, with its bytes.
+    async fn insert_attachment(
+        &self,
+        attachment: &parlor_domain::Attachment,
+        uploader: parlor_domain::attachments::Uploader,
+        bytes: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    async fn get_attachment(
+        &self,
+        id: parlor_domain::AttachmentId,
+    ) -> Result<Option<StoredAttachment>, StoreError>;
+
+    async fn attachment_bytes(
+        &self,
+        id: parlor_domain::AttachmentId,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Claims an upload of `uploader` for message `message` of
+    /// `conversation`. Claiming it again for the same message changes
+    /// nothing (a resend); anyone else's upload, or one claimed by another
+    /// message, is `NotFound("attachment")`.
+    async fn claim_attachment(
+        &self,
+        id: parlor_domain::AttachmentId,
+        uploader: parlor_domain::attachments::Uploader,
+        conversation: ConversationId,
+        message: MessageId,
+    ) -> Result<parlor_domain::Attachment, StoreError>;
+
+    /// Deletes uploads no message claimed, stored before `before`; how many.
+    async fn sweep_attachments(&self, before: i64) -> Result<u64, StoreError>;
+}
+
+/// An upload as stored (`attachments.rs`), with what access checks need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAttachment {
+    pub attachment: parlor_domain::Attachment,
+    /// `None` only if the uploading user was deleted.
+    pub uploader: Option<parlor_domain::attachments::Uploader>,
+    /// The conversation it was sent in, with its visitor and channel;
+    /// `None` until a message claims it.
+    pub sent_in: Option<(ConversationId, VisitorId, ChannelId)>,
+    pub message: Option<MessageId>,
+    pub created_at: i64,
 }
 
 /// Whether the URL names a PostgreSQL database.

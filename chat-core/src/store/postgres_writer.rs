@@ -111,12 +111,14 @@ impl Backend for Postgres {
             cols.user.push(user);
             cols.body.push(&m.body);
             cols.at.push(m.created_at);
+            cols.attachment
+                .push(m.attachment.as_ref().map(rows::to_json).transpose()?);
         }
         let done = sqlx::query(
-            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at)
-             SELECT id, c, s, k, u, b, t
-               FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
-                    WITH ORDINALITY AS x(id, c, s, k, u, b, t, ord)
+            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at, attachment)
+             SELECT id, c, s, k, u, b, t, a
+               FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::text[])
+                    WITH ORDINALITY AS x(id, c, s, k, u, b, t, a, ord)
               ORDER BY ord
              ON CONFLICT (id) DO NOTHING",
         )
@@ -127,6 +129,7 @@ impl Backend for Postgres {
         .bind(cols.user)
         .bind(cols.body)
         .bind(cols.at)
+        .bind(cols.attachment)
         .execute(self.conn()?)
         .await?;
         Ok(done.rows_affected())
@@ -184,4 +187,5 @@ struct Columns<'a> {
     user: Vec<Option<i64>>,
     body: Vec<&'a str>,
     at: Vec<i64>,
+    attachment: Vec<Option<String>>,
 }

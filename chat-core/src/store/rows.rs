@@ -179,6 +179,8 @@ pub(super) fn conversation(row: &impl DbRow) -> Result<Conversation, StoreError>
         created_at: row.int("created_at")?,
         rating: rating(row)?,
         offline: row.int("offline")? != 0,
+        read_seq: Seq(row.int("read_seq")? as u64),
+        visitor_read_seq: Seq(row.int("visitor_read_seq")? as u64),
     })
 }
 
@@ -229,7 +231,7 @@ pub(super) const SUMMARY_SELECT: &str = "
            v.verified AS v_verified, v.custom_fields AS v_custom_fields,
            m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
            m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
-           m.edited_at AS m_edited_at,
+           m.edited_at AS m_edited_at, m.attachment AS m_attachment,
            (SELECT COUNT(*) FROM messages x
              WHERE x.conversation_id = c.id AND x.seq > c.read_seq
                AND x.author_kind = 'visitor') AS unread
@@ -257,6 +259,10 @@ pub(super) fn summary(row: &impl DbRow) -> Result<ConversationSummary, StoreErro
                 .name(id as u32)
                 .map(str::to_string),
             None => None,
+        },
+        context: match row.opt_text("visitor_context")? {
+            Some(_) => json(row, "visitor_context")?,
+            None => Default::default(),
         },
     })
 }
@@ -295,6 +301,13 @@ fn message_columns(row: &impl DbRow, prefix: &str) -> Result<Message, StoreError
         body: row.text(&col("body"))?,
         created_at: row.int(&col("created_at"))?,
         edited_at: row.opt_int(&col("edited_at"))?,
+        attachment: match row.opt_text(&col("attachment"))? {
+            Some(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Corrupt(format!("attachment: {e}")))?,
+            ),
+            None => None,
+        },
     })
 }
 
@@ -316,4 +329,53 @@ pub(super) fn author_columns(author: Author) -> (&'static str, Option<i64>) {
         Author::Operator { user } => ("operator", Some(user.0)),
         Author::Channel => ("operator", None),
     }
+}
+
+/// The uploader columns of `attachments`: a visitor id or a user id.
+pub(super) fn uploader_columns(
+    uploader: parlor_domain::attachments::Uploader,
+) -> (Option<Uuid>, Option<i64>) {
+    use parlor_domain::attachments::Uploader;
+    match uploader {
+        Uploader::Visitor(v) => (Some(v.0), None),
+        Uploader::User(u) => (None, Some(u.0)),
+    }
+}
+
+/// An `attachments` row joined with its conversation (`c_visitor_id`,
+/// `c_channel_id`).
+pub(super) fn stored_attachment(row: &impl DbRow) -> Result<super::StoredAttachment, StoreError> {
+    use parlor_domain::attachments::Uploader;
+    let uploader = match (
+        row.opt_uuid("uploader_visitor_id")?,
+        row.opt_int("uploader_user_id")?,
+    ) {
+        (Some(v), _) => Some(Uploader::Visitor(parlor_domain::VisitorId(v))),
+        (None, Some(u)) => Some(Uploader::User(UserId(u))),
+        (None, None) => None,
+    };
+    let sent_in = match (
+        row.opt_uuid("conversation_id")?,
+        row.opt_uuid("c_visitor_id")?,
+        row.opt_uuid("c_channel_id")?,
+    ) {
+        (Some(c), Some(v), Some(ch)) => Some((
+            parlor_domain::ConversationId(c),
+            parlor_domain::VisitorId(v),
+            parlor_domain::ChannelId(ch),
+        )),
+        _ => None,
+    };
+    Ok(super::StoredAttachment {
+        attachment: parlor_domain::Attachment {
+            id: parlor_domain::AttachmentId(row.uuid("id")?),
+            name: row.text("name")?,
+            content_type: row.text("content_type")?,
+            size: row.int("size")? as u64,
+        },
+        uploader,
+        sent_in,
+        message: row.opt_uuid("message_id")?.map(parlor_domain::MessageId),
+        created_at: row.int("created_at")?,
+    })
 }

@@ -71,6 +71,27 @@ macro_rules! sql_store {
             })
         }
 
+        /// Moves a read marker (`read_seq`, the team's, or `visitor_read_seq`)
+        /// forward, never past the last message; the new marker if it moved.
+        async fn move_read_marker(
+            pool: &sqlx::Pool<$db>,
+            column: &'static str,
+            id: ConversationId,
+            seq: Seq,
+        ) -> Result<Option<Seq>, StoreError> {
+            let sql = format!(
+                "UPDATE conversations SET {column} = CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END
+                  WHERE id = $2 AND {column} < CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END
+                 RETURNING {column}"
+            );
+            let row = sqlx::query(&sql)
+                .bind(seq.0 as i64)
+                .bind(Key(id.0))
+                .fetch_optional(pool)
+                .await?;
+            row.map(|row| Ok(Seq(row.int(column)? as u64))).transpose()
+        }
+
         fn is_unique_violation(e: &sqlx::Error) -> bool {
             matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
         }
@@ -877,6 +898,7 @@ macro_rules! sql_store {
                     author: m.author,
                     body: m.body.to_string(),
                     now: m.now,
+                    attachment: m.attachment.cloned(),
                 };
                 group_commit::write(&self.writer, |reply| Job::Append(op, reply)).await
             }
@@ -949,16 +971,8 @@ macro_rules! sql_store {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<(), StoreError> {
-                sqlx::query(
-                    "UPDATE conversations SET read_seq = CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END
-                      WHERE id = $2 AND read_seq < $1",
-                )
-                .bind(seq.0 as i64)
-                .bind(Key(id.0))
-                .execute(&self.pool)
-                .await?;
-                Ok(())
+            async fn mark_read(&self, id: ConversationId, seq: Seq) -> Result<Option<Seq>, StoreError> {
+                move_read_marker(&self.pool, "read_seq", id, seq).await
             }
 
             async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError> {
@@ -1210,6 +1224,163 @@ macro_rules! sql_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn mark_visitor_read(&self, id: ConversationId, seq: Seq) -> Result<Option<Seq>, StoreError> {
+                move_read_marker(&self.pool, "visitor_read_seq", id, seq).await
+            }
+
+            async fn alert_settings(&self, user: UserId) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT alert_settings FROM users WHERE id = $1")
+                    .bind(user.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(row) => row.opt_text("alert_settings"),
+                    None => Ok(None),
+                }
+            }
+
+            async fn set_alert_settings(&self, user: UserId, json: &str) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET alert_settings = $1 WHERE id = $2")
+                    .bind(json)
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_visitor_context(&self, id: ConversationId, json: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE conversations SET visitor_context = $1
+                      WHERE id = $2 AND (visitor_context IS NULL OR visitor_context <> $1)",
+                )
+                .bind(json)
+                .bind(Key(id.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn uploads_since(
+                &self,
+                uploader: parlor_domain::attachments::Uploader,
+                since: i64,
+            ) -> Result<u32, StoreError> {
+                let (visitor, user) = rows::uploader_columns(uploader);
+                let row = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM attachments
+                      WHERE (uploader_visitor_id = $1 OR uploader_user_id = $2) AND created_at >= $3",
+                )
+                .bind(visitor.map(Key))
+                .bind(user)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(row.int("n")? as u32)
+            }
+
+            async fn insert_attachment(
+                &self,
+                attachment: &parlor_domain::Attachment,
+                uploader: parlor_domain::attachments::Uploader,
+                bytes: &[u8],
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let (visitor, user) = rows::uploader_columns(uploader);
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO attachments (id, uploader_visitor_id, uploader_user_id, name, content_type, size, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(Key(attachment.id.0))
+                .bind(visitor.map(Key))
+                .bind(user)
+                .bind(&attachment.name)
+                .bind(&attachment.content_type)
+                .bind(attachment.size as i64)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO attachment_bodies (attachment_id, bytes) VALUES ($1, $2)")
+                    .bind(Key(attachment.id.0))
+                    .bind(bytes)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_attachment(
+                &self,
+                id: parlor_domain::AttachmentId,
+            ) -> Result<Option<crate::store::StoredAttachment>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT a.*, c.visitor_id AS c_visitor_id, c.channel_id AS c_channel_id
+                       FROM attachments a
+                       LEFT JOIN conversations c ON c.id = a.conversation_id
+                      WHERE a.id = $1",
+                )
+                .bind(Key(id.0))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(rows::stored_attachment).transpose()
+            }
+
+            async fn attachment_bytes(
+                &self,
+                id: parlor_domain::AttachmentId,
+            ) -> Result<Option<Vec<u8>>, StoreError> {
+                let row = sqlx::query("SELECT bytes FROM attachment_bodies WHERE attachment_id = $1")
+                    .bind(Key(id.0))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(match row {
+                    Some(row) => Some(sqlx::Row::try_get::<Vec<u8>, _>(&row, "bytes")?),
+                    None => None,
+                })
+            }
+
+            async fn claim_attachment(
+                &self,
+                id: parlor_domain::AttachmentId,
+                uploader: parlor_domain::attachments::Uploader,
+                conversation: ConversationId,
+                message: parlor_domain::MessageId,
+            ) -> Result<parlor_domain::Attachment, StoreError> {
+                let (visitor, user) = rows::uploader_columns(uploader);
+                // Matched rows count, so a repeated claim by the same message
+                // (a resend) counts as done on both backends.
+                let done = sqlx::query(
+                    "UPDATE attachments SET conversation_id = $1, message_id = $2
+                      WHERE id = $3 AND (uploader_visitor_id = $4 OR uploader_user_id = $5)
+                        AND (conversation_id IS NULL OR (conversation_id = $1 AND message_id = $2))",
+                )
+                .bind(Key(conversation.0))
+                .bind(Key(message.0))
+                .bind(Key(id.0))
+                .bind(visitor.map(Key))
+                .bind(user)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("attachment"));
+                }
+                match self.get_attachment(id).await? {
+                    Some(stored) => Ok(stored.attachment),
+                    None => Err(StoreError::NotFound("attachment")),
+                }
+            }
+
+            async fn sweep_attachments(&self, before: i64) -> Result<u64, StoreError> {
+                // Bodies go with their row (ON DELETE CASCADE).
+                let done = sqlx::query(
+                    "DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < $1",
+                )
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
             }
         }
     };

@@ -69,18 +69,26 @@ impl Backend for Sqlite {
     /// moves each conversation on, row by row, in the order given.
     async fn insert_messages(&mut self, messages: &[Message]) -> Result<u64, StoreError> {
         let mut q = QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at) ",
+            "INSERT INTO messages (id, conversation_id, seq, author_kind, author_user_id, body, created_at, attachment) ",
         );
-        q.push_values(messages, |mut row, m| {
-            let (kind, user) = rows::author_columns(m.author);
-            row.push_bind(Key(m.id.0))
-                .push_bind(Key(m.conversation.0))
-                .push_bind(m.seq.0 as i64)
-                .push_bind(kind)
-                .push_bind(user)
-                .push_bind(m.body.clone())
-                .push_bind(m.created_at);
-        });
+        let attachments = messages
+            .iter()
+            .map(|m| m.attachment.as_ref().map(rows::to_json).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        q.push_values(
+            messages.iter().zip(attachments),
+            |mut row, (m, attachment)| {
+                let (kind, user) = rows::author_columns(m.author);
+                row.push_bind(Key(m.id.0))
+                    .push_bind(Key(m.conversation.0))
+                    .push_bind(m.seq.0 as i64)
+                    .push_bind(kind)
+                    .push_bind(user)
+                    .push_bind(m.body.clone())
+                    .push_bind(m.created_at)
+                    .push_bind(attachment);
+            },
+        );
         q.push(" ON CONFLICT (id) DO NOTHING");
         Ok(q.build().execute(&mut self.0).await?.rows_affected())
     }

@@ -7,6 +7,7 @@
 
 pub mod assets;
 mod chat_page;
+mod files;
 pub mod loader;
 
 use crate::error::HttpError;
@@ -54,7 +55,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .service(files),
         );
     }
-    router.layer(cors).route("/chat/{id}", get(chat_page::page))
+    router
+        .layer(cors)
+        .route("/chat/{id}", get(chat_page::page))
+        // Own CORS (uploads are POSTs with `Authorization`).
+        .merge(files::routes())
 }
 
 pub(crate) fn parse_channel(raw: &str) -> Result<ChannelId, HttpError> {

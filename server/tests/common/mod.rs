@@ -139,6 +139,31 @@ impl TestServer {
         res.text().await.unwrap()
     }
 
+    /// Calls the server function at `/api/{path}` with `cookie` (none:
+    /// signed out); `body` is its JSON input, `None` for one without input.
+    /// The status, and the answer as JSON (as a string when it is not).
+    #[allow(dead_code)] // not every test binary calls server functions
+    pub async fn api(
+        &self,
+        cookie: Option<&str>,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.post(self.url(&format!("/api/{path}")));
+        if let Some(cookie) = cookie {
+            req = req.header("cookie", cookie);
+        }
+        req = match body {
+            Some(body) => req.json(&body),
+            None => req.header("content-type", "application/x-www-form-urlencoded"),
+        };
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, value)
+    }
+
     /// The first admin, signed in at the service.
     pub async fn admin(&self) -> parlor_domain::User {
         self.state

@@ -1,8 +1,25 @@
-//! Getting the operator's attention while the inbox tab is hidden: a short
-//! tone, a browser notification (once they allowed it), and a count in the
-//! page title until they come back.
+//! Getting the operator's attention: a short tone, a browser notification
+//! (once they allowed it), and a count in the page title until they come
+//! back, each per kind of event as the operator's own settings say
+//! (`parlor_domain::AlertSettings`, edited in `alert_settings.rs`). By
+//! default all three, only while the tab is hidden.
 
+use super::state::Alert;
 use leptos::prelude::*;
+use parlor_domain::{AlertKind, AlertSettings};
+
+impl Alert {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn kind(&self) -> AlertKind {
+        match self {
+            Alert::NewConversation(_) => AlertKind::NewConversation,
+            Alert::Queued(_) => AlertKind::Queued,
+            Alert::Assigned(_) => AlertKind::Assigned,
+            Alert::Mentioned { .. } => AlertKind::Mentioned,
+            Alert::Message { .. } => AlertKind::Message,
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct Alerts {
@@ -10,6 +27,11 @@ pub struct Alerts {
     pub unseen: RwSignal<u32>,
     /// "default", "granted" or "denied", as the browser says.
     pub permission: RwSignal<String>,
+    /// This operator's settings: the defaults until theirs have loaded.
+    pub settings: RwSignal<AlertSettings>,
+    /// Chimes played so far, shown on the page (`data-chimes`) so a test
+    /// can tell a sound from silence.
+    pub chimes: RwSignal<u32>,
 }
 
 impl Alerts {
@@ -17,14 +39,16 @@ impl Alerts {
         Self {
             unseen: RwSignal::new(0),
             permission: RwSignal::new(String::new()),
+            settings: RwSignal::new(AlertSettings::default()),
+            chimes: RwSignal::new(0),
         }
     }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::super::state::Alert;
     use super::*;
+    use parlor_domain::AlertWay;
     use web_sys::{AudioContext, Notification, NotificationOptions, VisibilityState};
 
     pub fn visible() -> bool {
@@ -42,13 +66,28 @@ mod browser {
         .to_string()
     }
 
+    thread_local! {
+        // One context for the page: browsers limit how many may exist.
+        static AUDIO: std::cell::RefCell<Option<AudioContext>> = const { std::cell::RefCell::new(None) };
+    }
+
     /// A soft two-tone chime, made on the spot: no audio file to load.
-    fn chime() {
-        let Ok(ctx) = AudioContext::new() else { return };
+    /// Whether it could be scheduled.
+    fn chime() -> bool {
+        let ctx = AUDIO.with(|a| {
+            let mut a = a.borrow_mut();
+            if a.is_none() {
+                *a = AudioContext::new().ok();
+            }
+            a.clone()
+        });
+        let Some(ctx) = ctx else { return false };
+        // Suspended until the page had a user gesture; this asks again.
+        let _ = ctx.resume();
         let now = ctx.current_time();
         for (i, freq) in [660.0_f32, 880.0].into_iter().enumerate() {
             let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
-                return;
+                return false;
             };
             let start = now + i as f64 * 0.12;
             osc.frequency().set_value(freq);
@@ -60,6 +99,7 @@ mod browser {
             let _ = osc.start_with_when(start);
             let _ = osc.stop_with_when(start + 0.22);
         }
+        true
     }
 
     fn notify(alert: &Alert) {
@@ -67,6 +107,7 @@ mod browser {
             Alert::NewConversation(visitor) => {
                 (format!("New conversation: {visitor}"), String::new())
             }
+            Alert::Queued(visitor) => (format!("Waiting in the queue: {visitor}"), String::new()),
             Alert::Message { from, body } => (from.clone(), body.clone()),
             Alert::Mentioned { by, body } => (format!("{by} mentioned you"), body.clone()),
             Alert::Assigned(visitor) => (format!("Assigned to you: {visitor}"), String::new()),
@@ -79,7 +120,8 @@ mod browser {
     }
 
     impl Alerts {
-        /// Wires the page: tracks visibility and the notification permission.
+        /// Wires the page: tracks visibility and the notification
+        /// permission, and loads the operator's settings.
         pub fn install(self) {
             // After hydration: the server rendered the page without knowing
             // the permission, and the first render must match it.
@@ -90,18 +132,41 @@ mod browser {
                 }
             });
             on_cleanup(move || handle.remove());
+            leptos::task::spawn_local(async move {
+                // Until they load (or if they cannot), the defaults alert.
+                if let Ok(settings) = crate::api::alerts::get_alert_settings().await {
+                    self.settings.set(settings);
+                }
+            });
         }
 
+        /// Each alert sounds, notifies and counts as its kind is set to;
+        /// one chime for the lot.
         pub fn raise(&self, alerts: Vec<Alert>) {
-            if alerts.is_empty() || visible() {
+            if alerts.is_empty() {
                 return;
             }
-            self.unseen.update(|n| *n += alerts.len() as u32);
-            chime();
+            let visible = visible();
+            let settings = self.settings.get_untracked();
+            let wants = |a: &Alert, way| settings.wants(a.kind(), way, visible);
+            let counted = alerts.iter().filter(|a| wants(a, AlertWay::Title)).count();
+            if counted > 0 {
+                self.unseen.update(|n| *n += counted as u32);
+            }
+            if alerts.iter().any(|a| wants(a, AlertWay::Sound)) {
+                self.play();
+            }
             if permission() == "granted" {
-                for alert in &alerts {
+                for alert in alerts.iter().filter(|a| wants(a, AlertWay::Notification)) {
                     notify(alert);
                 }
+            }
+        }
+
+        /// Plays the chime and counts it.
+        pub fn play(&self) {
+            if chime() {
+                self.chimes.update(|n| *n += 1);
             }
         }
 

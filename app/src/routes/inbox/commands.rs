@@ -21,6 +21,8 @@ pub struct ThreadUi {
     pub panel: RwSignal<Option<Panel>>,
     /// The transfer form is open, with this note to start with.
     pub transfer: RwSignal<Option<String>>,
+    /// The find field above the thread is open.
+    pub find: RwSignal<bool>,
 }
 
 impl ThreadUi {
@@ -28,6 +30,7 @@ impl ThreadUi {
         Self {
             panel: RwSignal::new(None),
             transfer: RwSignal::new(None),
+            find: RwSignal::new(false),
         }
     }
 }

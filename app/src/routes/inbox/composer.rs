@@ -3,6 +3,7 @@
 //! conversation, so switching away and back, or the conversation's row
 //! changing meanwhile, loses nothing.
 
+use super::attachments::{AttachButton, UploadStatus, Uploads};
 use super::commands::{self, ThreadUi};
 use super::connection::Conn;
 use super::state::Inbox;
@@ -10,7 +11,7 @@ use super::suggest::{self, CannedList};
 use super::{new_message_id, now_ms};
 use leptos::prelude::*;
 use parlor_protocol::inbox::OperatorFrame;
-use parlor_protocol::{ChannelId, ConversationId};
+use parlor_protocol::{ChannelId, ConversationId, WireAttachment};
 use std::collections::HashMap;
 
 /// How often "typing" is repeated while the operator keeps typing, and how
@@ -32,8 +33,10 @@ pub fn Composer(
     ui: ThreadUi,
 ) -> impl IntoView {
     let draft = RwSignal::new(drafts.with_value(|d| d.get(&id).cloned().unwrap_or_default()));
-    // Writing an internal note rather than a reply.
-    let noting = RwSignal::new(false);
+    // Files dropped or picked: the thread shares them (a drop target too).
+    let uploads = use_context::<Uploads>().unwrap_or_else(|| Uploads::new(id));
+    // Writing an internal note rather than a reply (notes take no files).
+    let noting = uploads.noting;
     let typing_sent_at = StoredValue::new(None::<f64>);
     let last_input = StoredValue::new(0.0_f64);
 
@@ -120,6 +123,27 @@ pub fn Composer(
     };
     let mention =
         move |name: &str| draft.update(|d| *d = suggest::insert(d, '@', &format!("@{name} ")));
+    // An uploaded file goes to the visitor with whatever reply is typed.
+    uploads.on_ready(move |file: WireAttachment| {
+        let Some(message_id) = new_message_id() else {
+            return;
+        };
+        let body = draft.get_untracked().trim().to_string();
+        stop_typing();
+        inbox.update(|i| {
+            i.queue(id, message_id, body.clone());
+            if let Some(o) = i.outgoing.last_mut() {
+                o.attachment = Some(file.clone());
+            }
+        });
+        conn.send(OperatorFrame::Send {
+            conversation_id: id,
+            message_id,
+            body,
+            attachment: Some(file.id),
+        });
+        draft.set(String::new());
+    });
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
         if body.is_empty() {
@@ -161,6 +185,7 @@ pub fn Composer(
             conversation_id: id,
             message_id,
             body,
+            attachment: None,
         });
         draft.set(String::new());
     };
@@ -280,7 +305,15 @@ pub fn Composer(
         <Show when=move || refused.get().is_some()>
             <p class="form-error" role="alert">{move || refused.get()}</p>
         </Show>
-        <form class="reply" class:noting=move || noting.get() on:submit=move |ev| {
+        <UploadStatus uploads />
+        <form
+            class="reply"
+            class:noting=move || noting.get()
+            class:dropping=move || uploads.dragging.get()
+            on:dragover=move |ev| uploads.drag_over(ev)
+            on:dragleave=move |ev| uploads.drag_leave(ev)
+            on:drop=move |ev| uploads.drop(ev)
+            on:submit=move |ev| {
             ev.prevent_default();
             send();
         }>
@@ -298,6 +331,7 @@ pub fn Composer(
                 on:input=on_input
                 on:keydown=on_keydown
             ></textarea>
+            <AttachButton uploads />
             <button type="submit" class="button primary">
                 {move || if noting.get() { "Add note" } else { "Send" }}
             </button>

@@ -70,6 +70,7 @@ impl Conn {
                 conversation_id: o.conversation,
                 message_id: o.id,
                 body: o.body,
+                attachment: o.attachment.map(|a| a.id),
             });
         }
     }

@@ -2,12 +2,16 @@
 //! open conversation. The server renders an empty frame; everything live
 //! starts once the page has hydrated (see `connection`).
 
+mod alert_settings;
 mod alerts;
+mod attachments;
 mod commands;
 mod composer;
 // Without the browser half, the live parts are only partly used.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod connection;
+mod edit_history;
+mod find;
 mod panels;
 mod search;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -17,6 +21,7 @@ mod state;
 mod suggest;
 mod thread;
 mod transfer;
+mod visitor_panel;
 
 use alerts::Alerts;
 use connection::{Conn, Link};
@@ -138,12 +143,13 @@ pub fn InboxPage() -> impl IntoView {
 
     view! {
         <Title text=title />
-        <div class="inbox">
+        <div class="inbox" data-chimes=move || alerts.chimes.get().to_string()>
             <aside class="inbox-list" aria-label="Conversations">
                 <div class="inbox-status">
                     <LinkBadge link=conn.link />
                     <StatusPicker inbox conn />
                     <NotificationToggle alerts />
+                    <alert_settings::AlertSettingsButton alerts />
                     <button
                         type="button"
                         class="button ghost small"
@@ -180,9 +186,11 @@ pub fn InboxPage() -> impl IntoView {
                         .collect_view()}
                 </div>
                 <ul class="conversations">
+                    // Keyed by everything the row shows (an edit changes
+                    // only the last text).
                     <For
                         each=move || inbox.with(|i| i.rows(filter.get()))
-                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone(), c.offline)
+                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone(), c.offline, c.last_body.clone(), c.visitor_name.clone())
                         children=move |c| {
                             let id = c.id;
                             let selected = move || inbox.with(|i| i.selected == Some(id));
@@ -262,6 +270,16 @@ fn on_shortcut(
                 inbox.with_untracked(|i| i.selected_summary().filter(|c| !c.closed).map(|c| c.id));
             if let Some(conversation_id) = open_one {
                 conn.send(OperatorFrame::Close { conversation_id });
+            }
+        }
+        Action::Find => {
+            if let Some(el) = document()
+                .query_selector(".thread-find-toggle")
+                .ok()
+                .flatten()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+            {
+                el.click();
             }
         }
         Action::Help => help.update(|h| *h = !*h),

@@ -61,7 +61,7 @@ fn HelpList() -> impl IntoView {
 }
 
 #[component]
-fn History(
+pub(super) fn History(
     id: ConversationId,
     on_open: impl Fn(ConversationId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

@@ -164,7 +164,7 @@ fn ResultRow(
 
 /// `snippet` split around each occurrence of `needle` (ignoring case): the
 /// pieces in order, true for a match. Shown as text nodes, matches in `<mark>`.
-fn highlight(snippet: &str, needle: &str) -> Vec<(String, bool)> {
+pub(super) fn highlight(snippet: &str, needle: &str) -> Vec<(String, bool)> {
     let needle = needle.trim();
     let mut pieces = Vec::new();
     let mut rest = snippet;

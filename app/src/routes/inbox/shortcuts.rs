@@ -10,6 +10,7 @@ pub enum Action {
     Previous,
     FocusComposer,
     Close,
+    Find,
     Help,
 }
 
@@ -19,6 +20,7 @@ pub const SHORTCUTS: &[(&str, &str, Action)] = &[
     ("K", "Alt+↑", Action::Previous),
     ("R", "Alt+R", Action::FocusComposer),
     ("E", "Alt+E", Action::Close),
+    ("F", "", Action::Find),
     ("?", "", Action::Help),
 ];
 
@@ -29,6 +31,7 @@ impl Action {
             Action::Previous => "Previous conversation",
             Action::FocusComposer => "Write a reply",
             Action::Close => "Close the conversation",
+            Action::Find => "Find in the conversation",
             Action::Help => "Show these shortcuts",
         }
     }
@@ -70,6 +73,7 @@ pub fn action(p: Press) -> Option<Action> {
         "k" => Some(Action::Previous),
         "r" => Some(Action::FocusComposer),
         "e" => Some(Action::Close),
+        "f" => Some(Action::Find),
         "?" => Some(Action::Help),
         _ => None,
     }

@@ -70,12 +70,17 @@ pub struct Outgoing {
     pub conversation: ConversationId,
     pub body: String,
     pub delivery: Delivery,
+    /// The file sent with it (uploaded already; resends name it again).
+    pub attachment: Option<parlor_protocol::WireAttachment>,
 }
 
 /// Something the page should tell the operator about while they look away.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Alert {
     NewConversation(String),
+    /// A conversation of this operator's channels started waiting in the
+    /// queue (nobody online had room); once per conversation.
+    Queued(String),
     /// A conversation became this operator's (routed from the line, or
     /// transferred) while they were not looking at it.
     Assigned(String),
@@ -116,6 +121,8 @@ pub struct Inbox {
     /// Conversations with a note mentioning this operator, not opened
     /// since.
     pub mentions: std::collections::HashSet<ConversationId>,
+    /// Conversations seen waiting in the queue: each alerts once.
+    pub queued_seen: std::collections::HashSet<ConversationId>,
 }
 
 impl Inbox {
@@ -188,6 +195,7 @@ impl Inbox {
             conversation,
             body,
             delivery: Delivery::Sending,
+            attachment: None,
         });
     }
 
@@ -204,6 +212,7 @@ impl Inbox {
         seen: bool,
         alerts: &mut Vec<Alert>,
     ) {
+        let me = self.me_id();
         let Some(c) = self.conversations.get_mut(&id) else {
             return;
         };
@@ -213,8 +222,16 @@ impl Inbox {
         c.last_seq = seq;
         c.last_from_visitor = from_visitor;
         c.last_at = at;
+        // Alerts for my conversations and those nobody has; a colleague's
+        // only count as unread.
+        let mine_or_nobodys = c
+            .assignee
+            .as_ref()
+            .is_none_or(|a| me.is_some_and(|me| me == a.user_id));
         if from_visitor && !seen {
             c.unread += 1;
+        }
+        if from_visitor && !seen && mine_or_nobodys {
             alerts.push(Alert::Message {
                 from: c.visitor_name.clone(),
                 body: text.clone(),
@@ -242,6 +259,9 @@ impl Inbox {
                 self.chosen = chosen;
                 self.team = team;
                 self.channels = channels;
+                // Waiting before this connection: no alert now, nor later.
+                self.queued_seen
+                    .extend(conversations.iter().filter(|c| c.queued).map(|c| c.id));
                 self.conversations = conversations.into_iter().map(|c| (c.id, c)).collect();
                 self.notice = None;
             }
@@ -249,6 +269,12 @@ impl Inbox {
                 let is_new = !self.conversations.contains_key(&conversation.id);
                 if is_new && !conversation.closed {
                     alerts.push(Alert::NewConversation(conversation.visitor_name.clone()));
+                }
+                if conversation.queued
+                    && !conversation.closed
+                    && self.queued_seen.insert(conversation.id)
+                {
+                    alerts.push(Alert::Queued(conversation.visitor_name.clone()));
                 }
                 let mut conversation = conversation;
                 let looking = watching && self.selected == Some(conversation.id);
@@ -289,7 +315,7 @@ impl Inbox {
                 self.touch(
                     message.conversation_id,
                     message.seq,
-                    message.body.clone(),
+                    super::attachments::preview(&message),
                     from_visitor,
                     message.sent_at,
                     shown && watching,
@@ -306,7 +332,7 @@ impl Inbox {
             InboxFrame::Edited { message } => {
                 if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
                     if c.last_seq == message.seq {
-                        c.last_body = Some(message.body.clone());
+                        c.last_body = Some(super::attachments::preview(&message));
                     }
                 }
                 if self.selected == Some(message.conversation_id) {
@@ -413,6 +439,9 @@ mod tests {
             visitor: Default::default(),
             department: None,
             offline: false,
+            queued: false,
+            visitor_read_seq: Seq(0),
+            context: Default::default(),
         }
     }
 
@@ -425,6 +454,7 @@ mod tests {
             body: format!("m{seq}"),
             sent_at: seq as i64,
             edited_at: None,
+            attachment: None,
         }
     }
 
@@ -564,6 +594,119 @@ mod tests {
             true,
         );
         assert!(taken.is_empty());
+    }
+
+    fn queued(id: ConversationId) -> ConversationSummary {
+        ConversationSummary {
+            queued: true,
+            ..summary(id, None, false)
+        }
+    }
+
+    #[test]
+    fn a_conversation_that_starts_waiting_alerts_once() {
+        let mut inbox = inbox(vec![]);
+        let c = ConversationId(Uuid::new_v4());
+        let alerts = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(queued(c)),
+            },
+            false,
+        );
+        assert_eq!(
+            alerts,
+            [
+                Alert::NewConversation("Visitor 1a2b".into()),
+                Alert::Queued("Visitor 1a2b".into())
+            ]
+        );
+        assert_eq!(alerts[1].kind(), parlor_domain::AlertKind::Queued);
+        // Still waiting (its page moved), then given to a colleague, then
+        // back in line after a transfer: never again.
+        let again = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(queued(c)),
+            },
+            false,
+        );
+        assert!(again.is_empty(), "{again:?}");
+        inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(summary(c, Some(8), false)),
+            },
+            false,
+        );
+        let back = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(queued(c)),
+            },
+            false,
+        );
+        assert!(back.is_empty(), "{back:?}");
+    }
+
+    #[test]
+    fn a_known_unassigned_conversation_alerts_when_it_starts_waiting() {
+        // Unassigned but not waiting (say, left with the offline form), then
+        // waiting.
+        let c = ConversationId(Uuid::new_v4());
+        let mut inbox = inbox(vec![summary(c, None, false)]);
+        let alerts = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(queued(c)),
+            },
+            true,
+        );
+        assert_eq!(alerts, [Alert::Queued("Visitor 1a2b".into())]);
+    }
+
+    #[test]
+    fn waiting_before_connecting_or_closed_does_not_alert() {
+        let (old, closed) = (
+            ConversationId(Uuid::new_v4()),
+            ConversationId(Uuid::new_v4()),
+        );
+        let mut inbox = inbox(vec![queued(old)]);
+        let alerts = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(queued(old)),
+            },
+            false,
+        );
+        assert!(alerts.is_empty(), "waiting already in the snapshot");
+        let mut ended = queued(closed);
+        ended.closed = true;
+        let alerts = inbox.apply(
+            InboxFrame::Summary {
+                conversation: Box::new(ended),
+            },
+            false,
+        );
+        assert!(alerts.is_empty(), "{alerts:?}");
+    }
+
+    #[test]
+    fn a_colleagues_conversation_counts_unread_without_alerting() {
+        let (theirs, mine) = (
+            ConversationId(Uuid::new_v4()),
+            ConversationId(Uuid::new_v4()),
+        );
+        let mut inbox = inbox(vec![
+            summary(theirs, Some(8), false),
+            summary(mine, Some(7), false),
+        ]);
+        let activity = |conversation_id| InboxFrame::Activity {
+            conversation_id,
+            seq: Seq(1),
+            preview: "hello".into(),
+            from_visitor: true,
+            at: 1,
+        };
+        assert!(inbox.apply(activity(theirs), false).is_empty());
+        assert_eq!(inbox.conversations[&theirs].unread, 1);
+        let alerts = inbox.apply(activity(mine), false);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].kind(), parlor_domain::AlertKind::Message);
     }
 
     #[test]

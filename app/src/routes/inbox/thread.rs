@@ -3,24 +3,22 @@
 //! the messages and the composer stay mounted while it changes, so a reply
 //! being typed survives the visitor changing page or a colleague taking it.
 
+use super::attachments::{FileView, Uploads};
 use super::commands::ThreadUi;
 use super::composer::{Composer, Drafts};
 use super::connection::Conn;
+use super::edit_history::EditedMark;
+use super::find::{Find, FindBar, Marked};
 use super::panels::ThreadPanel;
 use super::state::{Delivery, Inbox, Outgoing};
 use super::time_label;
 use super::transfer::TransferForm;
+use super::visitor_panel::VisitorPanel;
 use leptos::either::Either;
 use leptos::prelude::*;
-use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireNote, WireVisitor};
+use parlor_protocol::inbox::{ConversationSummary, OperatorFrame, WireNote};
 use parlor_protocol::live::{Rating, WireAuthor, WireMessage};
-use parlor_protocol::{ConversationId, MessageId};
-
-/// Only web pages become links: a visitor could report any URL at all.
-fn safe_link(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_string())
-}
+use parlor_protocol::{ConversationId, MessageId, Seq};
 
 #[component]
 pub fn Thread(
@@ -33,6 +31,9 @@ pub fn Thread(
     let summary = Memo::new(move |_| inbox.with(|i| i.conversations.get(&id).cloned()));
     let channel = summary.with_untracked(|c| c.as_ref().map(|c| c.channel_id));
     let ui = ThreadUi::new();
+    // Files dropped on the thread or the composer go with a reply.
+    let uploads = Uploads::new(id);
+    provide_context(uploads);
     let closed = Memo::new(move |_| summary.with(|c| c.as_ref().is_none_or(|c| c.closed)));
     let visitor_name = Memo::new(move |_| {
         summary.with(|c| {
@@ -41,6 +42,27 @@ pub fn Thread(
                 .unwrap_or_default()
         })
     });
+    // The visitor's read receipt: the newest operator message they have
+    // seen (their own later message shows they saw what came before).
+    let seen_at = Memo::new(move |_| {
+        let receipt = summary.with(|c| c.as_ref().map_or(Seq(0), |c| c.visitor_read_seq));
+        inbox.with(|i| {
+            let answered = i
+                .thread
+                .values()
+                .filter(|m| m.author == WireAuthor::Visitor);
+            let read = answered.map(|m| m.seq).fold(receipt, Seq::max);
+            i.thread
+                .values()
+                .filter(|m| m.author != WireAuthor::Visitor && m.seq <= read)
+                .map(|m| m.seq)
+                .max()
+        })
+    });
+    let find = Find::new(move || {
+        inbox.with(|i| lines(&i.thread, &i.notes).iter().map(Line::text).collect())
+    });
+    provide_context(find);
     // Keep the newest message in view as messages and typing arrive.
     let list = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move || {
@@ -56,15 +78,29 @@ pub fn Thread(
 
     view! {
         {move || summary.get().map(|c| view! { <ThreadHead c conn ui /> })}
+        <VisitorPanel id summary on_open />
         <Show when=move || ui.transfer.with(Option::is_some) && !closed.get()>
             {channel.map(|channel| view! { <TransferForm id channel inbox conn ui /> })}
         </Show>
-        <ol class="thread" role="log" aria-live="polite" aria-label="Messages" node_ref=list>
+        <Show when=move || ui.find.get()>
+            <FindBar find open=ui.find />
+        </Show>
+        <ol
+            class="thread"
+            role="log"
+            aria-live="polite"
+            aria-label="Messages"
+            node_ref=list
+            class:dropping=move || uploads.dragging.get()
+            on:dragover=move |ev| uploads.drag_over(ev)
+            on:dragleave=move |ev| uploads.drag_leave(ev)
+            on:drop=move |ev| uploads.drop(ev)
+        >
             <For
                 each=move || inbox.with(|i| lines(&i.thread, &i.notes))
                 key=|l| l.key()
                 children=move |l| match l {
-                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name inbox conn /> }),
+                    Line::Message(m) => Either::Left(view! { <MessageRow m visitor=visitor_name seen_at inbox conn /> }),
                     Line::Note(n) => Either::Right(view! { <NoteRow n /> }),
                 }
             />
@@ -111,12 +147,6 @@ fn ThreadHead(c: ConversationSummary, conn: Conn, ui: ThreadUi) -> impl IntoView
         })
     };
     let takeable = c.assignee.is_none() && !closed;
-    let page = c.page_url.clone().map(|url| match safe_link(&url) {
-        Some(href) => Either::Left(view! {
-            <a href=href target="_blank" rel="noopener noreferrer">{url}</a>
-        }),
-        None => Either::Right(view! { <span>{url}</span> }),
-    });
     let owner = match &c.assignee {
         Some(a) => format!("Assigned to {}", a.name),
         None => "Unassigned: answering takes it".to_string(),
@@ -131,16 +161,11 @@ fn ThreadHead(c: ConversationSummary, conn: Conn, ui: ThreadUi) -> impl IntoView
                     {c.department.clone().map(|d| format!(" · {d}"))}
                     " · "{owner}
                 </p>
-                <p class="visitor-page">
-                    "Page: "
-                    {page.unwrap_or_else(|| Either::Right(view! { <span>{"unknown".to_string()}</span> }))}
-                </p>
                 {c.offline.then(|| view! {
                     <p class="offline-note">
                         "Left with the offline form while nobody was online: the visitor sees an answer here when they come back, or write to them."
                     </p>
                 })}
-                <VisitorProfile v=c.visitor.clone() />
                 {c.rating.clone().map(|r| {
                     let comment = (!r.comment.is_empty()).then(|| view! { <q class="rating-comment">{r.comment}</q> });
                     view! {
@@ -151,6 +176,15 @@ fn ThreadHead(c: ConversationSummary, conn: Conn, ui: ThreadUi) -> impl IntoView
                 })}
             </div>
             <div class="thread-actions">
+                <button
+                    type="button"
+                    class="button thread-find-toggle"
+                    aria-expanded=move || ui.find.get().to_string()
+                    aria-keyshortcuts="F"
+                    on:click=move |_| ui.find.update(|f| *f = !*f)
+                >
+                    "Find"
+                </button>
                 {takeable.then(|| view! {
                     <button type="button" class="button primary" on:click=take>"Take"</button>
                 })}
@@ -184,11 +218,20 @@ enum Line {
 }
 
 impl Line {
-    /// An edit changes the key, so the row is drawn anew.
-    fn key(&self) -> (bool, u64, MessageId, Option<i64>) {
+    /// The line's id and the text the find field searches.
+    fn text(&self) -> (MessageId, String) {
         match self {
-            Line::Message(m) => (false, m.seq.0, m.id, m.edited_at),
-            Line::Note(n) => (true, 0, n.id, None),
+            Line::Message(m) => (m.id, m.body.clone()),
+            Line::Note(n) => (n.id, n.body.clone()),
+        }
+    }
+
+    /// An edit changes the key (its text, as two edits may share a
+    /// second), so the row is drawn anew.
+    fn key(&self) -> (bool, u64, MessageId, Option<i64>, String) {
+        match self {
+            Line::Message(m) => (false, m.seq.0, m.id, m.edited_at, m.body.clone()),
+            Line::Note(n) => (true, 0, n.id, None, String::new()),
         }
     }
 }
@@ -220,7 +263,9 @@ fn NoteRow(n: WireNote) -> impl IntoView {
         ),
         None => ("msg note", format!("Note · {}", n.author)),
     };
-    let body = (!n.body.is_empty()).then(|| view! { <span class="body">{n.body}</span> });
+    let id = n.id;
+    let body =
+        (!n.body.is_empty()).then(|| view! { <span class="body"><Marked id text=n.body /></span> });
     view! {
         <li class=class>
             <span class="author">{author}</span>
@@ -236,6 +281,8 @@ fn NoteRow(n: WireNote) -> impl IntoView {
 fn MessageRow(
     m: WireMessage,
     visitor: Memo<String>,
+    /// The newest message the visitor has seen gets the read receipt.
+    seen_at: Memo<Option<Seq>>,
     inbox: RwSignal<Inbox>,
     conn: Conn,
 ) -> impl IntoView {
@@ -257,7 +304,7 @@ fn MessageRow(
             }
         });
     };
-    let (conversation_id, message_id) = (m.conversation_id, m.id);
+    let (conversation_id, message_id, seq) = (m.conversation_id, m.id, m.seq);
     let save = move || {
         let new = text.get_untracked();
         editing.set(false);
@@ -284,14 +331,15 @@ fn MessageRow(
         }
     };
     let edited = m.edited_at.map(|at| {
-        view! { <span class="edited" title=format!("Edited {}", time_label(at))>"edited"</span> }
+        view! { <EditedMark conversation=conversation_id message=message_id at inbox /> }
     });
     view! {
-        <li class=class data-seq=m.seq.0>
+        <li class=class data-seq=m.seq.0 class:file-only={m.attachment.is_some() && m.body.trim().is_empty()}>
             <span class="author">{who}</span>
+            {m.attachment.clone().map(|a| view! { <FileView a /> })}
             <Show
                 when=move || editing.get()
-                fallback=move || view! { <span class="body">{original.get_value()}</span> }
+                fallback=move || view! { <span class="body"><Marked id=message_id text=original.get_value() /></span> }
             >
                 <form class="edit" on:submit=move |ev| {
                     ev.prevent_default();
@@ -315,6 +363,9 @@ fn MessageRow(
             <span class="when">
                 {time_label(m.sent_at)}
                 {edited}
+                <Show when=move || seen_at.get() == Some(seq)>
+                    <span class="seen">"Seen by the visitor"</span>
+                </Show>
                 {editable.then(|| view! {
                     <button
                         type="button"
@@ -344,6 +395,7 @@ fn PendingRow(o: Outgoing, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView 
                 conversation_id: o.conversation,
                 message_id: o.id,
                 body: o.body.clone(),
+                attachment: o.attachment.as_ref().map(|a| a.id),
             });
         }
     };
@@ -360,8 +412,9 @@ fn PendingRow(o: Outgoing, inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView 
         }
     };
     view! {
-        <li class="msg operator pending">
+        <li class="msg operator pending" class:file-only=o.body.is_empty()>
             <span class="author">"You"</span>
+            {o.attachment.clone().map(|a| view! { <FileView a /> })}
             <span class="body">{o.body.clone()}</span>
             {status}
         </li>
@@ -375,48 +428,4 @@ pub(super) fn rating_label(r: Rating) -> &'static str {
         Rating::Neutral => "😐 Neutral",
         Rating::Unhappy => "😞 Unhappy",
     }
-}
-
-/// What the host page told about the visitor (JS API): identity, with
-/// whether its signature held, and custom fields. Nothing for anonymous
-/// visitors.
-#[component]
-fn VisitorProfile(v: WireVisitor) -> impl IntoView {
-    let known = v.email.is_some() || v.external_id.is_some() || !v.fields.is_empty();
-    known.then(|| {
-        let id = v.external_id.map(|id| {
-            let (class, badge) = if v.verified {
-                ("badge verified", "verified")
-            } else {
-                ("badge unverified", "not verified")
-            };
-            view! {
-                <dt>"External id"</dt>
-                <dd>{id}" "<span class=class>{badge}</span></dd>
-            }
-        });
-        let email = v.email.map(|e| {
-            // A link only for a plain address: `?` or `&` in it could fill
-            // in the operator's mail (subject, body, other recipients).
-            let plain = e
-                .chars()
-                .all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
-            let link = plain.then(|| format!("mailto:{e}"));
-            view! {
-                <dt>"Email"</dt>
-                <dd>
-                    {match link {
-                        Some(href) => Either::Left(view! { <a href=href>{e}</a> }),
-                        None => Either::Right(view! { <span>{e}</span> }),
-                    }}
-                </dd>
-            }
-        });
-        let fields = v
-            .fields
-            .into_iter()
-            .map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> })
-            .collect_view();
-        view! { <dl class="visitor-profile">{email}{id}{fields}</dl> }
-    })
 }
