@@ -10,6 +10,16 @@ wasm_target_dir="$CARGO_TARGET_DIR$WASM_TARGET_SUFFIX"
 # A test run rebuilds what changed once; incremental caches would only grow
 # in the shared target directory (tens of GB over a few sessions).
 export CARGO_INCREMENTAL=0
+# Each rebuilt test binary leaves the previous one behind (about 250 MB
+# each). When the disk runs low, those not touched for a day go: cargo
+# links again whatever it still needs.
+free_kb=$(df -Pk "$(dirname "$CARGO_TARGET_DIR")" | awk 'NR==2 {print $4}')
+if [ -d "$CARGO_TARGET_DIR/debug/deps" ] && [ "${free_kb:-0}" -lt $((15 * 1024 * 1024)) ]; then
+  step "low on disk: removing stale test binaries and incremental caches"
+  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f -perm -u+x \
+    ! -name '*.so' ! -name '*.rlib' ! -name '*.rmeta' ! -name '*.d' -mtime +0 -delete
+  rm -rf "$CARGO_TARGET_DIR/debug/incremental"
+fi
 
 step "cargo fmt --check"
 cargo fmt --all --check

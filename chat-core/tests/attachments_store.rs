@@ -110,6 +110,31 @@ async fn uploads_are_claimed_by_their_uploader_once_and_swept_unsent() {
         .await,
         Err(StoreError::NotFound("attachment"))
     ));
+    // Until its message is stored, a claim moves with the message: the
+    // conversation closed before the append, and the resend starts another.
+    let next = ConversationId(Uuid::new_v4());
+    s.insert_conversation(next, channel, ann, 1).await.unwrap();
+    for to in [next, conv] {
+        assert_eq!(
+            s.claim_attachment(sent.id, Uploader::Visitor(ann), to, m)
+                .await
+                .unwrap(),
+            sent
+        );
+    }
+    // An old claim whose message never came is swept like an unsent upload.
+    let orphan = file("orphan.png");
+    s.insert_attachment(&orphan, Uploader::Visitor(ann), b"\x89PNG", now - 2 * DAY)
+        .await
+        .unwrap();
+    s.claim_attachment(
+        orphan.id,
+        Uploader::Visitor(ann),
+        next,
+        MessageId(Uuid::new_v4()),
+    )
+    .await
+    .unwrap();
     let stored = s.get_attachment(sent.id).await.unwrap().unwrap();
     assert_eq!(stored.sent_in, Some((conv, ann, channel)));
     assert_eq!(stored.message, Some(m));
@@ -133,9 +158,16 @@ async fn uploads_are_claimed_by_their_uploader_once_and_swept_unsent() {
         .await
         .unwrap();
     assert_eq!(history[0].attachment.as_ref(), Some(&sent));
+    // Stored: it stays where it was sent.
+    assert!(matches!(
+        s.claim_attachment(sent.id, Uploader::Visitor(ann), next, m)
+            .await,
+        Err(StoreError::NotFound("attachment"))
+    ));
 
-    // A day on, only the unsent old upload goes, bytes and all.
-    assert_eq!(s.sweep_attachments(now - DAY).await.unwrap(), 1);
+    // A day on, only the unsent old uploads go, bytes and all.
+    assert_eq!(s.sweep_attachments(now - DAY).await.unwrap(), 2);
+    assert!(s.get_attachment(orphan.id).await.unwrap().is_none());
     assert!(s.get_attachment(old.id).await.unwrap().is_none());
     assert!(s.attachment_bytes(old.id).await.unwrap().is_none());
     assert_eq!(

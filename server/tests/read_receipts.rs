@@ -101,6 +101,12 @@ async fn each_side_sees_what_the_other_has_read() {
             )
             .await;
     }
+    // The visitor has both (a receipt only names messages one has).
+    v.until(|f: &ServerFrame| match f {
+        ServerFrame::Message { message } if message.seq == Seq(4) => Some(()),
+        _ => None,
+    })
+    .await;
     v.send(json!({"type": "read", "seq": 3})).await;
     assert_eq!(row_read(&mut inbox, conv, Seq(3)).await, Seq(3));
     v.send(json!({"type": "read", "seq": 1000})).await;
@@ -142,8 +148,7 @@ async fn nobody_marks_what_is_not_theirs() {
     other
         .send(json!({"type": "send", "message_id": id(), "body": "me too"}))
         .await;
-    let (theirs, _) = other.acked().await;
-    assert_ne!(theirs, conv);
+    other.acked().await;
 
     // An operator of another channel cannot mark it read.
     let admin = s.admin().await;

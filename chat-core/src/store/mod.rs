@@ -498,7 +498,8 @@ pub trait Store: Send + Sync + 'static {
         message: MessageId,
     ) -> Result<parlor_domain::Attachment, StoreError>;
 
-    /// Deletes uploads no message claimed, stored before `before`; how many.
+    /// Deletes uploads stored before `before` that no stored message has
+    /// (never sent, or claimed by a send that was refused); how many.
     async fn sweep_attachments(&self, before: i64) -> Result<u64, StoreError>;
 }
 

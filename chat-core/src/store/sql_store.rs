@@ -1350,11 +1350,15 @@ macro_rules! sql_store {
             ) -> Result<parlor_domain::Attachment, StoreError> {
                 let (visitor, user) = rows::uploader_columns(uploader);
                 // Matched rows count, so a repeated claim by the same message
-                // (a resend) counts as done on both backends.
+                // (a resend) counts as done on both backends. A claim whose
+                // message was never stored (its conversation closed first)
+                // moves with the message's resend to its new conversation.
                 let done = sqlx::query(
                     "UPDATE attachments SET conversation_id = $1, message_id = $2
                       WHERE id = $3 AND (uploader_visitor_id = $4 OR uploader_user_id = $5)
-                        AND (conversation_id IS NULL OR (conversation_id = $1 AND message_id = $2))",
+                        AND (conversation_id IS NULL
+                             OR (conversation_id = $1 AND message_id = $2)
+                             OR (message_id = $2 AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = $2)))",
                 )
                 .bind(Key(conversation.0))
                 .bind(Key(message.0))
@@ -1375,7 +1379,10 @@ macro_rules! sql_store {
             async fn sweep_attachments(&self, before: i64) -> Result<u64, StoreError> {
                 // Bodies go with their row (ON DELETE CASCADE).
                 let done = sqlx::query(
-                    "DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < $1",
+                    "DELETE FROM attachments
+                      WHERE created_at < $1
+                        AND (message_id IS NULL
+                             OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = attachments.message_id))",
                 )
                 .bind(before)
                 .execute(&self.pool)

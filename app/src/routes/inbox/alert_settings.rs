@@ -79,6 +79,7 @@ fn AlertSettingsDialog(
         });
     };
     let status_text = move || match status.get() {
+        Status::Idle if !alerts.loaded.get() => "Loading your settings…".to_string(),
         Status::Idle => String::new(),
         Status::Saving => "Saving…".to_string(),
         Status::Saved => "Saved.".to_string(),
@@ -153,6 +154,7 @@ fn AlertSettingsDialog(
                                                     <td>
                                                         <input
                                                             type="checkbox"
+                                                            disabled=move || !alerts.loaded.get()
                                                             aria-label=label
                                                             data-kind=kind.as_str()
                                                             data-way=way.as_str()
@@ -180,6 +182,7 @@ fn AlertSettingsDialog(
                 <label class="check">
                     <input
                         type="checkbox"
+                        disabled=move || !alerts.loaded.get()
                         prop:checked=move || alerts.settings.with(|s| s.sound_when_visible)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);

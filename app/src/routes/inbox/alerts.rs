@@ -32,6 +32,10 @@ pub struct Alerts {
     /// Chimes played so far, shown on the page (`data-chimes`) so a test
     /// can tell a sound from silence.
     pub chimes: RwSignal<u32>,
+    /// The operator's own settings have loaded: only then may they be
+    /// changed (a change saves them whole, and must not save the defaults
+    /// over theirs).
+    pub loaded: RwSignal<bool>,
 }
 
 impl Alerts {
@@ -41,6 +45,7 @@ impl Alerts {
             permission: RwSignal::new(String::new()),
             settings: RwSignal::new(AlertSettings::default()),
             chimes: RwSignal::new(0),
+            loaded: RwSignal::new(false),
         }
     }
 }
@@ -136,6 +141,7 @@ mod browser {
                 // Until they load (or if they cannot), the defaults alert.
                 if let Ok(settings) = crate::api::alerts::get_alert_settings().await {
                     self.settings.set(settings);
+                    self.loaded.set(true);
                 }
             });
         }

@@ -123,12 +123,15 @@ pub fn Composer(
     };
     let mention =
         move |name: &str| draft.update(|d| *d = suggest::insert(d, '@', &format!("@{name} ")));
-    // An uploaded file goes to the visitor with whatever reply is typed.
+    // An uploaded file goes to the visitor with whatever reply is typed;
+    // a note or a command being typed meanwhile stays in the composer.
     uploads.on_ready(move |file: WireAttachment| {
         let Some(message_id) = new_message_id() else {
             return;
         };
-        let body = draft.get_untracked().trim().to_string();
+        let typed = draft.get_untracked().trim().to_string();
+        let keep = noting.get_untracked() || commands::parse(&typed).is_some();
+        let body = if keep { String::new() } else { typed };
         stop_typing();
         inbox.update(|i| {
             i.queue(id, message_id, body.clone());
@@ -142,7 +145,9 @@ pub fn Composer(
             body,
             attachment: Some(file.id),
         });
-        draft.set(String::new());
+        if !keep {
+            draft.set(String::new());
+        }
     });
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
