@@ -54,7 +54,18 @@ impl Geo {
                 return CountryCode::parse(value);
             }
         }
-        let ip = match &self.client_ip_header {
+        let ip = self.client_ip(headers, peer)?;
+        let result = self.db.as_ref()?.lookup(ip).ok()?;
+        let found: maxminddb::geoip2::Country = result.decode().ok()??;
+        CountryCode::parse(found.country.iso_code?)
+    }
+}
+
+impl Geo {
+    /// The client's address: from the trusted proxy's header when one is
+    /// configured, else the peer's.
+    pub fn client_ip(&self, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+        match &self.client_ip_header {
             // The last address is the one our proxy added; earlier ones are
             // whatever the client claimed.
             Some(name) => headers
@@ -63,10 +74,7 @@ impl Geo {
                 .and_then(|v| v.rsplit(',').next())
                 .and_then(|v| v.trim().parse().ok()),
             None => peer,
-        }?;
-        let result = self.db.as_ref()?.lookup(ip).ok()?;
-        let found: maxminddb::geoip2::Country = result.decode().ok()??;
-        CountryCode::parse(found.country.iso_code?)
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 mod files;
 pub mod geo;
 mod guard;
+pub mod limits;
 mod ops;
 mod state;
 pub mod widget;

@@ -18,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub widget: Arc<Option<WidgetAssets>>,
     pub geo: Arc<Geo>,
+    /// Visitor uploads per client address.
+    pub upload_limits: Arc<crate::limits::PerAddress>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             config: Arc::new(config),
             widget: Arc::new(widget),
             geo: Arc::new(geo),
+            upload_limits: Arc::new(crate::limits::PerAddress::uploads()),
         })
     }
 

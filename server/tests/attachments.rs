@@ -549,6 +549,27 @@ async fn uploads_are_limited_in_size_type_and_rate() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn new_visitor_tokens_do_not_lift_the_limit_of_an_address() {
+    let s = start().await;
+    // Three visitors from one address use up its thirty a minute...
+    for v in 0..3 {
+        let v = visitor(&s).await;
+        for n in 0..10 {
+            uploaded(&s, &v.token, &format!("{n}.png"), PNG).await;
+        }
+    }
+    // ...and a fourth, fresh token gets 429 at once.
+    let fresh = visitor(&s).await;
+    let (status, body) =
+        visitor_upload(&s, Some(&fresh.token), "more.png", "image/png", PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        serde_json::from_value::<ApiError>(body).unwrap().code,
+        ErrorCode::RateLimited
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn widget_uploads_are_cors_open_with_a_bearer_token() {
     let s = start().await;
     let channel = s.default_channel().await;

@@ -57,6 +57,16 @@ async fn visitor_upload(
 ) -> Result<(StatusCode, Json<WireAttachment>), HttpError> {
     let channel = parse_channel(&channel)?;
     let token = bearer(&headers)?;
+    // New tokens are free to make: the address is counted too.
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = state.geo.client_ip(&headers, peer) {
+        if !state.upload_limits.allow(ip, std::time::Instant::now()) {
+            return Err(HttpError::Core(chat_core::Error::RateLimited));
+        }
+    }
     let origin = page_origin(&state, &headers);
     let visitor = state
         .parlor
