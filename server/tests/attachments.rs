@@ -552,7 +552,7 @@ async fn uploads_are_limited_in_size_type_and_rate() {
 async fn new_visitor_tokens_do_not_lift_the_limit_of_an_address() {
     let s = start().await;
     // Three visitors from one address use up its thirty a minute...
-    for v in 0..3 {
+    for _ in 0..3 {
         let v = visitor(&s).await;
         for n in 0..10 {
             uploaded(&s, &v.token, &format!("{n}.png"), PNG).await;
