@@ -43,13 +43,33 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Bytes,
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_ATTACHMENT_BYTES) {
+    if let Some(n) = declared.filter(|n| *n > MAX_ATTACHMENT_BYTES) {
+        if n <= DRAIN_LIMIT {
+            drain(req.into_body()).await;
+        }
         return Err(too_large());
     }
     match Bytes::from_request(req, state).await {
         Ok(bytes) => Ok(bytes),
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
         Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
+    }
+}
+
+/// A refused body up to this size is still read (and dropped) first: the
+/// client is still sending it, and would otherwise see its connection reset
+/// instead of reading the 413. Larger ones are cut off at once.
+const DRAIN_LIMIT: u64 = 2 * MAX_ATTACHMENT_BYTES;
+
+async fn drain(body: axum::body::Body) {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut read = 0u64;
+    while let Some(Ok(chunk)) = stream.next().await {
+        read += chunk.len() as u64;
+        if read > DRAIN_LIMIT {
+            break;
+        }
     }
 }
 

@@ -560,8 +560,14 @@ async fn new_visitor_tokens_do_not_lift_the_limit_of_an_address() {
     }
     // ...and a fourth, fresh token gets 429 at once.
     let fresh = visitor(&s).await;
-    let (status, body) =
-        visitor_upload(&s, Some(&fresh.token), "more.png", "image/png", PNG.to_vec()).await;
+    let (status, body) = visitor_upload(
+        &s,
+        Some(&fresh.token),
+        "more.png",
+        "image/png",
+        PNG.to_vec(),
+    )
+    .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
         serde_json::from_value::<ApiError>(body).unwrap().code,
