@@ -279,6 +279,12 @@ async fn two_nodes_share_live_conversations() {
     // SIGTERM on A: its live clients are told to reconnect, and it exits 0.
     let (mut on_a, _) =
         visitor_hello(a.addr, channel, Some(&token), Some(conv), Some(Seq(4))).await;
+    // Nothing to replay; the team's read receipt (their answer at 3), then
+    // silence.
+    assert!(matches!(
+        on_a.recv::<ServerFrame>().await,
+        ServerFrame::Read { seq: Seq(3), .. }
+    ));
     on_a.quiet().await;
     let status = a.terminate();
     assert!(
