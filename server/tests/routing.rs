@@ -174,8 +174,18 @@ async fn nobody_online_leaves_conversations_unassigned() {
     let (_, ann) = &mut team[0];
     ann.send(json!({"type": "set_availability", "availability": "away"}))
         .await;
-    ann.until(|f: &InboxFrame| matches!(f, InboxFrame::Presence { .. }).then_some(()))
-        .await;
+    // Her own change, not an earlier frame about someone's presence.
+    ann.until(|f: &InboxFrame| {
+        matches!(
+            f,
+            InboxFrame::Presence {
+                availability: parlor_protocol::inbox::Availability::Away,
+                ..
+            }
+        )
+        .then_some(())
+    })
+    .await;
     let (_v, c) = conversation(&s, "anyone?").await;
     assert_eq!(s.owner(c).await, None);
     // Back online: what waited is hers.
