@@ -11,13 +11,13 @@ wasm_target_dir="$CARGO_TARGET_DIR$WASM_TARGET_SUFFIX"
 # in the shared target directory (tens of GB over a few sessions).
 export CARGO_INCREMENTAL=0
 # Each rebuilt test binary leaves the previous one behind (about 250 MB
-# each). When the disk runs low, those not touched for a day go: cargo
-# links again whatever it still needs.
+# each). When the disk runs low, those not touched for two hours go:
+# cargo links again whatever it still needs.
 free_kb=$(df -Pk "$(dirname "$CARGO_TARGET_DIR")" | awk 'NR==2 {print $4}')
 if [ -d "$CARGO_TARGET_DIR/debug/deps" ] && [ "${free_kb:-0}" -lt $((15 * 1024 * 1024)) ]; then
   step "low on disk: removing stale test binaries and incremental caches"
   find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f -perm -u+x \
-    ! -name '*.so' ! -name '*.rlib' ! -name '*.rmeta' ! -name '*.d' -mtime +0 -delete
+    ! -name '*.so' ! -name '*.rlib' ! -name '*.rmeta' ! -name '*.d' -mmin +120 -delete
   rm -rf "$CARGO_TARGET_DIR/debug/incremental"
 fi
 
