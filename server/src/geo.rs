@@ -61,6 +61,13 @@ impl Geo {
     }
 }
 
+/// The peer's address, which `serve` records for every connection.
+pub fn peer(extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
 impl Geo {
     /// The client's address: from the trusted proxy's header when one is
     /// configured, else the peer's.

@@ -2,11 +2,10 @@ use crate::config::Config;
 use crate::geo::{Geo, GeoError};
 use crate::widget::assets::WidgetAssets;
 use app::server_ctx::ServerCtx;
-use axum::extract::{ConnectInfo, FromRef};
+use axum::extract::FromRef;
 use axum::http::request::Parts;
 use chat_core::Parlor;
 use leptos::config::LeptosOptions;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// Shared by every handler. Server functions see the same `Parlor` through
@@ -58,11 +57,7 @@ impl AppState {
             country: {
                 let geo = self.geo.clone();
                 Arc::new(move |parts: &Parts| {
-                    let peer = parts
-                        .extensions
-                        .get::<ConnectInfo<SocketAddr>>()
-                        .map(|c| c.0.ip());
-                    geo.country(&parts.headers, peer)
+                    geo.country(&parts.headers, crate::geo::peer(&parts.extensions))
                 })
             },
         }

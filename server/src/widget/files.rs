@@ -58,10 +58,7 @@ async fn visitor_upload(
     let channel = parse_channel(&channel)?;
     let token = bearer(&headers)?;
     // New tokens are free to make: the address is counted too.
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
+    let peer = crate::geo::peer(req.extensions());
     if let Some(ip) = state.geo.client_ip(&headers, peer) {
         if !state.upload_limits.allow(ip, std::time::Instant::now()) {
             return Err(HttpError::Core(chat_core::Error::RateLimited));

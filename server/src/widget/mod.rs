@@ -13,7 +13,7 @@ pub mod loader;
 use crate::error::HttpError;
 use crate::state::AppState;
 use app::server_ctx::foreign_origin;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, ORIGIN, REFERER};
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,6 @@ use axum::{Json, Router};
 use parlor_protocol::{ChannelId, WidgetConfig};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
@@ -137,10 +136,7 @@ async fn display(
 ) -> Result<Response, HttpError> {
     let id = parse_channel(&id)?;
     let origin = page_origin(&state, &headers);
-    let peer = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let country = state.geo.country(&headers, peer);
+    let country = state.geo.country(&headers, crate::geo::peer(&extensions));
     let path = query.path.as_deref().unwrap_or("/");
     let display = state
         .parlor
