@@ -1,8 +1,9 @@
-//! The visitor's country, for channel rules: from a trusted proxy's header
+//! The visitor's country, for channel rules and the visitor panel: from a
+//! trusted proxy's header
 //! (`PARLOR_COUNTRY_HEADER`, such as Cloudflare's `CF-IPCountry`), else from
 //! a MaxMind-format database (`PARLOR_GEOIP_DB`, such as GeoLite2 Country)
-//! looked up with the client's address. Unknown is `None`: a rule that names
-//! countries then does not match.
+//! looked up with the client's address (also what uploads are limited by).
+//! Unknown is `None`: a rule that names countries then does not match.
 
 use axum::http::{HeaderMap, HeaderName};
 use parlor_domain::CountryCode;
