@@ -72,6 +72,7 @@ fi
 # start <n> <port> [demo addr]: node n's server, logs in $data/node<n>.log.
 start() {
   PARLOR_ADDR="127.0.0.1:$2" PARLOR_DEMO_ADDR="${3:-}" PARLOR_DATABASE_URL="$db" \
+    PARLOR_SOCKETS_PER_ADDRESS=1000000 PARLOR_REQUESTS_PER_ADDRESS=1000000 \
     PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password \
     PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
     PARLOR_LOG=warn "$bin" >"$data/node$1.log" 2>&1 &

@@ -24,6 +24,13 @@ pub enum AppError {
     Internal,
     #[error("Could not reach the server ({0}). Please try again.")]
     Transport(String),
+    /// A live connection's frame could not be decoded; says what was wrong.
+    #[error("{0}")]
+    BadFrame(String),
+    /// A live connection ends: the socket closes with this code and reason
+    /// (`tuned_ws`; docs/protocol.md lists the codes). Never a frame.
+    #[error("the connection closed ({code}): {reason}")]
+    Closed { code: u16, reason: String },
 }
 
 impl FromServerFnError for AppError {
@@ -35,6 +42,14 @@ impl FromServerFnError for AppError {
 }
 
 impl AppError {
+    /// The close of a live connection, for `reason`.
+    pub fn closing(reason: parlor_protocol::CloseReason) -> Self {
+        AppError::Closed {
+            code: reason.code(),
+            reason: reason.describe().to_string(),
+        }
+    }
+
     /// Field errors to show inline, if this is a validation error.
     pub fn validation(&self) -> Option<&ValidationErrors> {
         match self {
@@ -55,7 +70,8 @@ impl AppError {
             AppError::Forbidden => S::FORBIDDEN,
             AppError::NotFound(_) => S::NOT_FOUND,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
-            AppError::Transport(_) => S::BAD_REQUEST,
+            AppError::Transport(_) | AppError::BadFrame(_) => S::BAD_REQUEST,
+            AppError::Closed { .. } => S::OK,
         }
     }
 

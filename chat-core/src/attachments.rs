@@ -30,7 +30,7 @@ impl Parlor {
         channel: ChannelId,
         origin: Option<&str>,
     ) -> Result<VisitorId> {
-        let visitor = self.visitor(token).await?;
+        let visitor = self.visitor_in(token, channel).await?;
         self.public_channel(channel, origin).await?;
         self.check_upload_rate(Uploader::Visitor(visitor)).await?;
         Ok(visitor)

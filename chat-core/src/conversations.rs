@@ -40,11 +40,11 @@ impl std::fmt::Debug for VisitorSession {
 }
 
 impl Parlor {
-    pub async fn new_visitor(&self) -> Result<VisitorSession> {
+    pub async fn new_visitor(&self, channel: ChannelId) -> Result<VisitorSession> {
         let token = new_token();
         let visitor = VisitorId(uuid::Uuid::new_v4());
         self.store
-            .insert_visitor(visitor, &token_hash(&token), now_unix())
+            .insert_visitor(visitor, channel, &token_hash(&token), now_unix())
             .await?;
         Ok(VisitorSession { visitor, token })
     }
@@ -54,7 +54,19 @@ impl Parlor {
         self.store
             .visitor_by_token(&token_hash(token))
             .await?
+            .map(|(visitor, _)| visitor)
             .ok_or(Error::Unauthenticated)
+    }
+
+    /// The visitor a token belongs to, if it was made for `channel`; a
+    /// token from another channel's widget is `Unauthenticated` here, as
+    /// if unknown.
+    pub async fn visitor_in(&self, token: &str, channel: ChannelId) -> Result<VisitorId> {
+        match self.store.visitor_by_token(&token_hash(token)).await? {
+            Some((visitor, None)) => Ok(visitor),
+            Some((visitor, Some(home))) if home == channel => Ok(visitor),
+            _ => Err(Error::Unauthenticated),
+        }
     }
 
     /// The conversation the visitor's next message goes to when their

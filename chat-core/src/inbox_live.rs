@@ -2,17 +2,19 @@
 //! `live.rs` for visitors. It follows the feed *before* reading the snapshot,
 //! so nothing committed in between is missed (the client orders messages by
 //! `seq` and drops repeats). A connection that falls behind gets `resync` and
-//! is closed; the next connection starts from a fresh snapshot.
+//! is closed; the next connection starts from a fresh snapshot. The loop
+//! itself is `session::drive`.
 
 use crate::hub::FeedEvent;
 use crate::inbox::Access;
-use crate::live::BadFrame;
 use crate::names::Names;
+use crate::session::{self, BadFrame, Lagged, Refusal, Step};
 use crate::{Error, Parlor};
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use parlor_domain::{Conversation, ConversationId, ConversationSummary, MessageId, Seq, User};
 use parlor_protocol::inbox::{self, Assignee, InboxFrame, OperatorFrame};
 use parlor_protocol::live::LiveErrorCode;
+use parlor_protocol::CloseReason;
 use tokio::sync::{broadcast, mpsc};
 
 /// Frames queued for one inbox before it counts as too slow.
@@ -84,7 +86,10 @@ struct Session {
     parlor: Parlor,
     user: User,
     access: Access,
-    out: mpsc::Sender<InboxFrame>,
+    out: session::Outbox<InboxFrame>,
+    /// Every conversation change and message of the node (filtered by
+    /// `access` here).
+    feed: broadcast::Receiver<FeedEvent>,
     names: Names,
     /// The conversation on screen: its typing is forwarded, and reads and
     /// typing are accepted for it without another lookup.
@@ -92,8 +97,6 @@ struct Session {
     /// The last message of the opened conversation sent to this operator.
     opened_seq: Seq,
 }
-
-struct Closed;
 
 fn error(code: LiveErrorCode, message: &str, message_id: Option<MessageId>) -> InboxFrame {
     InboxFrame::Error {
@@ -108,7 +111,7 @@ impl Session {
     /// see is read again, and a new snapshot replaces the list. The app
     /// then opens its conversation again, as after a reconnection (one no
     /// longer theirs to see is refused).
-    async fn refresh(&mut self) -> Result<(), Closed> {
+    async fn refresh(&mut self) -> Step {
         match snapshot(&self.parlor, &self.user).await {
             Ok((access, frame)) => {
                 self.access = access;
@@ -117,7 +120,7 @@ impl Session {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "inbox refresh failed: resync");
-                Err(Closed)
+                Err(CloseReason::Resync)
             }
         }
     }
@@ -135,14 +138,13 @@ impl Session {
         mentions(body, name, team.iter().map(|m| m.name.as_str()))
     }
 
-    async fn send(&self, frame: InboxFrame) -> Result<(), Closed> {
-        self.out.send(frame).await.map_err(|_| Closed)
+    async fn send(&self, frame: InboxFrame) -> Step {
+        self.out.send(frame).await
     }
 
-    fn forward(&self, frame: InboxFrame) -> Result<(), Closed> {
-        self.out.try_send(frame).map_err(|_| {
+    fn forward(&self, frame: InboxFrame) -> Step {
+        self.out.forward(frame).inspect_err(|_| {
             tracing::debug!("an inbox's outbox is full: resync");
-            Closed
         })
     }
 
@@ -164,7 +166,7 @@ impl Session {
         }
     }
 
-    async fn on_open(&mut self, id: ConversationId, after: Option<Seq>) -> Result<(), Closed> {
+    async fn on_open(&mut self, id: ConversationId, after: Option<Seq>) -> Step {
         let conversation = match self.parlor.operator_conversation(&self.access, id).await {
             Ok(c) => c,
             Err(e) => return self.send(self.failure(e, None)).await,
@@ -199,7 +201,7 @@ impl Session {
     /// Sends the opened conversation's messages after `opened_seq` from the
     /// database. Events can arrive out of order (two answers at once, or
     /// another node's event came late): a gap is filled from here.
-    async fn catch_up(&mut self, id: ConversationId) -> Result<(), Closed> {
+    async fn catch_up(&mut self, id: ConversationId) -> Step {
         loop {
             let page = match self
                 .parlor
@@ -222,7 +224,7 @@ impl Session {
         }
     }
 
-    async fn on_frame(&mut self, frame: OperatorFrame) -> Result<(), Closed> {
+    async fn on_operator_frame(&mut self, frame: OperatorFrame) -> Step {
         match frame {
             OperatorFrame::Open {
                 conversation_id,
@@ -362,7 +364,7 @@ impl Session {
         }
     }
 
-    async fn on_feed(&mut self, event: FeedEvent) -> Result<(), Closed> {
+    async fn on_feed(&mut self, event: FeedEvent) -> Step {
         if event.channel().is_some_and(|c| !self.access.allows(c)) {
             return Ok(());
         }
@@ -466,7 +468,7 @@ impl Session {
                 chosen: (m.user == self.user.id).then_some(m.chosen),
             }),
             // The client reconnects and starts from a fresh snapshot.
-            FeedEvent::Resync => Err(Closed),
+            FeedEvent::Resync => Err(CloseReason::Resync),
         }
     }
 }
@@ -496,73 +498,93 @@ async fn snapshot(parlor: &Parlor, user: &User) -> Result<(Access, InboxFrame), 
     Ok((access, frame))
 }
 
-/// Runs one operator's inbox connection until the client goes away or falls
-/// behind. `user` was authenticated by the transport (the session cookie).
+impl session::Session for Session {
+    type Frame = OperatorFrame;
+    type Event = FeedEvent;
+
+    /// Operators are staff, signed in: their frames are not rate-limited.
+    fn costs(_: &OperatorFrame) -> bool {
+        false
+    }
+
+    async fn on_frame(&mut self, frame: OperatorFrame) -> Step {
+        self.on_operator_frame(frame).await
+    }
+
+    async fn on_refused(&mut self, refusal: Refusal, _: Option<OperatorFrame>) -> Step {
+        let refused = match refusal {
+            Refusal::BadFrame(why) => error(LiveErrorCode::BadFrame, &why, None),
+            Refusal::RateLimited { per_second } => error(
+                LiveErrorCode::RateLimited,
+                &format!("at most {per_second} frames a second"),
+                None,
+            ),
+        };
+        self.send(refused).await
+    }
+
+    async fn next_event(&mut self) -> Result<FeedEvent, Lagged> {
+        self.feed.recv().await.map_err(|e| {
+            tracing::debug!(error = %e, "an inbox's feed fell behind: resync");
+            Lagged
+        })
+    }
+
+    async fn on_event(&mut self, event: FeedEvent) -> Step {
+        self.on_feed(event).await
+    }
+
+    fn on_close(&mut self, reason: CloseReason) {
+        if reason != CloseReason::Normal {
+            self.out.last_word(InboxFrame::Resync);
+        }
+        if let Some(c) = &self.opened {
+            // An operator who leaves is not typing any more.
+            self.parlor
+                .operator_typing(c.id, &self.user.display_name, false);
+        }
+    }
+}
+
+/// Runs one operator's inbox connection until the client goes away or the
+/// connection must close; the reason is what the close frame says. `user`
+/// was authenticated by the transport (the session cookie).
 pub async fn run_operator<S>(
     parlor: Parlor,
     user: User,
     mut input: S,
     out: mpsc::Sender<InboxFrame>,
-) where
-    S: Stream<Item = Result<OperatorFrame, BadFrame>> + Unpin,
+) -> CloseReason
+where
+    S: Stream<Item = Result<OperatorFrame, BadFrame>> + Unpin + Send,
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Operator);
-    let mut feed = parlor.follow_feed();
+    let out = session::Outbox::new(out);
+    let feed = parlor.follow_feed();
     // Counted before the snapshot, which then shows this operator present.
     let _present = parlor.inbox_connected(&user).await;
     let (access, frame) = match snapshot(&parlor, &user).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "inbox snapshot failed");
-            let _ = out
-                .send(error(
-                    LiveErrorCode::Internal,
-                    "the inbox is unavailable",
-                    None,
-                ))
-                .await;
-            return;
+            let unavailable = error(LiveErrorCode::Internal, "the inbox is unavailable", None);
+            out.last_word(unavailable);
+            return CloseReason::Internal;
         }
     };
+    let mut shutdown = parlor.shutdown_signal();
     let mut session = Session {
         parlor,
         user,
         access,
         out,
+        feed,
         names: Names::default(),
         opened: None,
         opened_seq: Seq(0),
     };
-    if session.send(frame).await.is_err() {
-        return;
+    if let Err(reason) = session.send(frame).await {
+        return reason;
     }
-    let mut shutdown = session.parlor.shutdown_signal();
-    loop {
-        let step = tokio::select! {
-            _ = crate::stopping(&mut shutdown) => Err(Closed),
-            frame = input.next() => match frame {
-                None => break,
-                Some(Ok(frame)) => session.on_frame(frame).await,
-                Some(Err(BadFrame(e))) => session.send(error(LiveErrorCode::BadFrame, &e, None)).await,
-            },
-            event = feed.recv() => match event {
-                Ok(event) => session.on_feed(event).await,
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    tracing::debug!("an inbox's feed fell behind: resync");
-                    Err(Closed)
-                }
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
-        };
-        if step.is_err() {
-            let _ = session.out.try_send(InboxFrame::Resync);
-            break;
-        }
-    }
-    if let Some(c) = &session.opened {
-        // An operator who leaves is not typing any more.
-        session
-            .parlor
-            .operator_typing(c.id, &session.user.display_name, false);
-    }
+    session::drive(&mut session, &mut input, &mut shutdown).await
 }

@@ -24,6 +24,7 @@ mod password;
 pub mod presence;
 mod routing;
 mod search;
+pub mod session;
 mod setup;
 pub mod store;
 #[doc(hidden)]
@@ -113,11 +114,8 @@ impl Parlor {
     }
 }
 
-/// Resolves once a shutdown has begun (see `Parlor::begin_shutdown`). The
-/// guard `wait_for` returns is dropped here, so callers' futures stay `Send`.
-pub(crate) async fn stopping(rx: &mut tokio::sync::watch::Receiver<bool>) {
-    let _ = rx.wait_for(|stop| *stop).await.map(|_| ());
-}
+/// Resolves once a shutdown has begun (see `Parlor::begin_shutdown`).
+pub(crate) use session::stopping;
 
 pub(crate) fn now_unix() -> i64 {
     std::time::SystemTime::now()

@@ -2,14 +2,16 @@
 //! stream and go out through a bounded queue. The WebSocket adapter (the
 //! app's `/widget/v1/live` server function) only encodes and decodes.
 //!
-//! Rules: `hello` first; replay from the database before anything live; a
-//! message is acknowledged only after its commit; a connection whose queue is
-//! full is told to resync and closed, so it never slows anyone else.
+//! Rules: `hello` first, within `session::HELLO_TIMEOUT`; replay from the
+//! database before anything live; a message is acknowledged only after its
+//! commit; a connection whose queue is full is told to resync and closed, so
+//! it never slows anyone else. The loop itself is `session::drive`.
 
 use crate::conversations::clip_url;
 use crate::hub::RoomEvent;
 use crate::hub::Subscription;
 use crate::names::Names;
+use crate::session::{self, Lagged, Refusal, Step};
 use crate::visitor_context::{context_of, Upgrade};
 use crate::{Error, Parlor};
 use futures::{Stream, StreamExt};
@@ -21,9 +23,11 @@ use parlor_protocol::live::{
     trigger_message_id, LiveErrorCode, Rating, ServerFrame, VisitorConversation, VisitorFrame,
     WireMessage, PREVIEW_CHARS,
 };
-use parlor_protocol::ChannelId;
+use parlor_protocol::{ChannelId, CloseReason};
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc, watch};
+
+pub use crate::session::BadFrame;
 
 /// Frames queued for one connection before it counts as too slow.
 pub const OUTBOX: usize = 256;
@@ -32,13 +36,6 @@ pub const OUTBOX: usize = 256;
 /// slots in blocks up front, and an idle visitor should not pay for 32
 /// frame-sized slots.
 pub type Outbox = mpsc::Sender<Box<ServerFrame>>;
-/// Sends allowed in a burst, and refilled per second, per connection.
-pub const RATE_BURST: f64 = 20.0;
-pub const RATE_PER_SEC: f64 = 5.0;
-
-/// A frame that could not be decoded (bad JSON, unknown type, bad tag).
-#[derive(Debug, Clone)]
-pub struct BadFrame(pub String);
 
 fn error(code: LiveErrorCode, message: impl Into<String>) -> ServerFrame {
     ServerFrame::Error {
@@ -48,36 +45,15 @@ fn error(code: LiveErrorCode, message: impl Into<String>) -> ServerFrame {
     }
 }
 
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC;
-        self.tokens = (self.tokens + refill).min(RATE_BURST);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 struct Session {
     parlor: Parlor,
-    out: Outbox,
+    out: session::Outbox<Box<ServerFrame>>,
     visitor: VisitorId,
     channel: ChannelId,
     conversation: Option<ConversationId>,
     live: Option<Subscription>,
     last_sent: Seq,
     names: Names,
-    bucket: Bucket,
     page_url: Option<String>,
     typing: Option<(bool, Instant)>,
     /// For the conversation the next `send` starts.
@@ -91,9 +67,11 @@ struct Session {
     context: Box<VisitorContext>,
 }
 
-/// Why a session ended early (the transport just closes).
-enum End {
-    Closed,
+/// What a visitor's session hears besides their frames.
+enum Live {
+    /// Whether an operator of the channel is online changed.
+    Online(bool),
+    Room(RoomEvent),
 }
 
 impl Session {
@@ -101,17 +79,14 @@ impl Session {
         self.names.wire(&self.parlor, m).await
     }
 
-    async fn send(&self, frame: ServerFrame) -> Result<(), End> {
-        self.out
-            .send(Box::new(frame))
-            .await
-            .map_err(|_| End::Closed)
+    async fn send(&self, frame: ServerFrame) -> Step {
+        self.out.send(Box::new(frame)).await
     }
 
     /// Subscribes first, then replays from the database: a message committed
     /// in between arrives by both ways and is sent once (by seq). A
     /// conversation waiting for an operator also tells its place in line.
-    async fn follow(&mut self, conversation: ConversationId, after: Seq) -> Result<(), End> {
+    async fn follow(&mut self, conversation: ConversationId, after: Seq) -> Step {
         self.conversation = Some(conversation);
         self.live = Some(self.parlor.watch(conversation));
         self.last_sent = after;
@@ -127,8 +102,22 @@ impl Session {
         }
     }
 
+    /// A resume point beyond the conversation's newest message cannot be
+    /// served (the database was restored to an earlier point): the client
+    /// is told where the conversation really ends, and reconnects from it.
+    fn beyond_newest(&self, c: &parlor_domain::Conversation, after: Seq) -> Step {
+        if after <= c.last_seq {
+            return Ok(());
+        }
+        self.out.last_word(Box::new(ServerFrame::Resync {
+            conversation_id: c.id,
+            last_seq: Some(c.last_seq),
+        }));
+        Err(CloseReason::Resync)
+    }
+
     /// How far the team has read, after a replay: a reload still shows it.
-    async fn tell_read(&mut self, conversation: ConversationId) -> Result<(), End> {
+    async fn tell_read(&mut self, conversation: ConversationId) -> Step {
         match self
             .parlor
             .visitor_conversation(self.visitor, conversation)
@@ -147,13 +136,10 @@ impl Session {
     }
 
     /// The visitor's read receipt for the conversation they are in.
-    async fn on_read(&mut self, seq: Seq) -> Result<(), End> {
+    async fn on_read(&mut self, seq: Seq) -> Step {
         let Some(conversation) = self.conversation else {
             return Ok(());
         };
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
         match self.parlor.visitor_read(conversation, seq).await {
             Ok(()) => Ok(()),
             Err(e) => self.send(self.core_error(e, None)).await,
@@ -161,7 +147,7 @@ impl Session {
     }
 
     /// Tells the visitor their place in line when it changed.
-    fn queue_place(&mut self, position: Option<u32>) -> Result<(), End> {
+    fn queue_place(&mut self, position: Option<u32>) -> Step {
         if self.queued == position {
             return Ok(());
         }
@@ -172,7 +158,7 @@ impl Session {
     /// Sends what the database has after `last_sent`. Events can arrive out
     /// of order (two writers answered at once, or another node's event came
     /// late), so a gap is filled from here, never skipped.
-    async fn catch_up(&mut self, conversation: ConversationId) -> Result<(), End> {
+    async fn catch_up(&mut self, conversation: ConversationId) -> Step {
         loop {
             let page = match self
                 .parlor
@@ -184,7 +170,7 @@ impl Session {
                     tracing::error!(error = %e, "replay failed");
                     self.send(error(LiveErrorCode::Internal, "history unavailable"))
                         .await?;
-                    return Err(End::Closed);
+                    return Err(CloseReason::Internal);
                 }
             };
             let full = page.len() as u32 == crate::HISTORY_PAGE;
@@ -201,7 +187,7 @@ impl Session {
 
     /// Events may have been lost: what the database has is sent, and an end
     /// that was missed is noticed.
-    async fn resync(&mut self, conversation: ConversationId) -> Result<(), End> {
+    async fn resync(&mut self, conversation: ConversationId) -> Step {
         self.catch_up(conversation).await?;
         match self
             .parlor
@@ -212,14 +198,14 @@ impl Session {
             Ok(_) => Ok(()),
             Err(e) => {
                 tracing::error!(error = %e, "resync failed");
-                Err(End::Closed)
+                Err(CloseReason::Internal)
             }
         }
     }
 
     /// The conversation ended: tell the client, stop watching; the next
     /// `send` starts a new conversation.
-    async fn ended(&mut self, conversation_id: ConversationId) -> Result<(), End> {
+    async fn ended(&mut self, conversation_id: ConversationId) -> Step {
         self.conversation = None;
         self.live = None;
         self.send(ServerFrame::Ended { conversation_id }).await
@@ -230,7 +216,7 @@ impl Session {
     async fn ensure_conversation(
         &mut self,
         offline: bool,
-    ) -> Result<Result<ConversationId, Error>, End> {
+    ) -> Result<Result<ConversationId, Error>, CloseReason> {
         if let Some(c) = self.conversation {
             return Ok(Ok(c));
         }
@@ -254,14 +240,7 @@ impl Session {
     }
 
     /// The visitor answers a trigger: its message goes in first.
-    async fn on_triggered(
-        &mut self,
-        trigger: u32,
-        before: parlor_domain::MessageId,
-    ) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    async fn on_triggered(&mut self, trigger: u32, before: parlor_domain::MessageId) -> Step {
         let conversation = match self.ensure_conversation(false).await? {
             Ok(c) => c,
             Err(e) => return self.send(self.core_error(e, None)).await,
@@ -284,10 +263,7 @@ impl Session {
         id: parlor_domain::MessageId,
         contact: Result<Contact, parlor_domain::ValidationErrors>,
         body: String,
-    ) -> Result<(), End> {
-        if let Some(refused) = self.rate_limited(id) {
-            return self.send(refused).await;
-        }
+    ) -> Step {
         let contact = match contact {
             Ok(c) => c,
             Err(invalid) => return self.send(self.core_error(invalid.into(), Some(id))).await,
@@ -305,25 +281,13 @@ impl Session {
         self.store_message(id, body, None, true).await
     }
 
-    /// A message over the connection's budget, refused (`None`: within it).
-    fn rate_limited(&mut self, id: parlor_domain::MessageId) -> Option<ServerFrame> {
-        (!self.bucket.take()).then(|| ServerFrame::Error {
-            code: LiveErrorCode::RateLimited,
-            message: format!("at most {RATE_PER_SEC} messages a second"),
-            message_id: Some(id),
-        })
-    }
-
     async fn on_send(
         &mut self,
         id: parlor_domain::MessageId,
         body: String,
         attachment: Option<parlor_domain::AttachmentId>,
-    ) -> Result<(), End> {
-        match self.rate_limited(id) {
-            Some(refused) => self.send(refused).await,
-            None => self.store_message(id, body, attachment, false).await,
-        }
+    ) -> Step {
+        self.store_message(id, body, attachment, false).await
     }
 
     /// Stores a visitor's message (within the rate limit, checked by the
@@ -334,7 +298,7 @@ impl Session {
         body: String,
         attachment: Option<parlor_domain::AttachmentId>,
         offline: bool,
-    ) -> Result<(), End> {
+    ) -> Step {
         let fail = |code, message: String| ServerFrame::Error {
             code,
             message,
@@ -431,10 +395,7 @@ impl Session {
         }
     }
 
-    async fn on_page(&mut self, url: String) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    async fn on_page(&mut self, url: String) -> Step {
         // Compared as stored, so a long URL sent again is not rewritten.
         let url = clip_url(&url);
         if self.page_url.as_deref() != Some(url.as_str()) {
@@ -444,10 +405,7 @@ impl Session {
         Ok(())
     }
 
-    async fn on_list(&mut self) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    async fn on_list(&mut self) -> Step {
         match self
             .parlor
             .visitor_conversations(self.visitor, self.channel)
@@ -472,14 +430,7 @@ impl Session {
 
     /// Shows another of the visitor's conversations in this channel (or
     /// none: the next message starts one).
-    async fn on_switch(
-        &mut self,
-        target: Option<ConversationId>,
-        after: Option<Seq>,
-    ) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    async fn on_switch(&mut self, target: Option<ConversationId>, after: Option<Seq>) -> Step {
         let found = match target {
             None => None,
             Some(id) => match self.parlor.visitor_conversation(self.visitor, id).await {
@@ -505,7 +456,9 @@ impl Session {
         let Some(c) = found else {
             return Ok(());
         };
-        self.follow(c.id, after.unwrap_or(Seq(0))).await?;
+        let after = after.unwrap_or(Seq(0));
+        self.beyond_newest(&c, after)?;
+        self.follow(c.id, after).await?;
         if c.status == ConversationStatus::Closed {
             self.ended(c.id).await?;
         }
@@ -516,10 +469,7 @@ impl Session {
         &mut self,
         claim: Result<Identity, parlor_domain::ValidationErrors>,
         signature: Option<String>,
-    ) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    ) -> Step {
         let done = match claim {
             Ok(claim) => {
                 self.parlor
@@ -552,10 +502,7 @@ impl Session {
         conversation_id: ConversationId,
         rating: Rating,
         comment: String,
-    ) -> Result<(), End> {
-        if let Err(refused) = self.take_frame() {
-            return self.send(refused).await;
-        }
+    ) -> Step {
         let rated = self
             .parlor
             .visitor_rate(self.visitor, conversation_id, rating, &comment)
@@ -563,19 +510,6 @@ impl Session {
         match rated {
             Ok(()) => self.send(ServerFrame::Rated { conversation_id }).await,
             Err(e) => self.send(self.core_error(e, None)).await,
-        }
-    }
-
-    /// Frames other than `send` share its budget; `Err` is the refusal.
-    // A refusal is rare and sent at once: not worth a box. (Messages grew
-    // past the lint's size with their attachment.)
-    #[allow(clippy::result_large_err)]
-    fn take_frame(&mut self) -> Result<(), ServerFrame> {
-        if self.bucket.take() {
-            Ok(())
-        } else {
-            let msg = format!("at most {RATE_PER_SEC} frames a second");
-            Err(error(LiveErrorCode::RateLimited, msg))
         }
     }
 
@@ -590,38 +524,34 @@ impl Session {
 
     /// Forwards a live event without waiting: a full queue ends the
     /// connection with a `resync` instead of holding anyone up.
-    fn forward(&mut self, frame: ServerFrame) -> Result<(), End> {
-        match self.out.try_send(Box::new(frame)) {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                tracing::debug!("a visitor's outbox is full: resync");
-                Err(End::Closed)
-            }
-        }
+    fn forward(&mut self, frame: ServerFrame) -> Step {
+        self.out.forward(Box::new(frame)).inspect_err(|_| {
+            tracing::debug!("a visitor's outbox is full: resync");
+        })
     }
 
-    async fn on_frame(&mut self, frame: Result<VisitorFrame, BadFrame>) -> Result<(), End> {
+    async fn on_visitor_frame(&mut self, frame: VisitorFrame) -> Step {
         match frame {
-            Ok(VisitorFrame::Send {
+            VisitorFrame::Send {
                 message_id,
                 body,
                 attachment,
-            }) => self.on_send(message_id, body, attachment).await,
-            Ok(VisitorFrame::LeaveMessage {
+            } => self.on_send(message_id, body, attachment).await,
+            VisitorFrame::LeaveMessage {
                 message_id,
                 name,
                 email,
                 body,
-            }) => {
+            } => {
                 let contact = Contact::parse(&name, &email);
                 self.on_leave_message(message_id, contact, body).await
             }
-            Ok(VisitorFrame::Typing { typing }) => {
+            VisitorFrame::Typing { typing } => {
                 self.on_typing(typing);
                 Ok(())
             }
-            Ok(VisitorFrame::Page { url }) => self.on_page(url).await,
-            Ok(VisitorFrame::End) => match self.conversation {
+            VisitorFrame::Page { url } => self.on_page(url).await,
+            VisitorFrame::End => match self.conversation {
                 Some(c) => match self.parlor.visitor_end(self.visitor, c).await {
                     Ok(()) => self.ended(c).await,
                     Err(e) => self.send(self.core_error(e, None)).await,
@@ -629,28 +559,25 @@ impl Session {
                 // Nothing to end: a new conversation starts with a message.
                 None => Ok(()),
             },
-            Ok(VisitorFrame::List) => self.on_list().await,
-            Ok(VisitorFrame::Department { id }) => {
+            VisitorFrame::List => self.on_list().await,
+            VisitorFrame::Department { id } => {
                 // Checked when the conversation starts.
                 self.department = Some(id);
                 Ok(())
             }
-            Ok(VisitorFrame::Triggered { trigger_id, before }) => {
+            VisitorFrame::Triggered { trigger_id, before } => {
                 self.on_triggered(trigger_id, before).await
             }
-            Ok(VisitorFrame::Identify {
+            VisitorFrame::Identify {
                 external_id,
                 name,
                 email,
                 signature,
-            }) => {
+            } => {
                 let claim = Identity::parse(&external_id, name.as_deref(), email.as_deref());
                 self.on_identify(claim, signature).await
             }
-            Ok(VisitorFrame::Field { key, value }) => {
-                if let Err(refused) = self.take_frame() {
-                    return self.send(refused).await;
-                }
+            VisitorFrame::Field { key, value } => {
                 match self
                     .parlor
                     .set_visitor_field(self.visitor, self.conversation, &key, &value)
@@ -660,25 +587,37 @@ impl Session {
                     Err(e) => self.send(self.core_error(e, None)).await,
                 }
             }
-            Ok(VisitorFrame::Switch {
+            VisitorFrame::Switch {
                 conversation_id,
                 last_seq,
-            }) => self.on_switch(conversation_id, last_seq).await,
-            Ok(VisitorFrame::Rate {
+            } => self.on_switch(conversation_id, last_seq).await,
+            VisitorFrame::Rate {
                 conversation_id,
                 rating,
                 comment,
-            }) => self.on_rate(conversation_id, rating, comment).await,
-            Ok(VisitorFrame::Read { seq }) => self.on_read(seq).await,
-            Ok(VisitorFrame::Hello { .. }) => {
+            } => self.on_rate(conversation_id, rating, comment).await,
+            VisitorFrame::Read { seq } => self.on_read(seq).await,
+            VisitorFrame::Hello { .. } => {
                 self.send(error(LiveErrorCode::HelloFirst, "hello was already sent"))
                     .await
             }
-            Err(BadFrame(e)) => self.send(error(LiveErrorCode::BadFrame, e)).await,
         }
     }
 
-    async fn on_room(&mut self, event: RoomEvent) -> Result<(), End> {
+    async fn on_live(&mut self, live: Live) -> Step {
+        match live {
+            Live::Online(online) => {
+                if !online {
+                    // No line without operators; their return re-tells it.
+                    self.queued = None;
+                }
+                self.forward(ServerFrame::Availability { online })
+            }
+            Live::Room(event) => self.on_room(event).await,
+        }
+    }
+
+    async fn on_room(&mut self, event: RoomEvent) -> Step {
         match event {
             RoomEvent::Message(m) if m.seq.0 == self.last_sent.0 + 1 => {
                 self.last_sent = m.seq;
@@ -722,6 +661,87 @@ impl Session {
     }
 }
 
+impl session::Session for Session {
+    type Frame = VisitorFrame;
+    type Event = Live;
+
+    /// Typing, ending, picking a department and a repeated `hello` are free:
+    /// they store nothing, and typing is throttled on its own.
+    fn costs(frame: &VisitorFrame) -> bool {
+        !matches!(
+            frame,
+            VisitorFrame::Typing { .. }
+                | VisitorFrame::End
+                | VisitorFrame::Department { .. }
+                | VisitorFrame::Hello { .. }
+        )
+    }
+
+    async fn on_frame(&mut self, frame: VisitorFrame) -> Step {
+        self.on_visitor_frame(frame).await
+    }
+
+    async fn on_refused(&mut self, refusal: Refusal, frame: Option<VisitorFrame>) -> Step {
+        let refused = match refusal {
+            Refusal::BadFrame(why) => error(LiveErrorCode::BadFrame, why),
+            // A message names its id, so the client knows which to resend.
+            Refusal::RateLimited { per_second } => match frame {
+                Some(
+                    VisitorFrame::Send { message_id, .. }
+                    | VisitorFrame::LeaveMessage { message_id, .. },
+                ) => ServerFrame::Error {
+                    code: LiveErrorCode::RateLimited,
+                    message: format!("at most {per_second} messages a second"),
+                    message_id: Some(message_id),
+                },
+                _ => error(
+                    LiveErrorCode::RateLimited,
+                    format!("at most {per_second} frames a second"),
+                ),
+            },
+        };
+        self.send(refused).await
+    }
+
+    async fn next_event(&mut self) -> Result<Live, Lagged> {
+        loop {
+            tokio::select! {
+                online = next_online(&mut self.online) => return Ok(Live::Online(online)),
+                live = next_live(&mut self.live) => match live {
+                    Ok(event) => return Ok(Live::Room(event)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        tracing::debug!("a visitor's live events fell behind: resync");
+                        return Err(Lagged);
+                    }
+                    Err(broadcast::error::RecvError::Closed) => self.live = None,
+                },
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: Live) -> Step {
+        self.on_live(event).await
+    }
+
+    fn on_close(&mut self, reason: CloseReason) {
+        // Going away, or behind: the client reconnects (to another node
+        // behind the load balancer, or to this one once it is back) and
+        // resumes from its last `seq`.
+        if reason != CloseReason::Normal {
+            if let Some(conversation_id) = self.conversation {
+                self.out.last_word(Box::new(ServerFrame::Resync {
+                    conversation_id,
+                    last_seq: None,
+                }));
+            }
+        }
+        // A visitor who leaves mid-sentence is not typing any more.
+        if matches!(self.typing, Some((true, _))) {
+            self.on_typing(false);
+        }
+    }
+}
+
 /// The next change of the channel's availability; never, once nobody
 /// publishes it any more.
 async fn next_online(online: &mut watch::Receiver<bool>) -> bool {
@@ -740,7 +760,9 @@ async fn next_live(
     }
 }
 
-/// Runs one visitor connection until the client goes away or must resync.
+/// Runs one visitor connection until the client goes away or the
+/// connection must close; the reason is what the transport's close frame
+/// says.
 ///
 /// Memory matters here (one task per idle visitor): the opening and each
 /// frame's handling run as boxed futures, so the long-lived task holds only
@@ -753,76 +775,46 @@ pub async fn run_visitor<S>(
     upgrade: Upgrade,
     mut input: S,
     out: Outbox,
-) where
-    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
+) -> CloseReason
+where
+    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin + Send,
 {
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let mut shutdown = parlor.shutdown_signal();
-    let Some(mut session) = Box::pin(open(parlor, origin, upgrade, &mut input, out)).await else {
-        return;
-    };
-    loop {
-        let step = tokio::select! {
-            // Going away: `resync` sends the client to reconnect (to another
-            // node behind the load balancer, or to this one once it is back).
-            _ = crate::stopping(&mut shutdown) => Err(End::Closed),
-            frame = input.next() => match frame {
-                None => break,
-                Some(frame) => Box::pin(session.on_frame(frame)).await,
-            },
-            online = next_online(&mut session.online) => {
-                if !online {
-                    // No line without operators; their return re-tells it.
-                    session.queued = None;
-                }
-                session.forward(ServerFrame::Availability { online })
-            }
-            live = next_live(&mut session.live) => match live {
-                Ok(event) => Box::pin(session.on_room(event)).await,
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    tracing::debug!("a visitor's live events fell behind: resync");
-                    Err(End::Closed)
-                }
-                Err(broadcast::error::RecvError::Closed) => {
-                    session.live = None;
-                    Ok(())
-                }
-            },
-        };
-        if let Err(End::Closed) = step {
-            if let Some(conversation_id) = session.conversation {
-                let _ = session
-                    .out
-                    .try_send(Box::new(ServerFrame::Resync { conversation_id }));
-            }
-            break;
-        }
-    }
-    // A visitor who leaves mid-sentence is not typing any more.
-    if matches!(session.typing, Some((true, _))) {
-        session.on_typing(false);
+    let out = session::Outbox::new(out);
+    let opened = open(parlor, origin, upgrade, &mut input, out, &mut shutdown);
+    match Box::pin(opened).await {
+        Ok(mut session) => session::drive(&mut session, &mut input, &mut shutdown).await,
+        Err(reason) => reason,
     }
 }
 
-/// `hello`, the visitor, the conversation and its replay; `None` if the
-/// connection ends before it is usable.
-async fn open<S>(
-    parlor: Parlor,
-    origin: Option<String>,
-    upgrade: Upgrade,
+async fn say(out: &session::Outbox<Box<ServerFrame>>, frame: ServerFrame) -> Step {
+    out.send(Box::new(frame)).await
+}
+
+/// The `hello` frame's fields.
+struct Hello {
+    channel: ChannelId,
+    token: Option<String>,
+    conversation: Option<ConversationId>,
+    last_seq: Option<Seq>,
+    page_url: Option<String>,
+    context: Box<VisitorContext>,
+}
+
+/// Waits for `hello`, answering anything else with `hello_first`.
+async fn hello<S>(
     input: &mut S,
-    out: Outbox,
-) -> Option<Session>
+    out: &session::Outbox<Box<ServerFrame>>,
+    upgrade: &Upgrade,
+) -> Result<Hello, CloseReason>
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
 {
-    let say = |frame: ServerFrame| {
-        let out = out.clone();
-        async move { out.send(Box::new(frame)).await.is_ok() }
-    };
-    let (channel, token, conversation, last_seq, page_url, context) = loop {
+    loop {
         match input.next().await {
-            None => return None,
+            None => return Err(CloseReason::Normal),
             Some(Ok(VisitorFrame::Hello {
                 channel_id,
                 token,
@@ -838,51 +830,80 @@ where
                     language: language.as_deref(),
                     time_zone: time_zone.as_deref(),
                 };
-                let context = Box::new(context_of(told, &upgrade));
-                break (
-                    channel_id,
+                return Ok(Hello {
+                    channel: channel_id,
                     token,
-                    conversation_id,
+                    conversation: conversation_id,
                     last_seq,
+                    context: Box::new(context_of(told, upgrade)),
                     page_url,
-                    context,
-                );
+                });
             }
-            Some(Ok(_)) => {
-                say(error(LiveErrorCode::HelloFirst, "send hello first")).await;
-            }
-            Some(Err(BadFrame(e))) => {
-                say(error(LiveErrorCode::BadFrame, e)).await;
-            }
+            Some(Ok(_)) => say(out, error(LiveErrorCode::HelloFirst, "send hello first")).await?,
+            Some(Err(BadFrame(e))) => say(out, error(LiveErrorCode::BadFrame, e)).await?,
         }
+    }
+}
+
+/// `hello` (within `HELLO_TIMEOUT`), the visitor, the conversation and its
+/// replay; the close reason if the connection cannot be used.
+async fn open<S>(
+    parlor: Parlor,
+    origin: Option<String>,
+    upgrade: Upgrade,
+    input: &mut S,
+    out: session::Outbox<Box<ServerFrame>>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<Session, CloseReason>
+where
+    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin,
+{
+    let waited = session::opening(
+        session::HELLO_TIMEOUT,
+        shutdown,
+        hello(input, &out, &upgrade),
+    )
+    .await;
+    let hello = match waited {
+        Ok(hello) => hello,
+        Err(CloseReason::Policy) => {
+            let late = format!(
+                "no hello within {} s of connecting",
+                session::HELLO_TIMEOUT.as_secs()
+            );
+            out.last_word(Box::new(error(LiveErrorCode::HelloFirst, late)));
+            return Err(CloseReason::Policy);
+        }
+        Err(reason) => return Err(reason),
     };
+    let channel = hello.channel;
     if let Err(e) = parlor.public_channel(channel, origin.as_deref()).await {
         let (code, text) = e.live();
-        say(error(code, text)).await;
-        return None;
+        say(&out, error(code, text)).await?;
+        return Err(match code {
+            LiveErrorCode::Internal => CloseReason::Internal,
+            _ => CloseReason::Refused,
+        });
     }
-    let (visitor, token) = match token {
-        Some(t) => match parlor.visitor(&t).await {
+    let (visitor, token) = match hello.token {
+        Some(t) => match parlor.visitor_in(&t, channel).await {
             Ok(v) => (v, t),
             Err(_) => {
-                say(error(
-                    LiveErrorCode::BadToken,
-                    "unknown visitor token; reconnect without one",
-                ))
-                .await;
-                return None;
+                let unknown = "unknown visitor token for this channel; reconnect without one";
+                say(&out, error(LiveErrorCode::BadToken, unknown)).await?;
+                return Err(CloseReason::BadToken);
             }
         },
-        None => match parlor.new_visitor().await {
+        None => match parlor.new_visitor(channel).await {
             Ok(s) => (s.visitor, s.token),
             Err(e) => {
                 tracing::error!(error = %e, "creating a visitor failed");
-                say(error(LiveErrorCode::Internal, "try again later")).await;
-                return None;
+                say(&out, error(LiveErrorCode::Internal, "try again later")).await?;
+                return Err(CloseReason::Internal);
             }
         },
     };
-    let page_url = page_url.as_deref().map(clip_url);
+    let page_url = hello.page_url.as_deref().map(clip_url);
     let mut online = parlor.channel_online(channel).await;
     let online_now = *online.borrow_and_update();
     let mut session = Session {
@@ -894,27 +915,21 @@ where
         live: None,
         last_sent: Seq(0),
         names: Names::default(),
-        bucket: Bucket {
-            tokens: RATE_BURST,
-            at: Instant::now(),
-        },
         page_url,
         typing: None,
         department: None,
         queued: None,
         online,
-        context,
+        context: hello.context,
     };
     // A conversation in another channel is refused like someone else's: the
     // session's sends go to the hello's channel.
-    let known = match conversation {
+    let known = match hello.conversation {
         Some(id) => match parlor.visitor_conversation(visitor, id).await {
             Ok(c) if c.channel == channel => Some(c),
             _ => {
                 let not_found = error(LiveErrorCode::NotFound, "no such conversation");
-                if session.send(not_found).await.is_err() {
-                    return None;
-                }
+                session.send(not_found).await?;
                 None
             }
         },
@@ -925,21 +940,13 @@ where
         conversation_id: known.as_ref().map(|c| c.id),
         online: online_now,
     };
-    if session.send(welcome).await.is_err() {
-        return None;
-    }
+    session.send(welcome).await?;
     if let Some(c) = known {
-        if session
-            .follow(c.id, last_seq.unwrap_or(Seq(0)))
-            .await
-            .is_err()
-        {
-            return None;
-        }
+        let after = hello.last_seq.unwrap_or(Seq(0));
+        session.beyond_newest(&c, after)?;
+        session.follow(c.id, after).await?;
         if c.status == ConversationStatus::Closed {
-            if session.ended(c.id).await.is_err() {
-                return None;
-            }
+            session.ended(c.id).await?;
         } else {
             // A returning visitor may come with another browser or country.
             session.record_context(c.id).await;
@@ -948,6 +955,5 @@ where
             }
         }
     }
-
-    Some(session)
+    Ok(session)
 }

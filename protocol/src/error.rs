@@ -16,8 +16,12 @@ pub enum ErrorCode {
     TooLarge,
     /// An upload of a type the server does not take (415).
     UnsupportedType,
-    /// Too many requests; try again later (429).
+    /// Too many requests, or too many open at once from one address; try
+    /// again after `Retry-After` seconds (429).
     RateLimited,
+    /// The server is busy (too many uploads at once); try again after
+    /// `Retry-After` seconds (503).
+    Busy,
 }
 
 /// `{"code": "not_found", "message": "no such channel"}`

@@ -3,6 +3,7 @@
 //! stays small; nothing here does I/O.
 
 pub mod attachments;
+pub mod close;
 pub mod color;
 pub mod embed;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod live;
 pub mod widget;
 
 pub use attachments::{WireAttachment, MAX_ATTACHMENT_BYTES};
+pub use close::CloseReason;
 pub use color::{HexColor, HexColorError};
 pub use error::{ApiError, ErrorCode};
 pub use ids::{AttachmentId, ChannelId, ConversationId, MessageId, Seq, VisitorId};

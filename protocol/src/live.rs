@@ -265,8 +265,15 @@ pub enum ServerFrame {
     /// The rating of this ended conversation is stored.
     Rated { conversation_id: ConversationId },
     /// The connection fell behind and is about to close: reconnect with
-    /// `hello` and `last_seq` to get the rest.
-    Resync { conversation_id: ConversationId },
+    /// `hello` and `last_seq` to get the rest. `last_seq` is set when the
+    /// resume point asked for was beyond the conversation's newest message
+    /// (the server's database was restored): drop what you have after it,
+    /// and resume from it.
+    Resync {
+        conversation_id: ConversationId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seq: Option<Seq>,
+    },
     /// Something was wrong with one frame; the connection stays usable unless
     /// the code says otherwise.
     Error {

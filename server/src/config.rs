@@ -39,6 +39,39 @@ pub struct Config {
     pub client_ip_header: Option<HeaderName>,
     /// How long an operator whose inboxes all closed keeps their status.
     pub presence_grace_secs: i64,
+    /// Timeouts and caps of connections (docs/protocol.md, "Limits").
+    pub limits: Limits,
+}
+
+/// Timeouts and caps that keep slow or greedy clients from holding the
+/// server's resources. Each has a `PARLOR_…` variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's headers must arrive within this (`PARLOR_HEADER_TIMEOUT_SECS`).
+    pub header_timeout: std::time::Duration,
+    /// A quiet WebSocket is pinged this often, and closed when the next
+    /// ping finds the last unanswered (`PARLOR_PING_SECS`).
+    pub ping_every: std::time::Duration,
+    /// Open WebSockets per client address (`PARLOR_SOCKETS_PER_ADDRESS`).
+    pub sockets_per_address: u32,
+    /// Requests in progress per client address (`PARLOR_REQUESTS_PER_ADDRESS`).
+    pub requests_per_address: u32,
+    /// Upload bytes being received at once, over all clients
+    /// (`PARLOR_UPLOAD_BYTES_IN_FLIGHT`).
+    pub upload_bytes_in_flight: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: std::time::Duration::from_secs(5),
+            ping_every: std::time::Duration::from_secs(30),
+            sockets_per_address: 200,
+            requests_per_address: 64,
+            // Eight uploads of the largest size at once.
+            upload_bytes_in_flight: 8 * parlor_protocol::MAX_ATTACHMENT_BYTES,
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +93,7 @@ impl std::fmt::Debug for Config {
             .field("country_header", &self.country_header)
             .field("client_ip_header", &self.client_ip_header)
             .field("presence_grace_secs", &self.presence_grace_secs)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -126,7 +160,46 @@ impl Config {
                 }
             },
         };
+        let number = |name: &'static str, default: u64| match var(name) {
+            None => Ok(default),
+            Some(v) => {
+                v.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(ConfigError::Invalid {
+                        name,
+                        what: "positive whole number",
+                        value: v,
+                    })
+            }
+        };
+        let d = Limits::default();
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        let limits = Limits {
+            header_timeout: std::time::Duration::from_secs(number(
+                "PARLOR_HEADER_TIMEOUT_SECS",
+                d.header_timeout.as_secs(),
+            )?),
+            ping_every: std::time::Duration::from_secs(number(
+                "PARLOR_PING_SECS",
+                d.ping_every.as_secs(),
+            )?),
+            sockets_per_address: small(number(
+                "PARLOR_SOCKETS_PER_ADDRESS",
+                d.sockets_per_address.into(),
+            )?),
+            requests_per_address: small(number(
+                "PARLOR_REQUESTS_PER_ADDRESS",
+                d.requests_per_address.into(),
+            )?),
+            upload_bytes_in_flight: number(
+                "PARLOR_UPLOAD_BYTES_IN_FLIGHT",
+                d.upload_bytes_in_flight,
+            )?,
+        };
         Ok(Self {
+            limits,
             presence_grace_secs,
             geoip_db: var("PARLOR_GEOIP_DB").map(PathBuf::from),
             country_header: header("PARLOR_COUNTRY_HEADER")?,

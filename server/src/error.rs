@@ -17,9 +17,19 @@ pub enum HttpError {
     /// Readiness failed: the database does not answer.
     #[error("not ready: {0}")]
     NotReady(chat_core::Error),
+    /// One client address has too many of `what` open at once.
+    #[error("at most {cap} {what} open at once from one address")]
+    TooManyOpen { what: &'static str, cap: u32 },
+    /// Too many upload bytes are in flight on this node.
+    #[error("too many uploads at once; retry in a few seconds")]
+    Busy,
     #[error(transparent)]
     Core(#[from] chat_core::Error),
 }
+
+/// What a client should wait before trying again after a 429 or 503 of
+/// ours: open requests and uploads finish in seconds.
+pub const RETRY_AFTER_SECS: u64 = 5;
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
@@ -57,6 +67,20 @@ impl IntoResponse for HttpError {
                 ErrorCode::RateLimited,
                 e.to_string(),
             ),
+            HttpError::TooManyOpen { .. } => {
+                let body = ApiError {
+                    code: ErrorCode::RateLimited,
+                    message: self.to_string(),
+                };
+                return retry_later(StatusCode::TOO_MANY_REQUESTS, body);
+            }
+            HttpError::Busy => {
+                let body = ApiError {
+                    code: ErrorCode::Busy,
+                    message: self.to_string(),
+                };
+                return retry_later(StatusCode::SERVICE_UNAVAILABLE, body);
+            }
             HttpError::CrossOrigin => (
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,
@@ -86,4 +110,12 @@ impl IntoResponse for HttpError {
         };
         (status, Json(ApiError { code, message })).into_response()
     }
+}
+
+fn retry_later(status: StatusCode, body: ApiError) -> Response {
+    let retry = [(
+        axum::http::header::RETRY_AFTER,
+        RETRY_AFTER_SECS.to_string(),
+    )];
+    (status, retry, Json(body)).into_response()
 }

@@ -36,8 +36,13 @@ pub(crate) fn upload_limit() -> DefaultBodyLimit {
 }
 
 /// The body of an upload request, within [`upload_limit`]; a longer one is
-/// 413 with the `ApiError` JSON.
-pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Bytes, HttpError> {
+/// 413 with the `ApiError` JSON. Its bytes count against the node's upload
+/// budget (`limits::UploadBudget`) until the returned permit is dropped,
+/// once the file is stored; beyond the budget, 503.
+pub(crate) async fn read_upload(
+    req: Request,
+    state: &AppState,
+) -> Result<(Bytes, crate::limits::UploadPermit), HttpError> {
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -49,8 +54,19 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Bytes,
         }
         return Err(too_large());
     }
+    let permit = match state
+        .upload_budget
+        .reserve(declared.unwrap_or(MAX_ATTACHMENT_BYTES))
+    {
+        Ok(permit) => permit,
+        Err(busy) => {
+            // Read, not kept: the client then reads the 503.
+            drain(req.into_body()).await;
+            return Err(busy);
+        }
+    };
     match Bytes::from_request(req, state).await {
-        Ok(bytes) => Ok(bytes),
+        Ok(bytes) => Ok((bytes, permit)),
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
         Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
     }
@@ -167,7 +183,7 @@ async fn operator_upload(
         .parse()
         .map_err(|_| HttpError::Core(chat_core::Error::NotFound("conversation")))?;
     state.parlor.operator_uploader(&user, conversation).await?;
-    let bytes = read_upload(req, &state).await?;
+    let (bytes, _reserved) = read_upload(req, &state).await?;
     let name = query.name.as_deref().unwrap_or_default();
     let file = state
         .parlor

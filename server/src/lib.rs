@@ -10,16 +10,17 @@ mod files;
 pub mod geo;
 mod guard;
 pub mod limits;
+mod listen;
 mod ops;
 mod state;
 pub mod widget;
 
 pub use config::Config;
+pub use listen::serve_on;
 pub use state::AppState;
 
 use app::{shell, App};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::{middleware, Json, Router};
 use chat_core::{FirstAdmin, Parlor};
 use leptos::prelude::provide_context;
@@ -39,8 +40,6 @@ pub enum StartError {
     },
     #[error("{0}")]
     Geo(#[from] geo::GeoError),
-    #[error("server stopped: {0}")]
-    Serve(std::io::Error),
 }
 
 /// How long a shutdown waits for live connections to close.
@@ -68,6 +67,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard::pages))
         .layer(middleware::from_fn(guard::same_origin_api))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::per_address,
+        ))
         .with_state(state)
 }
 
@@ -136,40 +139,32 @@ pub async fn serve(
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    let header_timeout = config.limits.header_timeout;
     let demo = demo_listener.map(|listener| {
         if let Ok(addr) = listener.local_addr() {
             tracing::info!("demo host page on http://{addr}/");
         }
         let app = demo::router(state.clone());
         let rx = stop_rx.clone();
-        tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stopped(rx))
-                .await
-        })
-    });
-    // Chat frames are small and latency-bound: no Nagle delay on replies.
-    let main_listener = main_listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "TCP_NODELAY not set");
-        }
+        tokio::spawn(serve_on(listener, app, header_timeout, stopped(rx)))
     });
     let parlor = state.parlor.clone();
-    // The peer address locates visitors for channel rules by country.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(main_listener, app)
-        .with_graceful_shutdown(stopped(stop_rx))
-        .await
-        .map_err(StartError::Serve)?;
+    // The peer address (ConnectInfo) locates visitors for channel rules by
+    // country, and counts what each address has open.
+    serve_on(
+        main_listener,
+        router(state),
+        header_timeout,
+        stopped(stop_rx),
+    )
+    .await;
     // Upgraded sockets outlive the HTTP server; wait for their sessions to
     // end (each has been told to reconnect), so queued frames go out.
     if !parlor.drained(DRAIN_LIMIT).await {
         tracing::warn!("some live connections did not close in time");
     }
     if let Some(demo) = demo {
-        if let Ok(Err(e)) = demo.await {
-            return Err(StartError::Serve(e));
-        }
+        let _ = demo.await;
     }
     Ok(())
 }

@@ -19,6 +19,13 @@ pub struct AppState {
     pub geo: Arc<Geo>,
     /// Visitor uploads per client address.
     pub upload_limits: Arc<crate::limits::PerAddress>,
+    /// WebSockets and requests in progress per client address.
+    #[from_ref(skip)]
+    pub open_sockets: Arc<crate::limits::OpenPerAddress>,
+    #[from_ref(skip)]
+    pub open_requests: Arc<crate::limits::OpenPerAddress>,
+    /// Upload bytes being received at once on this node.
+    pub upload_budget: Arc<crate::limits::UploadBudget>,
 }
 
 impl AppState {
@@ -39,9 +46,15 @@ impl AppState {
         if widget.is_none() {
             tracing::warn!(dir = %config.widget_dir.display(), "widget bundle not found; the loader will answer 503 until it is built");
         }
+        let limits = config.limits;
         Ok(Self {
             leptos_options,
             parlor,
+            open_sockets: crate::limits::OpenPerAddress::new(limits.sockets_per_address),
+            open_requests: crate::limits::OpenPerAddress::new(limits.requests_per_address),
+            upload_budget: Arc::new(crate::limits::UploadBudget::new(
+                limits.upload_bytes_in_flight,
+            )),
             config: Arc::new(config),
             widget: Arc::new(widget),
             geo: Arc::new(geo),

@@ -6,6 +6,12 @@
 //! with backpressure rather than dropped when the function falls behind.
 //!
 //! The client side is server_fn's own, unchanged: the framing is identical.
+//!
+//! The socket also keeps itself alive and says why it closes: it pings a
+//! peer that has been quiet for `Liveness::ping_every` and closes one that
+//! does not answer by the next ping; every close frame carries a code
+//! (`parlor_protocol::CloseReason`, docs/protocol.md): the session's reason,
+//! 1007 for a text frame that is not UTF-8, 1009 for one over `MAX_FRAME`.
 
 use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::{BoxedStream, Decodes, Encodes, Protocol};
@@ -16,6 +22,50 @@ use std::ops::Deref;
 pub const READ_BUFFER: usize = 1024;
 /// The largest frame accepted (a 4,000-character message is at most ~16 KB).
 pub const MAX_FRAME: usize = 64 * 1024;
+
+/// How often a quiet socket is pinged; one that has not answered by the
+/// next ping is closed (1008). The server sets it per request (a request
+/// extension); without one, this default.
+#[derive(Clone, Copy, Debug)]
+pub struct Liveness {
+    pub ping_every: std::time::Duration,
+}
+
+impl Default for Liveness {
+    fn default() -> Self {
+        Self {
+            ping_every: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// Whatever must live as long as the socket (a request extension), such as
+/// the server's count of sockets per client address.
+#[derive(Clone)]
+pub struct Held(pub std::sync::Arc<dyn std::any::Any + Send + Sync>);
+
+/// What the socket needs of the function's error type: an undecodable
+/// frame as a value the session words itself, and the close that ends the
+/// output.
+pub trait SocketError {
+    /// A frame that could not be decoded; `why` is meant for the client.
+    fn bad_frame(why: String) -> Self;
+    /// The close frame's code and reason, when this error ends the output.
+    fn close_with(&self) -> Option<(u16, String)>;
+}
+
+impl SocketError for crate::error::AppError {
+    fn bad_frame(why: String) -> Self {
+        crate::error::AppError::BadFrame(why)
+    }
+
+    fn close_with(&self) -> Option<(u16, String)> {
+        match self {
+            crate::error::AppError::Closed { code, reason } => Some((*code, reason.clone())),
+            _ => None,
+        }
+    }
+}
 
 /// Named `Websocket` on purpose: the `#[server]` macro recognises a streaming
 /// protocol by a path segment called `Websocket` (and then does not try to
@@ -53,8 +103,8 @@ where
         + From<BoxedStream<InputItem, InputStreamError>>,
     InputEncoding: Encodes<InputItem> + Decodes<InputItem>,
     OutputEncoding: Encodes<OutputItem> + Decodes<OutputItem>,
-    InputStreamError: FromServerFnError + Send + Sync,
-    OutputStreamError: FromServerFnError + Send + Sync,
+    InputStreamError: FromServerFnError + SocketError + Send + Sync,
+    OutputStreamError: FromServerFnError + SocketError + Send + Sync,
     Error: FromServerFnError + Send + Sync,
     Client: leptos::server_fn::client::Client<Error, InputStreamError, OutputStreamError>,
     OutputItem: Send + 'static,
@@ -139,19 +189,29 @@ mod server {
     use futures::StreamExt;
     use http::{Request, Response};
     use leptos::server_fn::axum_export::body::Body;
-    use leptos::server_fn::axum_export::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+    use leptos::server_fn::axum_export::extract::ws::{
+        CloseFrame, Message, WebSocket, WebSocketUpgrade,
+    };
     use leptos::server_fn::axum_export::extract::FromRequest;
     use leptos::server_fn::Bytes;
+    use parlor_protocol::CloseReason;
 
-    fn decode<T, Enc: Decodes<T>, E: FromServerFnError>(bytes: Bytes) -> Result<T, E> {
+    /// A frame as the function's input: the tag byte 0 then the item, or a
+    /// bad frame saying what was wrong, without the decoder's positions.
+    fn decode<T, Enc: Decodes<T>, E: SocketError>(bytes: Bytes) -> Result<T, E> {
         match bytes.first() {
             Some(0) => Enc::decode(bytes.slice(1..)).map_err(|e| {
-                E::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
+                let text = e.to_string();
+                // serde_json ends its messages with where it stopped.
+                let text = match text.rfind(" at line ") {
+                    Some(at) => &text[..at],
+                    None => &text,
+                };
+                E::bad_frame(format!("not a frame of docs/protocol.md: {text}"))
             }),
-            Some(1) => Err(E::de(bytes.slice(1..))),
-            _ => Err(E::from_server_fn_error(ServerFnErrorErr::Deserialization(
-                "a frame starts with the tag byte 0 or 1".into(),
-            ))),
+            _ => Err(E::bad_frame(
+                "a frame starts with the tag byte 0, then the JSON".into(),
+            )),
         }
     }
 
@@ -173,7 +233,7 @@ mod server {
     }
 
     pub async fn run<Input, F, Fut, IE, OE, InputItem, OutputItem, E, ISE, OSE>(
-        request: Request<Body>,
+        mut request: Request<Body>,
         server_fn: F,
     ) -> Result<Response<Body>, E>
     where
@@ -185,9 +245,15 @@ mod server {
         InputItem: Send + 'static,
         OutputItem: Send + 'static,
         E: FromServerFnError + Send + Sync,
-        ISE: FromServerFnError + Send + Sync,
-        OSE: FromServerFnError + Send + Sync,
+        ISE: FromServerFnError + SocketError + Send + Sync,
+        OSE: FromServerFnError + SocketError + Send + Sync,
     {
+        let liveness = request
+            .extensions()
+            .get::<Liveness>()
+            .copied()
+            .unwrap_or_default();
+        let held = request.extensions_mut().remove::<Held>();
         let upgrade = WebSocketUpgrade::from_request(request, &())
             .await
             .map_err(|e| E::from_server_fn_error(ServerFnErrorErr::Request(e.to_string())))?;
@@ -197,34 +263,71 @@ mod server {
             .read_buffer_size(READ_BUFFER)
             .write_buffer_size(0)
             .max_message_size(MAX_FRAME)
-            .on_upgrade(move |socket| pump::<IE, OE, _, _, _, _>(socket, to_fn, output));
+            .max_frame_size(MAX_FRAME)
+            .on_upgrade(move |socket| async move {
+                pump::<IE, OE, _, _, _, _>(socket, to_fn, output, liveness).await;
+                drop(held);
+            });
         Ok(response)
+    }
+
+    /// The close for a read that failed: the peer broke a rule of the
+    /// protocol (a frame too big, a text frame not UTF-8), or is gone.
+    fn read_failure(e: leptos::server_fn::axum_export::Error) -> Option<(u16, String)> {
+        use tungstenite::error::{CapacityError, Error as WsError};
+        let inner = e.into_inner();
+        match inner.downcast_ref::<WsError>() {
+            Some(WsError::Utf8(_)) => Some(close(CloseReason::InvalidUtf8)),
+            Some(WsError::Capacity(CapacityError::MessageTooLong { .. })) => Some((
+                CloseReason::TooBig.code(),
+                format!("frames are at most {MAX_FRAME} bytes"),
+            )),
+            Some(WsError::Protocol(_) | WsError::Capacity(_)) => {
+                Some((1002, "the frame broke the WebSocket protocol".to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    fn close(reason: CloseReason) -> (u16, String) {
+        (reason.code(), reason.describe().to_string())
     }
 
     async fn pump<IE, OE, InputItem, OutputItem, ISE, OSE>(
         mut socket: WebSocket,
         mut to_fn: futures::channel::mpsc::Sender<Result<InputItem, ISE>>,
         mut output: BoxedStream<OutputItem, OSE>,
+        liveness: Liveness,
     ) where
         IE: Decodes<InputItem>,
         OE: Encodes<OutputItem>,
-        ISE: FromServerFnError,
-        OSE: FromServerFnError,
+        ISE: SocketError,
+        OSE: FromServerFnError + SocketError,
     {
+        let every = liveness.ping_every;
+        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Whether the peer said anything since the last tick, and whether a
+        // ping is waiting for its answer.
+        let mut heard = false;
+        let mut pinged = false;
         // One decoded frame waiting for the function. While it waits, the
         // socket is not read (backpressure), but output keeps flowing: the
         // function may be waiting for room in its output before it takes
         // more input, and both waiting at once would be a deadlock.
         let mut pending: Option<Result<InputItem, ISE>> = None;
-        loop {
+        let closing = loop {
             tokio::select! {
                 incoming = socket.recv(), if pending.is_none() => {
+                    heard = true;
+                    pinged = false;
                     let bytes = match incoming {
                         Some(Ok(Message::Binary(b))) => b,
-                        Some(Ok(Message::Text(t))) => Bytes::from(t.as_str().as_bytes().to_vec()),
+                        Some(Ok(Message::Text(t))) => Bytes::from(t),
                         // axum answers pings itself.
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                        Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                        Some(Ok(Message::Close(_))) | None => break None,
+                        Some(Err(e)) => break read_failure(e),
                     };
                     pending = Some(decode::<InputItem, IE, ISE>(bytes));
                 }
@@ -232,17 +335,43 @@ mod server {
                     let sent = ready.is_ok()
                         && pending.take().is_some_and(|item| to_fn.start_send(item).is_ok());
                     if !sent {
-                        break;
+                        break Some(close(CloseReason::Normal));
                     }
                 }
                 outgoing = output.next() => {
-                    let Some(item) = outgoing else { break };
+                    let item = match outgoing {
+                        None => break Some(close(CloseReason::Normal)),
+                        Some(Err(e)) => match e.close_with() {
+                            Some(closing) => break Some(closing),
+                            None => Err(e),
+                        },
+                        Some(Ok(item)) => Ok(item),
+                    };
                     if socket.send(Message::Binary(encode::<OutputItem, OE, OSE>(item))).await.is_err() {
-                        break;
+                        break None;
                     }
                 }
+                _ = ping.tick() => {
+                    if pinged {
+                        let quiet = format!("no pong within {} s", every.as_secs());
+                        break Some((CloseReason::Policy.code(), quiet));
+                    }
+                    if !heard {
+                        if socket.send(Message::Ping(Bytes::new())).await.is_err() {
+                            break None;
+                        }
+                        pinged = true;
+                    }
+                    heard = false;
+                }
             }
+        };
+        if let Some((code, reason)) = closing {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = socket.send(Message::Close(Some(frame))).await;
         }
-        let _ = socket.send(Message::Close(None)).await;
     }
 }

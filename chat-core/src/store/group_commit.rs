@@ -58,6 +58,9 @@ impl AppendOp {
 
 pub(super) struct VisitorOp {
     pub id: VisitorId,
+    /// The channel whose widget made the visitor: their token is valid
+    /// there only.
+    pub channel: ChannelId,
     pub token_hash: String,
     pub now: i64,
 }

@@ -278,10 +278,17 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_visitor(
         &self,
         id: VisitorId,
+        channel: ChannelId,
         token_hash: &str,
         now: i64,
     ) -> Result<(), StoreError>;
-    async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError>;
+    /// The visitor a token names, and the channel they belong to (`None`
+    /// for visitors made before tokens were bound to a channel, who never
+    /// started a conversation).
+    async fn visitor_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(VisitorId, Option<ChannelId>)>, StoreError>;
     /// Another token for an existing visitor (a device that proved to be them).
     async fn add_visitor_token(
         &self,

@@ -137,10 +137,11 @@ impl Backend for Postgres {
 
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "INSERT INTO visitors (id, token_hash, created_at) VALUES ($1, $2, $3)
+            "INSERT INTO visitors (id, channel_id, token_hash, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING",
         )
         .bind(op.id.0)
+        .bind(op.channel.0)
         .bind(&op.token_hash)
         .bind(op.now)
         .execute(self.conn()?)

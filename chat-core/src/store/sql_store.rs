@@ -702,27 +702,39 @@ macro_rules! sql_store {
             async fn insert_visitor(
                 &self,
                 id: VisitorId,
+                channel: ChannelId,
                 token_hash: &str,
                 now: i64,
             ) -> Result<(), StoreError> {
                 let op = VisitorOp {
                     id,
+                    channel,
                     token_hash: token_hash.to_string(),
                     now,
                 };
                 group_commit::write(&self.writer, |reply| Job::Visitor(op, reply)).await
             }
 
-            async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorId>, StoreError> {
+            async fn visitor_by_token(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<(VisitorId, Option<ChannelId>)>, StoreError> {
                 let row = sqlx::query(
-                    "SELECT id FROM visitors WHERE token_hash = $1
-                     UNION ALL SELECT visitor_id FROM visitor_tokens WHERE token_hash = $1",
+                    "SELECT id, channel_id FROM visitors WHERE token_hash = $1
+                     UNION ALL
+                     SELECT v.id, v.channel_id FROM visitor_tokens t
+                       JOIN visitors v ON v.id = t.visitor_id WHERE t.token_hash = $1",
                 )
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await?;
                 row.as_ref()
-                    .map(|r| r.uuid("id").map(VisitorId))
+                    .map(|r| {
+                        Ok((
+                            VisitorId(r.uuid("id")?),
+                            r.opt_uuid("channel_id")?.map(ChannelId),
+                        ))
+                    })
                     .transpose()
             }
 

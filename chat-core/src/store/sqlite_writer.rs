@@ -94,12 +94,15 @@ impl Backend for Sqlite {
     }
 
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)")
-            .bind(op.id.to_string())
-            .bind(&op.token_hash)
-            .bind(op.now)
-            .execute(&mut self.0)
-            .await?;
+        sqlx::query(
+            "INSERT INTO visitors (id, channel_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(op.id.to_string())
+        .bind(op.channel.to_string())
+        .bind(&op.token_hash)
+        .bind(op.now)
+        .execute(&mut self.0)
+        .await?;
         Ok(())
     }
 

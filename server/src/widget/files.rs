@@ -69,7 +69,7 @@ async fn visitor_upload(
         .parlor
         .visitor_uploader(token, channel, origin.as_deref())
         .await?;
-    let bytes = read_upload(req, &state).await?;
+    let (bytes, _reserved) = read_upload(req, &state).await?;
     let name = query.name.as_deref().unwrap_or_default();
     let file = state
         .parlor

@@ -4,12 +4,8 @@
 //! without them and hears nothing more of it. Departments edited by an
 //! admin reach open inboxes (their transfer choices) the same way.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::start;
-use common::ws::Ws;
+use crate::common::start;
+use crate::common::ws::Ws;
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::{ConversationId, MessageId};

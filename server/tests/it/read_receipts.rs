@@ -4,12 +4,8 @@
 //! (`visitor_read_seq`). Markers only move forward and never past the last
 //! message; a visitor cannot mark another visitor's conversation.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::start;
-use common::ws::Ws;
+use crate::common::start;
+use crate::common::ws::Ws;
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::{ConversationId, MessageId, Seq};
@@ -45,7 +41,7 @@ async fn row_read(op: &mut Ws, conv: ConversationId, at: Seq) -> Seq {
 }
 
 /// A new visitor of the default channel and their token.
-async fn visitor(s: &common::TestServer) -> (Ws, String) {
+async fn visitor(s: &crate::common::TestServer) -> (Ws, String) {
     let mut v = Ws::open(s, "/widget/v1/live", None).await;
     v.send(json!({"type": "hello", "channel_id": s.default_channel().await, "token": null}))
         .await;

@@ -5,12 +5,8 @@
 //! raises the "visitor waiting" alert: set for a conversation routing could
 //! not place, and never on the first sight of one it did place.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start, TestServer};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start, TestServer};
 use parlor_domain::{AlertKind, AlertSettings, AlertWay};
 use parlor_protocol::inbox::{ConversationSummary, InboxFrame};
 use parlor_protocol::live::ServerFrame;

@@ -6,8 +6,7 @@
 pub mod ws;
 
 use reqwest::redirect::Policy;
-use server::{prepare, router, AppState, Config};
-use std::net::SocketAddr;
+use server::{prepare, router, serve_on, AppState, Config};
 use std::sync::Arc;
 
 pub struct TestServer {
@@ -99,12 +98,16 @@ pub async fn start_with(dir: Arc<tempfile::TempDir>, env: &[(&str, String)]) -> 
         })
     })
     .unwrap();
+    let header_timeout = config.limits.header_timeout;
     let parlor = prepare(&config).await.unwrap();
     let state = AppState::new(config, parlor).unwrap();
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let app = router(state.clone());
+    let task = tokio::spawn(serve_on(
+        listener,
+        app,
+        header_timeout,
+        std::future::pending(),
+    ));
     TestServer {
         base: format!("http://{addr}"),
         addr,

@@ -10,12 +10,8 @@
 //! Needs PostgreSQL (`PARLOR_TEST_POSTGRES`) and nginx; without them the
 //! tests say they were skipped, and on CI they fail instead.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{fake_assets, sign_in, PASSWORD};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{fake_assets, sign_in, PASSWORD};
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::{ServerFrame, WireAuthor};
 use parlor_protocol::{ChannelId, ConversationId, Seq};
@@ -312,7 +308,7 @@ impl Nginx {
 
     async fn start(binary: &Path, nodes: [SocketAddr; 2], dir: &Path) -> Nginx {
         let addr = free_addr();
-        let shipped = include_str!("../../docs/deploy/nginx.conf");
+        let shipped = include_str!("../../../docs/deploy/nginx.conf");
         let site = shipped
             .replace("127.0.0.1:3001", &nodes[0].to_string())
             .replace("127.0.0.1:3002", &nodes[1].to_string())

@@ -3,12 +3,8 @@
 //! their channels hear whether anyone is online, and without anyone they
 //! leave a message that the inbox lists as an offline message.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start_with, TestServer, PASSWORD};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start_with, TestServer, PASSWORD};
 use parlor_protocol::inbox::{Availability, InboxFrame};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};
 use parlor_protocol::Display;
@@ -144,7 +140,7 @@ async fn signing_out_goes_offline_and_signing_in_comes_back() {
     );
     assert!(!availability(&mut v).await);
     status_of(&mut op, bo.id.0, Availability::Offline).await;
-    let again = common::sign_in(&s.base, "bo@test.example", "Bo-password-1").await;
+    let again = crate::common::sign_in(&s.base, "bo@test.example", "Bo-password-1").await;
     let (_op, snapshot) = s.inbox(&again).await;
     let InboxFrame::Snapshot { chosen, .. } = snapshot else {
         unreachable!()
@@ -200,7 +196,7 @@ async fn the_offline_form_checks_the_contact_and_lands_in_the_inbox() {
     assert_eq!(v.acked().await, (conversation, seq));
 
     // Whoever opens the inbox later sees it, marked and with the contact.
-    let cookie = common::sign_in(&s.base, "admin@test.example", PASSWORD).await;
+    let cookie = crate::common::sign_in(&s.base, "admin@test.example", PASSWORD).await;
     let (_op, snapshot) = s.inbox(&cookie).await;
     let InboxFrame::Snapshot { conversations, .. } = snapshot else {
         unreachable!()

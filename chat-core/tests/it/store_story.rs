@@ -2,8 +2,6 @@
 //! configured): first run, sign-in, channel
 //! settings, permissions, and a restart.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
 use chat_core::store::SqliteStore;
 use chat_core::{Error, FirstAdmin, Parlor};
 use parlor_domain::{ChannelSettingsInput, Field, NewUser, Role, UserId};

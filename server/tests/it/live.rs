@@ -2,12 +2,8 @@
 //! against docs/protocol.md: each message is a tag byte (0 = frame, 1 =
 //! error) and JSON.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start, start_in, TestServer};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start, start_in, TestServer};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireAuthor};
 use parlor_protocol::{ConversationId, Seq};
 use serde_json::{json, Value};
@@ -393,7 +389,8 @@ async fn in_inbox(
     s: &TestServer,
     id: ConversationId,
 ) -> parlor_protocol::inbox::ConversationSummary {
-    let cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let mut inbox = Ws::open(s, "/api/inbox/live", Some(&cookie)).await;
     let parlor_protocol::inbox::InboxFrame::Snapshot { conversations, .. } = inbox.recv().await
     else {

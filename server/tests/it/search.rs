@@ -2,12 +2,8 @@
 //! by the visitor's name or email, by channel and by date; one result per
 //! conversation; an operator finds only their channels' conversations.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{sign_in, start, TestServer, PASSWORD};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{sign_in, start, TestServer, PASSWORD};
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::{ChannelId, ConversationId};
 use serde_json::{json, Value};

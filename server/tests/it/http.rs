@@ -1,17 +1,14 @@
 //! The server's HTTP surface, served on a real loopback socket and driven by a
 //! real HTTP client against a real SQLite file.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
 use parlor_protocol::{ApiError, ErrorCode, WidgetConfig};
 use reqwest::header::{
     ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE,
     ETAG, IF_NONE_MATCH, LOCATION, ORIGIN, SET_COOKIE,
 };
 use reqwest::StatusCode;
-mod common;
 
-use common::{start, PASSWORD};
+use crate::common::{start, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn healthz() {

@@ -3,8 +3,6 @@
 //! uploader only, once per message, idempotent for a resend), the rate
 //! count, and the sweep of uploads never sent.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
 use chat_core::store::{self, NewMessage, StoreError};
 use chat_core::Store;
 use parlor_domain::attachments::Uploader;
@@ -48,8 +46,8 @@ async fn uploads_are_claimed_by_their_uploader_once_and_swept_unsent() {
     .unwrap();
     let ann = VisitorId(Uuid::new_v4());
     let bob = VisitorId(Uuid::new_v4());
-    s.insert_visitor(ann, "hash-ann", 1).await.unwrap();
-    s.insert_visitor(bob, "hash-bob", 1).await.unwrap();
+    s.insert_visitor(ann, channel, "hash-ann", 1).await.unwrap();
+    s.insert_visitor(bob, channel, "hash-bob", 1).await.unwrap();
     let conv = ConversationId(Uuid::new_v4());
     s.insert_conversation(conv, channel, ann, 1).await.unwrap();
     let now = 10 * DAY;

@@ -2,12 +2,8 @@
 //! downloads with the headers a browser needs to stay safe, and who may
 //! fetch what. Runs on SQLite, or PostgreSQL with `PARLOR_TEST_POSTGRES`.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::Ws;
-use common::{start, TestServer};
+use crate::common::ws::Ws;
+use crate::common::{start, TestServer};
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireMessage};
 use parlor_protocol::{
@@ -188,7 +184,7 @@ async fn outsider(s: &TestServer) -> String {
         )
         .await
         .unwrap();
-    common::sign_in(&s.base, "out@test.example", "outsider-password-1").await
+    crate::common::sign_in(&s.base, "out@test.example", "outsider-password-1").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -266,7 +262,8 @@ async fn a_visitor_sends_a_png_and_the_operator_sees_and_downloads_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn downloads_are_typed_by_content_and_named_safely() {
     let s = start().await;
-    let admin_cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let admin_cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let mut v = visitor(&s).await;
 
     let pdf = uploaded(&s, &v.token, "Quarterly report.pdf", PDF).await;
@@ -653,8 +650,9 @@ async fn a_streamed_body_over_the_limit_is_refused_too() {
 #[tokio::test(flavor = "multi_thread")]
 async fn another_node_serves_the_file() {
     let a = start().await;
-    let b = common::start_in(a.dir.clone()).await;
-    let admin_cookie = common::sign_in(&b.base, "admin@test.example", common::PASSWORD).await;
+    let b = crate::common::start_in(a.dir.clone()).await;
+    let admin_cookie =
+        crate::common::sign_in(&b.base, "admin@test.example", crate::common::PASSWORD).await;
     let mut v = visitor(&a).await;
     let file = uploaded(&a, &v.token, "scan.pdf", PDF).await;
     v.ws.send(

@@ -3,11 +3,7 @@
 //! nobody signed out does either. Also the page itself, rendered on the
 //! server.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::{sign_in, start, TestServer, PASSWORD};
+use crate::common::{sign_in, start, TestServer, PASSWORD};
 use serde_json::{json, Value};
 
 /// Calls `/api/canned/{endpoint}` (see `TestServer::api`).

@@ -2,12 +2,8 @@
 //! server functions save them, and the loader's `display` request, the
 //! loader itself, the config and the live connection obey them.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::ws::Ws;
-use common::{sign_in, start, start_with, TestServer, PASSWORD};
+use crate::common::ws::Ws;
+use crate::common::{sign_in, start, start_with, TestServer, PASSWORD};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -364,7 +360,7 @@ async fn triggers_come_with_the_display_and_an_answer_stores_their_message_first
     ws.send(json!({"type": "hello", "channel_id": channel}))
         .await;
     let welcome: Value = ws.recv().await;
-    let answer = common::ws::uuid();
+    let answer = crate::common::ws::uuid();
     let mut conversation = None;
     for _ in 0..2 {
         // Sent twice (a reconnect): stored once.

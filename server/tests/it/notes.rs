@@ -2,17 +2,13 @@
 //! the conversation; the visitor's connection never carries one, live or in
 //! a replay, and an operator of another channel cannot add one.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::start;
-use common::ws::{uuid, Ws};
+use crate::common::start;
+use crate::common::ws::{uuid, Ws};
 use parlor_protocol::inbox::{InboxFrame, WireNote};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};
 use serde_json::json;
 
-async fn note_frame(op: &mut common::ws::Ws) -> WireNote {
+async fn note_frame(op: &mut crate::common::ws::Ws) -> WireNote {
     op.until(|f: &InboxFrame| match f {
         InboxFrame::Note { note } => Some(note.clone()),
         _ => None,
@@ -24,7 +20,8 @@ async fn note_frame(op: &mut common::ws::Ws) -> WireNote {
 async fn notes_reach_the_team_and_never_the_visitor() {
     let s = start().await;
     let (_bo, bo_cookie) = s.operator("Bo").await;
-    let admin_cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let admin_cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let (mut ann, _) = s.inbox(&admin_cookie).await;
     let (mut bo, _) = s.inbox(&bo_cookie).await;
 
@@ -139,7 +136,8 @@ async fn a_mention_reaches_the_colleague_named_even_elsewhere_in_the_inbox() {
     let s = start().await;
     let (_bo, bo_cookie) = s.operator("Bo").await;
     let (_cy, cy_cookie) = s.operator("Cy").await;
-    let admin_cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let admin_cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let (mut ann, _) = s.inbox(&admin_cookie).await;
     let (mut bo, _) = s.inbox(&bo_cookie).await;
     let (mut cy, _) = s.inbox(&cy_cookie).await;

@@ -5,13 +5,9 @@
 //! channel (`not_found`), a text the message rules refuse. The same text
 //! again changes nothing.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
+use crate::common::start;
+use crate::common::ws::{uuid, Ws};
 use chat_core::Access;
-use common::start;
-use common::ws::{uuid, Ws};
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame, WireMessage};
 use parlor_protocol::{ConversationId, MessageId, Seq};
@@ -66,7 +62,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
     let admin = s.admin().await;
     let (ann, ann_cookie) = s.operator("Ann").await;
     let (_bo, bo_cookie) = s.operator("Bo").await;
-    let admin_cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let admin_cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let (mut ann_inbox, _) = s.inbox(&ann_cookie).await;
     let (mut bo_inbox, _) = s.inbox(&bo_cookie).await;
     let (mut admin_inbox, _) = s.inbox(&admin_cookie).await;

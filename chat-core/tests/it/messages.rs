@@ -2,8 +2,6 @@
 //! idempotent sends, gap-free ordering under concurrent senders, durability
 //! across a reopen, and visitors kept apart.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
 use chat_core::{Appended, Error, Parlor};
 use parlor_domain::{ChannelId, MessageId, Seq};
 use std::collections::HashSet;
@@ -44,7 +42,7 @@ fn mid() -> MessageId {
 async fn a_resend_returns_the_original_and_stores_nothing_new() {
     let dir = tempfile::tempdir().unwrap();
     let (url, parlor, channel) = setup(&dir).await;
-    let v = parlor.new_visitor().await.unwrap();
+    let v = parlor.new_visitor(channel).await.unwrap();
     let conv = parlor
         .start_conversation(v.visitor, channel, None)
         .await
@@ -90,7 +88,7 @@ async fn a_resend_returns_the_original_and_stores_nothing_new() {
 async fn concurrent_senders_get_gap_free_ordered_sequence_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let (_url, parlor, channel) = setup(&dir).await;
-    let v = parlor.new_visitor().await.unwrap();
+    let v = parlor.new_visitor(channel).await.unwrap();
     let conv = parlor
         .start_conversation(v.visitor, channel, None)
         .await
@@ -145,8 +143,8 @@ async fn concurrent_senders_get_gap_free_ordered_sequence_numbers() {
 async fn visitors_cannot_reach_each_others_conversations() {
     let dir = tempfile::tempdir().unwrap();
     let (_url, parlor, channel) = setup(&dir).await;
-    let alice = parlor.new_visitor().await.unwrap();
-    let mallory = parlor.new_visitor().await.unwrap();
+    let alice = parlor.new_visitor(channel).await.unwrap();
+    let mallory = parlor.new_visitor(channel).await.unwrap();
     assert_eq!(parlor.visitor(&alice.token).await.unwrap(), alice.visitor);
     assert!(matches!(
         parlor.visitor("forged").await,
@@ -192,7 +190,7 @@ async fn bad_messages_are_refused_and_ids_are_not_reused_across_conversations() 
     let dir = tempfile::tempdir().unwrap();
     let (_url, parlor, channel) = setup(&dir).await;
     allow_many(&parlor, channel).await;
-    let v = parlor.new_visitor().await.unwrap();
+    let v = parlor.new_visitor(channel).await.unwrap();
     let a = parlor
         .start_conversation(v.visitor, channel, None)
         .await

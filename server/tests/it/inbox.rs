@@ -3,12 +3,8 @@
 //! widget connection (`/widget/v1/live`), both spoken as docs/protocol.md
 //! says: a tag byte, then JSON.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start, TestServer, PASSWORD};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start, TestServer, PASSWORD};
 use futures::{SinkExt, StreamExt};
 use parlor_domain::{NewUser, Role};
 use parlor_protocol::inbox::InboxFrame;
@@ -20,7 +16,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 async fn sign_in(s: &TestServer, email: &str, password: &str) -> String {
-    common::sign_in(&s.base, email, password).await
+    crate::common::sign_in(&s.base, email, password).await
 }
 
 async fn inbox(s: &TestServer, cookie: &str) -> Ws {
@@ -470,7 +466,9 @@ async fn a_shutdown_tells_live_clients_to_reconnect_and_drains() {
     let (mut v, conv) = visitor_with_message(&s, "https://shop.example/", "still here?").await;
     s.state.parlor.begin_shutdown();
     v.until(|f: &ServerFrame| match f {
-        ServerFrame::Resync { conversation_id } if *conversation_id == conv => Some(()),
+        ServerFrame::Resync {
+            conversation_id, ..
+        } if *conversation_id == conv => Some(()),
         _ => None,
     })
     .await;

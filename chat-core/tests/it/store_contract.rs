@@ -2,8 +2,6 @@
 //! (SQLite, or PostgreSQL when `PARLOR_TEST_POSTGRES` is set): the details
 //! the services rely on and that differ easily between SQL dialects.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
 use chat_core::store::{self, Appended, ChannelPart, NewMessage, NewUserRecord, StoreError};
 use chat_core::Store;
 use parlor_domain::rules::{parse_rules, DisplayChoice};
@@ -86,10 +84,12 @@ async fn operators_read_markers_and_appends_follow_the_rules() {
     ));
 
     let visitor = VisitorId(Uuid::new_v4());
-    s.insert_visitor(visitor, "token-hash", 1).await.unwrap();
+    s.insert_visitor(visitor, channel, "token-hash", 1)
+        .await
+        .unwrap();
     assert_eq!(
         s.visitor_by_token("token-hash").await.unwrap(),
-        Some(visitor)
+        Some((visitor, Some(channel)))
     );
     assert!(matches!(
         s.insert_conversation(
@@ -192,7 +192,7 @@ async fn concurrent_appends_and_resends_batch_without_gaps_or_doubles() {
     let s = open(&dir).await;
     let channel = shop(&s).await;
     let visitor = VisitorId(Uuid::new_v4());
-    s.insert_visitor(visitor, "t", 1).await.unwrap();
+    s.insert_visitor(visitor, channel, "t", 1).await.unwrap();
     let mut conversations = Vec::new();
     for _ in 0..3 {
         let c = ConversationId(Uuid::new_v4());
@@ -369,7 +369,7 @@ async fn edits_keep_the_previous_text_and_take_turns() {
     let op = s.insert_user(&user("op@x.test", "Op")).await.unwrap();
     let channel = shop(&s).await;
     let visitor = VisitorId(Uuid::new_v4());
-    s.insert_visitor(visitor, "t", 1).await.unwrap();
+    s.insert_visitor(visitor, channel, "t", 1).await.unwrap();
     let c = ConversationId(Uuid::new_v4());
     s.insert_conversation(c, channel, visitor, 1).await.unwrap();
     let first = NewMessage {

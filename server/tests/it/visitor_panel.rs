@@ -5,12 +5,8 @@
 //! and a returning visitor's next `hello` refreshes them. Junk is cut or
 //! dropped, never stored as sent.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start_with, TestServer};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start_with, TestServer};
 use parlor_protocol::inbox::{InboxFrame, WireVisitorContext};
 use parlor_protocol::live::{ServerFrame, MAX_URL_CHARS};
 use parlor_protocol::ConversationId;
@@ -83,7 +79,8 @@ async fn in_snapshot(s: &TestServer, cookie: &str, id: ConversationId) -> WireVi
 #[tokio::test]
 async fn the_operator_sees_where_the_visitor_comes_from() {
     let s = server().await;
-    let cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let (mut op, _) = s.inbox(&cookie).await;
 
     let (mut v, token) = visitor(
@@ -151,7 +148,8 @@ async fn the_operator_sees_where_the_visitor_comes_from() {
 #[tokio::test]
 async fn junk_is_cut_or_dropped() {
     let s = server().await;
-    let cookie = common::sign_in(&s.base, "admin@test.example", common::PASSWORD).await;
+    let cookie =
+        crate::common::sign_in(&s.base, "admin@test.example", crate::common::PASSWORD).await;
     let long_referrer = format!("https://search.example/?q={}", "x".repeat(5000));
     let (mut v, _) = visitor(
         &s,

@@ -4,12 +4,8 @@
 //! reaches the visitor. Refused: someone outside the channel, a department
 //! the channel lacks, a closed conversation, an operator of another channel.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::start;
-use common::ws::{uuid, Ws};
+use crate::common::start;
+use crate::common::ws::{uuid, Ws};
 use parlor_protocol::inbox::{InboxFrame, WireNote};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};
 use parlor_protocol::ConversationId;

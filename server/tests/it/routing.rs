@@ -4,12 +4,8 @@
 //! visitors hear their place; a freed slot takes the next in line; and two
 //! operators taking the same conversation at once leave one owner.
 
-#![allow(clippy::unwrap_used)] // tests may panic on setup failures
-
-mod common;
-
-use common::ws::{uuid, Ws};
-use common::{start, TestServer};
+use crate::common::ws::{uuid, Ws};
+use crate::common::{start, TestServer};
 use parlor_domain::{User, UserId};
 use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};

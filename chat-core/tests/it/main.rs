@@ -1,0 +1,10 @@
+//! chat-core's integration tests, one binary: the services and both stores
+//! against a real database (SQLite, or PostgreSQL when
+//! `PARLOR_TEST_POSTGRES` is set).
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+mod attachments_store;
+mod messages;
+mod store_contract;
+mod store_story;

@@ -1,0 +1,26 @@
+//! The server's integration tests, one binary: each module boots real
+//! servers on loopback ports (`common`) against SQLite, or PostgreSQL when
+//! `PARLOR_TEST_POSTGRES` is set. One binary links the stack once.
+
+#![allow(clippy::unwrap_used)] // tests may panic on setup failures
+
+mod common;
+
+mod alert_settings;
+mod attachments;
+mod canned;
+mod channel_access;
+mod connections;
+mod edits;
+mod http;
+mod inbox;
+mod live;
+mod nodes;
+mod notes;
+mod presence;
+mod read_receipts;
+mod routing;
+mod rules;
+mod search;
+mod transfer;
+mod visitor_panel;
