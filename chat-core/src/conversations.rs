@@ -44,6 +44,7 @@ impl Parlor {
         let token = new_token();
         let visitor = VisitorId(uuid::Uuid::new_v4());
         self.store
+            .visitors()
             .insert_visitor(visitor, &token_hash(&token), now_unix())
             .await?;
         Ok(VisitorSession { visitor, token })
@@ -52,6 +53,7 @@ impl Parlor {
     /// The visitor a token belongs to, or `Unauthenticated`.
     pub async fn visitor(&self, token: &str) -> Result<VisitorId> {
         self.store
+            .visitors()
             .visitor_by_token(&token_hash(token))
             .await?
             .ok_or(Error::Unauthenticated)
@@ -83,6 +85,7 @@ impl Parlor {
     ) -> Result<Conversation> {
         let found = self
             .store
+            .channels()
             .get_channel(channel)
             .await?
             .ok_or(Error::NotFound("channel"))?;
@@ -94,12 +97,18 @@ impl Parlor {
         }
         let mode = found.settings.conversation_mode;
         if mode == ConversationMode::OneActive {
-            if let Some(open) = self.store.open_conversation(visitor, channel).await? {
+            if let Some(open) = self
+                .store
+                .conversations()
+                .open_conversation(visitor, channel)
+                .await?
+            {
                 return Ok(open);
             }
         }
         let mut conversation = self
             .store
+            .conversations()
             .insert_conversation(
                 // Time-ordered: a visitor's list sorts conversations started
                 // within the same second by their id.
@@ -111,6 +120,7 @@ impl Parlor {
             .await?;
         if department.is_some() || offline {
             self.store
+                .conversations()
                 .set_conversation_start(conversation.id, department, offline)
                 .await?;
             conversation.offline = offline;
@@ -135,7 +145,7 @@ impl Parlor {
     /// change is committed, and an inbox that misses it gets it with its
     /// next snapshot.
     pub(crate) async fn announce(&self, id: ConversationId) {
-        match self.store.conversation_summary(id).await {
+        match self.store.conversations().conversation_summary(id).await {
             Ok(Some(summary)) => self.hub.to_feed(FeedEvent::Changed(Arc::new(summary))),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "could not announce a conversation change"),
@@ -159,7 +169,10 @@ impl Parlor {
         conversation: Option<ConversationId>,
         url: &str,
     ) -> Result<()> {
-        self.store.set_visitor_page(visitor, &clip_url(url)).await?;
+        self.store
+            .visitors()
+            .set_visitor_page(visitor, &clip_url(url))
+            .await?;
         if let Some(id) = conversation {
             self.announce(id).await;
         }
@@ -173,7 +186,7 @@ impl Parlor {
         visitor: VisitorId,
         id: ConversationId,
     ) -> Result<Conversation> {
-        match self.store.get_conversation(id).await? {
+        match self.store.conversations().get_conversation(id).await? {
             Some(c) if c.visitor == visitor => Ok(c),
             _ => Err(Error::NotFound("conversation")),
         }
@@ -193,6 +206,7 @@ impl Parlor {
     ) -> Result<Vec<ConversationPreview>> {
         Ok(self
             .store
+            .conversations()
             .visitor_conversations(visitor, channel, MAX_LISTED)
             .await?)
     }
@@ -208,7 +222,12 @@ impl Parlor {
     ) -> Result<()> {
         let rating = ConversationRating::new(rating, comment, now_unix())?;
         self.visitor_conversation(visitor, id).await?;
-        if !self.store.rate_conversation(id, &rating).await? {
+        if !self
+            .store
+            .conversations()
+            .rate_conversation(id, &rating)
+            .await?
+        {
             return Err(ValidationErrors::single(
                 Field::Rating,
                 "a conversation can be rated once it has ended",
@@ -268,6 +287,7 @@ impl Parlor {
     ) -> Result<Option<Appended>> {
         let found = self
             .store
+            .channels()
             .get_channel(channel)
             .await?
             .and_then(|c| c.triggers.get(trigger).map(|t| t.message.clone()));
@@ -291,6 +311,7 @@ impl Parlor {
         let started = std::time::Instant::now();
         let appended = self
             .store
+            .messages()
             .append_message(&NewMessage {
                 id,
                 conversation,
@@ -317,6 +338,7 @@ impl Parlor {
     pub async fn operator_name(&self, user: parlor_domain::UserId) -> Result<String> {
         Ok(self
             .store
+            .users()
             .get_user(user)
             .await?
             .map(|u| u.display_name)
@@ -333,6 +355,7 @@ impl Parlor {
         self.visitor_conversation(visitor, conversation).await?;
         Ok(self
             .store
+            .messages()
             .messages_after(conversation, after, HISTORY_PAGE)
             .await?)
     }

@@ -92,12 +92,12 @@ impl Parlor {
 
     /// The `/metrics` text.
     pub fn render_metrics(&self) -> String {
-        self.metrics.render(self.store.write_queue_depth())
+        self.metrics.render(self.store.health().write_queue_depth())
     }
 
     /// Ready to serve: the database answers.
     pub async fn ready(&self) -> Result<()> {
-        Ok(self.store.ping().await?)
+        Ok(self.store.health().ping().await?)
     }
 
     /// Opens the store named by `database_url` and runs its migrations.
