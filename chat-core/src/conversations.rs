@@ -61,8 +61,8 @@ impl Parlor {
 
     /// The conversation the visitor's next message goes to when their
     /// connection has none: in a "one active" channel their open one, if
-    /// any; otherwise a new one. (Two first messages at the same instant
-    /// from two tabs can still start two.)
+    /// any; otherwise a new one. First messages from several tabs at the
+    /// same instant all get one conversation there.
     ///
     /// With several departments, `department` must name one of them.
     pub async fn start_conversation(
@@ -95,29 +95,29 @@ impl Parlor {
                 ValidationErrors::single(Field::Department, "choose a department first").into(),
             );
         }
-        let mode = found.settings.conversation_mode;
-        if mode == ConversationMode::OneActive {
-            if let Some(open) = self
-                .store
-                .conversations()
-                .open_conversation(visitor, channel)
-                .await?
-            {
+        // Time-ordered: a visitor's list sorts conversations started within
+        // the same second by their id.
+        let id = ConversationId(uuid::Uuid::now_v7());
+        let mut conversation = if found.settings.conversation_mode == ConversationMode::OneActive {
+            let store = self.store.conversations();
+            // The open one, read first since it is there most of the time;
+            // else the writer decides, so tabs starting at once share one.
+            if let Some(open) = store.open_conversation(visitor, channel).await? {
                 return Ok(open);
             }
-        }
-        let mut conversation = self
-            .store
-            .conversations()
-            .insert_conversation(
-                // Time-ordered: a visitor's list sorts conversations started
-                // within the same second by their id.
-                ConversationId(uuid::Uuid::now_v7()),
-                channel,
-                visitor,
-                now_unix(),
-            )
-            .await?;
+            match store
+                .open_or_insert_conversation(id, channel, visitor, now_unix())
+                .await?
+            {
+                Appended::New(c) => c,
+                Appended::Existing(open) => return Ok(open),
+            }
+        } else {
+            self.store
+                .conversations()
+                .insert_conversation(id, channel, visitor, now_unix())
+                .await?
+        };
         if department.is_some() || offline {
             self.store
                 .conversations()

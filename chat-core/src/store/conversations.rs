@@ -2,7 +2,7 @@
 //! visitor context (`conversations`). New conversations go through the
 //! group-commit writer.
 
-use super::StoreError;
+use super::{Appended, StoreError};
 use parlor_domain::{
     ChannelId, Conversation, ConversationId, ConversationPreview, ConversationRating,
     ConversationSummary, Seq, VisitorId,
@@ -19,6 +19,19 @@ pub trait ConversationStore: Send + Sync {
         visitor: VisitorId,
         now: i64,
     ) -> Result<Conversation, StoreError>;
+
+    /// For a channel in "one active" mode: the visitor's open conversation
+    /// in `channel` if they have one (`Existing`), else the new conversation
+    /// `id` (`New`). Decided inside the writer's transaction under a lock
+    /// (`sqlite_writer.rs`, `postgres_writer.rs`), so starts at the same
+    /// moment, from several tabs or nodes, all get the same conversation.
+    async fn open_or_insert_conversation(
+        &self,
+        id: ConversationId,
+        channel: ChannelId,
+        visitor: VisitorId,
+        now: i64,
+    ) -> Result<Appended<Conversation>, StoreError>;
 
     /// How a new conversation started: the department the visitor picked,
     /// and whether it came from the offline form.
@@ -139,6 +152,26 @@ macro_rules! conversations_sql {
                     channel,
                     visitor,
                     now,
+                    one_active: false,
+                };
+                match group_commit::write(&self.writer, |reply| Job::Conversation(op, reply)).await? {
+                    Appended::New(c) | Appended::Existing(c) => Ok(c),
+                }
+            }
+
+            async fn open_or_insert_conversation(
+                &self,
+                id: ConversationId,
+                channel: ChannelId,
+                visitor: VisitorId,
+                now: i64,
+            ) -> Result<Appended<Conversation>, StoreError> {
+                let op = ConversationOp {
+                    id,
+                    channel,
+                    visitor,
+                    now,
+                    one_active: true,
                 };
                 group_commit::write(&self.writer, |reply| Job::Conversation(op, reply)).await
             }
