@@ -1,6 +1,6 @@
 //! Parlor's application services. Each operation validates its input with
-//! `parlor_domain`, checks who may do it, and persists through the `Store`
-//! trait. Nothing here knows about HTTP, WebSocket or Leptos: the server's
+//! `parlor_domain`, checks who may do it, and persists through the store's
+//! trait for that aggregate (`store/`). Nothing here knows about HTTP, WebSocket or Leptos: the server's
 //! handlers and the app's server functions are thin adapters onto [`Parlor`].
 
 mod alerts;
