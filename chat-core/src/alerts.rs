@@ -10,7 +10,7 @@ impl Parlor {
     /// Settings that cannot be read are the defaults too, rather than an
     /// inbox that cannot start.
     pub async fn alert_settings(&self, user: &User) -> Result<AlertSettings> {
-        let stored = self.store.alert_settings(user.id).await?;
+        let stored = self.store.alerts().alert_settings(user.id).await?;
         Ok(stored
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
@@ -31,7 +31,7 @@ impl Parlor {
         }
         let json = serde_json::to_string(settings)
             .map_err(|e| Error::Internal(format!("alert settings: {e}")))?;
-        self.store.set_alert_settings(user, &json).await?;
+        self.store.alerts().set_alert_settings(user, &json).await?;
         Ok(())
     }
 }

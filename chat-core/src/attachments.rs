@@ -77,7 +77,7 @@ impl Parlor {
         id: AttachmentId,
     ) -> Result<(Attachment, Vec<u8>)> {
         let visitor = self.visitor(token).await?;
-        let stored = self.store.get_attachment(id).await?;
+        let stored = self.store.attachments().get_attachment(id).await?;
         let allowed = stored.as_ref().is_some_and(|s| {
             s.uploader == Some(Uploader::Visitor(visitor))
                 || s.sent_in.is_some_and(|(_, v, _)| v == visitor)
@@ -92,7 +92,7 @@ impl Parlor {
         user: &User,
         id: AttachmentId,
     ) -> Result<(Attachment, Vec<u8>)> {
-        let stored = self.store.get_attachment(id).await?;
+        let stored = self.store.attachments().get_attachment(id).await?;
         let allowed = match &stored {
             None => false,
             Some(s) if s.uploader == Some(Uploader::User(user.id)) => true,
@@ -115,6 +115,7 @@ impl Parlor {
     ) -> Result<Attachment> {
         Ok(self
             .store
+            .attachments()
             .claim_attachment(id, uploader, conversation, message)
             .await?)
     }
@@ -123,6 +124,7 @@ impl Parlor {
     pub async fn sweep_unsent_attachments(&self) -> Result<u64> {
         Ok(self
             .store
+            .attachments()
             .sweep_attachments(now_unix() - UNSENT_TTL_SECS)
             .await?)
     }
@@ -150,7 +152,11 @@ impl Parlor {
     }
 
     async fn check_upload_rate(&self, uploader: Uploader) -> Result<()> {
-        let recent = self.store.uploads_since(uploader, now_unix() - 59).await?;
+        let recent = self
+            .store
+            .attachments()
+            .uploads_since(uploader, now_unix() - 59)
+            .await?;
         if recent >= UPLOADS_PER_MINUTE {
             return Err(Error::RateLimited);
         }
@@ -174,6 +180,7 @@ impl Parlor {
             size: bytes.len() as u64,
         };
         self.store
+            .attachments()
             .insert_attachment(&attachment, uploader, bytes, now_unix())
             .await?;
         Ok(attachment.to_wire())
@@ -183,6 +190,7 @@ impl Parlor {
         let stored = stored.ok_or(Error::NotFound("file"))?;
         let bytes = self
             .store
+            .attachments()
             .attachment_bytes(stored.attachment.id)
             .await?
             .ok_or(Error::NotFound("file"))?;

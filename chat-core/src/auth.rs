@@ -40,7 +40,7 @@ pub(crate) fn token_hash(token: &str) -> String {
 impl Parlor {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
         let email = normalize_email(email);
-        let found = self.store.user_credentials(&email).await?;
+        let found = self.store.users().user_credentials(&email).await?;
         let (user, phc) = match found {
             Some((user, phc)) => (Some(user), Some(phc)),
             None => (None, None),
@@ -52,6 +52,7 @@ impl Parlor {
         let token = new_token();
         let now = now_unix();
         self.store
+            .users()
             .insert_session(&token_hash(&token), user.id, now, now + SESSION_TTL_SECS)
             .await?;
         // Signing in is starting work; signing out (below) is ending it.
@@ -64,6 +65,7 @@ impl Parlor {
     /// The user behind a session token, or `Unauthenticated`.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         self.store
+            .users()
             .session_user(&token_hash(token), now_unix())
             .await?
             .ok_or(Error::Unauthenticated)
@@ -71,11 +73,14 @@ impl Parlor {
 
     pub async fn sign_out(&self, token: &str) -> Result<()> {
         let user = self.authenticate(token).await.ok();
-        self.store.delete_session(&token_hash(token)).await?;
+        self.store
+            .users()
+            .delete_session(&token_hash(token))
+            .await?;
         // Signed out everywhere: off work. (Signed in on another device
         // still: that device's inbox decides.)
         if let Some(user) = user {
-            let others = self.store.count_sessions(user.id, now_unix()).await;
+            let others = self.store.users().count_sessions(user.id, now_unix()).await;
             if matches!(others, Ok(0)) {
                 let offline = parlor_domain::Availability::Offline;
                 if let Err(e) = self.set_availability(&user, offline).await {

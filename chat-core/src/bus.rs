@@ -335,7 +335,12 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             seq,
         } => {
             let after = Seq(seq.0.saturating_sub(1));
-            match parlor.store.messages_after(conversation, after, 1).await {
+            match parlor
+                .store
+                .messages()
+                .messages_after(conversation, after, 1)
+                .await
+            {
                 Ok(found) => found
                     .iter()
                     .for_each(|message| hub.deliver_message(channel, message)),
@@ -347,7 +352,7 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             channel,
             conversation,
             id,
-        } => match parlor.store.get_message(conversation, id).await {
+        } => match parlor.store.messages().get_message(conversation, id).await {
             Ok(Some(message)) => hub.deliver_edited(channel, &message),
             Ok(None) => {}
             Err(_) => parlor.resync_all(),
@@ -379,7 +384,7 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             channel,
             conversation,
             id,
-        } => match parlor.store.notes(conversation).await {
+        } => match parlor.store.internal_notes().notes(conversation).await {
             Ok(notes) => {
                 if let Some(note) = notes.into_iter().find(|n| n.id == id) {
                     hub.deliver_to_feed(FeedEvent::Note { channel, note });
@@ -388,7 +393,12 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             Err(_) => parlor.resync_all(),
         },
         BusEvent::Changed { conversation } => {
-            match parlor.store.conversation_summary(conversation).await {
+            match parlor
+                .store
+                .conversations()
+                .conversation_summary(conversation)
+                .await
+            {
                 Ok(Some(s)) => hub.deliver_to_feed(FeedEvent::Changed(Arc::new(s))),
                 Ok(None) => {}
                 Err(_) => parlor.resync_all(),

@@ -23,7 +23,7 @@ impl Parlor {
     /// Every canned response, by shortcut. Any signed-in staff member may
     /// read them.
     pub async fn canned_responses(&self, _actor: &User) -> Result<Vec<CannedResponse>> {
-        Ok(self.store.list_canned().await?)
+        Ok(self.store.canned().list_canned().await?)
     }
 
     /// Admins only. The shortcut must be free.
@@ -32,6 +32,7 @@ impl Parlor {
         let input = input.parse()?;
         let canned = self
             .store
+            .canned()
             .create_canned(&input.shortcut, &input.body, now_unix())
             .await
             .map_err(taken)?;
@@ -49,6 +50,7 @@ impl Parlor {
         require_admin(actor)?;
         let input = input.parse()?;
         self.store
+            .canned()
             .update_canned(id, &input.shortcut, &input.body, now_unix())
             .await
             .map_err(taken)
@@ -57,7 +59,7 @@ impl Parlor {
     /// Admins only; `NotFound` if there is no such canned response.
     pub async fn delete_canned(&self, actor: &User, id: i64) -> Result<()> {
         require_admin(actor)?;
-        self.store.delete_canned(id).await?;
+        self.store.canned().delete_canned(id).await?;
         tracing::info!(actor = %actor.id, id, "canned response deleted");
         Ok(())
     }

@@ -15,7 +15,7 @@ use parlor_protocol::{ButtonDisplay, Display, WidgetConfig, WireTrigger};
 
 impl Parlor {
     pub async fn list_channels(&self, _actor: &User) -> Result<Vec<ChannelSummary>> {
-        Ok(self.store.list_channels().await?)
+        Ok(self.store.channels().list_channels().await?)
     }
 
     /// The identity secret only reaches admins: it lets its holder vouch
@@ -23,6 +23,7 @@ impl Parlor {
     pub async fn channel(&self, actor: &User, id: ChannelId) -> Result<Channel> {
         let mut channel = self
             .store
+            .channels()
             .get_channel(id)
             .await?
             .ok_or(Error::NotFound("channel"))?;
@@ -58,6 +59,7 @@ impl Parlor {
         settings.validate()?;
         Ok(self
             .store
+            .channels()
             .insert_channel(
                 ChannelId(uuid::Uuid::new_v4()),
                 &settings,
@@ -83,6 +85,7 @@ impl Parlor {
         let settings = input.parse()?;
         Ok(self
             .store
+            .channels()
             .update_channel_settings(id, &settings, now_unix())
             .await?)
     }
@@ -98,6 +101,7 @@ impl Parlor {
         let rules = parse_rules(input)?;
         Ok(self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Rules(&rules), now_unix())
             .await?)
     }
@@ -114,6 +118,7 @@ impl Parlor {
         let embedding = Embedding::parse(sites, in_app)?;
         Ok(self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Embedding(&embedding), now_unix())
             .await?)
     }
@@ -126,7 +131,10 @@ impl Parlor {
         member: bool,
     ) -> Result<Channel> {
         require_admin(actor)?;
-        self.store.set_channel_operator(id, user, member).await?;
+        self.store
+            .channels()
+            .set_channel_operator(id, user, member)
+            .await?;
         if !member {
             // No longer an operator here: no longer in its departments.
             let mut departments = self.channel(actor, id).await?.departments;
@@ -136,6 +144,7 @@ impl Parlor {
             }
             if departments != before {
                 self.store
+                    .channels()
                     .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
                     .await?;
             }
@@ -152,7 +161,13 @@ impl Parlor {
 
     /// The first channel created (the one the demo host page embeds).
     pub async fn default_channel(&self) -> Result<Option<ChannelId>> {
-        Ok(self.store.list_channels().await?.first().map(|c| c.id))
+        Ok(self
+            .store
+            .channels()
+            .list_channels()
+            .await?
+            .first()
+            .map(|c| c.id))
     }
 
     /// What a visitor's widget may know about a channel. Public.
@@ -179,6 +194,7 @@ impl Parlor {
     ) -> Result<Channel> {
         let channel = self
             .store
+            .channels()
             .get_channel(id)
             .await?
             .ok_or(Error::NotFound("channel"))?;
@@ -239,6 +255,7 @@ impl Parlor {
         let departments = parlor_domain::ChannelDepartments::parse(text, &old)?;
         let updated = self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?;
         self.staffing_changed();
@@ -269,6 +286,7 @@ impl Parlor {
         departments.set_member(department, user, member)?;
         let updated = self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?;
         self.staffing_changed();
@@ -294,6 +312,7 @@ impl Parlor {
         let triggers = parse_triggers(input)?;
         Ok(self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Triggers(&triggers), now_unix())
             .await?)
     }

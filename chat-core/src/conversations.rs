@@ -44,6 +44,7 @@ impl Parlor {
         let token = new_token();
         let visitor = VisitorId(uuid::Uuid::new_v4());
         self.store
+            .visitors()
             .insert_visitor(visitor, channel, &token_hash(&token), now_unix())
             .await?;
         Ok(VisitorSession { visitor, token })
@@ -52,6 +53,7 @@ impl Parlor {
     /// The visitor a token belongs to, or `Unauthenticated`.
     pub async fn visitor(&self, token: &str) -> Result<VisitorId> {
         self.store
+            .visitors()
             .visitor_by_token(&token_hash(token))
             .await?
             .map(|(visitor, _)| visitor)
@@ -62,7 +64,12 @@ impl Parlor {
     /// token from another channel's widget is `Unauthenticated` here, as
     /// if unknown.
     pub async fn visitor_in(&self, token: &str, channel: ChannelId) -> Result<VisitorId> {
-        match self.store.visitor_by_token(&token_hash(token)).await? {
+        match self
+            .store
+            .visitors()
+            .visitor_by_token(&token_hash(token))
+            .await?
+        {
             Some((visitor, None)) => Ok(visitor),
             Some((visitor, Some(home))) if home == channel => Ok(visitor),
             _ => Err(Error::Unauthenticated),
@@ -71,8 +78,8 @@ impl Parlor {
 
     /// The conversation the visitor's next message goes to when their
     /// connection has none: in a "one active" channel their open one, if
-    /// any; otherwise a new one. (Two first messages at the same instant
-    /// from two tabs can still start two.)
+    /// any; otherwise a new one. First messages from several tabs at the
+    /// same instant all get one conversation there.
     ///
     /// With several departments, `department` must name one of them.
     pub async fn start_conversation(
@@ -95,6 +102,7 @@ impl Parlor {
     ) -> Result<Conversation> {
         let found = self
             .store
+            .channels()
             .get_channel(channel)
             .await?
             .ok_or(Error::NotFound("channel"))?;
@@ -104,25 +112,32 @@ impl Parlor {
                 ValidationErrors::single(Field::Department, "choose a department first").into(),
             );
         }
-        let mode = found.settings.conversation_mode;
-        if mode == ConversationMode::OneActive {
-            if let Some(open) = self.store.open_conversation(visitor, channel).await? {
+        // Time-ordered: a visitor's list sorts conversations started within
+        // the same second by their id.
+        let id = ConversationId(uuid::Uuid::now_v7());
+        let mut conversation = if found.settings.conversation_mode == ConversationMode::OneActive {
+            let store = self.store.conversations();
+            // The open one, read first since it is there most of the time;
+            // else the writer decides, so tabs starting at once share one.
+            if let Some(open) = store.open_conversation(visitor, channel).await? {
                 return Ok(open);
             }
-        }
-        let mut conversation = self
-            .store
-            .insert_conversation(
-                // Time-ordered: a visitor's list sorts conversations started
-                // within the same second by their id.
-                ConversationId(uuid::Uuid::now_v7()),
-                channel,
-                visitor,
-                now_unix(),
-            )
-            .await?;
+            match store
+                .open_or_insert_conversation(id, channel, visitor, now_unix())
+                .await?
+            {
+                Appended::New(c) => c,
+                Appended::Existing(open) => return Ok(open),
+            }
+        } else {
+            self.store
+                .conversations()
+                .insert_conversation(id, channel, visitor, now_unix())
+                .await?
+        };
         if department.is_some() || offline {
             self.store
+                .conversations()
                 .set_conversation_start(conversation.id, department, offline)
                 .await?;
             conversation.offline = offline;
@@ -147,7 +162,7 @@ impl Parlor {
     /// change is committed, and an inbox that misses it gets it with its
     /// next snapshot.
     pub(crate) async fn announce(&self, id: ConversationId) {
-        match self.store.conversation_summary(id).await {
+        match self.store.conversations().conversation_summary(id).await {
             Ok(Some(summary)) => self.hub.to_feed(FeedEvent::Changed(Arc::new(summary))),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "could not announce a conversation change"),
@@ -171,7 +186,10 @@ impl Parlor {
         conversation: Option<ConversationId>,
         url: &str,
     ) -> Result<()> {
-        self.store.set_visitor_page(visitor, &clip_url(url)).await?;
+        self.store
+            .visitors()
+            .set_visitor_page(visitor, &clip_url(url))
+            .await?;
         if let Some(id) = conversation {
             self.announce(id).await;
         }
@@ -185,7 +203,7 @@ impl Parlor {
         visitor: VisitorId,
         id: ConversationId,
     ) -> Result<Conversation> {
-        match self.store.get_conversation(id).await? {
+        match self.store.conversations().get_conversation(id).await? {
             Some(c) if c.visitor == visitor => Ok(c),
             _ => Err(Error::NotFound("conversation")),
         }
@@ -205,6 +223,7 @@ impl Parlor {
     ) -> Result<Vec<ConversationPreview>> {
         Ok(self
             .store
+            .conversations()
             .visitor_conversations(visitor, channel, MAX_LISTED)
             .await?)
     }
@@ -220,7 +239,12 @@ impl Parlor {
     ) -> Result<()> {
         let rating = ConversationRating::new(rating, comment, now_unix())?;
         self.visitor_conversation(visitor, id).await?;
-        if !self.store.rate_conversation(id, &rating).await? {
+        if !self
+            .store
+            .conversations()
+            .rate_conversation(id, &rating)
+            .await?
+        {
             return Err(ValidationErrors::single(
                 Field::Rating,
                 "a conversation can be rated once it has ended",
@@ -280,6 +304,7 @@ impl Parlor {
     ) -> Result<Option<Appended>> {
         let found = self
             .store
+            .channels()
             .get_channel(channel)
             .await?
             .and_then(|c| c.triggers.get(trigger).map(|t| t.message.clone()));
@@ -303,6 +328,7 @@ impl Parlor {
         let started = std::time::Instant::now();
         let appended = self
             .store
+            .messages()
             .append_message(&NewMessage {
                 id,
                 conversation,
@@ -329,6 +355,7 @@ impl Parlor {
     pub async fn operator_name(&self, user: parlor_domain::UserId) -> Result<String> {
         Ok(self
             .store
+            .users()
             .get_user(user)
             .await?
             .map(|u| u.display_name)
@@ -345,6 +372,7 @@ impl Parlor {
         self.visitor_conversation(visitor, conversation).await?;
         Ok(self
             .store
+            .messages()
             .messages_after(conversation, after, HISTORY_PAGE)
             .await?)
     }

@@ -26,6 +26,7 @@ impl Parlor {
         let c = self.operator_conversation(access, conversation).await?;
         let found = self
             .store
+            .messages()
             .get_message(conversation, message)
             .await?
             .ok_or(Error::NotFound("message"))?;
@@ -37,6 +38,7 @@ impl Parlor {
         };
         let edited = self
             .store
+            .edits()
             .edit_message(
                 message,
                 conversation,
@@ -69,12 +71,13 @@ impl Parlor {
         self.operator_conversation(access, conversation).await?;
         if self
             .store
+            .messages()
             .get_message(conversation, message)
             .await?
             .is_none()
         {
             return Err(Error::NotFound("message"));
         }
-        Ok(self.store.message_edits(message).await?)
+        Ok(self.store.edits().message_edits(message).await?)
     }
 }

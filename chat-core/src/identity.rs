@@ -59,6 +59,7 @@ impl Parlor {
         identity.required = required;
         Ok(self
             .store
+            .channels()
             .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
             .await?)
     }
@@ -74,6 +75,7 @@ impl Parlor {
     ) -> Result<Identified> {
         let secret = self
             .store
+            .channels()
             .get_channel(channel)
             .await?
             .ok_or(Error::NotFound("channel"))?
@@ -90,6 +92,7 @@ impl Parlor {
         let (person, token) = if verified {
             let person = self
                 .store
+                .visitors()
                 .claim_identity(channel, &claim.external_id, visitor)
                 .await?;
             if person == visitor {
@@ -98,10 +101,12 @@ impl Parlor {
                 // This device's conversations here become theirs too.
                 let moved = self
                     .store
+                    .conversations()
                     .move_conversations(visitor, person, channel)
                     .await?;
                 let token = new_token();
                 self.store
+                    .visitors()
                     .add_visitor_token(person, &token_hash(&token), now_unix())
                     .await?;
                 for id in moved {
@@ -112,12 +117,15 @@ impl Parlor {
         } else {
             (visitor, None)
         };
-        let mut profile = self.store.visitor_profile(person).await?;
+        let mut profile = self.store.visitors().visitor_profile(person).await?;
         profile.external_id = Some(claim.external_id);
         profile.name = claim.name.or(profile.name);
         profile.email = claim.email.or(profile.email);
         profile.verified = verified;
-        self.store.save_visitor_profile(person, &profile).await?;
+        self.store
+            .visitors()
+            .save_visitor_profile(person, &profile)
+            .await?;
         if let Some(id) = current {
             self.announce(id).await;
         }
@@ -136,9 +144,12 @@ impl Parlor {
         key: &str,
         value: &str,
     ) -> Result<()> {
-        let mut profile = self.store.visitor_profile(visitor).await?;
+        let mut profile = self.store.visitors().visitor_profile(visitor).await?;
         profile.set_field(key, value)?;
-        self.store.save_visitor_profile(visitor, &profile).await?;
+        self.store
+            .visitors()
+            .save_visitor_profile(visitor, &profile)
+            .await?;
         if let Some(id) = current {
             self.announce(id).await;
         }
@@ -154,13 +165,16 @@ impl Parlor {
         current: Option<ConversationId>,
         contact: parlor_domain::Contact,
     ) -> Result<()> {
-        let mut profile = self.store.visitor_profile(visitor).await?;
+        let mut profile = self.store.visitors().visitor_profile(visitor).await?;
         if profile.verified {
             return Ok(());
         }
         profile.name = Some(contact.name);
         profile.email = Some(contact.email);
-        self.store.save_visitor_profile(visitor, &profile).await?;
+        self.store
+            .visitors()
+            .save_visitor_profile(visitor, &profile)
+            .await?;
         if let Some(id) = current {
             self.announce(id).await;
         }

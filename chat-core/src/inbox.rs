@@ -37,7 +37,7 @@ impl Parlor {
         if user.is_admin() {
             return Ok(Access::All);
         }
-        let channels = self.store.operator_channels(user.id).await?;
+        let channels = self.store.channels().operator_channels(user.id).await?;
         Ok(Access::Channels(channels.into_iter().collect()))
     }
 
@@ -49,6 +49,7 @@ impl Parlor {
         };
         Ok(self
             .store
+            .conversations()
             .conversation_summaries(channels.as_deref(), CLOSED_IN_SNAPSHOT)
             .await?)
     }
@@ -56,13 +57,13 @@ impl Parlor {
     /// The channels `access` opens, with their operators and departments
     /// (what a transfer may choose), by name.
     pub async fn inbox_channels(&self, access: &Access) -> Result<Vec<InboxChannel>> {
-        let members = self.store.channel_members().await?;
+        let members = self.store.channels().channel_members().await?;
         let mut list = Vec::new();
-        for summary in self.store.list_channels().await? {
+        for summary in self.store.channels().list_channels().await? {
             if !access.allows(summary.id) {
                 continue;
             }
-            let Some(channel) = self.store.get_channel(summary.id).await? else {
+            let Some(channel) = self.store.channels().get_channel(summary.id).await? else {
                 continue;
             };
             list.push(InboxChannel {
@@ -98,7 +99,7 @@ impl Parlor {
         access: &Access,
         id: ConversationId,
     ) -> Result<Conversation> {
-        match self.store.get_conversation(id).await? {
+        match self.store.conversations().get_conversation(id).await? {
             Some(c) if access.allows(c.channel) => Ok(c),
             _ => Err(Error::NotFound("conversation")),
         }
@@ -146,6 +147,7 @@ impl Parlor {
         let started = std::time::Instant::now();
         let appended = self
             .store
+            .messages()
             .append_message(&NewMessage {
                 id,
                 conversation: conversation.id,
@@ -175,12 +177,17 @@ impl Parlor {
     /// visitor hears the end and inboxes see it closed. Closing one that is
     /// closed already changes nothing.
     pub(crate) async fn close(&self, id: ConversationId) -> Result<()> {
-        if self.store.close_conversation(id, now_unix()).await? {
+        if self
+            .store
+            .conversations()
+            .close_conversation(id, now_unix())
+            .await?
+        {
             self.hub.to_room(id, RoomEvent::Ended);
             self.announce(id).await;
             // A slot freed up, or the queue moved.
             self.route_waiting().await;
-            if let Some(c) = self.store.get_conversation(id).await? {
+            if let Some(c) = self.store.conversations().get_conversation(id).await? {
                 self.announce_queue(c.channel).await;
             }
         }
@@ -190,7 +197,12 @@ impl Parlor {
     /// The team has seen the conversation up to `seq`: the unread count
     /// drops, and the visitor gets the read receipt.
     pub async fn mark_read(&self, conversation: &Conversation, seq: Seq) -> Result<()> {
-        if let Some(read) = self.store.mark_read(conversation.id, seq).await? {
+        if let Some(read) = self
+            .store
+            .conversations()
+            .mark_read(conversation.id, seq)
+            .await?
+        {
             self.hub.to_room(conversation.id, RoomEvent::Read(read));
             self.announce(conversation.id).await;
         }
@@ -202,6 +214,7 @@ impl Parlor {
     pub(crate) async fn visitor_read(&self, conversation: ConversationId, seq: Seq) -> Result<()> {
         if self
             .store
+            .conversations()
             .mark_visitor_read(conversation, seq)
             .await?
             .is_some()

@@ -175,7 +175,13 @@ impl Session {
         self.opened_seq = after.unwrap_or(Seq(0));
         // Its row first: it may be one the snapshot did not carry (an old
         // one, opened from the visitor's history).
-        match self.parlor.store.conversation_summary(id).await {
+        match self
+            .parlor
+            .store
+            .conversations()
+            .conversation_summary(id)
+            .await
+        {
             Ok(Some(summary)) => {
                 self.send(InboxFrame::Summary {
                     conversation: Box::new(summary_frame(&summary)),
@@ -206,6 +212,7 @@ impl Session {
             let page = match self
                 .parlor
                 .store
+                .messages()
                 .messages_after(id, self.opened_seq, crate::HISTORY_PAGE)
                 .await
             {

@@ -1,6 +1,6 @@
 //! Parlor's application services. Each operation validates its input with
-//! `parlor_domain`, checks who may do it, and persists through the `Store`
-//! trait. Nothing here knows about HTTP, WebSocket or Leptos: the server's
+//! `parlor_domain`, checks who may do it, and persists through the store's
+//! trait for that aggregate (`store/`). Nothing here knows about HTTP, WebSocket or Leptos: the server's
 //! handlers and the app's server functions are thin adapters onto [`Parlor`].
 
 mod alerts;
@@ -93,12 +93,12 @@ impl Parlor {
 
     /// The `/metrics` text.
     pub fn render_metrics(&self) -> String {
-        self.metrics.render(self.store.write_queue_depth())
+        self.metrics.render(self.store.health().write_queue_depth())
     }
 
     /// Ready to serve: the database answers.
     pub async fn ready(&self) -> Result<()> {
-        Ok(self.store.ping().await?)
+        Ok(self.store.health().ping().await?)
     }
 
     /// Opens the store named by `database_url` and runs its migrations.

@@ -92,11 +92,13 @@ impl Parlor {
     async fn channel_title(&self, conversation: ConversationId) -> crate::Result<String> {
         let c = self
             .store
+            .conversations()
             .get_conversation(conversation)
             .await?
             .ok_or(crate::Error::NotFound("conversation"))?;
         let channel = self
             .store
+            .channels()
             .get_channel(c.channel)
             .await?
             .ok_or(crate::Error::NotFound("channel"))?;

@@ -29,7 +29,7 @@ impl Parlor {
             created_at: now_unix(),
             transfer_to: None,
         };
-        match self.store.add_note(&note).await? {
+        match self.store.internal_notes().add_note(&note).await? {
             Appended::New(note) => {
                 self.hub.to_feed(FeedEvent::Note {
                     channel: conversation.channel,
@@ -43,6 +43,6 @@ impl Parlor {
 
     /// A conversation's notes, oldest first (the caller checked access).
     pub async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>> {
-        Ok(self.store.notes(conversation).await?)
+        Ok(self.store.internal_notes().notes(conversation).await?)
     }
 }

@@ -179,6 +179,7 @@ impl Parlor {
             let node = &self.presence.node;
             let written = self
                 .store
+                .presence()
                 .set_presence(node, user, connected, now_unix())
                 .await;
             let mut failed = self.presence.failed();
@@ -197,7 +198,10 @@ impl Parlor {
 
     /// The status `user` chose; everyone sees the result at once.
     pub async fn set_availability(&self, user: &User, availability: Availability) -> Result<()> {
-        self.store.set_availability(user.id, availability).await?;
+        self.store
+            .presence()
+            .set_availability(user.id, availability)
+            .await?;
         self.presence_changed().await;
         Ok(())
     }
@@ -270,8 +274,12 @@ impl Parlor {
         let _one = self.presence.refreshing.lock().await;
         let now = now_unix();
         let read = async {
-            let staff = self.store.staff_presence(now - STALE_SECS).await?;
-            let members = self.store.channel_members().await?;
+            let staff = self
+                .store
+                .presence()
+                .staff_presence(now - STALE_SECS)
+                .await?;
+            let members = self.store.channels().channel_members().await?;
             Ok::<_, crate::StoreError>((staff, members))
         };
         let (staff, pairs) = match read.await {
@@ -338,6 +346,7 @@ async fn run(parlor: Parlor) {
             last_beat = now;
             if let Err(e) = parlor
                 .store
+                .presence()
                 .presence_heartbeat(&parlor.presence.node, now)
                 .await
             {

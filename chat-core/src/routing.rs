@@ -39,11 +39,15 @@ impl Parlor {
         let mut candidates = self.available_operators(channel).await;
         candidates.retain(|u| Some(*u) != except);
         if department.is_some() && !candidates.is_empty() {
-            if let Some(c) = self.store.get_channel(channel).await? {
+            if let Some(c) = self.store.channels().get_channel(channel).await? {
                 candidates = c.departments.route_to(department, candidates);
             }
         }
-        let assignee = self.store.route_conversation(id, &candidates).await?;
+        let assignee = self
+            .store
+            .routing()
+            .route_conversation(id, &candidates)
+            .await?;
         if assignee.is_some() {
             self.hub.to_room(id, RoomEvent::Queue(None));
             self.announce(id).await;
@@ -55,7 +59,12 @@ impl Parlor {
     /// room, then tells the visitors still waiting their place. Best effort:
     /// what fails waits for the next pass.
     pub(crate) async fn route_waiting(&self) {
-        let waiting = match self.store.waiting_conversations(ROUTE_BATCH).await {
+        let waiting = match self
+            .store
+            .routing()
+            .waiting_conversations(ROUTE_BATCH)
+            .await
+        {
             Ok(list) => list,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the waiting conversations");
@@ -92,7 +101,12 @@ impl Parlor {
         if !self.operator_online(channel).await {
             return;
         }
-        match self.store.channel_queue(channel, MAX_QUEUE_PLACE).await {
+        match self
+            .store
+            .routing()
+            .channel_queue(channel, MAX_QUEUE_PLACE)
+            .await
+        {
             Ok(queue) => {
                 for (place, id) in queue.into_iter().enumerate() {
                     let place = u32::try_from(place + 1).unwrap_or(u32::MAX);
@@ -113,7 +127,11 @@ impl Parlor {
         if !self.operator_online(channel).await {
             return Ok(None);
         }
-        let place = self.store.queue_place(id, MAX_QUEUE_PLACE).await?;
+        let place = self
+            .store
+            .routing()
+            .queue_place(id, MAX_QUEUE_PLACE)
+            .await?;
         Ok((place > 0).then_some(place))
     }
 
@@ -126,7 +144,7 @@ impl Parlor {
         id: ConversationId,
     ) -> Result<()> {
         let conversation = self.operator_conversation(access, id).await?;
-        match self.store.take_conversation(id, user.id).await? {
+        match self.store.routing().take_conversation(id, user.id).await? {
             Some(owner) if owner == user.id => {
                 if conversation.assignee != Some(user.id) {
                     self.hub.to_room(id, RoomEvent::Queue(None));
@@ -144,14 +162,14 @@ impl Parlor {
     pub async fn set_max_chats(&self, actor: &User, user: UserId, max_chats: u32) -> Result<()> {
         crate::auth::require_admin(actor)?;
         let max_chats = parlor_domain::user::check_max_chats(max_chats)?;
-        self.store.set_max_chats(user, max_chats).await?;
+        self.store.routing().set_max_chats(user, max_chats).await?;
         self.route_waiting().await;
         Ok(())
     }
 
     /// Each staff member's maximum of chats and open conversations now.
     pub async fn staff_load(&self) -> Result<Vec<(UserId, u32, u32)>> {
-        Ok(self.store.staff_load().await?)
+        Ok(self.store.routing().staff_load().await?)
     }
 }
 

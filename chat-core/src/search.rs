@@ -23,6 +23,7 @@ impl Parlor {
         };
         Ok(self
             .store
+            .conversation_search()
             .search(&query, channels.as_deref(), SEARCH_LIMIT as u32)
             .await?)
     }

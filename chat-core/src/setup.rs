@@ -22,7 +22,7 @@ impl Parlor {
         email: &str,
         password: Option<&str>,
     ) -> Result<FirstAdmin> {
-        if self.store.count_users().await? > 0 {
+        if self.store.users().count_users().await? > 0 {
             return Ok(FirstAdmin::AlreadySetUp);
         }
         let (password, generated) = match password {
@@ -54,7 +54,7 @@ impl Parlor {
         admin: Option<&User>,
         site: Option<&str>,
     ) -> Result<Option<Channel>> {
-        if self.store.count_channels().await? > 0 {
+        if self.store.channels().count_channels().await? > 0 {
             return Ok(None);
         }
         let operators: Vec<_> = admin.iter().map(|a| a.id).collect();

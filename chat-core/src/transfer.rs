@@ -40,12 +40,14 @@ impl Parlor {
                 let user = UserId(user_id);
                 let target = self
                     .store
+                    .users()
                     .get_user(user)
                     .await?
                     .ok_or_else(|| refuse("no such operator"))?;
                 let operates = target.is_admin()
                     || self
                         .store
+                        .channels()
                         .operator_channels(user)
                         .await?
                         .contains(&conversation.channel);
@@ -60,6 +62,7 @@ impl Parlor {
             TransferTarget::Department { department_id } => {
                 let channel = self
                     .store
+                    .channels()
                     .get_channel(conversation.channel)
                     .await?
                     .ok_or(Error::NotFound("channel"))?;
@@ -83,6 +86,7 @@ impl Parlor {
         };
         let stored = match self
             .store
+            .routing()
             .transfer_conversation(assignee, department, &record)
             .await?
         {

@@ -24,7 +24,7 @@ impl Parlor {
             display_name: new.display_name,
             role: new.role,
         };
-        match self.store.insert_user(&record).await {
+        match self.store.users().insert_user(&record).await {
             Err(StoreError::Conflict(_)) => Err(Error::Validation(ValidationErrors::single(
                 Field::Email,
                 "is already used by another account",
@@ -35,6 +35,6 @@ impl Parlor {
 
     /// Everyone signed in may see the team (operators pick colleagues to hand over to).
     pub async fn list_users(&self, _actor: &User) -> Result<Vec<User>> {
-        Ok(self.store.list_users().await?)
+        Ok(self.store.users().list_users().await?)
     }
 }

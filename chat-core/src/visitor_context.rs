@@ -49,14 +49,19 @@ impl Parlor {
         id: ConversationId,
         context: &VisitorContext,
     ) -> Result<()> {
-        let kept = match self.store.conversation_summary(id).await? {
+        let kept = match self.store.conversations().conversation_summary(id).await? {
             Some(s) => s.context,
             None => return Err(crate::Error::NotFound("conversation")),
         };
         let context = context.clone().over(&kept);
         let json = serde_json::to_string(&context)
             .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-        if self.store.set_visitor_context(id, &json).await? {
+        if self
+            .store
+            .conversations()
+            .set_visitor_context(id, &json)
+            .await?
+        {
             self.announce(id).await;
         }
         Ok(())

@@ -70,6 +70,9 @@ pub(super) struct ConversationOp {
     pub channel: ChannelId,
     pub visitor: VisitorId,
     pub now: i64,
+    /// The channel allows one open conversation per visitor: the visitor's
+    /// open one, if any, is the answer, and nothing is inserted.
+    pub one_active: bool,
 }
 
 impl ConversationOp {
@@ -119,10 +122,12 @@ pub(super) trait Backend: Send + 'static {
     /// each conversation on); returns how many rows were inserted.
     async fn insert_messages(&mut self, messages: &[Message]) -> Result<u64, StoreError>;
     async fn insert_visitor(&mut self, op: &VisitorOp) -> Result<(), StoreError>;
+    /// Inserts the conversation; with `op.one_active`, returns the
+    /// visitor's open conversation in the channel instead if there is one.
     async fn insert_conversation(
         &mut self,
         op: &ConversationOp,
-    ) -> Result<Conversation, StoreError>;
+    ) -> Result<Appended<Conversation>, StoreError>;
 }
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
@@ -130,14 +135,14 @@ type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 pub(super) enum Job {
     Append(AppendOp, Reply<Appended>),
     Visitor(VisitorOp, Reply<()>),
-    Conversation(ConversationOp, Reply<Conversation>),
+    Conversation(ConversationOp, Reply<Appended<Conversation>>),
 }
 
 /// A job's outcome, held until its transaction commits.
 enum Outcome {
     Append(Result<Appended, StoreError>),
     Visitor(Result<(), StoreError>),
-    Conversation(Result<Conversation, StoreError>),
+    Conversation(Result<Appended<Conversation>, StoreError>),
 }
 
 impl Outcome {

@@ -7,7 +7,7 @@ use super::group_commit::{self, AppendOp, ConversationOp, Job, VisitorOp};
 use super::postgres_writer::Postgres;
 use super::rows::{self, DbRow, Key, SUMMARY_SELECT, USER_COLUMNS};
 use super::sql_store::sql_store;
-use super::{Appended, ChannelPart, NewMessage, NewUserRecord, StaffPresence, Store, StoreError};
+use super::{Appended, ChannelPart, NewMessage, NewUserRecord, StaffPresence, StoreError};
 use parlor_domain::{
     Availability, Channel, ChannelDepartments, ChannelId, ChannelIdentity, ChannelRules,
     ChannelSettings, ChannelSummary, ChannelTriggers, Conversation, ConversationId,

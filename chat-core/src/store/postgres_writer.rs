@@ -10,7 +10,7 @@
 //! size, so each is prepared once.
 
 use super::group_commit::{Backend, ConversationOp, ConversationState, VisitorOp};
-use super::{rows, StoreError};
+use super::{rows, Appended, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{Conversation, ConversationId, Message, MessageId};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -155,7 +155,33 @@ impl Backend for Postgres {
     async fn insert_conversation(
         &mut self,
         op: &ConversationOp,
-    ) -> Result<Conversation, StoreError> {
+    ) -> Result<Appended<Conversation>, StoreError> {
+        if op.one_active {
+            // Several nodes start conversations, so the check below must
+            // exclude theirs too: the visitor's row stays locked until this
+            // batch commits, and a second tab (on any node) waits here, then
+            // reads the conversation the first one committed. A lock, not a
+            // unique index: databases written before this fix may hold
+            // several open conversations of one visitor, which an index
+            // could not be built over, and merging visitors
+            // (`move_conversations`) may rightly leave two open.
+            sqlx::query("SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE")
+                .bind(op.visitor.0)
+                .execute(self.conn()?)
+                .await?;
+            let open = sqlx::query(
+                "SELECT * FROM conversations
+                  WHERE visitor_id = $1 AND channel_id = $2 AND status = 'open'
+                  ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(op.visitor.0)
+            .bind(op.channel.0)
+            .fetch_optional(self.conn()?)
+            .await?;
+            if let Some(row) = open {
+                return Ok(Appended::Existing(rows::conversation(&row)?));
+            }
+        }
         // Selecting the channel and visitor instead of relying on the foreign
         // keys turns a missing one into "nothing inserted", not an error.
         let done = sqlx::query(
@@ -172,7 +198,7 @@ impl Backend for Postgres {
         .execute(self.conn()?)
         .await?;
         match done.rows_affected() {
-            1 => Ok(op.created()),
+            1 => Ok(Appended::New(op.created())),
             _ => Err(StoreError::NotFound("channel")),
         }
     }

@@ -379,3 +379,9 @@ pub(super) fn stored_attachment(row: &impl DbRow) -> Result<super::StoredAttachm
         created_at: row.int("created_at")?,
     })
 }
+
+/// Whether the statement broke a unique constraint (a taken email or
+/// shortcut).
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

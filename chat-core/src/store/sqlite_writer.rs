@@ -7,7 +7,7 @@
 
 use super::group_commit::{Backend, ConversationOp, ConversationState, VisitorOp};
 use super::rows::{self, Key};
-use super::StoreError;
+use super::{Appended, StoreError};
 use async_trait::async_trait;
 use parlor_domain::{Conversation, ConversationId, Message, MessageId};
 use sqlx::sqlite::SqliteConnection;
@@ -109,7 +109,25 @@ impl Backend for Sqlite {
     async fn insert_conversation(
         &mut self,
         op: &ConversationOp,
-    ) -> Result<Conversation, StoreError> {
+    ) -> Result<Appended<Conversation>, StoreError> {
+        if op.one_active {
+            // No lock of our own: the writer's transaction began IMMEDIATE,
+            // so it holds SQLite's only write lock, and nothing can start a
+            // conversation between this read and the insert below. A tab
+            // that comes second gets the first one's conversation.
+            let open = sqlx::query(
+                "SELECT * FROM conversations
+                  WHERE visitor_id = ? AND channel_id = ? AND status = 'open'
+                  ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(op.visitor.to_string())
+            .bind(op.channel.to_string())
+            .fetch_optional(&mut self.0)
+            .await?;
+            if let Some(row) = open {
+                return Ok(Appended::Existing(rows::conversation(&row)?));
+            }
+        }
         let result = sqlx::query(
             "INSERT INTO conversations (id, channel_id, visitor_id, status, last_seq, created_at)
              VALUES (?, ?, ?, 'open', 0, ?)",
@@ -121,7 +139,7 @@ impl Backend for Sqlite {
         .execute(&mut self.0)
         .await;
         match result {
-            Ok(_) => Ok(op.created()),
+            Ok(_) => Ok(Appended::New(op.created())),
             Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
                 Err(StoreError::NotFound("channel"))
             }

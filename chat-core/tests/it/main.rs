@@ -6,5 +6,7 @@
 
 mod attachments_store;
 mod messages;
+mod one_active;
+mod schema_parity;
 mod store_contract;
 mod store_story;
