@@ -13,6 +13,7 @@ use widget::state::{Delivery, Event, Line};
 #[component]
 pub fn Lines(chat: Chat, t: &'static Texts, welcome: String) -> impl IntoView {
     let lines = chat.memo(|s| s.lines.clone());
+    let read = chat.memo(|s| s.team_read);
     let typing = chat.memo(|s| s.typing.clone());
     let ended = chat.memo(|s| s.ended);
     let open = chat.memo(|s| s.open);
@@ -44,7 +45,7 @@ pub fn Lines(chat: Chat, t: &'static Texts, welcome: String) -> impl IntoView {
             // Re-rendered whole on change: a keyed list costs more bytes
             // than a conversation's worth of lines costs time.
             {move || {
-                let read = chat.state.with(|s| s.team_read);
+                let read = read.get();
                 lines
                     .get()
                     .into_iter()
