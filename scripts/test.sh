@@ -46,6 +46,13 @@ fi
 step "the widget never depends on the server side"
 scripts/check-widget-deps.sh
 
+step "the widget's state: lints and unit tests on the host"
+# Its own invocation, and only the lib (widget/src/state.rs, saved.rs): the
+# browser half's dependencies (leptos "csr", web-sys) are wasm32-only, so
+# this builds the protocol and serde, nothing the server build shares.
+cargo clippy -p widget --lib --profile test --locked -- -D warnings
+cargo test -p widget --lib --locked
+
 step "unit and integration tests (SQLite)"
 # The two-node tests need PostgreSQL: they run in the pass below.
 cargo test --workspace --exclude widget --locked -- --skip two_nodes_

@@ -26,14 +26,15 @@ pub struct Files {
 }
 
 impl Files {
-    pub fn new(chat: Chat, live: String) -> Self {
+    pub fn new(chat: Chat) -> Self {
         let files = Self {
             chat,
-            live: StoredValue::new(live),
+            live: chat.socket.url,
             previews: StoredValue::new(HashMap::new()),
         };
         Effect::new(move || {
-            chat.lines.with(|lines| {
+            chat.state.with(|s| {
+                let lines = &s.lines;
                 files.previews.update_value(|p| {
                     p.retain(|id, url| {
                         let shown = lines
@@ -65,7 +66,7 @@ impl Files {
     }
 
     fn token(&self) -> Option<String> {
-        self.chat.saved.with_value(|s| s.token.clone())
+        self.chat.state.with_untracked(|s| s.saved.token.clone())
     }
 
     /// Uploads `file`; `done` gets the stored attachment, or why not (the
@@ -80,7 +81,7 @@ impl Files {
             return done(Err(t.too_big.to_string()));
         }
         let name: String = js_sys::encode_uri_component(&file.name()).into();
-        let path = format!("channels/{}/files?name={name}", self.chat.channel);
+        let path = format!("channels/{}/files?name={name}", self.chat.channel());
         let (Some(url), Some(token)) = (self.url(&path), self.token()) else {
             // Not connected yet: there is no token to upload with.
             return done(Err(t.offline.to_string()));

@@ -9,7 +9,6 @@ mod api;
 mod chat;
 mod files;
 mod i18n;
-mod saved;
 mod socket;
 mod view;
 
@@ -18,6 +17,7 @@ use leptos::prelude::*;
 use parlor_protocol::WidgetConfig;
 use socket::Socket;
 use wasm_bindgen::prelude::*;
+use widget::state::{Event, State};
 
 /// Trunk calls `main` when the module initialises; the loader calls `start`.
 fn main() {}
@@ -26,10 +26,8 @@ fn main() {}
 /// page (sharing this module) open their own windows.
 #[wasm_bindgen]
 pub struct Widget {
-    open: RwSignal<bool>,
-    focus_on_open: StoredValue<bool>,
     api: api::PageApi,
-    socket: StoredValue<Option<Socket>>,
+    socket: Socket,
     chat: StoredValue<Option<Chat>>,
     title: String,
 }
@@ -38,18 +36,17 @@ pub struct Widget {
 impl Widget {
     /// Opens or closes the chat window (the launcher's click).
     pub fn toggle(&self) {
-        self.focus_on_open.set_value(true);
-        self.open.update(|o| *o = !*o);
+        let open = self.with(|c| c.state.with_untracked(|s| s.open));
+        self.set_open(!open, true);
     }
 
     /// Opens the chat window and moves the focus into it.
     pub fn open(&self) {
-        self.focus_on_open.set_value(true);
-        self.open.set(true);
+        self.set_open(true, true);
     }
 
     pub fn close(&self) {
-        self.open.set(false);
+        self.set_open(false, false);
     }
 
     /// `Parlor.identify`, as JSON: kept for every connection, sent now if
@@ -63,11 +60,13 @@ impl Widget {
     /// A trigger fired: its message shows in the channel's name and the
     /// window opens (without the focus), unless the visitor is busy.
     pub fn trigger(&self, id: u32, message: String) {
-        let shown = self
-            .chat
-            .with_value(|c| c.is_some_and(|c| c.fire_trigger(id, message, self.title.clone())));
-        if shown {
-            self.open_quietly();
+        if let Some(line) = chat::new_id() {
+            self.dispatch(Event::Trigger {
+                trigger: id,
+                message,
+                title: self.title.clone(),
+                line,
+            });
         }
     }
 
@@ -80,20 +79,25 @@ impl Widget {
     /// Opens the chat window without taking the focus from the host page
     /// (a rule's timer: the visitor may be typing somewhere else).
     pub fn open_quietly(&self) {
-        if !self.open.get_untracked() {
-            self.focus_on_open.set_value(false);
-            self.open.set(true);
-        }
+        self.dispatch(Event::OpenQuietly);
     }
 }
 
 impl Widget {
     fn say(&self, frame: &parlor_protocol::live::VisitorFrame) {
-        self.socket.with_value(|s| {
-            if let Some(s) = s {
-                s.send(frame);
-            }
-        });
+        self.socket.send(frame);
+    }
+
+    fn with<T: Default>(&self, f: impl FnOnce(Chat) -> T) -> T {
+        self.chat.get_value().map(f).unwrap_or_default()
+    }
+
+    fn dispatch(&self, event: Event) {
+        self.with(|c| c.dispatch(event));
+    }
+
+    fn set_open(&self, open: bool, focus: bool) {
+        self.dispatch(Event::Open { open, focus });
     }
 }
 
@@ -141,27 +145,33 @@ pub fn start(
     let config: WidgetConfig = serde_json::from_str(config_json)
         .map_err(|_| JsValue::from_str("Parlor: bad widget config"))?;
     let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
-    let open = RwSignal::new(full_page);
-    let focus_on_open = StoredValue::new(true);
     let api = api::PageApi::new(emit);
-    let socket_slot = StoredValue::new(None::<Socket>);
+    let socket = Socket::new(url);
     let chat_slot = StoredValue::new(None::<Chat>);
     let title = config.window_title.clone();
     // Effects and the socket are created inside the mount closure: `mount_to`
     // sets up the reactive owner they need.
     let handle = leptos::mount::mount_to(container, move || {
-        let chat = Chat::new(config.channel_id, open, api, online);
-        let socket = Socket::new(chat, url);
-        socket_slot.set_value(Some(socket));
+        let channel = config.channel_id;
+        let mut state = State::new(channel, chat::load(channel), online, false);
+        state.several_departments = config.departments.len() > 1;
+        state.visible = page_visible();
+        let chat = Chat::new(state, socket, api);
         chat_slot.set_value(Some(chat));
-        if chat.wants_socket() {
-            socket.connect();
+        if full_page {
+            chat.dispatch(Event::Open {
+                open: true,
+                focus: true,
+            });
+        } else if chat.wants_socket() {
+            socket.connect(chat);
         }
         let part = |selector: &str| {
             host.shadow_root()
                 .and_then(|r| r.query_selector(selector).ok().flatten())
         };
         let (badge, launcher) = (part(".badge"), part(".launcher"));
+        let open = chat.memo(|s| s.open);
         Effect::new(move |was_open: Option<bool>| {
             let is_open = open.get();
             let _ = host.toggle_attribute_with_force("data-open", is_open);
@@ -182,23 +192,22 @@ pub fn start(
             }
             is_open
         });
+        let unread = chat.memo(|s| s.unread);
         Effect::new(move || {
             if let Some(b) = &badge {
-                let n = chat.unread.get();
+                let n = unread.get();
                 b.set_text_content(Some(&n.to_string()));
                 let _ = b.toggle_attribute_with_force("hidden", n == 0);
             }
         });
         let t = i18n::of_page();
-        view! { <view::ChatWindow config chat socket full_page t focus_on_open /> }
+        view! { <view::ChatWindow config chat full_page t /> }
     });
     // The widget lives as long as the page.
     handle.forget();
     Ok(Widget {
-        open,
-        focus_on_open,
         api,
-        socket: socket_slot,
+        socket,
         chat: chat_slot,
         title,
     })

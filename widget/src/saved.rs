@@ -1,12 +1,13 @@
 //! What the widget keeps in the host page's `localStorage` (first-party to
 //! the site, so it survives reloads and navigation where third-party
 //! cookies would not): the visitor's token, their conversation, and the
-//! messages typed but not yet acknowledged.
+//! messages typed but not yet acknowledged. Reading and writing it is the
+//! browser shell's (widget/src/chat.rs).
 
 use parlor_protocol::{ChannelId, ConversationId, MessageId, Seq, WireAttachment};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
     pub token: Option<String>,
     pub conversation_id: Option<ConversationId>,
@@ -44,25 +45,8 @@ impl Saved {
     }
 }
 
-fn key(channel: ChannelId) -> String {
+/// The storage key of a channel's `Saved`.
+pub fn key(channel: ChannelId) -> String {
     // The loader reads the same key to connect early for returning visitors.
     format!("parlor:v1:{channel}")
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    // Storage can be disabled or throw (privacy modes): then nothing persists.
-    web_sys::window()?.local_storage().ok()?
-}
-
-pub fn load(channel: ChannelId) -> Saved {
-    storage()
-        .and_then(|s| s.get_item(&key(channel)).ok()?)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
-}
-
-pub fn store(channel: ChannelId, saved: &Saved) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(saved)) {
-        let _ = s.set_item(&key(channel), &json);
-    }
 }

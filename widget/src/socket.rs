@@ -1,16 +1,18 @@
 //! The visitor's WebSocket, speaking docs/protocol.md directly with
-//! `web_sys::WebSocket` (a tag byte, then JSON). It says `hello` with the
-//! saved token, conversation and last `seq` on every (re)connection, then
-//! resends every unacknowledged message with its original id; reconnects
-//! back off up to 8 s, and at once when the browser comes back online.
+//! `web_sys::WebSocket` (a tag byte, then JSON). Each frame and each change
+//! of the connection goes to the state (widget/src/state.rs), which says
+//! `hello` with the saved token, conversation and last `seq` on every
+//! (re)connection and resends every unacknowledged message with its
+//! original id. Reconnects back off up to 8 s, and happen at once when the
+//! browser comes back online.
 
-use crate::chat::{Chat, Delivery, Link};
+use crate::chat::Chat;
 use leptos::prelude::*;
 use parlor_protocol::live::{ServerFrame, VisitorFrame, MAX_URL_CHARS};
-use parlor_protocol::MessageId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
+use widget::state::{Event, Hello, Link};
 
 /// One live socket and the handlers it must keep alive.
 struct Open {
@@ -20,7 +22,6 @@ struct Open {
 
 #[derive(Clone, Copy)]
 pub struct Socket {
-    chat: Chat,
     pub url: StoredValue<String>,
     open: StoredValue<Option<Open>, LocalStorage>,
     /// The previous socket. Its handlers may be running when it is replaced
@@ -58,22 +59,25 @@ fn whereabouts() -> (Option<String>, Option<String>, Option<String>) {
 }
 
 impl Socket {
-    pub fn new(chat: Chat, url: String) -> Self {
-        let s = Self {
-            chat,
+    pub fn new(url: String) -> Self {
+        Self {
             url: StoredValue::new(url),
             open: StoredValue::new_local(None),
             dead: StoredValue::new_local(None),
             retry_ms: StoredValue::new(500),
             page: StoredValue::new(href()),
-        };
+        }
+    }
+
+    /// Connects at once when the browser comes back online.
+    pub fn listen(&self, chat: Chat) {
         if let Some(w) = web_sys::window() {
-            let online = Closure::<dyn FnMut()>::new(move || s.connect());
+            let s = *self;
+            let online = Closure::<dyn FnMut()>::new(move || s.connect(chat));
             let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
             // The widget lives as long as the page.
             online.forget();
         }
-        s
     }
 
     fn ready(&self) -> bool {
@@ -99,34 +103,11 @@ impl Socket {
     }
 
     /// Sends a queued message now, or on the next connection.
-    pub fn deliver(&self, id: MessageId, body: String) {
+    pub fn deliver(&self, chat: Chat, frame: &VisitorFrame) {
         if self.open.with_value(Option::is_none) {
-            self.connect();
+            self.connect(chat);
         } else {
-            self.send(&self.message_frame(id, body));
-        }
-    }
-
-    /// A queued message as it goes out: the offline form's travels with
-    /// its contact until acknowledged.
-    fn message_frame(&self, message_id: MessageId, body: String) -> VisitorFrame {
-        let contact = self.chat.saved.with_value(|s| s.contact.clone());
-        match contact {
-            Some((id, name, email)) if id == message_id => VisitorFrame::LeaveMessage {
-                message_id,
-                name,
-                email,
-                body,
-            },
-            _ => VisitorFrame::Send {
-                message_id,
-                body,
-                attachment: self
-                    .chat
-                    .saved
-                    .with_value(|s| s.file(message_id))
-                    .map(|a| a.id),
-            },
+            self.send(frame);
         }
     }
 
@@ -139,27 +120,24 @@ impl Socket {
         }
     }
 
-    pub fn connect(&self) {
+    pub fn connect(&self, chat: Chat) {
         if self.open.with_value(Option::is_some) {
             return;
         }
         let Ok(ws) = WebSocket::new(&self.url.get_value()) else {
-            self.chat.link.set(Link::Offline);
+            chat.dispatch(Event::Link(Link::Offline));
             return;
         };
         ws.set_binary_type(BinaryType::Arraybuffer);
-        self.chat.link.set(Link::Connecting);
+        chat.dispatch(Event::Link(Link::Connecting));
         let s = *self;
-        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.hello());
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.hello(chat));
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             if let Some(frame) = e.dyn_ref::<MessageEvent>().and_then(decode) {
-                if s.chat.apply(frame) {
-                    s.drop_socket();
-                    s.connect();
-                }
+                chat.dispatch(Event::Frame(frame));
             }
         });
-        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.closed());
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.closed(chat));
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -169,50 +147,22 @@ impl Socket {
         }));
     }
 
-    fn hello(&self) {
+    /// Open: `hello` and the rest (`State`'s rules), with the page's part.
+    fn hello(&self, chat: Chat) {
         self.retry_ms.set_value(500);
-        self.chat.link.set(Link::Online);
-        let (token, conversation_id, outbox, trigger, department) =
-            self.chat.saved.with_value(|s| {
-                (
-                    s.token.clone(),
-                    s.conversation_id,
-                    s.outbox.clone(),
-                    s.trigger,
-                    s.department,
-                )
-            });
         let url = href();
         self.page.set_value(url.clone());
         let (referrer, language, time_zone) = whereabouts();
-        self.send(&VisitorFrame::Hello {
-            channel_id: self.chat.channel,
-            token,
-            conversation_id,
-            last_seq: conversation_id.and(self.chat.last_seq.get_value()),
+        chat.dispatch(Event::Connected(Hello {
             page_url: Some(url),
             referrer,
             language,
             time_zone,
-        });
-        // Identity first: the outbox may then join the visitor's history.
-        for frame in self.chat.api.frames() {
-            self.send(&frame);
-        }
-        if let Some(id) = department.filter(|_| conversation_id.is_none()) {
-            self.send(&VisitorFrame::Department { id });
-        }
-        // A trigger's message goes before the answer it got.
-        if let Some((trigger_id, before)) = trigger {
-            self.send(&VisitorFrame::Triggered { trigger_id, before });
-        }
-        for (message_id, body) in outbox {
-            self.chat.set_delivery(message_id, Delivery::Sending);
-            self.send(&self.message_frame(message_id, body));
-        }
+            page_frames: chat.api.frames(),
+        }));
     }
 
-    fn drop_socket(&self) {
+    pub fn drop_socket(&self) {
         if let Some(o) = self.open.try_update_value(Option::take).flatten() {
             o.ws.set_onclose(None);
             o.ws.set_onmessage(None);
@@ -221,15 +171,15 @@ impl Socket {
         }
     }
 
-    fn closed(&self) {
+    fn closed(&self, chat: Chat) {
         self.drop_socket();
-        self.chat.link.set(Link::Offline);
+        chat.dispatch(Event::Link(Link::Offline));
         let delay = self.retry_ms.get_value();
         self.retry_ms.set_value((delay * 2).min(8_000));
         let s = *self;
         let again = Closure::once_into_js(move || {
-            if s.chat.wants_socket() {
-                s.connect();
+            if chat.wants_socket() {
+                s.connect(chat);
             }
         });
         if let Some(w) = web_sys::window() {
