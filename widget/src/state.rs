@@ -793,6 +793,18 @@ impl State {
                     self.rated = true;
                 }
             }
+            ServerFrame::Resync {
+                conversation_id,
+                last_seq: Some(newest),
+            } if self.saved.conversation_id == Some(conversation_id) => {
+                // The server's database went back to an earlier point: what
+                // came after its newest message is gone there, and new
+                // messages will take those numbers.
+                self.lines.retain(|l| l.seq.is_none_or(|seq| seq <= newest));
+                self.last_seq = self.last_seq.map(|s| s.min(newest));
+                self.saved.seen = self.saved.seen.map(|s| s.min(newest));
+                out.push(Out::Reconnect);
+            }
             ServerFrame::Resync { .. } => out.push(Out::Reconnect),
             ServerFrame::Error {
                 code,
@@ -1138,10 +1150,31 @@ mod tests {
     }
 
     #[test]
+    fn a_resume_point_beyond_the_conversation_drops_what_the_server_lost() {
+        let mut s = window();
+        s.apply(frame_welcome(Some(CONVERSATION)));
+        for seq in 1..=4 {
+            s.apply(operator(seq as u128, seq));
+        }
+        let out = s.apply(Event::Frame(ServerFrame::Resync {
+            conversation_id: CONVERSATION,
+            last_seq: Some(Seq(2)),
+        }));
+        assert_eq!(out, [Out::Reconnect, Out::Save]);
+        assert_eq!(s.last_seq, Some(Seq(2)));
+        let seqs: Vec<_> = s.lines.iter().filter_map(|l| l.seq).collect();
+        assert_eq!(seqs, [Seq(1), Seq(2)]);
+        // The new third message is shown, not taken for the old one.
+        s.apply(operator(9, 3));
+        assert_eq!(s.lines.last().map(|l| l.id), Some(id(9)));
+    }
+
+    #[test]
     fn resync_and_a_bad_token_reconnect() {
         let mut s = window();
         let out = s.apply(Event::Frame(ServerFrame::Resync {
             conversation_id: CONVERSATION,
+            last_seq: None,
         }));
         assert_eq!(out, [Out::Reconnect]);
         s.apply(ack(1, 1));
