@@ -29,15 +29,16 @@ CRATES = {
 # chat-core's layers, bottom up. A module not listed fails the check, so a
 # new module must be given its place.
 LAYERS = [
-    ("foundation", ["clock", "error", "password", "metrics"]),
+    ("foundation", ["clock", "metrics"]),
     ("storage", ["store"]),
+    ("errors", ["error"]),
     ("events", ["events"]),
     ("fan-out", ["hub"]),
     ("bus", ["bus"]),
     (
         "services",
         [
-            "parlor", "alerts", "attachments", "auth", "canned", "channels",
+            "parlor", "password", "alerts", "attachments", "auth", "canned", "channels",
             "conversations", "edits", "identity", "inbox", "names", "notes",
             "presence", "routing", "search", "setup", "transfer", "users",
             "visitor_context",

@@ -46,6 +46,9 @@ fi
 step "the widget never depends on the server side"
 scripts/check-widget-deps.sh
 
+step "layers import downward only (ARCHITECTURE.md, Layers)"
+python3 scripts/check-layers.py
+
 step "the widget's state: lints and unit tests on the host"
 # Its own invocation, and only the lib (widget/src/state.rs, saved.rs): the
 # browser half's dependencies (leptos "csr", web-sys) are wasm32-only, so

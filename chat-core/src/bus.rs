@@ -8,13 +8,17 @@
 //! have missed events makes every local listener read it again by sequence
 //! number (`Hub::resync_all`), so a missed event is never a missed message.
 //!
-//! Each node publishes what its hub publishes (`Hub::relay`), tagged with
-//! its node id, and delivers the other nodes' events to its own listeners.
+//! Each node publishes what its hub publishes (the bus is the hub's
+//! `Relay`), tagged with its node id, and delivers the other nodes' events
+//! to its own hub. It reads the store for events that travel by reference,
+//! and calls no service: presence hears another node's change from the hub.
 //! NOTIFY payloads are limited to 8000 bytes: a larger message travels as a
 //! reference that receivers read from the database; a summary always does.
 
-use crate::hub::{FeedEvent, RoomEvent};
-use crate::{Parlor, StoreError};
+use crate::events::{FeedEvent, RoomEvent};
+use crate::hub::{Hub, Relay};
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreError};
 use parlor_domain::{ChannelId, ConversationId, Message, MessageId, Seq};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
@@ -219,13 +223,13 @@ fn encode(node: Uuid, event: BusEvent) -> Result<String, serde_json::Error> {
 }
 
 /// The hub's side of the bus: queues events for publishing, never waits.
-pub(crate) struct Relay {
+struct Outgoing {
     tx: mpsc::Sender<BusEvent>,
     lost: Arc<AtomicBool>,
 }
 
-impl Relay {
-    pub(crate) fn send(&self, event: BusEvent) {
+impl Outgoing {
+    fn send(&self, event: BusEvent) {
         if self.tx.try_send(event).is_err() {
             // Other nodes will be told to resync from the database.
             self.lost.store(true, Ordering::Relaxed);
@@ -233,9 +237,52 @@ impl Relay {
     }
 }
 
-/// Joins `parlor` to the other nodes on the database at `url`: listens
-/// first, so nothing published after this returns is missed.
-pub async fn start(parlor: &Parlor, url: &str) -> Result<(), StoreError> {
+impl Relay for Outgoing {
+    fn room(&self, conversation: ConversationId, event: &RoomEvent) {
+        if let Some(e) = BusEvent::from_room(conversation, event) {
+            self.send(e);
+        }
+    }
+
+    fn feed(&self, event: &FeedEvent) {
+        if let Some(e) = BusEvent::from_feed(event) {
+            self.send(e);
+        }
+    }
+
+    fn message(&self, channel: ChannelId, message: &Message) {
+        self.send(BusEvent::message(channel, message));
+    }
+
+    fn edited(&self, channel: ChannelId, message: &Message) {
+        self.send(BusEvent::edited(channel, message));
+    }
+
+    fn presence(&self) {
+        self.send(BusEvent::Presence);
+    }
+}
+
+/// What the receiving side delivers to and reads from.
+#[derive(Clone)]
+pub(crate) struct Node {
+    pub hub: Arc<Hub>,
+    pub store: Arc<dyn Store>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Node {
+    /// Every listener on this node reads the database again, and it counts.
+    fn resync_all(&self) {
+        self.metrics.bus_resynced();
+        self.hub.resync_all();
+    }
+}
+
+/// Joins this node (`node`'s hub) to the other nodes on the database at
+/// `url`: listens first, so nothing published after this returns is
+/// missed.
+pub(crate) async fn start(parlor: Node, url: &str) -> Result<(), StoreError> {
     let node = Uuid::new_v4();
     let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
     let schema: String = sqlx::query_scalar("SELECT current_schema()")
@@ -246,10 +293,10 @@ pub async fn start(parlor: &Parlor, url: &str) -> Result<(), StoreError> {
     listener.listen(&channel).await?;
     let (tx, rx) = mpsc::channel(QUEUE);
     let lost = Arc::new(AtomicBool::new(false));
-    parlor.hub.attach(Relay {
+    parlor.hub.attach(Box::new(Outgoing {
         tx,
         lost: Arc::clone(&lost),
-    });
+    }));
     let metrics = Arc::clone(&parlor.metrics);
     tokio::spawn(publish(pool, channel.clone(), rx, lost, node, metrics));
     tracing::info!(%node, %channel, "joined the other nodes over PostgreSQL LISTEN/NOTIFY");
@@ -265,7 +312,7 @@ async fn publish(
     mut rx: mpsc::Receiver<BusEvent>,
     lost: Arc<AtomicBool>,
     node: Uuid,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<Metrics>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
@@ -296,7 +343,7 @@ async fn publish(
 
 /// Delivers the other nodes' events to this node's listeners. After the
 /// connection was lost, every listener resyncs from the database.
-async fn receive(mut listener: PgListener, channel: String, parlor: Parlor, node: Uuid) {
+async fn receive(mut listener: PgListener, channel: String, parlor: Node, node: Uuid) {
     loop {
         match listener.try_recv().await {
             Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
@@ -325,7 +372,7 @@ async fn receive(mut listener: PgListener, channel: String, parlor: Parlor, node
     }
 }
 
-async fn deliver(parlor: &Parlor, event: BusEvent) {
+async fn deliver(parlor: &Node, event: BusEvent) {
     let hub = &parlor.hub;
     match event {
         BusEvent::Message { channel, message } => hub.deliver_message(channel, &message),
@@ -405,18 +452,9 @@ async fn deliver(parlor: &Parlor, event: BusEvent) {
             }
         }
         // Not in line with the messages behind it: it reads the database.
-        BusEvent::Presence => parlor.presence_nudged(),
+        BusEvent::Presence => parlor.hub.presence_changed_elsewhere(),
         BusEvent::Staffing => hub.deliver_to_feed(FeedEvent::Staffing),
         BusEvent::Resync => parlor.resync_all(),
-    }
-}
-
-impl Parlor {
-    /// Every listener on this node reads the database again, and it counts.
-    fn resync_all(&self) {
-        self.metrics.bus_resynced();
-        self.hub.resync_all();
-        self.presence_nudged();
     }
 }
 

@@ -2,7 +2,7 @@
 //! and exposed to visitors only as a `WidgetConfig`.
 
 use crate::auth::{new_token, require_admin};
-use crate::hub::FeedEvent;
+use crate::events::FeedEvent;
 use crate::store::ChannelPart;
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;

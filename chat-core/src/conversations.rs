@@ -3,7 +3,7 @@
 //! exist.
 
 use crate::auth::{new_token, token_hash};
-use crate::hub::FeedEvent;
+use crate::events::FeedEvent;
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{

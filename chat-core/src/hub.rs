@@ -10,82 +10,28 @@
 //! other nodes (`bus.rs`), which deliver it to their own listeners. When
 //! relayed events may have been lost, every listener gets `Resync`.
 
-use crate::bus::{BusEvent, Relay};
-use parlor_domain::{ChannelId, ConversationId, ConversationSummary, Message};
+pub use crate::events::{FeedEvent, RoomEvent};
+use parlor_domain::{ChannelId, ConversationId, Message};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
+
+/// Where the hub hands what it publishes for the other nodes. The bus
+/// implements it (`bus.rs`); without one, events stay on this node.
+/// Implementations queue and return at once: publishers never wait.
+pub trait Relay: Send + Sync {
+    fn room(&self, conversation: ConversationId, event: &RoomEvent);
+    fn feed(&self, event: &FeedEvent);
+    fn message(&self, channel: ChannelId, message: &Message);
+    fn edited(&self, channel: ChannelId, message: &Message);
+    /// Presence changed on this node: the others derive it again.
+    fn presence(&self);
+}
 
 /// Events buffered per room subscriber before it counts as fallen behind.
 pub const ROOM_CAPACITY: usize = 256;
 /// Events buffered per inbox before it counts as fallen behind.
 pub const FEED_CAPACITY: usize = 4096;
-
-/// What a conversation's visitor hears about it.
-#[derive(Clone, Debug)]
-pub enum RoomEvent {
-    Message(Message),
-    /// A message already sent has a new text (an operator edited it).
-    Edited(Message),
-    OperatorTyping {
-        name: String,
-        typing: bool,
-    },
-    Ended,
-    /// The conversation's place in its channel's queue (`None`: assigned).
-    Queue(Option<u32>),
-    /// The team has read the conversation up to this message.
-    Read(parlor_domain::Seq),
-    /// Events may have been missed: read the conversation again.
-    Resync,
-}
-
-/// What operators' inboxes hear about.
-#[derive(Clone, Debug)]
-pub enum FeedEvent {
-    Message {
-        channel: ChannelId,
-        message: Message,
-    },
-    /// A message already sent has a new text (an operator edited it).
-    Edited {
-        channel: ChannelId,
-        message: Message,
-    },
-    VisitorTyping {
-        channel: ChannelId,
-        conversation: ConversationId,
-        typing: bool,
-    },
-    /// A conversation started or changed (assignee, status, page).
-    Changed(Arc<ConversationSummary>),
-    /// An internal note (inboxes only: notes never reach a room).
-    Note {
-        channel: ChannelId,
-        note: parlor_domain::Note,
-    },
-    /// A staff member's status changed (each node derives these itself).
-    Presence(crate::presence::Member),
-    /// Who operates which channel, or a channel's departments, changed:
-    /// inboxes read what they may see again.
-    Staffing,
-    /// Events may have been missed: start again from a snapshot.
-    Resync,
-}
-
-impl FeedEvent {
-    /// The channel the event belongs to; `None` concerns every channel.
-    pub fn channel(&self) -> Option<ChannelId> {
-        match self {
-            FeedEvent::Message { channel, .. }
-            | FeedEvent::Edited { channel, .. }
-            | FeedEvent::VisitorTyping { channel, .. }
-            | FeedEvent::Note { channel, .. } => Some(*channel),
-            FeedEvent::Changed(s) => Some(s.conversation.channel),
-            FeedEvent::Presence(_) | FeedEvent::Staffing | FeedEvent::Resync => None,
-        }
-    }
-}
 
 type Rooms = HashMap<ConversationId, broadcast::Sender<RoomEvent>>;
 
@@ -93,7 +39,10 @@ pub struct Hub {
     rooms: Mutex<Rooms>,
     feed: broadcast::Sender<FeedEvent>,
     /// Where events go for the other nodes, once a bus is attached.
-    relay: OnceLock<Relay>,
+    relay: OnceLock<Box<dyn Relay>>,
+    /// Bumped when another node says presence changed there; presence
+    /// follows it and derives the statuses again.
+    presence_elsewhere: watch::Sender<u64>,
 }
 
 impl Default for Hub {
@@ -102,6 +51,7 @@ impl Default for Hub {
             rooms: Mutex::default(),
             feed: broadcast::channel(FEED_CAPACITY).0,
             relay: OnceLock::new(),
+            presence_elsewhere: watch::channel(0).0,
         }
     }
 }
@@ -129,47 +79,62 @@ impl Hub {
         self.feed.subscribe()
     }
 
-    /// Sends the other nodes' events on to `relay` from now on.
-    pub(crate) fn attach(&self, relay: Relay) {
+    /// Sends this node's events on to `relay` from now on.
+    pub(crate) fn attach(&self, relay: Box<dyn Relay>) {
         let _ = self.relay.set(relay);
+    }
+
+    fn relay(&self) -> Option<&dyn Relay> {
+        self.relay.get().map(|r| r.as_ref())
     }
 
     /// Presence changed on this node: the others derive it again.
     pub(crate) fn relay_presence(&self) {
-        self.relay(BusEvent::Presence);
+        if let Some(relay) = self.relay() {
+            relay.presence();
+        }
     }
 
-    fn relay(&self, event: BusEvent) {
-        if let Some(relay) = self.relay.get() {
-            relay.send(event);
-        }
+    /// Another node's presence changed (the bus says so).
+    pub(crate) fn presence_changed_elsewhere(&self) {
+        self.presence_elsewhere
+            .send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Follows `presence_changed_elsewhere`.
+    pub(crate) fn presence_elsewhere(&self) -> watch::Receiver<u64> {
+        self.presence_elsewhere.subscribe()
     }
 
     /// Typing or the end, to a conversation's visitor, on every node.
     pub fn to_room(&self, conversation: ConversationId, event: RoomEvent) {
-        if let Some(remote) = BusEvent::from_room(conversation, &event) {
-            self.relay(remote);
+        if let Some(relay) = self.relay() {
+            relay.room(conversation, &event);
         }
         self.deliver_to_room(conversation, event);
     }
 
     /// A change or typing, to every node's inboxes.
     pub fn to_feed(&self, event: FeedEvent) {
-        if let Some(remote) = BusEvent::from_feed(&event) {
-            self.relay(remote);
+        if let Some(relay) = self.relay() {
+            relay.feed(&event);
         }
         self.deliver_to_feed(event);
     }
 
     /// A committed message, to its room and the feed, on every node.
     pub fn message(&self, channel: ChannelId, message: &Message) {
-        self.relay(BusEvent::message(channel, message));
+        if let Some(relay) = self.relay() {
+            relay.message(channel, message);
+        }
         self.deliver_message(channel, message);
     }
 
     /// An edited message, to its room and the feed, on every node.
     pub fn edited(&self, channel: ChannelId, message: &Message) {
-        self.relay(BusEvent::edited(channel, message));
+        if let Some(relay) = self.relay() {
+            relay.edited(channel, message);
+        }
         self.deliver_edited(channel, message);
     }
 
@@ -205,12 +170,13 @@ impl Hub {
     }
 
     /// Events may have been missed on this node: every listener reads the
-    /// database again.
+    /// database again, presence too.
     pub(crate) fn resync_all(&self) {
         for room in self.rooms().values() {
             let _ = room.send(RoomEvent::Resync);
         }
         self.deliver_to_feed(FeedEvent::Resync);
+        self.presence_changed_elsewhere();
     }
 
     /// Conversations somebody is watching (rooms are dropped with their last subscriber).

@@ -3,7 +3,7 @@
 //! they were added to. A conversation outside that set looks exactly like one
 //! that does not exist.
 
-use crate::hub::{FeedEvent, RoomEvent};
+use crate::events::{FeedEvent, RoomEvent};
 use crate::store::{Appended, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{

@@ -5,7 +5,7 @@
 //! is closed; the next connection starts from a fresh snapshot. The loop
 //! itself is `session::drive`.
 
-use crate::hub::FeedEvent;
+use crate::events::FeedEvent;
 use crate::inbox::Access;
 use crate::names::Names;
 use crate::session::{self, BadFrame, Lagged, Refusal, Step};
@@ -74,7 +74,7 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
     }
 }
 
-fn team_member(m: &crate::presence::Member) -> inbox::TeamMember {
+fn team_member(m: &crate::events::Member) -> inbox::TeamMember {
     inbox::TeamMember {
         user_id: m.user.0,
         name: m.name.clone(),

@@ -8,7 +8,7 @@
 //! it never slows anyone else. The loop itself is `session::drive`.
 
 use crate::conversations::clip_url;
-use crate::hub::RoomEvent;
+use crate::events::RoomEvent;
 use crate::hub::Subscription;
 use crate::names::Names;
 use crate::session::{self, Lagged, Refusal, Step};

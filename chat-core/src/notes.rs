@@ -3,7 +3,7 @@
 //! travel on the inboxes' feed only, never in a conversation's room, so no
 //! visitor connection or history can carry one.
 
-use crate::hub::FeedEvent;
+use crate::events::FeedEvent;
 use crate::store::Appended;
 use crate::{now_unix, Parlor, Result};
 use parlor_domain::{Conversation, ConversationId, MessageBody, MessageId, Note, User};

@@ -7,7 +7,7 @@
 //! node. What changed goes to this node's inboxes (teammates' statuses) and
 //! to its visitors of the channels concerned (the offline form).
 
-use crate::hub::FeedEvent;
+use crate::events::FeedEvent;
 use crate::{now_unix, Parlor, Result};
 use parlor_domain::{Availability, ChannelId, User, UserId};
 use std::collections::HashMap;
@@ -24,14 +24,7 @@ pub const HEARTBEAT_SECS: i64 = 10;
 /// A connection whose node was not heard from for this long stops counting.
 pub const STALE_SECS: i64 = 3 * HEARTBEAT_SECS + 5;
 
-/// One staff member's status as this node last derived it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub user: UserId,
-    pub name: String,
-    pub availability: Availability,
-    pub chosen: Availability,
-}
+pub use crate::events::Member;
 
 #[derive(Default)]
 struct State {
@@ -81,6 +74,8 @@ pub(crate) struct Presence {
     /// is then, so a quick leave-and-return never ends as "disconnected".
     writing: tokio::sync::Mutex<()>,
     started: Once,
+    /// Bumped whenever someone came online; routing follows it.
+    arrivals: watch::Sender<u64>,
 }
 
 impl Default for Presence {
@@ -95,6 +90,7 @@ impl Default for Presence {
             refreshing: tokio::sync::Mutex::const_new(()),
             writing: tokio::sync::Mutex::const_new(()),
             started: Once::new(),
+            arrivals: watch::channel(0).0,
         }
     }
 }
@@ -258,10 +254,17 @@ impl Parlor {
         });
     }
 
+    /// Someone came online (on any node): waiting conversations may have
+    /// an operator now. Presence only announces it; routing subscribes.
+    pub(crate) fn presence_arrivals(&self) -> watch::Receiver<u64> {
+        self.presence.arrivals.subscribe()
+    }
+
     /// Starts the refresh loop once and makes sure a first reading exists.
     async fn ensure_presence(&self) {
         self.presence.started.call_once(|| {
             tokio::spawn(run(self.clone()));
+            tokio::spawn(follow_other_nodes(self.clone()));
         });
         if !self.presence.state().loaded {
             self.refresh_presence().await;
@@ -328,9 +331,19 @@ impl Parlor {
             self.hub.deliver_to_feed(FeedEvent::Presence(m));
         }
         if someone_came {
-            // Waiting conversations may have an operator now.
-            tokio::spawn(crate::routing::route_waiting_task(self.clone()));
+            self.presence
+                .arrivals
+                .send_modify(|n| *n = n.wrapping_add(1));
         }
+    }
+}
+
+/// Derives the statuses again whenever the hub hears that presence changed
+/// on another node (or that events were lost).
+async fn follow_other_nodes(parlor: Parlor) {
+    let mut elsewhere = parlor.hub.presence_elsewhere();
+    while elsewhere.changed().await.is_ok() {
+        parlor.presence_nudged();
     }
 }
 

@@ -7,7 +7,7 @@
 //! themselves. Every assignment is one conditional write, so two at once
 //! leave exactly one owner.
 
-use crate::hub::RoomEvent;
+use crate::events::RoomEvent;
 use crate::inbox::Access;
 use crate::{Error, Parlor, Result};
 use parlor_domain::{ChannelId, ConversationId, User, UserId};
@@ -173,9 +173,13 @@ impl Parlor {
     }
 }
 
-/// `route_waiting` as a task of its own. Boxed: presence starts it from
-/// its refresh, which routing itself may run, and the compiler cannot
-/// prove such a cycle of futures `Send` without a named type.
-pub(crate) fn route_waiting_task(parlor: Parlor) -> futures::future::BoxFuture<'static, ()> {
-    Box::pin(async move { parlor.route_waiting().await })
+impl Parlor {
+    /// Routes the line whenever presence announces that someone came
+    /// online, for as long as this `Parlor` lives (started by `Parlor::new`).
+    pub(crate) async fn route_on_arrivals(self) {
+        let mut arrivals = self.presence_arrivals();
+        while arrivals.changed().await.is_ok() {
+            self.route_waiting().await;
+        }
+    }
 }

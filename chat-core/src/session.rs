@@ -7,6 +7,7 @@
 //! transport sends as its close frame). Sessions (`live.rs`,
 //! `inbox_live.rs`) only say what a frame or an event means.
 
+use crate::clock::stopping;
 use futures::{Stream, StreamExt};
 use parlor_protocol::CloseReason;
 use std::future::Future;
@@ -132,12 +133,6 @@ pub trait Session: Send {
     /// The connection ends for `reason` (or because the client left, with
     /// `Normal`): the last frame to queue, and what to tidy up.
     fn on_close(&mut self, reason: CloseReason);
-}
-
-/// Resolves once a shutdown has begun, or its sender is gone. The guard
-/// `wait_for` returns is dropped here, so callers' futures stay `Send`.
-pub async fn stopping(rx: &mut watch::Receiver<bool>) {
-    let _ = rx.wait_for(|stop| *stop).await.map(|_| ());
 }
 
 /// Runs `opening` (waiting for `hello`, say) within `limit`, or until a

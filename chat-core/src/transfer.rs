@@ -5,7 +5,7 @@
 //! history (a note naming where it went) are written in one transaction,
 //! and only the team sees that line.
 
-use crate::hub::{FeedEvent, RoomEvent};
+use crate::events::{FeedEvent, RoomEvent};
 use crate::inbox::Access;
 use crate::store::Appended;
 use crate::{now_unix, Error, Parlor, Result};

@@ -437,3 +437,35 @@ async fn a_shutdown_also_closes_sockets_that_never_said_hello() {
     assert!(s.state.parlor.drained(Duration::from_secs(2)).await);
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_tabs_sending_their_first_message_at_once_share_one_conversation() {
+    let s = start().await;
+    let (first, token) = visitor(&s).await;
+    drop(first);
+    let channel = s.default_channel().await;
+    let mut tabs = Vec::new();
+    for _ in 0..50 {
+        let mut tab = Ws::open(&s, "/widget/v1/live", None).await;
+        tab.send(json!({"type": "hello", "channel_id": channel, "token": token}))
+            .await;
+        assert!(matches!(tab.recv().await, ServerFrame::Welcome { .. }));
+        tabs.push(tab);
+    }
+    // Every tab sends its first message at the same moment.
+    let barrier = Arc::new(tokio::sync::Barrier::new(tabs.len()));
+    let sent = tabs.into_iter().map(|mut tab| {
+        let barrier = barrier.clone();
+        tokio::spawn(async move {
+            barrier.wait().await;
+            tab.send(json!({"type": "send", "message_id": uuid(), "body": "first"}))
+                .await;
+            tab.acked().await.0
+        })
+    });
+    let mut conversations = std::collections::HashSet::new();
+    for tab in sent.collect::<Vec<_>>() {
+        conversations.insert(tab.await.unwrap());
+    }
+    assert_eq!(conversations.len(), 1, "{conversations:?}");
+}

@@ -1,0 +1,95 @@
+//! The `Parlor` value: construction, wiring and shutdown. Every feature's
+//! operations are `impl Parlor` blocks in a module of their own; this one
+//! holds what they share (the store, the hub, metrics, presence) and starts
+//! what runs in the background.
+
+use crate::bus;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::presence::Presence;
+use crate::store::{self, Store};
+use crate::Result;
+use std::sync::Arc;
+
+/// The service facade, cheap to clone and shared by every request.
+#[derive(Clone)]
+pub struct Parlor {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) hub: Arc<Hub>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) presence: Arc<Presence>,
+    /// Flips to true when the process is shutting down: every live session
+    /// tells its client to reconnect (elsewhere) and ends.
+    shutdown: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Parlor {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        let parlor = Self {
+            store,
+            hub: Arc::default(),
+            metrics: Arc::default(),
+            presence: Arc::default(),
+            shutdown: Arc::new(tokio::sync::watch::channel(false).0),
+        };
+        // Routing follows presence: an operator coming online takes the
+        // line. (Outside a runtime there is nothing to route yet.)
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(parlor.clone().route_on_arrivals());
+        }
+        parlor
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Starts a graceful shutdown of the live connections (see `drained`).
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Waits until no live connection is left, or `limit` has passed;
+    /// true if none is left.
+    pub async fn drained(&self, limit: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.metrics.connections_open() > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    /// The `/metrics` text.
+    pub fn render_metrics(&self) -> String {
+        self.metrics.render(self.store.health().write_queue_depth())
+    }
+
+    /// Ready to serve: the database answers.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.health().ping().await?)
+    }
+
+    /// Opens the store named by `database_url` and runs its migrations.
+    /// A failed migration is an error: the caller must not start serving.
+    /// On PostgreSQL the node also joins the others' live events (`bus`).
+    pub async fn open(database_url: &str) -> Result<Self> {
+        let store = store::open(database_url).await?;
+        let parlor = Self::new(store);
+        if store::is_postgres(database_url) {
+            let node = bus::Node {
+                hub: parlor.hub.clone(),
+                store: parlor.store.clone(),
+                metrics: parlor.metrics.clone(),
+            };
+            bus::start(node, database_url).await?;
+        }
+        Ok(parlor)
+    }
+}
