@@ -1,10 +1,14 @@
-//! Canned responses: admins manage them, every staff member reads them (the
-//! composer offers them after `:` + shortcut).
+//! Canned responses, a service of its own: admins manage them, every staff
+//! member reads them (the composer offers them after `:` + shortcut). It
+//! holds only the canned-response store; `Parlor::canned` hands it out.
+//! This is the shape every feature service takes: its own type over the
+//! narrow store trait it needs, built once by `Parlor::new`.
 
 use crate::auth::require_admin;
-use crate::store::StoreError;
-use crate::{now_unix, Error, Parlor, Result};
+use crate::store::{CannedStore, StoreError};
+use crate::{now_unix, Error, Result};
 use parlor_domain::{CannedInput, CannedResponse, Field, User, ValidationErrors};
+use std::sync::Arc;
 
 /// The message for a shortcut another canned response has.
 const TAKEN: &str = "is already used by another canned response";
@@ -19,20 +23,28 @@ fn taken(e: StoreError) -> Error {
     }
 }
 
-impl Parlor {
+#[derive(Clone)]
+pub struct CannedResponses {
+    store: Arc<dyn CannedStore>,
+}
+
+impl CannedResponses {
+    pub fn new(store: Arc<dyn CannedStore>) -> Self {
+        Self { store }
+    }
+
     /// Every canned response, by shortcut. Any signed-in staff member may
     /// read them.
-    pub async fn canned_responses(&self, _actor: &User) -> Result<Vec<CannedResponse>> {
-        Ok(self.store.canned().list_canned().await?)
+    pub async fn list(&self, _actor: &User) -> Result<Vec<CannedResponse>> {
+        Ok(self.store.list_canned().await?)
     }
 
     /// Admins only. The shortcut must be free.
-    pub async fn create_canned(&self, actor: &User, input: CannedInput) -> Result<CannedResponse> {
+    pub async fn create(&self, actor: &User, input: CannedInput) -> Result<CannedResponse> {
         require_admin(actor)?;
         let input = input.parse()?;
         let canned = self
             .store
-            .canned()
             .create_canned(&input.shortcut, &input.body, now_unix())
             .await
             .map_err(taken)?;
@@ -41,7 +53,7 @@ impl Parlor {
     }
 
     /// Replaces a canned response's shortcut and text. Admins only.
-    pub async fn update_canned(
+    pub async fn update(
         &self,
         actor: &User,
         id: i64,
@@ -50,16 +62,15 @@ impl Parlor {
         require_admin(actor)?;
         let input = input.parse()?;
         self.store
-            .canned()
             .update_canned(id, &input.shortcut, &input.body, now_unix())
             .await
             .map_err(taken)
     }
 
     /// Admins only; `NotFound` if there is no such canned response.
-    pub async fn delete_canned(&self, actor: &User, id: i64) -> Result<()> {
+    pub async fn delete(&self, actor: &User, id: i64) -> Result<()> {
         require_admin(actor)?;
-        self.store.canned().delete_canned(id).await?;
+        self.store.delete_canned(id).await?;
         tracing::info!(actor = %actor.id, id, "canned response deleted");
         Ok(())
     }

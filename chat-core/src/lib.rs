@@ -3,11 +3,11 @@
 //! trait for that aggregate (`store/`). Nothing here knows about HTTP, WebSocket or Leptos: the server's
 //! handlers and the app's server functions are thin adapters onto [`Parlor`].
 
-mod alerts;
+pub mod alerts;
 pub mod attachments;
 mod auth;
 pub mod bus;
-mod canned;
+pub mod canned;
 mod channels;
 mod clock;
 mod conversations;

@@ -3,7 +3,9 @@
 //! holds what they share (the store, the hub, metrics, presence) and starts
 //! what runs in the background.
 
+use crate::alerts::Alerts;
 use crate::bus;
+use crate::canned::CannedResponses;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
@@ -18,6 +20,9 @@ pub struct Parlor {
     pub(crate) hub: Arc<Hub>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) presence: Arc<Presence>,
+    /// Feature services of their own (the shape new features take).
+    canned: CannedResponses,
+    alerts: Alerts,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -26,6 +31,8 @@ pub struct Parlor {
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let parlor = Self {
+            canned: CannedResponses::new(store.clone()),
+            alerts: Alerts::new(store.clone()),
             store,
             hub: Arc::default(),
             metrics: Arc::default(),
@@ -38,6 +45,16 @@ impl Parlor {
             runtime.spawn(parlor.clone().route_on_arrivals());
         }
         parlor
+    }
+
+    /// Canned responses.
+    pub fn canned(&self) -> &CannedResponses {
+        &self.canned
+    }
+
+    /// Operators' alert settings.
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     pub fn metrics(&self) -> &Metrics {

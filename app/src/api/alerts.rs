@@ -10,7 +10,7 @@ use parlor_domain::AlertSettings;
 pub async fn get_alert_settings() -> Result<AlertSettings, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let user = require_user().await?;
-    Ok(ctx()?.parlor.alert_settings(&user).await?)
+    Ok(ctx()?.parlor.alerts().settings(&user).await?)
 }
 
 #[server(prefix = "/api", endpoint = "alerts/set", input = Json)]
@@ -19,6 +19,7 @@ pub async fn set_alert_settings(settings: AlertSettings) -> Result<(), AppError>
     let user = require_user().await?;
     Ok(ctx()?
         .parlor
-        .set_alert_settings(&user, user.id, &settings)
+        .alerts()
+        .set_settings(&user, user.id, &settings)
         .await?)
 }

@@ -12,14 +12,14 @@ use parlor_domain::{CannedInput, CannedResponse};
 pub async fn list_canned() -> Result<Vec<CannedResponse>, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    Ok(ctx()?.parlor.canned_responses(&actor).await?)
+    Ok(ctx()?.parlor.canned().list(&actor).await?)
 }
 
 #[server(prefix = "/api", endpoint = "canned/create", input = Json)]
 pub async fn create_canned(canned: CannedInput) -> Result<CannedResponse, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    Ok(ctx()?.parlor.create_canned(&actor, canned).await?)
+    Ok(ctx()?.parlor.canned().create(&actor, canned).await?)
 }
 
 /// Replaces the shortcut and text of canned response `id`.
@@ -27,12 +27,12 @@ pub async fn create_canned(canned: CannedInput) -> Result<CannedResponse, AppErr
 pub async fn update_canned(id: i64, canned: CannedInput) -> Result<CannedResponse, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    Ok(ctx()?.parlor.update_canned(&actor, id, canned).await?)
+    Ok(ctx()?.parlor.canned().update(&actor, id, canned).await?)
 }
 
 #[server(prefix = "/api", endpoint = "canned/delete", input = Json)]
 pub async fn delete_canned(id: i64) -> Result<(), AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    Ok(ctx()?.parlor.delete_canned(&actor, id).await?)
+    Ok(ctx()?.parlor.canned().delete(&actor, id).await?)
 }

@@ -56,7 +56,7 @@ async fn each_operator_keeps_their_own_alert_settings() {
         "Bo's are his own"
     );
     // Over the services too.
-    assert_eq!(s.state.parlor.alert_settings(&ann).await.unwrap(), mine);
+    assert_eq!(s.state.parlor.alerts().settings(&ann).await.unwrap(), mine);
 
     // Nobody sets another's: not Bo, not an admin.
     let admin = s.admin().await;
@@ -64,7 +64,8 @@ async fn each_operator_keeps_their_own_alert_settings() {
         let err = s
             .state
             .parlor
-            .set_alert_settings(actor, ann.id, &AlertSettings::default())
+            .alerts()
+            .set_settings(actor, ann.id, &AlertSettings::default())
             .await
             .unwrap_err();
         assert!(matches!(err, chat_core::Error::NotPermitted(_)), "{err:?}");
