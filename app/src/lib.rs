@@ -50,7 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/inbox" /> } />
                     <Route path=path!("inbox") view=routes::inbox::InboxPage />
                     <Route path=path!("channels") view=routes::channels::ChannelsPage />
-                    <Route path=path!("channels/:id") view=routes::channel_edit::ChannelEditPage />
+                    <Route path=path!("channels/:id") view=routes::channel::ChannelEditPage />
                     <Route path=path!("users") view=routes::users::UsersPage />
                     <Route path=path!("canned") view=routes::canned::CannedPage />
                 </ParentRoute>
