@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use leptos::either::Either;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use parlor_domain::{Field, ValidationErrors};
@@ -190,6 +191,25 @@ impl FormFeedback {
         });
     }
 
+    /// A checked form's submit handler: sends `input()` through `save`
+    /// when the form's checks pass ([`FormFeedback::check`]).
+    pub fn submit<S>(
+        self,
+        save: ServerAction<S>,
+        input: impl Fn() -> S + 'static,
+    ) -> impl Fn(SubmitEvent) + 'static
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if self.check() {
+                save.dispatch(input());
+            }
+        }
+    }
+
     /// The server refused: field errors inline, and the status line says
     /// so in every case ("Please correct the highlighted fields.").
     pub fn failed(&self, e: &AppError) {
@@ -272,5 +292,24 @@ pub fn FormStatus(
         <Show when=move || general.with(Option::is_some)>
             {line("form-error", error_role, general.into())}
         </Show>
+    }
+}
+
+/// A settings form's Save button, off while saving, and its status line.
+#[component]
+pub fn SaveButton<S>(
+    save: ServerAction<S>,
+    label: &'static str,
+    feedback: FormFeedback,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    view! {
+        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+            {label}
+        </button>
+        <FormStatus feedback polite=true />
     }
 }

@@ -3,7 +3,7 @@
 //! conversations.
 
 use crate::api::channels::{SetChannelOperator, SetDepartmentMember, UpdateChannelDepartments};
-use crate::components::fields::{FieldMessage, FormFeedback, FormStatus};
+use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, SaveButton};
 use leptos::prelude::*;
 use parlor_domain::{Channel, Field, User};
 
@@ -77,15 +77,10 @@ pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> imp
         text.set(updated.departments.text());
         channel.set(updated);
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if feedback.check() {
-            save.dispatch(UpdateChannelDepartments {
-                id: channel.with_untracked(|c| c.id),
-                departments: text.get_untracked(),
-            });
-        }
-    };
+    let on_submit = feedback.submit(save, move || UpdateChannelDepartments {
+        id: channel.with_untracked(|c| c.id),
+        departments: text.get_untracked(),
+    });
     view! {
         <form class="departments-form" on:submit=on_submit novalidate>
             <h2>"Departments"</h2>
@@ -103,10 +98,7 @@ pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> imp
                     <FieldMessage error=error id="departments-error".to_string() />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                        "Save departments"
-                    </button>
-                    <FormStatus feedback polite=true />
+                    <SaveButton save label="Save departments" feedback />
                 </div>
             </fieldset>
         </form>

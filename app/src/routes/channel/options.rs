@@ -4,7 +4,7 @@
 
 use crate::api::channels::UpdateChannel;
 use crate::components::color_field::ColorField;
-use crate::components::fields::{FormFeedback, FormStatus, TextField};
+use crate::components::fields::{FormFeedback, SaveButton, TextField};
 use leptos::prelude::*;
 use parlor_domain::channel::{
     MAX_INPUT_PLACEHOLDER, MAX_NAME, MAX_NOTIFICATION_TEXT, MAX_WELCOME_MESSAGE, MAX_WINDOW_TITLE,
@@ -74,15 +74,10 @@ pub(super) fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl Int
     let feedback = FormFeedback::checking(checks);
     let error_for = move |field: Field| feedback.field(field);
     feedback.follow(save, move |updated| channel.set(updated));
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if feedback.check() {
-            save.dispatch(UpdateChannel {
-                id: channel.with_untracked(|c| c.id),
-                settings: form.input(),
-            });
-        }
-    };
+    let on_submit = feedback.submit(save, move || UpdateChannel {
+        id: channel.with_untracked(|c| c.id),
+        settings: form.input(),
+    });
     view! {
         <form class="options-form" on:submit=on_submit novalidate>
             <fieldset disabled=move || !is_admin>
@@ -150,10 +145,7 @@ pub(super) fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl Int
                     />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                        "Save"
-                    </button>
-                    <FormStatus feedback polite=true />
+                    <SaveButton save label="Save" feedback />
                 </div>
             </fieldset>
         </form>

@@ -4,7 +4,7 @@
 //! `parlor_domain::rules` holds the rules and checks them, here and on save.
 
 use crate::api::channels::UpdateChannelRules;
-use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, RowInput};
+use crate::components::fields::{FieldMessage, FormFeedback, RowInput, SaveButton};
 use crate::components::ordered_list::{AddRow, EditList, OrderedList, RowPlace};
 use leptos::prelude::*;
 use parlor_domain::rules::{parse_rules, DisplayChoice, MAX_RULES};
@@ -56,15 +56,10 @@ pub fn RulesTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
     });
     let feedback = FormFeedback::checking(checks);
     feedback.follow(save, move |updated| channel.set(updated));
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if feedback.check() {
-            save.dispatch(UpdateChannelRules {
-                id: channel.with_untracked(|c| c.id),
-                rules: rows.map_untracked(RuleRow::input),
-            });
-        }
-    };
+    let on_submit = feedback.submit(save, move || UpdateChannelRules {
+        id: channel.with_untracked(|c| c.id),
+        rules: rows.map_untracked(RuleRow::input),
+    });
     view! {
         <form class="rules-form" on:submit=on_submit novalidate>
             <p class="hint">
@@ -83,10 +78,7 @@ pub fn RulesTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                 <FieldMessage error=feedback.field(Field::Rules) id="rules-error".to_string() />
                 <div class="actions">
                     <AddRow list=rows label="Add a rule" max=MAX_RULES new=|| RuleRow::new(RuleInput::new()) />
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                        "Save rules"
-                    </button>
-                    <FormStatus feedback polite=true />
+                    <SaveButton save label="Save rules" feedback />
                 </div>
             </fieldset>
         </form>

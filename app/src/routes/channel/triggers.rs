@@ -4,7 +4,7 @@
 //! checks them, here and on save.
 
 use crate::api::channels::UpdateChannelTriggers;
-use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, RowInput};
+use crate::components::fields::{FieldMessage, FormFeedback, RowInput, SaveButton};
 use crate::components::ordered_list::{AddRow, EditList, OrderedList, RowPlace};
 use leptos::prelude::*;
 use parlor_domain::triggers::{parse_triggers, MAX_TRIGGERS};
@@ -63,15 +63,10 @@ pub fn TriggersTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
         rows.reset(rows_of(&updated));
         channel.set(updated);
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if feedback.check() {
-            save.dispatch(UpdateChannelTriggers {
-                id: channel.with_untracked(|c| c.id),
-                triggers: rows.map_untracked(TriggerRow::input),
-            });
-        }
-    };
+    let on_submit = feedback.submit(save, move || UpdateChannelTriggers {
+        id: channel.with_untracked(|c| c.id),
+        triggers: rows.map_untracked(TriggerRow::input),
+    });
     view! {
         <form class="rules-form" on:submit=on_submit novalidate>
             <p class="hint">
@@ -94,10 +89,7 @@ pub fn TriggersTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                         max=MAX_TRIGGERS
                         new=|| TriggerRow::new(TriggerInput::new())
                     />
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                        "Save triggers"
-                    </button>
-                    <FormStatus feedback polite=true />
+                    <SaveButton save label="Save triggers" feedback />
                 </div>
             </fieldset>
         </form>
