@@ -6,14 +6,17 @@
 pub mod api;
 mod components;
 pub mod error;
+pub mod pages;
 mod routes;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Route, RouteProps, Router, Routes};
+use leptos_router::{path, MatchNestedRoutes};
+use pages::{segments, Access, PAGES};
 
 /// Name of the hydrate bundle under `/pkg/` (`parlor.js`, `parlor_bg.wasm`, `parlor.css`).
 pub const OUTPUT_NAME: &str = "parlor";
@@ -45,18 +48,31 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Parlor") />
         <Router>
             <Routes fallback=routes::NotFound>
-                <Route path=path!("/login") view=routes::login::LoginPage />
+                <PageRoutes access=Access::SignedOut />
                 <ParentRoute path=path!("") view=routes::layout::AdminLayout>
-                    <Route path=path!("") view=|| view! { <Redirect path="/inbox" /> } />
-                    <Route path=path!("inbox") view=routes::inbox::InboxPage />
-                    <Route path=path!("channels") view=routes::channels::ChannelsPage />
-                    <Route path=path!("channels/:id") view=routes::channel_edit::ChannelEditPage />
-                    <Route path=path!("users") view=routes::users::UsersPage />
-                    <Route path=path!("canned") view=routes::canned::CannedPage />
+                    <PageRoutes access=Access::Staff />
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// The routes of the pages `access` lets in (`pages::PAGES`).
+#[component(transparent)]
+fn PageRoutes(access: Access) -> impl MatchNestedRoutes + Clone + Send + 'static {
+    let routes: Vec<_> = PAGES
+        .iter()
+        .filter(|page| page.access == access)
+        .map(|page| {
+            Route(
+                RouteProps::builder()
+                    .path(segments(page.path))
+                    .view(page.view)
+                    .build(),
+            )
+        })
+        .collect();
+    StaticVec::from(routes)
 }
 
 /// Entry point of the hydrate bundle, called by Leptos' hydration script.

@@ -1,7 +1,9 @@
 //! Request guards that run before any handler:
 //! - `pages` sends requests for admin pages without a valid session to the
 //!   sign-in page before rendering starts, so a page is never half-streamed
-//!   and then redirected (server functions check the session themselves);
+//!   and then redirected (server functions check the session themselves).
+//!   Which paths are pages, and who may open each, is the app's table
+//!   (`app::pages::PAGES`), the one its router is built from;
 //! - `same_origin_api` refuses cross-origin writes (and WebSocket
 //!   handshakes) to `/api/`: the session
 //!   cookie is SameSite=Lax, which still lets *same-site* pages (another port
@@ -9,28 +11,18 @@
 
 use crate::error::HttpError;
 use crate::state::AppState;
+use app::pages::{self, Access};
 use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-fn is_admin_page(path: &str) -> bool {
-    path == "/"
-        || path == "/inbox"
-        || path == "/channels"
-        || path.starts_with("/channels/")
-        || path == "/users"
-        || path == "/canned"
-}
-
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let guarded = is_admin_page(path);
-    let login = path == "/login";
-    if req.method() != Method::GET || !(guarded || login) {
+    let access = pages::access(req.uri().path());
+    let Some(access) = access.filter(|_| req.method() == Method::GET) else {
         return next.run(req).await;
-    }
+    };
     let signed_in = match app::server_ctx::session_token(req.headers()) {
         None => false,
         Some(token) => match state.parlor.authenticate(&token).await {
@@ -39,9 +31,9 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
             Err(e) => return HttpError::Core(e).into_response(),
         },
     };
-    match (guarded, signed_in) {
-        (true, false) => Redirect::to("/login").into_response(),
-        (false, true) => Redirect::to("/inbox").into_response(),
+    match (access, signed_in) {
+        (Access::Staff, false) => Redirect::to(pages::LOGIN).into_response(),
+        (Access::SignedOut, true) => Redirect::to(pages::INBOX).into_response(),
         _ => next.run(req).await,
     }
 }
@@ -84,24 +76,6 @@ pub async fn same_origin_api(req: Request, next: Next) -> Response {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
-
-    #[test]
-    fn guards_app_pages_only() {
-        for p in ["/", "/channels", "/channels/abc", "/users", "/canned"] {
-            assert!(is_admin_page(p), "{p}");
-        }
-        for p in [
-            "/login",
-            "/api/login",
-            "/pkg/parlor.js",
-            "/widget/v1/x",
-            "/chat/x",
-            "/healthz",
-            "/channelsx",
-        ] {
-            assert!(!is_admin_page(p), "{p}");
-        }
-    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -1,6 +1,12 @@
-//! Labelled form fields with inline errors and a character counter.
+//! Labelled form fields with inline errors and a character counter, and
+//! what a form shows once sent ([`FormFeedback`], [`FormStatus`]).
 
+use crate::error::AppError;
+use leptos::either::Either;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use parlor_domain::{Field, ValidationErrors};
 
 /// The error line under a field; renders nothing when there is no error.
 #[component]
@@ -67,31 +73,6 @@ pub fn TextField(
     }
 }
 
-/// A form's outcome after Save: "Saved." or the error. Renders nothing
-/// before the first save (empty text would not survive hydration).
-pub type SaveState = RwSignal<Option<Result<&'static str, String>>>;
-
-#[component]
-pub fn SaveStatus(status: SaveState) -> impl IntoView {
-    view! {
-        <Show when=move || status.get().is_some()>
-            <span
-                class=move || match status.get() {
-                    Some(Err(_)) => "form-error",
-                    _ => "saved",
-                }
-                role="status"
-            >
-                {move || match status.get() {
-                    Some(Ok(msg)) => msg.to_string(),
-                    Some(Err(msg)) => msg,
-                    None => String::new(),
-                }}
-            </span>
-        </Show>
-    }
-}
-
 /// A one-line input for rows that repeat (rules, triggers): ids are made
 /// per row, and the error comes from the list's checks.
 #[component]
@@ -121,11 +102,15 @@ pub fn RowInput(
 }
 
 /// What a form shows once sent: errors beside their fields, an error for
-/// the whole form, or a confirmation. Forms fill it from their server
-/// action's answer and show it with [`FormStatus`].
+/// the whole form, or a confirmation. Every admin form keeps one and shows
+/// it with [`FormStatus`]; a form checked while typing also shows its own
+/// checks' errors beside the fields ([`FormFeedback::checking`]).
 #[derive(Clone, Copy)]
 pub struct FormFeedback {
-    errors: RwSignal<parlor_domain::ValidationErrors>,
+    /// The server's field errors.
+    errors: RwSignal<ValidationErrors>,
+    /// The current input's errors, by the rules the server applies.
+    checks: Option<Memo<ValidationErrors>>,
     general: RwSignal<Option<String>>,
     done: RwSignal<Option<String>>,
 }
@@ -134,6 +119,7 @@ impl Default for FormFeedback {
     fn default() -> Self {
         Self {
             errors: RwSignal::new(Default::default()),
+            checks: None,
             general: RwSignal::new(None),
             done: RwSignal::new(None),
         }
@@ -141,6 +127,14 @@ impl Default for FormFeedback {
 }
 
 impl FormFeedback {
+    /// A form checked while typing: `checks` are the current input's errors.
+    pub fn checking(checks: Memo<ValidationErrors>) -> Self {
+        Self {
+            checks: Some(checks),
+            ..Self::default()
+        }
+    }
+
     /// Nothing shown (a new attempt starts).
     pub fn clear(&self) {
         self.errors.set(Default::default());
@@ -149,14 +143,30 @@ impl FormFeedback {
     }
 
     /// The form's own check refused the input: nothing is sent.
-    pub fn invalid(&self, errors: parlor_domain::ValidationErrors) {
+    pub fn invalid(&self, errors: ValidationErrors) {
         self.clear();
         self.errors.set(errors);
     }
 
+    /// Before a checked form sends: whether its checks pass. If they do not,
+    /// the status line says so (their errors already show beside the
+    /// fields). The server's field errors stay until its next answer.
+    pub fn check(&self) -> bool {
+        self.general.set(None);
+        self.done.set(None);
+        let failed = self
+            .checks
+            .is_some_and(|c| !c.with_untracked(ValidationErrors::is_empty));
+        if failed {
+            let summary = AppError::Validation(Default::default()).to_string();
+            self.general.set(Some(summary));
+        }
+        !failed
+    }
+
     /// The server refused: field errors inline, anything else for the
     /// whole form.
-    pub fn refused(&self, e: &crate::error::AppError) {
+    pub fn refused(&self, e: &AppError) {
         self.clear();
         match e.validation() {
             Some(v) => self.errors.set(v.clone()),
@@ -164,29 +174,142 @@ impl FormFeedback {
         }
     }
 
-    /// It worked; `message` says what happened.
-    pub fn saved(&self, message: String) {
+    /// Follows a settings form's save: "Saved." and `stored` with the
+    /// server's answer when it worked, [`FormFeedback::failed`] when not.
+    pub fn follow<S>(self, save: ServerAction<S>, stored: impl Fn(S::Output) + 'static)
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Effect::new(move || match save.value().get() {
+            Some(Ok(answer)) => {
+                self.saved("Saved.");
+                stored(answer);
+            }
+            Some(Err(e)) => self.failed(&e),
+            None => {}
+        });
+    }
+
+    /// A checked form's submit handler: sends `input()` through `save`
+    /// when the form's checks pass ([`FormFeedback::check`]).
+    pub fn submit<S>(
+        self,
+        save: ServerAction<S>,
+        input: impl Fn() -> S + 'static,
+    ) -> impl Fn(SubmitEvent) + 'static
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if self.check() {
+                save.dispatch(input());
+            }
+        }
+    }
+
+    /// The server refused: field errors inline, and the status line says
+    /// so in every case ("Please correct the highlighted fields.").
+    pub fn failed(&self, e: &AppError) {
         self.clear();
-        self.done.set(Some(message));
+        self.errors.set(e.validation().cloned().unwrap_or_default());
+        self.general.set(Some(e.to_string()));
+    }
+
+    /// The server refused a form of one field: whatever went wrong is said
+    /// beside `field`.
+    pub fn refused_at(&self, e: &AppError, field: Field) {
+        self.clear();
+        let message = e
+            .validation()
+            .and_then(|v| v.for_field(field))
+            .map_or_else(|| e.to_string(), str::to_string);
+        self.errors.set(ValidationErrors::single(field, message));
+    }
+
+    /// Something failed that can only be tried again; `message` says so.
+    pub fn error(&self, message: impl Into<String>) {
+        self.clear();
+        self.general.set(Some(message.into()));
+    }
+
+    /// It worked; `message` says what happened.
+    pub fn saved(&self, message: impl Into<String>) {
+        self.clear();
+        self.done.set(Some(message.into()));
+    }
+
+    /// The input changed (or went again): an earlier confirmation no
+    /// longer holds.
+    pub fn edited(&self) {
+        self.done.set(None);
+    }
+
+    /// The error of one field, the form's own check first (tracked).
+    pub fn error_of(&self, field: Field) -> Option<String> {
+        let found = |e: &ValidationErrors| e.for_field(field).map(str::to_string);
+        self.checks
+            .and_then(|c| c.with(found))
+            .or_else(|| self.errors.with(found))
     }
 
     /// The error of one field, for [`TextField`] and [`FieldMessage`].
-    pub fn field(&self, field: parlor_domain::Field) -> Signal<Option<String>> {
-        let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.for_field(field).map(str::to_string)))
+    pub fn field(&self, field: Field) -> Signal<Option<String>> {
+        let this = *self;
+        Signal::derive(move || this.error_of(field))
     }
 }
 
 /// A form's status line: the confirmation, or the error for the whole form.
+/// Renders nothing before the first outcome (empty text would not survive
+/// hydration).
 #[component]
-pub fn FormStatus(feedback: FormFeedback) -> impl IntoView {
+pub fn FormStatus(
+    feedback: FormFeedback,
+    /// Errors too are said politely (`role="status"`): a settings form's one
+    /// status line for every outcome of Save. Otherwise they are alerts.
+    #[prop(optional)]
+    polite: bool,
+    /// A paragraph of its own, rather than a line beside the form's buttons.
+    #[prop(optional)]
+    block: bool,
+) -> impl IntoView {
     let (done, general) = (feedback.done, feedback.general);
+    let error_role = if polite { "status" } else { "alert" };
+    let line = move |class: &'static str, role: &'static str, text: Signal<Option<String>>| {
+        if block {
+            Either::Left(view! { <p class=class role=role>{text}</p> })
+        } else {
+            Either::Right(view! { <span class=class role=role>{text}</span> })
+        }
+    };
     view! {
         <Show when=move || done.with(Option::is_some)>
-            <span class="saved" role="status">{move || done.get()}</span>
+            {line("saved", "status", done.into())}
         </Show>
         <Show when=move || general.with(Option::is_some)>
-            <span class="form-error" role="alert">{move || general.get()}</span>
+            {line("form-error", error_role, general.into())}
         </Show>
+    }
+}
+
+/// A settings form's Save button, off while saving, and its status line.
+#[component]
+pub fn SaveButton<S>(
+    save: ServerAction<S>,
+    label: &'static str,
+    feedback: FormFeedback,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    view! {
+        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+            {label}
+        </button>
+        <FormStatus feedback polite=true />
     }
 }

@@ -4,3 +4,4 @@ mod clipboard;
 pub mod color_field;
 pub mod copy_button;
 pub mod fields;
+pub mod ordered_list;

@@ -1,10 +1,7 @@
 //! One module per page.
 
 pub mod canned;
-pub mod channel_edit;
-mod channel_rules;
-mod channel_triggers;
-mod channel_widget;
+pub mod channel;
 pub mod channels;
 pub mod inbox;
 pub mod layout;

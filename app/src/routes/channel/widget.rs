@@ -4,7 +4,7 @@
 
 use crate::api::channels::{SetIdentityRequired, UpdateChannelSites};
 use crate::components::copy_button::CopyButton;
-use crate::components::fields::FieldMessage;
+use crate::components::fields::{FieldMessage, FormFeedback, FormStatus};
 use leptos::prelude::*;
 use parlor_domain::{Channel, Field};
 
@@ -18,28 +18,20 @@ pub fn WidgetTab(
     let sites = RwSignal::new(channel.with_untracked(|c| c.embedding.sites_text()));
     let in_app = RwSignal::new(channel.with_untracked(|c| c.embedding.in_app));
     let save = ServerAction::<UpdateChannelSites>::new();
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
+    let feedback = FormFeedback::default();
     Effect::new(move || match save.value().get() {
         Some(Ok(updated)) => {
-            error.set(None);
-            saved.set(true);
+            feedback.saved("Saved.");
             sites.set(updated.embedding.sites_text());
             channel.set(updated);
         }
-        Some(Err(e)) => {
-            saved.set(false);
-            error.set(Some(
-                e.validation()
-                    .and_then(|v| v.for_field(Field::Sites).map(str::to_string))
-                    .unwrap_or_else(|| e.to_string()),
-            ));
-        }
+        Some(Err(e)) => feedback.refused_at(&e, Field::Sites),
         None => {}
     });
+    let error = feedback.field(Field::Sites);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        saved.set(false);
+        feedback.edited();
         save.dispatch(UpdateChannelSites {
             id: channel.with_untracked(|c| c.id),
             sites: sites.get_untracked(),
@@ -63,7 +55,7 @@ pub fn WidgetTab(
                         rows=3
                         prop:value=move || sites.get()
                         on:input=move |ev| {
-                            saved.set(false);
+                            feedback.edited();
                             sites.set(event_target_value(&ev));
                         }
                         aria-invalid=move || error.get().is_some().to_string()
@@ -77,7 +69,7 @@ pub fn WidgetTab(
                         id="in-app"
                         prop:checked=move || in_app.get()
                         on:change=move |ev| {
-                            saved.set(false);
+                            feedback.edited();
                             in_app.set(event_target_checked(&ev));
                         }
                     />
@@ -87,9 +79,7 @@ pub fn WidgetTab(
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         "Save sites"
                     </button>
-                    <Show when=move || saved.get()>
-                        <span class="saved" role="status">"Saved."</span>
-                    </Show>
+                    <FormStatus feedback />
                 </div>
             </fieldset>
         </form>
@@ -125,10 +115,14 @@ pub fn WidgetTab(
 #[component]
 fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
     let save = ServerAction::<SetIdentityRequired>::new();
-    Effect::new(move || {
-        if let Some(Ok(updated)) = save.value().get() {
+    let feedback = FormFeedback::default();
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            feedback.clear();
             channel.set(updated);
         }
+        Some(Err(_)) => feedback.error("Could not save; try again."),
+        None => {}
     });
     let secret = move || channel.with(|c| c.identity.secret.clone());
     view! {
@@ -158,9 +152,7 @@ fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                 />
                 " Require signed identities (an unsigned or wrongly signed identity is treated as anonymous)"
             </label>
-            <Show when=move || matches!(save.value().get(), Some(Err(_)))>
-                <p class="form-error" role="alert">"Could not save; try again."</p>
-            </Show>
+            <FormStatus feedback block=true />
         </div>
     }
 }

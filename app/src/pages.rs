@@ -1,0 +1,154 @@
+//! Every page of the app, once: its path, who may open it and its view.
+//! The router is built from this table (`App`), and the server's page guard
+//! (`server/src/guard.rs`) asks [`access`] who may open a request's path, so
+//! a new page cannot be routed without being guarded.
+
+use crate::routes::canned::CannedPage;
+use crate::routes::channel::ChannelEditPage;
+use crate::routes::channels::ChannelsPage;
+use crate::routes::inbox::InboxPage;
+use crate::routes::login::LoginPage;
+use crate::routes::users::UsersPage;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::{ParamSegment, PossibleRouteMatch, StaticSegment};
+use std::sync::Arc;
+
+/// Who may open a page. The guard turns everyone else away before rendering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Signed-out visitors: a signed-in user goes on to the inbox.
+    SignedOut,
+    /// Signed-in staff, operators and admins alike, inside the admin frame
+    /// (`routes::layout::AdminLayout`): anyone else goes to the sign-in page.
+    Staff,
+}
+
+/// One page. `path` is the router's: `/`-separated, `:name` for a parameter.
+pub struct Page {
+    pub path: &'static str,
+    pub access: Access,
+    pub view: fn() -> AnyView,
+}
+
+pub const LOGIN: &str = "/login";
+pub const INBOX: &str = "/inbox";
+
+pub static PAGES: &[Page] = &[
+    Page {
+        path: LOGIN,
+        access: Access::SignedOut,
+        view: || view! { <LoginPage /> }.into_any(),
+    },
+    Page {
+        path: "/",
+        access: Access::Staff,
+        view: || view! { <Redirect path=INBOX /> }.into_any(),
+    },
+    Page {
+        path: INBOX,
+        access: Access::Staff,
+        view: || view! { <InboxPage /> }.into_any(),
+    },
+    Page {
+        path: "/channels",
+        access: Access::Staff,
+        view: || view! { <ChannelsPage /> }.into_any(),
+    },
+    Page {
+        path: "/channels/:id",
+        access: Access::Staff,
+        view: || view! { <ChannelEditPage /> }.into_any(),
+    },
+    Page {
+        path: "/users",
+        access: Access::Staff,
+        view: || view! { <UsersPage /> }.into_any(),
+    },
+    Page {
+        path: "/canned",
+        access: Access::Staff,
+        view: || view! { <CannedPage /> }.into_any(),
+    },
+];
+
+fn parts(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty())
+}
+
+/// Who may open `path` (a request's, without the query), or `None` when it
+/// is no page of the app. A trailing slash names the same page, as it does
+/// for the router.
+pub fn access(path: &str) -> Option<Access> {
+    PAGES
+        .iter()
+        .find(|page| {
+            let (mut want, mut got) = (parts(page.path), parts(path));
+            loop {
+                match (want.next(), got.next()) {
+                    (None, None) => return true,
+                    (Some(w), Some(g)) if w.starts_with(':') || w == g => {}
+                    _ => return false,
+                }
+            }
+        })
+        .map(|page| page.access)
+}
+
+/// The router's segments for a path of the table.
+pub(crate) type Segments = Arc<dyn PossibleRouteMatch + Send + Sync>;
+
+pub(crate) fn segments(path: &'static str) -> Segments {
+    fn one(part: &'static str) -> Segments {
+        match part.strip_prefix(':') {
+            Some(name) => Arc::new(ParamSegment(name)),
+            None => Arc::new(StaticSegment(part)),
+        }
+    }
+    let mut rest = parts(path).rev();
+    match rest.next() {
+        None => Arc::new(()),
+        Some(last) => rest.fold(one(last), |tail, part| Arc::new((one(part), tail))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_page_and_nothing_else() {
+        for p in [
+            "/",
+            "/inbox",
+            "/channels",
+            "/channels/abc",
+            "/users",
+            "/canned",
+        ] {
+            assert_eq!(access(p), Some(Access::Staff), "{p}");
+        }
+        assert_eq!(access("/channels/abc/"), Some(Access::Staff));
+        assert_eq!(access("/login"), Some(Access::SignedOut));
+        for p in [
+            "/api/login",
+            "/pkg/parlor.js",
+            "/widget/v1/x",
+            "/chat/x",
+            "/healthz",
+            "/channelsx",
+            "/channels/a/b",
+        ] {
+            assert_eq!(access(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn segments_match_as_the_path_says() {
+        let m = segments("/channels/:id").test("/channels/abc").unwrap();
+        assert!(m.is_complete());
+        assert_eq!(m.params(), vec![("id".into(), "abc".to_string())]);
+        assert!(segments("/channels/:id").test("/users/abc").is_none());
+        assert!(segments("/").test("").unwrap().is_complete());
+    }
+}

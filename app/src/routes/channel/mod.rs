@@ -1,0 +1,159 @@
+//! The channel form, with tabs as in Odoo Live Chat, one module each:
+//! Operators (`operators.rs`), Options (`options.rs`), Channel Rules
+//! (`rules.rs`), Triggers (`triggers.rs`) and Widget (`widget.rs`). All tabs
+//! stay mounted (only hidden), so unsaved edits survive a switch between tabs.
+
+mod operators;
+mod options;
+mod rules;
+mod triggers;
+mod widget;
+
+use super::layout::{is_admin, use_me};
+use crate::api::channels::{get_channel, ChannelDetail};
+use crate::error::AppError;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use operators::{DepartmentMembers, DepartmentsForm, OperatorsTab};
+use options::OptionsTab;
+use parlor_domain::ChannelId;
+use rules::RulesTab;
+use triggers::TriggersTab;
+use widget::WidgetTab;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tab {
+    Operators,
+    Options,
+    Rules,
+    Triggers,
+    Widget,
+}
+
+impl Tab {
+    const ALL: [Tab; 5] = [
+        Tab::Operators,
+        Tab::Options,
+        Tab::Rules,
+        Tab::Triggers,
+        Tab::Widget,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Operators => "Operators",
+            Tab::Options => "Options",
+            Tab::Rules => "Channel Rules",
+            Tab::Triggers => "Triggers",
+            Tab::Widget => "Widget",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Operators => "operators",
+            Tab::Options => "options",
+            Tab::Rules => "rules",
+            Tab::Triggers => "triggers",
+            Tab::Widget => "widget",
+        }
+    }
+}
+
+#[component]
+pub fn ChannelEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<ChannelId>().ok())
+    };
+    let me = use_me();
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_channel(id).await,
+            None => Err(AppError::NotFound("channel".into())),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading channel…"</p> }>
+            {move || Suspend::new(async move {
+                let is_admin = is_admin(me).await;
+                match detail.await {
+                    Ok(detail) => Either::Left(view! { <ChannelEditor detail is_admin /> }),
+                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
+    let channel = RwSignal::new(detail.channel);
+    let tab = RwSignal::new(Tab::Options);
+    let title = move || channel.with(|c| c.settings.name.clone());
+    view! {
+        <Title text=title />
+        <div class="page-head">
+            <p class="crumbs"><a href="/channels">"Channels"</a>" /"</p>
+            <h1 class="channel-title">{title}</h1>
+        </div>
+        <div class="tabs" role="tablist">
+            {Tab::ALL
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            id=format!("tab-{}", t.id())
+                            aria-controls=format!("panel-{}", t.id())
+                            aria-selected=move || (tab.get() == t).to_string()
+                            class:active=move || tab.get() == t
+                            on:click=move |_| tab.set(t)
+                        >
+                            {t.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <TabPanel tab current=Tab::Operators>
+            <OperatorsTab channel users=detail.users.clone() is_admin />
+            <DepartmentsForm channel is_admin />
+            <DepartmentMembers channel users=detail.users is_admin />
+        </TabPanel>
+        <TabPanel tab current=Tab::Options>
+            <OptionsTab channel is_admin />
+        </TabPanel>
+        <TabPanel tab current=Tab::Rules>
+            <RulesTab channel is_admin />
+        </TabPanel>
+        <TabPanel tab current=Tab::Triggers>
+            <TriggersTab channel is_admin />
+        </TabPanel>
+        <TabPanel tab current=Tab::Widget>
+            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link />
+        </TabPanel>
+    }
+}
+
+/// One tab's panel: always mounted, hidden unless `current` is shown.
+#[component]
+fn TabPanel(tab: RwSignal<Tab>, current: Tab, children: Children) -> impl IntoView {
+    view! {
+        <section
+            class="panel"
+            role="tabpanel"
+            id=format!("panel-{}", current.id())
+            aria-labelledby=format!("tab-{}", current.id())
+            hidden=move || tab.get() != current
+        >
+            {children()}
+        </section>
+    }
+}
