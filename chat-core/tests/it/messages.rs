@@ -6,7 +6,9 @@ use chat_core::{Appended, Error, Parlor};
 use parlor_domain::{ChannelId, MessageId, Seq};
 use std::collections::HashSet;
 
-async fn setup(dir: &tempfile::TempDir) -> (String, Parlor, ChannelId) {
+/// A fresh database with the first admin (`a@example.com`) and the
+/// default channel.
+pub(crate) async fn setup(dir: &tempfile::TempDir) -> (String, Parlor, ChannelId) {
     let url = chat_core::testing::database_url(dir.path()).await.unwrap();
     let parlor = Parlor::open(&url).await.unwrap();
     parlor

@@ -14,22 +14,13 @@ const TABS: usize = 50;
 const ROUNDS: usize = 5;
 
 async fn setup(dir: &tempfile::TempDir, mode: ConversationMode) -> (Parlor, ChannelId) {
-    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
-    let parlor = Parlor::open(&url).await.unwrap();
-    parlor
-        .ensure_first_admin("a@example.com", Some("admin-password"))
-        .await
-        .unwrap();
-    let channel = parlor
-        .ensure_default_channel(None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let (_url, parlor, channel) = crate::messages::setup(dir).await;
     let admin = parlor
         .sign_in("a@example.com", "admin-password")
         .await
         .unwrap()
         .user;
+    let channel = parlor.channel(&admin, channel).await.unwrap();
     let mut input = parlor_domain::ChannelSettingsInput::from(&channel.settings);
     input.conversation_mode = mode;
     parlor
