@@ -9,6 +9,7 @@ use crate::canned::CannedResponses;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
+use crate::search::Search;
 use crate::store::{self, Store};
 use crate::Result;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub struct Parlor {
     /// Feature services of their own (the shape new features take).
     canned: CannedResponses,
     alerts: Alerts,
+    search: Search,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -33,6 +35,7 @@ impl Parlor {
         let parlor = Self {
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
+            search: Search::new(store.clone()),
             store,
             hub: Arc::default(),
             metrics: Arc::default(),
@@ -55,6 +58,11 @@ impl Parlor {
     /// Operators' alert settings.
     pub fn alerts(&self) -> &Alerts {
         &self.alerts
+    }
+
+    /// Searching conversations.
+    pub fn search(&self) -> &Search {
+        &self.search
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -86,7 +86,8 @@ pub async fn search_conversations(
     let access = parlor.inbox_access(&user).await?;
     let text = query.text.trim().to_string();
     Ok(parlor
-        .search(&access, query)
+        .search()
+        .conversations(&access, query)
         .await?
         .into_iter()
         .map(|hit| SearchResult {
