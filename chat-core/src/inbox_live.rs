@@ -349,7 +349,8 @@ impl Session {
             } => {
                 match self
                     .parlor
-                    .edit_message(&self.user, &self.access, conversation_id, message_id, &body)
+                    .edits()
+                    .edit(&self.user, &self.access, conversation_id, message_id, &body)
                     .await
                 {
                     // The new text comes back over the feed, as to every

@@ -6,6 +6,7 @@
 use crate::alerts::Alerts;
 use crate::bus;
 use crate::canned::CannedResponses;
+use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
@@ -25,6 +26,7 @@ pub struct Parlor {
     canned: CannedResponses,
     alerts: Alerts,
     search: Search,
+    edits: Edits,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -32,12 +34,14 @@ pub struct Parlor {
 
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
+        let hub: Arc<Hub> = Arc::default();
         let parlor = Self {
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
             search: Search::new(store.clone()),
+            edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
             store,
-            hub: Arc::default(),
+            hub,
             metrics: Arc::default(),
             presence: Arc::default(),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
@@ -63,6 +67,11 @@ impl Parlor {
     /// Searching conversations.
     pub fn search(&self) -> &Search {
         &self.search
+    }
+
+    /// Editing sent messages, and their audit trail.
+    pub fn edits(&self) -> &Edits {
+        &self.edits
     }
 
     pub fn metrics(&self) -> &Metrics {

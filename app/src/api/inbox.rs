@@ -122,7 +122,8 @@ pub async fn message_edits(
     let parlor = ctx()?.parlor;
     let access = parlor.inbox_access(&user).await?;
     Ok(parlor
-        .message_edits(&user, &access, conversation, message)
+        .edits()
+        .history(&user, &access, conversation, message)
         .await?
         .into_iter()
         .map(|e| PreviousText {
