@@ -9,6 +9,7 @@ use crate::canned::CannedResponses;
 use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::notes::Notes;
 use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
@@ -27,6 +28,7 @@ pub struct Parlor {
     alerts: Alerts,
     search: Search,
     edits: Edits,
+    notes: Notes,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -40,6 +42,7 @@ impl Parlor {
             alerts: Alerts::new(store.clone()),
             search: Search::new(store.clone()),
             edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
+            notes: Notes::new(store.clone(), hub.clone()),
             store,
             hub,
             metrics: Arc::default(),
@@ -72,6 +75,11 @@ impl Parlor {
     /// Editing sent messages, and their audit trail.
     pub fn edits(&self) -> &Edits {
         &self.edits
+    }
+
+    /// Internal notes on conversations.
+    pub fn notes(&self) -> &Notes {
+        &self.notes
     }
 
     pub fn metrics(&self) -> &Metrics {
