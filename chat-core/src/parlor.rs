@@ -13,6 +13,7 @@ use crate::notes::Notes;
 use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
+use crate::users::Users;
 use crate::Result;
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub struct Parlor {
     search: Search,
     edits: Edits,
     notes: Notes,
+    users: Users,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -43,6 +45,7 @@ impl Parlor {
             search: Search::new(store.clone()),
             edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
             notes: Notes::new(store.clone(), hub.clone()),
+            users: Users::new(store.clone()),
             store,
             hub,
             metrics: Arc::default(),
@@ -80,6 +83,11 @@ impl Parlor {
     /// Internal notes on conversations.
     pub fn notes(&self) -> &Notes {
         &self.notes
+    }
+
+    /// Staff accounts.
+    pub fn users(&self) -> &Users {
+        &self.users
     }
 
     pub fn metrics(&self) -> &Metrics {
