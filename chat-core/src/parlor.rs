@@ -4,6 +4,7 @@
 //! what runs in the background.
 
 use crate::alerts::Alerts;
+use crate::auth::Auth;
 use crate::bus;
 use crate::canned::CannedResponses;
 use crate::edits::Edits;
@@ -31,6 +32,7 @@ pub struct Parlor {
     edits: Edits,
     notes: Notes,
     users: Users,
+    auth: Auth,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -46,6 +48,7 @@ impl Parlor {
             edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
             notes: Notes::new(store.clone(), hub.clone()),
             users: Users::new(store.clone()),
+            auth: Auth::new(store.clone()),
             store,
             hub,
             metrics: Arc::default(),
@@ -88,6 +91,11 @@ impl Parlor {
     /// Staff accounts.
     pub fn users(&self) -> &Users {
         &self.users
+    }
+
+    /// Sign-in sessions.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
     }
 
     pub fn metrics(&self) -> &Metrics {
