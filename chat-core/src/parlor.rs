@@ -9,6 +9,7 @@ use crate::bus;
 use crate::canned::CannedResponses;
 use crate::edits::Edits;
 use crate::hub::Hub;
+use crate::identity::Identities;
 use crate::metrics::Metrics;
 use crate::notes::Notes;
 use crate::presence::Presence;
@@ -33,6 +34,7 @@ pub struct Parlor {
     notes: Notes,
     users: Users,
     auth: Auth,
+    identities: Identities,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -49,6 +51,7 @@ impl Parlor {
             notes: Notes::new(store.clone(), hub.clone()),
             users: Users::new(store.clone()),
             auth: Auth::new(store.clone()),
+            identities: Identities::new(store.clone(), store.clone(), store.clone(), hub.clone()),
             store,
             hub,
             metrics: Arc::default(),
@@ -96,6 +99,11 @@ impl Parlor {
     /// Sign-in sessions.
     pub fn auth(&self) -> &Auth {
         &self.auth
+    }
+
+    /// Visitors' identities and profiles, as the host page tells them.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -106,7 +106,8 @@ pub async fn set_identity_required(id: ChannelId, required: bool) -> Result<Chan
     let actor = require_user().await?;
     Ok(ctx()?
         .parlor
-        .set_identity_required(&actor, id, required)
+        .identities()
+        .set_required(&actor, id, required)
         .await?)
 }
 
