@@ -15,6 +15,7 @@ use crate::notes::Notes;
 use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
+use crate::transfer::Transfers;
 use crate::users::Users;
 use crate::Result;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub struct Parlor {
     users: Users,
     auth: Auth,
     identities: Identities,
+    transfers: Transfers,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -52,6 +54,13 @@ impl Parlor {
             users: Users::new(store.clone()),
             auth: Auth::new(store.clone()),
             identities: Identities::new(store.clone(), store.clone(), store.clone(), hub.clone()),
+            transfers: Transfers::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                hub.clone(),
+            ),
             store,
             hub,
             metrics: Arc::default(),
@@ -104,6 +113,12 @@ impl Parlor {
     /// Visitors' identities and profiles, as the host page tells them.
     pub fn identities(&self) -> &Identities {
         &self.identities
+    }
+
+    /// Checking and writing transfers (`Parlor::transfer` is the entry
+    /// point, as routing follows them).
+    pub(crate) fn transfers(&self) -> &Transfers {
+        &self.transfers
     }
 
     pub fn metrics(&self) -> &Metrics {
