@@ -1,7 +1,9 @@
-//! The `Parlor` value: construction, wiring and shutdown. Every feature's
-//! operations are `impl Parlor` blocks in a module of their own; this one
-//! holds what they share (the store, the hub, metrics, presence) and starts
-//! what runs in the background.
+//! The `Parlor` value: construction, wiring and shutdown. Feature services
+//! are values of their own, built here over the narrow store traits they
+//! need and reached through accessors; the older features are still `impl
+//! Parlor` blocks in a module of their own. This one holds what they share
+//! (the store, the hub, metrics, presence) and starts what runs in the
+//! background.
 
 use crate::alerts::Alerts;
 use crate::auth::Auth;
