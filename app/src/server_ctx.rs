@@ -96,7 +96,7 @@ pub async fn session_user() -> Result<Option<User>, AppError> {
     let Some(token) = request_token() else {
         return Ok(None);
     };
-    match ctx()?.parlor.authenticate(&token).await {
+    match ctx()?.parlor.auth().authenticate(&token).await {
         Ok(user) => Ok(Some(user)),
         Err(chat_core::Error::Unauthenticated) => Ok(None),
         Err(e) => Err(e.into()),

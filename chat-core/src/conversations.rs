@@ -4,7 +4,8 @@
 
 use crate::auth::{new_token, token_hash};
 use crate::events::FeedEvent;
-use crate::store::{Appended, NewMessage};
+use crate::hub::Hub;
+use crate::store::{Appended, ConversationStore, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
     Author, ChannelId, Conversation, ConversationId, ConversationPreview, ConversationRating,
@@ -17,6 +18,16 @@ use std::sync::Arc;
 /// A page URL as it is kept: at most [`MAX_URL_CHARS`] characters.
 pub(crate) fn clip_url(url: &str) -> String {
     url.chars().take(MAX_URL_CHARS).collect()
+}
+
+/// Tells the inboxes a conversation started or changed, for services that
+/// hold only the conversation store and the hub (`Parlor::announce`).
+pub(crate) async fn announce(store: &dyn ConversationStore, hub: &Hub, id: ConversationId) {
+    match store.conversation_summary(id).await {
+        Ok(Some(summary)) => hub.to_feed(FeedEvent::Changed(Arc::new(summary))),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not announce a conversation change"),
+    }
 }
 
 /// The most messages one history request returns; clients page with `after`.
@@ -162,11 +173,7 @@ impl Parlor {
     /// change is committed, and an inbox that misses it gets it with its
     /// next snapshot.
     pub(crate) async fn announce(&self, id: ConversationId) {
-        match self.store.conversations().conversation_summary(id).await {
-            Ok(Some(summary)) => self.hub.to_feed(FeedEvent::Changed(Arc::new(summary))),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not announce a conversation change"),
-        }
+        announce(self.store.conversations(), &self.hub, id).await
     }
 
     /// The visitor started or stopped typing; operators hear it.

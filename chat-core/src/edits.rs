@@ -1,21 +1,49 @@
-//! Editing a message already sent. The rule is the domain's
-//! (`parlor_domain::edits`): an operator edits their own messages, an admin
-//! any operator's, nobody a visitor's or the channel's. The store replaces
-//! the text and keeps the previous one in the message's audit trail in one
-//! transaction; then the visitor's room and the inboxes hear the new text
-//! (`edited` frames), on every node. Only admins read the audit trail.
+//! Editing a message already sent, a service of its own. The rule is the
+//! domain's (`parlor_domain::edits`): an operator edits their own messages,
+//! an admin any operator's, nobody a visitor's or the channel's. The store
+//! replaces the text and keeps the previous one in the message's audit
+//! trail in one transaction; then the visitor's room and the inboxes hear
+//! the new text (`edited` frames), on every node. Only admins read the
+//! audit trail. It holds the conversation, message and edit stores and the
+//! hub; `Parlor::edits` hands it out.
 
+use crate::conversations::announce;
+use crate::hub::Hub;
 use crate::inbox::Access;
-use crate::{now_unix, Error, Parlor, Result};
+use crate::store::{ConversationStore, EditStore, MessageStore};
+use crate::{now_unix, Error, Result};
 use parlor_domain::edits::check_edit;
 use parlor_domain::{ConversationId, EditError, Message, MessageEdit, MessageId, User};
+use std::sync::Arc;
 
-impl Parlor {
+#[derive(Clone)]
+pub struct Edits {
+    conversations: Arc<dyn ConversationStore>,
+    messages: Arc<dyn MessageStore>,
+    edits: Arc<dyn EditStore>,
+    hub: Arc<Hub>,
+}
+
+impl Edits {
+    pub fn new(
+        conversations: Arc<dyn ConversationStore>,
+        messages: Arc<dyn MessageStore>,
+        edits: Arc<dyn EditStore>,
+        hub: Arc<Hub>,
+    ) -> Self {
+        Self {
+            conversations,
+            messages,
+            edits,
+            hub,
+        }
+    }
+
     /// `actor` replaces the text of `message` in `conversation` (one of
     /// `access`'s) by `body`. Returns the message as it is now; an unchanged
     /// text changes, records and announces nothing. Not the actor's to edit:
     /// `NotPermitted`; a text the message rules refuse: `Validation`.
-    pub async fn edit_message(
+    pub async fn edit(
         &self,
         actor: &User,
         access: &Access,
@@ -23,10 +51,11 @@ impl Parlor {
         message: MessageId,
         body: &str,
     ) -> Result<Message> {
-        let c = self.operator_conversation(access, conversation).await?;
+        let c = access
+            .conversation(self.conversations.as_ref(), conversation)
+            .await?;
         let found = self
-            .store
-            .messages()
+            .messages
             .get_message(conversation, message)
             .await?
             .ok_or(Error::NotFound("message"))?;
@@ -37,8 +66,7 @@ impl Parlor {
             Err(EditError::Invalid(invalid)) => return Err(invalid.into()),
         };
         let edited = self
-            .store
-            .edits()
+            .edits
             .edit_message(
                 message,
                 conversation,
@@ -51,14 +79,14 @@ impl Parlor {
         self.hub.edited(c.channel, &edited);
         if edited.seq == c.last_seq {
             // The list shows the last message's text: its row changed.
-            self.announce(conversation).await;
+            announce(self.conversations.as_ref(), &self.hub, conversation).await;
         }
         Ok(edited)
     }
 
     /// The audit trail of `message` in `conversation`: the texts it had
     /// before each edit, oldest first. Admins only.
-    pub async fn message_edits(
+    pub async fn history(
         &self,
         actor: &User,
         access: &Access,
@@ -68,16 +96,17 @@ impl Parlor {
         if !actor.is_admin() {
             return Err(Error::Forbidden);
         }
-        self.operator_conversation(access, conversation).await?;
+        access
+            .conversation(self.conversations.as_ref(), conversation)
+            .await?;
         if self
-            .store
-            .messages()
+            .messages
             .get_message(conversation, message)
             .await?
             .is_none()
         {
             return Err(Error::NotFound("message"));
         }
-        Ok(self.store.edits().message_edits(message).await?)
+        Ok(self.edits.message_edits(message).await?)
     }
 }

@@ -3,14 +3,19 @@
 //! channel's secret, hex): then it joins the visitor's history across
 //! devices. Unsigned, it is shown to operators as unverified, unless the
 //! channel requires signatures: then it is ignored, and the visitor stays
-//! anonymous.
+//! anonymous. A service of its own (`Identities`, over the channel,
+//! visitor and conversation stores and the hub); `Parlor::identities`
+//! hands it out.
 
 use crate::auth::{new_token, require_admin, token_hash};
-use crate::store::ChannelPart;
-use crate::{now_unix, Error, Parlor, Result};
+use crate::conversations::announce;
+use crate::hub::Hub;
+use crate::store::{ChannelPart, ChannelStore, ConversationStore, VisitorStore};
+use crate::{now_unix, Error, Result};
 use hmac::{Hmac, Mac};
 use parlor_domain::{Channel, ChannelId, ConversationId, Identity, User, VisitorId};
 use sha2::Sha256;
+use std::sync::Arc;
 
 /// What an `identify` changed.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,21 +50,54 @@ fn signature_ok(secret: &str, external_id: &str, signature: &str) -> bool {
     !secret.is_empty() && mac.verify_slice(&bytes).is_ok()
 }
 
-impl Parlor {
+#[derive(Clone)]
+pub struct Identities {
+    channels: Arc<dyn ChannelStore>,
+    visitors: Arc<dyn VisitorStore>,
+    conversations: Arc<dyn ConversationStore>,
+    hub: Arc<Hub>,
+}
+
+impl Identities {
+    pub fn new(
+        channels: Arc<dyn ChannelStore>,
+        visitors: Arc<dyn VisitorStore>,
+        conversations: Arc<dyn ConversationStore>,
+        hub: Arc<Hub>,
+    ) -> Self {
+        Self {
+            channels,
+            visitors,
+            conversations,
+            hub,
+        }
+    }
+
+    async fn channel(&self, id: ChannelId) -> Result<Channel> {
+        self.channels
+            .get_channel(id)
+            .await?
+            .ok_or(Error::NotFound("channel"))
+    }
+
+    /// The inboxes show the conversation's visitor as they are now.
+    async fn announce(&self, id: ConversationId) {
+        announce(self.conversations.as_ref(), &self.hub, id).await
+    }
+
     /// Requires (or not) signed identities on a channel.
-    pub async fn set_identity_required(
+    pub async fn set_required(
         &self,
         actor: &User,
         id: ChannelId,
         required: bool,
     ) -> Result<Channel> {
         require_admin(actor)?;
-        let channel = self.channel(actor, id).await?;
+        let channel = self.channel(id).await?;
         let mut identity = channel.identity;
         identity.required = required;
         Ok(self
-            .store
-            .channels()
+            .channels
             .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
             .await?)
     }
@@ -73,13 +111,7 @@ impl Parlor {
         claim: Identity,
         signature: Option<&str>,
     ) -> Result<Identified> {
-        let secret = self
-            .store
-            .channels()
-            .get_channel(channel)
-            .await?
-            .ok_or(Error::NotFound("channel"))?
-            .identity;
+        let secret = self.channel(channel).await?.identity;
         let verified =
             signature.is_some_and(|s| signature_ok(&secret.secret, &claim.external_id, s));
         if !verified && secret.required {
@@ -91,8 +123,7 @@ impl Parlor {
         }
         let (person, token) = if verified {
             let person = self
-                .store
-                .visitors()
+                .visitors
                 .claim_identity(channel, &claim.external_id, visitor)
                 .await?;
             if person == visitor {
@@ -100,13 +131,11 @@ impl Parlor {
             } else {
                 // This device's conversations here become theirs too.
                 let moved = self
-                    .store
-                    .conversations()
+                    .conversations
                     .move_conversations(visitor, person, channel)
                     .await?;
                 let token = new_token();
-                self.store
-                    .visitors()
+                self.visitors
                     .add_visitor_token(person, &token_hash(&token), now_unix())
                     .await?;
                 for id in moved {
@@ -117,15 +146,12 @@ impl Parlor {
         } else {
             (visitor, None)
         };
-        let mut profile = self.store.visitors().visitor_profile(person).await?;
+        let mut profile = self.visitors.visitor_profile(person).await?;
         profile.external_id = Some(claim.external_id);
         profile.name = claim.name.or(profile.name);
         profile.email = claim.email.or(profile.email);
         profile.verified = verified;
-        self.store
-            .visitors()
-            .save_visitor_profile(person, &profile)
-            .await?;
+        self.visitors.save_visitor_profile(person, &profile).await?;
         if let Some(id) = current {
             self.announce(id).await;
         }
@@ -137,17 +163,16 @@ impl Parlor {
     }
 
     /// Sets a custom field operators see beside the conversation.
-    pub(crate) async fn set_visitor_field(
+    pub(crate) async fn set_field(
         &self,
         visitor: VisitorId,
         current: Option<ConversationId>,
         key: &str,
         value: &str,
     ) -> Result<()> {
-        let mut profile = self.store.visitors().visitor_profile(visitor).await?;
+        let mut profile = self.visitors.visitor_profile(visitor).await?;
         profile.set_field(key, value)?;
-        self.store
-            .visitors()
+        self.visitors
             .save_visitor_profile(visitor, &profile)
             .await?;
         if let Some(id) = current {
@@ -165,14 +190,13 @@ impl Parlor {
         current: Option<ConversationId>,
         contact: parlor_domain::Contact,
     ) -> Result<()> {
-        let mut profile = self.store.visitors().visitor_profile(visitor).await?;
+        let mut profile = self.visitors.visitor_profile(visitor).await?;
         if profile.verified {
             return Ok(());
         }
         profile.name = Some(contact.name);
         profile.email = Some(contact.email);
-        self.store
-            .visitors()
+        self.visitors
             .save_visitor_profile(visitor, &profile)
             .await?;
         if let Some(id) = current {

@@ -4,7 +4,7 @@
 //! that does not exist.
 
 use crate::events::{FeedEvent, RoomEvent};
-use crate::store::{Appended, NewMessage};
+use crate::store::{Appended, ConversationStore, NewMessage};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
     Author, ChannelId, Conversation, ConversationId, ConversationPreview, ConversationSummary,
@@ -28,6 +28,19 @@ impl Access {
         match self {
             Access::All => true,
             Access::Channels(set) => set.contains(&channel),
+        }
+    }
+
+    /// Conversation `id` if it is in one of these channels, or `NotFound`
+    /// (services that hold only the conversation store check with this).
+    pub async fn conversation(
+        &self,
+        store: &dyn ConversationStore,
+        id: ConversationId,
+    ) -> Result<Conversation> {
+        match store.get_conversation(id).await? {
+            Some(c) if self.allows(c.channel) => Ok(c),
+            _ => Err(Error::NotFound("conversation")),
         }
     }
 }
@@ -99,10 +112,7 @@ impl Parlor {
         access: &Access,
         id: ConversationId,
     ) -> Result<Conversation> {
-        match self.store.conversations().get_conversation(id).await? {
-            Some(c) if access.allows(c.channel) => Ok(c),
-            _ => Err(Error::NotFound("conversation")),
-        }
+        access.conversation(self.store.conversations(), id).await
     }
 
     /// Appends an operator's answer. Resending the same id returns the stored

@@ -193,7 +193,7 @@ impl Session {
         }
         self.catch_up(id).await?;
         // Then its notes, all of them (a client keeps them by id).
-        let notes = match self.parlor.notes(id).await {
+        let notes = match self.parlor.notes().of(id).await {
             Ok(notes) => notes,
             Err(e) => return self.send(self.failure(e, None)).await,
         };
@@ -300,7 +300,12 @@ impl Session {
                 body,
             } => {
                 let added = match self.conversation(conversation_id).await {
-                    Ok(c) => self.parlor.add_note(&self.user, &c, note_id, &body).await,
+                    Ok(c) => {
+                        self.parlor
+                            .notes()
+                            .add(&self.user, &c, note_id, &body)
+                            .await
+                    }
                     Err(e) => Err(e),
                 };
                 match added {
@@ -349,7 +354,8 @@ impl Session {
             } => {
                 match self
                     .parlor
-                    .edit_message(&self.user, &self.access, conversation_id, message_id, &body)
+                    .edits()
+                    .edit(&self.user, &self.access, conversation_id, message_id, &body)
                     .await
                 {
                     // The new text comes back over the feed, as to every

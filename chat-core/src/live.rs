@@ -273,6 +273,7 @@ impl Session {
         }
         let left = self
             .parlor
+            .identities()
             .leave_contact(self.visitor, self.conversation, contact)
             .await;
         if let Err(e) = left {
@@ -473,6 +474,7 @@ impl Session {
         let done = match claim {
             Ok(claim) => {
                 self.parlor
+                    .identities()
                     .identify(
                         self.visitor,
                         self.channel,
@@ -580,7 +582,8 @@ impl Session {
             VisitorFrame::Field { key, value } => {
                 match self
                     .parlor
-                    .set_visitor_field(self.visitor, self.conversation, &key, &value)
+                    .identities()
+                    .set_field(self.visitor, self.conversation, &key, &value)
                     .await
                 {
                     Ok(()) => Ok(()),

@@ -1,17 +1,30 @@
-//! Internal notes, as Odoo Chatter's log notes: remarks on a conversation
-//! for operators and admins only. They live in a table of their own and
-//! travel on the inboxes' feed only, never in a conversation's room, so no
-//! visitor connection or history can carry one.
+//! Internal notes, as Odoo Chatter's log notes, a service of its own:
+//! remarks on a conversation for operators and admins only. They live in a
+//! table of their own and travel on the inboxes' feed only, never in a
+//! conversation's room, so no visitor connection or history can carry one.
+//! It holds the note store and the hub; `Parlor::notes` hands it out.
 
 use crate::events::FeedEvent;
-use crate::store::Appended;
-use crate::{now_unix, Parlor, Result};
+use crate::hub::Hub;
+use crate::store::{Appended, NoteStore};
+use crate::{now_unix, Result};
 use parlor_domain::{Conversation, ConversationId, MessageBody, MessageId, Note, User};
+use std::sync::Arc;
 
-impl Parlor {
+#[derive(Clone)]
+pub struct Notes {
+    store: Arc<dyn NoteStore>,
+    hub: Arc<Hub>,
+}
+
+impl Notes {
+    pub fn new(store: Arc<dyn NoteStore>, hub: Arc<Hub>) -> Self {
+        Self { store, hub }
+    }
+
     /// Adds `user`'s note to a conversation they may work on (checked by
     /// the caller). Resending the same id stores nothing new.
-    pub async fn add_note(
+    pub async fn add(
         &self,
         user: &User,
         conversation: &Conversation,
@@ -29,7 +42,7 @@ impl Parlor {
             created_at: now_unix(),
             transfer_to: None,
         };
-        match self.store.internal_notes().add_note(&note).await? {
+        match self.store.add_note(&note).await? {
             Appended::New(note) => {
                 self.hub.to_feed(FeedEvent::Note {
                     channel: conversation.channel,
@@ -42,7 +55,7 @@ impl Parlor {
     }
 
     /// A conversation's notes, oldest first (the caller checked access).
-    pub async fn notes(&self, conversation: ConversationId) -> Result<Vec<Note>> {
-        Ok(self.store.internal_notes().notes(conversation).await?)
+    pub async fn of(&self, conversation: ConversationId) -> Result<Vec<Note>> {
+        Ok(self.store.notes(conversation).await?)
     }
 }

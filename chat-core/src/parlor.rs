@@ -1,15 +1,24 @@
-//! The `Parlor` value: construction, wiring and shutdown. Every feature's
-//! operations are `impl Parlor` blocks in a module of their own; this one
-//! holds what they share (the store, the hub, metrics, presence) and starts
-//! what runs in the background.
+//! The `Parlor` value: construction, wiring and shutdown. Feature services
+//! are values of their own, built here over the narrow store traits they
+//! need and reached through accessors; the older features are still `impl
+//! Parlor` blocks in a module of their own. This one holds what they share
+//! (the store, the hub, metrics, presence) and starts what runs in the
+//! background.
 
 use crate::alerts::Alerts;
+use crate::auth::Auth;
 use crate::bus;
 use crate::canned::CannedResponses;
+use crate::edits::Edits;
 use crate::hub::Hub;
+use crate::identity::Identities;
 use crate::metrics::Metrics;
+use crate::notes::Notes;
 use crate::presence::Presence;
+use crate::search::Search;
 use crate::store::{self, Store};
+use crate::transfer::Transfers;
+use crate::users::Users;
 use crate::Result;
 use std::sync::Arc;
 
@@ -23,6 +32,13 @@ pub struct Parlor {
     /// Feature services of their own (the shape new features take).
     canned: CannedResponses,
     alerts: Alerts,
+    search: Search,
+    edits: Edits,
+    notes: Notes,
+    users: Users,
+    auth: Auth,
+    identities: Identities,
+    transfers: Transfers,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -30,11 +46,25 @@ pub struct Parlor {
 
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
+        let hub: Arc<Hub> = Arc::default();
         let parlor = Self {
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
+            search: Search::new(store.clone()),
+            edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
+            notes: Notes::new(store.clone(), hub.clone()),
+            users: Users::new(store.clone()),
+            auth: Auth::new(store.clone()),
+            identities: Identities::new(store.clone(), store.clone(), store.clone(), hub.clone()),
+            transfers: Transfers::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                hub.clone(),
+            ),
             store,
-            hub: Arc::default(),
+            hub,
             metrics: Arc::default(),
             presence: Arc::default(),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
@@ -55,6 +85,42 @@ impl Parlor {
     /// Operators' alert settings.
     pub fn alerts(&self) -> &Alerts {
         &self.alerts
+    }
+
+    /// Searching conversations.
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    /// Editing sent messages, and their audit trail.
+    pub fn edits(&self) -> &Edits {
+        &self.edits
+    }
+
+    /// Internal notes on conversations.
+    pub fn notes(&self) -> &Notes {
+        &self.notes
+    }
+
+    /// Staff accounts.
+    pub fn users(&self) -> &Users {
+        &self.users
+    }
+
+    /// Sign-in sessions.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// Visitors' identities and profiles, as the host page tells them.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
+    }
+
+    /// Checking and writing transfers (`Parlor::transfer` is the entry
+    /// point, as routing follows them).
+    pub(crate) fn transfers(&self) -> &Transfers {
+        &self.transfers
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -1,16 +1,33 @@
-//! Searching conversations from the inbox: by the text of their messages or
-//! the visitor's name or email, in one channel or all, between two dates.
-//! An operator finds only conversations of the channels they work in.
+//! Searching conversations from the inbox, a service of its own: by the
+//! text of their messages or the visitor's name or email, in one channel or
+//! all, between two dates. An operator finds only conversations of the
+//! channels they work in. It holds only the search store; `Parlor::search`
+//! hands it out.
 
 use crate::inbox::Access;
-use crate::{Parlor, Result};
+use crate::store::SearchStore;
+use crate::Result;
 use parlor_domain::{ChannelId, SearchHit, SearchQuery, SEARCH_LIMIT};
+use std::sync::Arc;
 
-impl Parlor {
+#[derive(Clone)]
+pub struct Search {
+    store: Arc<dyn SearchStore>,
+}
+
+impl Search {
+    pub fn new(store: Arc<dyn SearchStore>) -> Self {
+        Self { store }
+    }
+
     /// The conversations matching `query` that `access` opens, newest hit
     /// first, one hit each, at most [`SEARCH_LIMIT`]. A channel filter
     /// outside `access` finds nothing, like a channel that does not exist.
-    pub async fn search(&self, access: &Access, query: SearchQuery) -> Result<Vec<SearchHit>> {
+    pub async fn conversations(
+        &self,
+        access: &Access,
+        query: SearchQuery,
+    ) -> Result<Vec<SearchHit>> {
         let query = query.parse()?;
         if let Some(channel) = query.channel {
             if !access.allows(channel) {
@@ -23,7 +40,6 @@ impl Parlor {
         };
         Ok(self
             .store
-            .conversation_search()
             .search(&query, channels.as_deref(), SEARCH_LIMIT as u32)
             .await?)
     }

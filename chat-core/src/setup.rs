@@ -33,7 +33,8 @@ impl Parlor {
             ),
         };
         let user = self
-            .insert_user(NewUser {
+            .users()
+            .insert(NewUser {
                 email: email.to_string(),
                 display_name: "Administrator".into(),
                 password: password.clone(),

@@ -4,21 +4,63 @@
 //! A note may go with it. The move and its line in the conversation's
 //! history (a note naming where it went) are written in one transaction,
 //! and only the team sees that line.
+//!
+//! `Transfers` (`Parlor::transfers`, over the conversation, user, channel
+//! and routing stores and the hub) checks and writes the move.
+//! `Parlor::transfer` is the entry point: after the move, routing (still an
+//! `impl Parlor` block, as it reads presence) places the conversation and
+//! moves the queue.
 
 use crate::events::{FeedEvent, RoomEvent};
+use crate::hub::Hub;
 use crate::inbox::Access;
-use crate::store::Appended;
+use crate::store::{Appended, ChannelStore, ConversationStore, RoutingStore, UserStore};
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::{
-    ConversationId, Field, MessageBody, MessageId, Note, User, UserId, ValidationErrors,
+    Conversation, ConversationId, Field, MessageBody, MessageId, Note, User, UserId,
+    ValidationErrors,
 };
 use parlor_protocol::inbox::TransferTarget;
+use std::sync::Arc;
 
-impl Parlor {
-    /// Moves conversation `id` (one `actor` may work on) to `to`, with
-    /// `note` (may be empty). `note_id` is the client's: a resend changes
-    /// nothing again.
-    pub async fn transfer(
+/// A move written and told to the inboxes, for routing to follow up.
+pub(crate) struct Moved {
+    /// The conversation as it was before the move.
+    before: Conversation,
+    assignee: Option<UserId>,
+    department: Option<u32>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Transfers {
+    conversations: Arc<dyn ConversationStore>,
+    users: Arc<dyn UserStore>,
+    channels: Arc<dyn ChannelStore>,
+    routing: Arc<dyn RoutingStore>,
+    hub: Arc<Hub>,
+}
+
+impl Transfers {
+    pub(crate) fn new(
+        conversations: Arc<dyn ConversationStore>,
+        users: Arc<dyn UserStore>,
+        channels: Arc<dyn ChannelStore>,
+        routing: Arc<dyn RoutingStore>,
+        hub: Arc<Hub>,
+    ) -> Self {
+        Self {
+            conversations,
+            users,
+            channels,
+            routing,
+            hub,
+        }
+    }
+
+    /// Checks and writes the move of conversation `id` (one of `access`'s)
+    /// to `to`, with its history line, and tells the inboxes of the line.
+    /// `None` for a resend of `note_id`: nothing moved again.
+    pub(crate) async fn hand_over(
         &self,
         actor: &User,
         access: &Access,
@@ -26,8 +68,8 @@ impl Parlor {
         to: TransferTarget,
         note_id: MessageId,
         note: &str,
-    ) -> Result<()> {
-        let conversation = self.operator_conversation(access, id).await?;
+    ) -> Result<Option<Moved>> {
+        let conversation = access.conversation(self.conversations.as_ref(), id).await?;
         let note = note.trim();
         let body = if note.is_empty() {
             String::new()
@@ -39,15 +81,13 @@ impl Parlor {
             TransferTarget::Operator { user_id } => {
                 let user = UserId(user_id);
                 let target = self
-                    .store
-                    .users()
+                    .users
                     .get_user(user)
                     .await?
                     .ok_or_else(|| refuse("no such operator"))?;
                 let operates = target.is_admin()
                     || self
-                        .store
-                        .channels()
+                        .channels
                         .operator_channels(user)
                         .await?
                         .contains(&conversation.channel);
@@ -61,8 +101,7 @@ impl Parlor {
             }
             TransferTarget::Department { department_id } => {
                 let channel = self
-                    .store
-                    .channels()
+                    .channels
                     .get_channel(conversation.channel)
                     .await?
                     .ok_or(Error::NotFound("channel"))?;
@@ -85,18 +124,49 @@ impl Parlor {
             transfer_to: Some(name),
         };
         let stored = match self
-            .store
-            .routing()
+            .routing
             .transfer_conversation(assignee, department, &record)
             .await?
         {
             Appended::New(note) => note,
-            Appended::Existing(_) => return Ok(()),
+            Appended::Existing(_) => return Ok(None),
         };
         self.hub.to_feed(FeedEvent::Note {
             channel: conversation.channel,
             note: stored,
         });
+        Ok(Some(Moved {
+            before: conversation,
+            assignee,
+            department,
+        }))
+    }
+}
+
+impl Parlor {
+    /// Moves conversation `id` (one `actor` may work on) to `to`, with
+    /// `note` (may be empty). `note_id` is the client's: a resend changes
+    /// nothing again.
+    pub async fn transfer(
+        &self,
+        actor: &User,
+        access: &Access,
+        id: ConversationId,
+        to: TransferTarget,
+        note_id: MessageId,
+        note: &str,
+    ) -> Result<()> {
+        let Some(Moved {
+            before: conversation,
+            assignee,
+            department,
+        }) = self
+            .transfers()
+            .hand_over(actor, access, id, to, note_id, note)
+            .await?
+        else {
+            return Ok(());
+        };
         match assignee {
             Some(_) => {
                 // It may have been waiting in line: the line moved.

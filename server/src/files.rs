@@ -162,7 +162,7 @@ pub(crate) fn file_response(
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<User, HttpError> {
     let token = app::server_ctx::session_token(headers)
         .ok_or(HttpError::Core(chat_core::Error::Unauthenticated))?;
-    Ok(state.parlor.authenticate(&token).await?)
+    Ok(state.parlor.auth().authenticate(&token).await?)
 }
 
 #[derive(Deserialize)]

@@ -25,7 +25,7 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let signed_in = match app::server_ctx::session_token(req.headers()) {
         None => false,
-        Some(token) => match state.parlor.authenticate(&token).await {
+        Some(token) => match state.parlor.auth().authenticate(&token).await {
             Ok(_) => true,
             Err(chat_core::Error::Unauthenticated) => false,
             Err(e) => return HttpError::Core(e).into_response(),

@@ -32,7 +32,7 @@ pub async fn get_channel(id: ChannelId) -> Result<ChannelDetail, AppError> {
     let actor = require_user().await?;
     let ctx = ctx()?;
     let channel = ctx.parlor.channel(&actor, id).await?;
-    let users = ctx.parlor.list_users(&actor).await?;
+    let users = ctx.parlor.users().list(&actor).await?;
     Ok(ChannelDetail {
         snippet: embed::snippet(&ctx.public_url, id),
         chat_link: embed::chat_link(&ctx.public_url, id),
@@ -106,7 +106,8 @@ pub async fn set_identity_required(id: ChannelId, required: bool) -> Result<Chan
     let actor = require_user().await?;
     Ok(ctx()?
         .parlor
-        .set_identity_required(&actor, id, required)
+        .identities()
+        .set_required(&actor, id, required)
         .await?)
 }
 

@@ -86,7 +86,8 @@ pub async fn search_conversations(
     let access = parlor.inbox_access(&user).await?;
     let text = query.text.trim().to_string();
     Ok(parlor
-        .search(&access, query)
+        .search()
+        .conversations(&access, query)
         .await?
         .into_iter()
         .map(|hit| SearchResult {
@@ -121,7 +122,8 @@ pub async fn message_edits(
     let parlor = ctx()?.parlor;
     let access = parlor.inbox_access(&user).await?;
     Ok(parlor
-        .message_edits(&user, &access, conversation, message)
+        .edits()
+        .history(&user, &access, conversation, message)
         .await?
         .into_iter()
         .map(|e| PreviousText {

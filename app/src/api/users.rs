@@ -7,7 +7,7 @@ use parlor_domain::{Availability, NewUser, User, UserId};
 pub async fn list_users() -> Result<Vec<User>, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    Ok(ctx()?.parlor.list_users(&actor).await?)
+    Ok(ctx()?.parlor.users().list(&actor).await?)
 }
 
 #[server(prefix = "/api", endpoint = "users/create", input = Json)]

@@ -77,14 +77,17 @@ async fn sign_in_sessions_and_sign_out() {
         .sign_in(" ADMIN@example.com ", &password)
         .await
         .unwrap();
-    assert_eq!(parlor.authenticate(&session.token).await.unwrap(), admin);
+    assert_eq!(
+        parlor.auth().authenticate(&session.token).await.unwrap(),
+        admin
+    );
     assert!(matches!(
-        parlor.authenticate("not-a-token").await,
+        parlor.auth().authenticate("not-a-token").await,
         Err(Error::Unauthenticated)
     ));
     parlor.sign_out(&session.token).await.unwrap();
     assert!(matches!(
-        parlor.authenticate(&session.token).await,
+        parlor.auth().authenticate(&session.token).await,
         Err(Error::Unauthenticated)
     ));
 }

@@ -159,7 +159,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
 
     // The audit trail keeps the text it had; admins read it, operators not.
     let trail = parlor
-        .message_edits(&admin, &Access::All, conv, reply)
+        .edits()
+        .history(&admin, &Access::All, conv, reply)
         .await
         .unwrap();
     assert_eq!(trail.len(), 1);
@@ -168,7 +169,7 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
     assert_eq!(trail[0].edited_at, edited_at);
     let ann_access = parlor.inbox_access(&ann).await.unwrap();
     assert!(matches!(
-        parlor.message_edits(&ann, &ann_access, conv, reply).await,
+        parlor.edits().history(&ann, &ann_access, conv, reply).await,
         Err(chat_core::Error::Forbidden)
     ));
 
@@ -180,7 +181,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
     no_edit(&mut ann_inbox).await;
     let count = || async {
         parlor
-            .message_edits(&admin, &Access::All, conv, reply)
+            .edits()
+            .history(&admin, &Access::All, conv, reply)
             .await
             .unwrap()
             .len()
@@ -207,7 +209,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
         "still Ann's message"
     );
     let trail = parlor
-        .message_edits(&admin, &Access::All, conv, reply)
+        .edits()
+        .history(&admin, &Access::All, conv, reply)
         .await
         .unwrap();
     assert_eq!(trail.len(), 2);
@@ -222,7 +225,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
         assert!(message.contains("visitor"), "{message}");
     }
     assert!(parlor
-        .message_edits(&admin, &Access::All, conv, visitors)
+        .edits()
+        .history(&admin, &Access::All, conv, visitors)
         .await
         .unwrap()
         .is_empty());
@@ -243,7 +247,8 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
     no_edit(&mut v).await;
     assert_eq!(count().await, 2);
     let stored = parlor
-        .message_edits(&admin, &Access::All, conv, reply)
+        .edits()
+        .history(&admin, &Access::All, conv, reply)
         .await
         .unwrap();
     assert_eq!(stored.len(), 2);
@@ -290,14 +295,16 @@ async fn an_operator_of_another_channel_gets_not_found() {
     assert!(matches!(
         s.state
             .parlor
-            .edit_message(&ann, &access, conv, cys, "Hi there!")
+            .edits()
+            .edit(&ann, &access, conv, cys, "Hi there!")
             .await,
         Err(chat_core::Error::NotPermitted(_))
     ));
     assert!(s
         .state
         .parlor
-        .message_edits(&admin, &Access::All, conv, cys)
+        .edits()
+        .history(&admin, &Access::All, conv, cys)
         .await
         .unwrap()
         .is_empty());

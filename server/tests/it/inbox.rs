@@ -220,6 +220,7 @@ async fn two_operators_answering_at_once_leave_one_owner() {
     let s = start().await;
     let parlor = &s.state.parlor;
     let admin_user = parlor
+        .auth()
         .authenticate(
             &parlor
                 .sign_in("admin@test.example", PASSWORD)
@@ -310,6 +311,7 @@ async fn the_inbox_needs_a_session_and_hides_other_channels() {
     // An operator of no channel sees nothing and cannot open or answer.
     let parlor = &s.state.parlor;
     let admin_user = parlor
+        .auth()
         .authenticate(admin.split('=').nth(1).unwrap())
         .await
         .unwrap();

@@ -478,7 +478,8 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
     // nothing is recorded.
     s.state
         .parlor
-        .set_identity_required(&s.admin().await, s.default_channel().await, true)
+        .identities()
+        .set_required(&s.admin().await, s.default_channel().await, true)
         .await
         .unwrap();
     let mut stranger = Client::connect(&s).await;

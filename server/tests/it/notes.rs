@@ -87,7 +87,7 @@ async fn notes_reach_the_team_and_never_the_visitor() {
     assert_eq!(message.body, "my order is late");
     again.quiet().await;
     // The resend stored nothing: two notes.
-    assert_eq!(s.state.parlor.notes(conv).await.unwrap().len(), 2);
+    assert_eq!(s.state.parlor.notes().of(conv).await.unwrap().len(), 2);
 
     // Opening the conversation later brings its notes after the messages.
     let (mut later, _) = s.inbox(&bo_cookie).await;
@@ -128,7 +128,7 @@ async fn only_the_channels_operators_may_add_notes() {
         })
         .await;
     assert_eq!(code, LiveErrorCode::NotFound);
-    assert!(s.state.parlor.notes(conv).await.unwrap().is_empty());
+    assert!(s.state.parlor.notes().of(conv).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -87,7 +87,7 @@ async fn a_conversation_moves_to_a_colleague_with_a_note_the_visitor_never_sees(
         !again.iter().any(|f| f["type"] == "note"),
         "a resend adds no line: {again:?}"
     );
-    assert_eq!(parlor.notes(mine).await.unwrap().len(), 1);
+    assert_eq!(parlor.notes().of(mine).await.unwrap().len(), 1);
 
     // Transferring it to Bo again is refused with a reason.
     ann_inbox
@@ -269,5 +269,5 @@ async fn an_operator_of_another_channel_cannot_transfer() {
         ))
         .await;
     assert_eq!(refused(&mut zed_inbox).await.0, LiveErrorCode::NotFound);
-    assert!(parlor.notes(conv).await.unwrap().is_empty());
+    assert!(parlor.notes().of(conv).await.unwrap().is_empty());
 }
