@@ -3,15 +3,23 @@
 //! naming it claims it for that message (`claim_attachment`), and from then
 //! on the conversation's participants may download it. Uploads never sent
 //! are swept after [`UNSENT_TTL_SECS`].
+//!
+//! Bytes move a chunk at a time both ways: an [`Upload`] stores each chunk
+//! as it arrives, and a [`FileBody`] reads them back one by one, so no file
+//! is ever held whole.
 
-use crate::store::StoredAttachment;
+use crate::store::{Store, StoredAttachment};
 use crate::{now_unix, Error, Parlor, Result};
-use parlor_domain::attachments::{self, Uploader};
+use futures::Stream;
+use parlor_domain::attachments::{self, UploadCheck, Uploader};
 use parlor_domain::{
     Attachment, AttachmentId, ChannelId, ConversationId, MessageId, User, VisitorId,
 };
 use parlor_protocol::WireAttachment;
+use std::sync::Arc;
 use std::time::Duration;
+
+pub use crate::store::ATTACHMENT_CHUNK_BYTES;
 
 /// Uploads one uploader may store per minute (all nodes together).
 pub const UPLOADS_PER_MINUTE: u32 = 10;
@@ -36,14 +44,27 @@ impl Parlor {
         Ok(visitor)
     }
 
-    /// Stores a visitor's upload (see [`Parlor::visitor_uploader`]).
+    /// Stores a visitor's upload whole (see [`Parlor::visitor_uploader`]).
     pub async fn upload_visitor_file(
         &self,
         visitor: VisitorId,
         name: &str,
         bytes: &[u8],
     ) -> Result<WireAttachment> {
-        self.store_upload(Uploader::Visitor(visitor), name, bytes)
+        let (first, rest) = first_chunk(bytes);
+        let upload = self.begin_visitor_upload(visitor, name, first).await?;
+        upload.finish_with(rest).await
+    }
+
+    /// Starts a visitor's upload from its first chunk (at most
+    /// [`ATTACHMENT_CHUNK_BYTES`]), whose bytes decide the type.
+    pub async fn begin_visitor_upload(
+        &self,
+        visitor: VisitorId,
+        name: &str,
+        first: &[u8],
+    ) -> Result<Upload> {
+        self.begin_upload(Uploader::Visitor(visitor), name, first)
             .await
     }
 
@@ -55,8 +76,8 @@ impl Parlor {
         self.check_upload_rate(Uploader::User(user.id)).await
     }
 
-    /// Stores an operator's upload for `conversation`; it is claimed when
-    /// they send it.
+    /// Stores an operator's upload for `conversation` whole; it is claimed
+    /// when they send it.
     pub async fn upload_operator_file(
         &self,
         user: &User,
@@ -64,8 +85,24 @@ impl Parlor {
         name: &str,
         bytes: &[u8],
     ) -> Result<WireAttachment> {
+        let (first, rest) = first_chunk(bytes);
+        let upload = self
+            .begin_operator_upload(user, conversation, name, first)
+            .await?;
+        upload.finish_with(rest).await
+    }
+
+    /// Starts an operator's upload for `conversation` from its first chunk
+    /// (see [`Parlor::begin_visitor_upload`]).
+    pub async fn begin_operator_upload(
+        &self,
+        user: &User,
+        conversation: ConversationId,
+        name: &str,
+        first: &[u8],
+    ) -> Result<Upload> {
         self.operator_uploader(user, conversation).await?;
-        self.store_upload(Uploader::User(user.id), name, bytes)
+        self.begin_upload(Uploader::User(user.id), name, first)
             .await
     }
 
@@ -75,7 +112,7 @@ impl Parlor {
         &self,
         token: &str,
         id: AttachmentId,
-    ) -> Result<(Attachment, Vec<u8>)> {
+    ) -> Result<(Attachment, FileBody)> {
         let visitor = self.visitor(token).await?;
         let stored = self.store.attachments().get_attachment(id).await?;
         let allowed = stored.as_ref().is_some_and(|s| {
@@ -91,7 +128,7 @@ impl Parlor {
         &self,
         user: &User,
         id: AttachmentId,
-    ) -> Result<(Attachment, Vec<u8>)> {
+    ) -> Result<(Attachment, FileBody)> {
         let stored = self.store.attachments().get_attachment(id).await?;
         let allowed = match &stored {
             None => false,
@@ -163,37 +200,162 @@ impl Parlor {
         Ok(())
     }
 
-    async fn store_upload(
-        &self,
-        uploader: Uploader,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<WireAttachment> {
-        let kind = attachments::check_upload(bytes)?;
-        // Checked again now that the body is in: uploads running in
-        // parallel may all have passed the early check.
-        self.check_upload_rate(uploader).await?;
+    async fn begin_upload(&self, uploader: Uploader, name: &str, first: &[u8]) -> Result<Upload> {
+        let check = UploadCheck::start(first)?;
         let attachment = Attachment {
             id: AttachmentId(uuid::Uuid::now_v7()),
             name: attachments::sanitize_name(name),
-            content_type: kind.content_type().to_string(),
-            size: bytes.len() as u64,
+            content_type: check.kind().content_type().to_string(),
+            size: 0,
         };
         self.store
             .attachments()
-            .insert_attachment(&attachment, uploader, bytes, now_unix())
+            .begin_attachment(&attachment, uploader, now_unix())
             .await?;
-        Ok(attachment.to_wire())
+        let mut upload = Upload {
+            parlor: self.clone(),
+            attachment,
+            uploader,
+            check,
+            next: 0,
+            finished: false,
+        };
+        upload.put(first).await?;
+        Ok(upload)
     }
 
-    async fn file_body(&self, stored: Option<StoredAttachment>) -> Result<(Attachment, Vec<u8>)> {
+    /// The file's first chunk is read before answering, so a file without
+    /// bytes, or a store that fails at once, is an error status rather than
+    /// a cut-off download.
+    async fn file_body(&self, stored: Option<StoredAttachment>) -> Result<(Attachment, FileBody)> {
         let stored = stored.ok_or(Error::NotFound("file"))?;
-        let bytes = self
+        let id = stored.attachment.id;
+        let first = self
             .store
             .attachments()
-            .attachment_bytes(stored.attachment.id)
+            .attachment_chunk(id, 0)
             .await?
             .ok_or(Error::NotFound("file"))?;
-        Ok((stored.attachment, bytes))
+        let body = FileBody {
+            store: self.store.clone(),
+            id,
+            first: Some(first),
+        };
+        Ok((stored.attachment, body))
+    }
+}
+
+/// A whole file cut where an upload's first chunk ends.
+fn first_chunk(bytes: &[u8]) -> (&[u8], &[u8]) {
+    bytes.split_at(bytes.len().min(ATTACHMENT_CHUNK_BYTES))
+}
+
+/// An upload being stored a chunk at a time, invisible until
+/// [`Upload::finish`]. Dropped before that (a refused or lost body, or the
+/// request cancelled), it deletes what it stored; if even that cannot run,
+/// the sweep of unsent uploads does it later.
+pub struct Upload {
+    parlor: Parlor,
+    attachment: Attachment,
+    uploader: Uploader,
+    check: UploadCheck,
+    /// The index of the next chunk.
+    next: u32,
+    finished: bool,
+}
+
+impl Upload {
+    /// Checks and stores the next chunk (at most [`ATTACHMENT_CHUNK_BYTES`]
+    /// is stored per row; a longer one is split).
+    pub async fn append(&mut self, bytes: &[u8]) -> Result<()> {
+        self.check.next(bytes)?;
+        self.put(bytes).await
+    }
+
+    async fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        for chunk in bytes.chunks(ATTACHMENT_CHUNK_BYTES) {
+            self.parlor
+                .store
+                .attachments()
+                .put_attachment_chunk(self.attachment.id, self.next, chunk)
+                .await?;
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Appends the rest of a file held whole, then finishes.
+    async fn finish_with(mut self, rest: &[u8]) -> Result<WireAttachment> {
+        for chunk in rest.chunks(ATTACHMENT_CHUNK_BYTES) {
+            self.append(chunk).await?;
+        }
+        self.finish().await
+    }
+
+    /// Ends the upload once the body is in: the whole file's checks, the
+    /// rate limit again (uploads running in parallel may all have passed
+    /// the early check), then it becomes visible.
+    pub async fn finish(mut self) -> Result<WireAttachment> {
+        let size = self.check.size();
+        self.check.finish()?;
+        self.parlor.check_upload_rate(self.uploader).await?;
+        self.parlor
+            .store
+            .attachments()
+            .finish_attachment(self.attachment.id, size)
+            .await?;
+        self.finished = true;
+        self.attachment.size = size;
+        Ok(self.attachment.to_wire())
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = self.parlor.store.clone();
+        let id = self.attachment.id;
+        runtime.spawn(async move {
+            if let Err(e) = store.attachments().discard_attachment(id).await {
+                tracing::warn!(error = %e, "discarding an unfinished upload failed");
+            }
+        });
+    }
+}
+
+/// A stored file's bytes as a stream of its chunks, read from the store
+/// one at a time as the client takes them.
+pub struct FileBody {
+    store: Arc<dyn Store>,
+    id: AttachmentId,
+    first: Option<Vec<u8>>,
+}
+
+impl FileBody {
+    /// The chunks in order. A store error ends the stream with it (the
+    /// transport then cuts the response short).
+    pub fn into_stream(self) -> impl Stream<Item = Result<Vec<u8>>> + Send + 'static {
+        let Self { store, id, first } = self;
+        futures::stream::try_unfold((first, 1u32), move |(first, next)| {
+            let store = store.clone();
+            async move {
+                if let Some(first) = first {
+                    return Ok(Some((first, (None, next))));
+                }
+                let chunk = store.attachments().attachment_chunk(id, next).await?;
+                Ok(chunk.map(|chunk| (chunk, (None, next + 1))))
+            }
+        })
+    }
+
+    /// All of it at once, for tests and small files.
+    pub async fn collect(self) -> Result<Vec<u8>> {
+        use futures::TryStreamExt;
+        self.into_stream().try_concat().await
     }
 }

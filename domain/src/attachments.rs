@@ -121,33 +121,166 @@ impl AttachmentKind {
     /// Detects the kind from the file's bytes; `None` for anything not
     /// allowed (HTML, SVG, XML, executables, unknown binary data…).
     pub fn detect(bytes: &[u8]) -> Option<Self> {
-        if let Some(t) = infer::get(bytes) {
-            return match t.mime_type() {
-                "image/png" => Some(Self::Png),
-                "image/jpeg" => Some(Self::Jpeg),
-                "image/gif" => Some(Self::Gif),
-                "image/webp" => Some(Self::Webp),
-                "application/pdf" => Some(Self::Pdf),
-                "application/zip" => Some(Self::Zip),
-                m if m == Self::Docx.content_type() => Some(Self::Docx),
-                m if m == Self::Xlsx.content_type() => Some(Self::Xlsx),
-                m if m == Self::Pptx.content_type() => Some(Self::Pptx),
-                _ => None,
-            };
+        match Self::infer(bytes) {
+            Some(kind) => kind,
+            None => {
+                let mut text = TextScan::default();
+                (text.feed(bytes) && text.end()).then_some(Self::Text)
+            }
         }
-        looks_like_plain_text(bytes).then_some(Self::Text)
+    }
+
+    /// What `infer` makes of the bytes: `None` if it knows nothing of
+    /// them, `Some(None)` for a type it knows that is not allowed.
+    fn infer(bytes: &[u8]) -> Option<Option<Self>> {
+        let t = infer::get(bytes)?;
+        Some(match t.mime_type() {
+            "image/png" => Some(Self::Png),
+            "image/jpeg" => Some(Self::Jpeg),
+            "image/gif" => Some(Self::Gif),
+            "image/webp" => Some(Self::Webp),
+            "application/pdf" => Some(Self::Pdf),
+            "application/zip" => Some(Self::Zip),
+            m if m == Self::Docx.content_type() => Some(Self::Docx),
+            m if m == Self::Xlsx.content_type() => Some(Self::Xlsx),
+            m if m == Self::Pptx.content_type() => Some(Self::Pptx),
+            _ => None,
+        })
     }
 }
 
-/// Text with no NUL bytes and no leading markup. Anything starting with
-/// `<` (HTML, SVG, XML) is refused even though it is served as text with
-/// `nosniff`: a file that is markup under a `.txt` name helps no one.
-fn looks_like_plain_text(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    !text.is_empty() && !text.starts_with('<') && !text.contains('\0')
+/// Plain text, read a piece at a time: UTF-8 with no NUL bytes and no
+/// leading markup. Anything starting with `<` (HTML, SVG, XML) is refused
+/// even though it is served as text with `nosniff`: a file that is markup
+/// under a `.txt` name helps no one. Leading byte-order marks, then white
+/// space, are skipped before that check, as `trim_start` would.
+#[derive(Debug)]
+struct TextScan {
+    /// The start of a character cut at the end of the last piece.
+    carry: Vec<u8>,
+    only_boms: bool,
+    content: bool,
+}
+
+impl Default for TextScan {
+    fn default() -> Self {
+        Self {
+            carry: Vec::new(),
+            only_boms: true,
+            content: false,
+        }
+    }
+}
+
+impl TextScan {
+    /// Takes the next piece; false once the text is not plain text.
+    fn feed(&mut self, piece: &[u8]) -> bool {
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            piece
+        } else {
+            joined = [std::mem::take(&mut self.carry).as_slice(), piece].concat();
+            &joined
+        };
+        let (text, rest) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, &[][..]),
+            // Cut short at the end, not invalid: the rest comes next.
+            Err(e) if e.error_len().is_none() => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                match std::str::from_utf8(valid) {
+                    Ok(text) => (text, rest),
+                    Err(_) => return false,
+                }
+            }
+            Err(_) => return false,
+        };
+        if text.contains('\0') {
+            return false;
+        }
+        if !self.content {
+            for c in text.chars() {
+                if c == '\u{feff}' && self.only_boms {
+                    continue;
+                }
+                self.only_boms = false;
+                if c.is_whitespace() {
+                    continue;
+                }
+                if c == '<' {
+                    return false;
+                }
+                self.content = true;
+                break;
+            }
+        }
+        self.carry = rest.to_vec();
+        true
+    }
+
+    /// Whether everything fed was plain text, ending on a whole character.
+    fn end(&self) -> bool {
+        self.content && self.carry.is_empty()
+    }
+}
+
+/// An upload checked as it streams in: the size as it grows, the type from
+/// the first piece's bytes, and for text every later piece too (UTF-8, no
+/// NUL). Checking the whole file as one piece is [`check_upload`].
+#[derive(Debug)]
+pub struct UploadCheck {
+    kind: AttachmentKind,
+    size: u64,
+    text: Option<TextScan>,
+}
+
+impl UploadCheck {
+    /// Checks the first piece: size first, then the type.
+    pub fn start(first: &[u8]) -> Result<Self, AttachmentError> {
+        check_size(first.len() as u64)?;
+        let (kind, text) = match AttachmentKind::infer(first) {
+            Some(kind) => (kind.ok_or(AttachmentError::NotAllowed)?, None),
+            None => {
+                let mut text = TextScan::default();
+                if !text.feed(first) {
+                    return Err(AttachmentError::NotAllowed);
+                }
+                (AttachmentKind::Text, Some(text))
+            }
+        };
+        Ok(Self {
+            kind,
+            size: first.len() as u64,
+            text,
+        })
+    }
+
+    /// Checks the next piece.
+    pub fn next(&mut self, piece: &[u8]) -> Result<(), AttachmentError> {
+        self.size += piece.len() as u64;
+        check_size(self.size)?;
+        if let Some(text) = &mut self.text {
+            if !text.feed(piece) {
+                return Err(AttachmentError::NotAllowed);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn kind(&self) -> AttachmentKind {
+        self.kind
+    }
+
+    /// The kind, once the last piece is in.
+    pub fn finish(&self) -> Result<AttachmentKind, AttachmentError> {
+        match &self.text {
+            Some(text) if !text.end() => Err(AttachmentError::NotAllowed),
+            _ => Ok(self.kind),
+        }
+    }
 }
 
 /// The one line a list shows for a message: its text, or "📎 name" for a
@@ -178,8 +311,7 @@ fn allowed_list() -> String {
 
 /// Checks an upload: size first, then type from the bytes.
 pub fn check_upload(bytes: &[u8]) -> Result<AttachmentKind, AttachmentError> {
-    check_size(bytes.len() as u64)?;
-    AttachmentKind::detect(bytes).ok_or(AttachmentError::NotAllowed)
+    UploadCheck::start(bytes)?.finish()
 }
 
 pub fn check_size(size: u64) -> Result<(), AttachmentError> {
@@ -252,6 +384,39 @@ mod tests {
             assert_eq!(AttachmentKind::detect(bad), None, "{bad:?}");
             assert_eq!(check_upload(bad), Err(AttachmentError::NotAllowed));
         }
+    }
+
+    /// Pieces as an upload streams them: the type from the first, text
+    /// checked to the end, a character cut between two pieces still whole.
+    #[test]
+    fn uploads_are_checked_piece_by_piece() {
+        let pieces = |parts: &[&[u8]]| {
+            let mut check = UploadCheck::start(parts[0])?;
+            parts[1..].iter().try_for_each(|p| check.next(p))?;
+            check.finish()
+        };
+        let text = "ein Grüß\n".as_bytes();
+        let cut = text.iter().position(|b| *b >= 0x80).unwrap() + 1;
+        assert_eq!(
+            pieces(&[&text[..cut], &text[cut..]]),
+            Ok(AttachmentKind::Text)
+        );
+        assert_eq!(pieces(&[&text[..cut]]), Err(AttachmentError::NotAllowed));
+        assert_eq!(
+            pieces(&[b"text", b"then \0"]),
+            Err(AttachmentError::NotAllowed)
+        );
+        assert_eq!(
+            pieces(&[b"\xef\xbb\xbf  ", b" <svg/>"]),
+            Err(AttachmentError::NotAllowed)
+        );
+        assert_eq!(pieces(&[b"  ", b" hi"]), Ok(AttachmentKind::Text));
+        assert_eq!(pieces(&[PNG, b"\0\xff"]), Ok(AttachmentKind::Png));
+        assert_eq!(pieces(&[b"<html>", b"x"]), Err(AttachmentError::NotAllowed));
+        let mut big = UploadCheck::start(PNG).unwrap();
+        let rest = vec![0; MAX_ATTACHMENT_BYTES as usize - PNG.len()];
+        assert_eq!(big.next(&rest), Ok(()));
+        assert_eq!(big.next(b"x"), Err(AttachmentError::TooLarge));
     }
 
     #[test]

@@ -29,7 +29,7 @@ mod users;
 mod visitors;
 
 pub use alerts::AlertStore;
-pub use attachments::{AttachmentStore, StoredAttachment};
+pub use attachments::{AttachmentStore, StoredAttachment, ATTACHMENT_CHUNK_BYTES};
 pub use canned::CannedStore;
 pub use channels::{ChannelPart, ChannelStore};
 pub use conversations::ConversationStore;

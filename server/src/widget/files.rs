@@ -5,7 +5,7 @@
 
 use super::{page_origin, parse_channel};
 use crate::error::HttpError;
-use crate::files::{file_response, parse_file_id, read_upload, upload_limit};
+use crate::files::{file_response, parse_file_id, receive_upload, upload_limit};
 use crate::state::AppState;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -69,12 +69,12 @@ async fn visitor_upload(
         .parlor
         .visitor_uploader(token, channel, origin.as_deref())
         .await?;
-    let (bytes, _reserved) = read_upload(req, &state).await?;
     let name = query.name.as_deref().unwrap_or_default();
-    let file = state
-        .parlor
-        .upload_visitor_file(visitor, name, &bytes)
-        .await?;
+    let parlor = &state.parlor;
+    let file = receive_upload(req, &state, |first| async move {
+        parlor.begin_visitor_upload(visitor, name, &first).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(file)))
 }
 
@@ -85,6 +85,6 @@ async fn visitor_download(
 ) -> Result<Response, HttpError> {
     let token = bearer(&headers)?;
     let id = parse_file_id(&id)?;
-    let (attachment, bytes) = state.parlor.visitor_file(token, id).await?;
-    Ok(file_response(attachment, bytes, true))
+    let (attachment, body) = state.parlor.visitor_file(token, id).await?;
+    Ok(file_response(attachment, body, true))
 }

@@ -22,5 +22,6 @@ mod read_receipts;
 mod routing;
 mod rules;
 mod search;
+mod streamed_uploads;
 mod transfer;
 mod visitor_panel;
