@@ -22,14 +22,8 @@ use crate::users::Users;
 use crate::Result;
 use std::sync::Arc;
 
-/// The service facade, cheap to clone and shared by every request.
-#[derive(Clone)]
-pub struct Parlor {
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) hub: Arc<Hub>,
-    pub(crate) metrics: Arc<Metrics>,
-    pub(crate) presence: Arc<Presence>,
-    /// Feature services of their own (the shape new features take).
+/// The feature services, built once.
+struct Services {
     canned: CannedResponses,
     alerts: Alerts,
     search: Search,
@@ -39,6 +33,18 @@ pub struct Parlor {
     auth: Auth,
     identities: Identities,
     transfers: Transfers,
+}
+
+/// The service facade, cheap to clone and shared by every request.
+#[derive(Clone)]
+pub struct Parlor {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) hub: Arc<Hub>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) presence: Arc<Presence>,
+    /// Feature services of their own (the shape new features take),
+    /// behind one pointer: every live session holds a `Parlor`.
+    services: Arc<Services>,
     /// Flips to true when the process is shutting down: every live session
     /// tells its client to reconnect (elsewhere) and ends.
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
@@ -47,7 +53,7 @@ pub struct Parlor {
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let hub: Arc<Hub> = Arc::default();
-        let parlor = Self {
+        let services = Arc::new(Services {
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
             search: Search::new(store.clone()),
@@ -63,6 +69,9 @@ impl Parlor {
                 store.clone(),
                 hub.clone(),
             ),
+        });
+        let parlor = Self {
+            services,
             store,
             hub,
             metrics: Arc::default(),
@@ -79,48 +88,48 @@ impl Parlor {
 
     /// Canned responses.
     pub fn canned(&self) -> &CannedResponses {
-        &self.canned
+        &self.services.canned
     }
 
     /// Operators' alert settings.
     pub fn alerts(&self) -> &Alerts {
-        &self.alerts
+        &self.services.alerts
     }
 
     /// Searching conversations.
     pub fn search(&self) -> &Search {
-        &self.search
+        &self.services.search
     }
 
     /// Editing sent messages, and their audit trail.
     pub fn edits(&self) -> &Edits {
-        &self.edits
+        &self.services.edits
     }
 
     /// Internal notes on conversations.
     pub fn notes(&self) -> &Notes {
-        &self.notes
+        &self.services.notes
     }
 
     /// Staff accounts.
     pub fn users(&self) -> &Users {
-        &self.users
+        &self.services.users
     }
 
     /// Sign-in sessions.
     pub fn auth(&self) -> &Auth {
-        &self.auth
+        &self.services.auth
     }
 
     /// Visitors' identities and profiles, as the host page tells them.
     pub fn identities(&self) -> &Identities {
-        &self.identities
+        &self.services.identities
     }
 
     /// Checking and writing transfers (`Parlor::transfer` is the entry
     /// point, as routing follows them).
     pub(crate) fn transfers(&self) -> &Transfers {
-        &self.transfers
+        &self.services.transfers
     }
 
     pub fn metrics(&self) -> &Metrics {
