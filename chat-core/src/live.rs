@@ -785,8 +785,18 @@ where
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let mut shutdown = parlor.shutdown_signal();
     let out = session::Outbox::new(out);
-    let opened = open(parlor, origin, upgrade, &mut input, out, &mut shutdown);
-    match Box::pin(opened).await {
+    // Bound first: a temporary in the `match` below would keep the whole
+    // opening's (boxed) state alive for as long as the connection lasts.
+    let opened = Box::pin(open(
+        parlor,
+        origin,
+        upgrade,
+        &mut input,
+        out,
+        &mut shutdown,
+    ))
+    .await;
+    match opened {
         Ok(mut session) => session::drive(&mut session, &mut input, &mut shutdown).await,
         Err(reason) => reason,
     }
