@@ -785,21 +785,21 @@ where
     let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
     let mut shutdown = parlor.shutdown_signal();
     let out = session::Outbox::new(out);
-    // Bound first: a temporary in the `match` below would keep the whole
-    // opening's (boxed) state alive for as long as the connection lasts.
-    let opened = Box::pin(open(
+    // The opening's (boxed) state is gone once this statement ends, and the
+    // session is held once, not also as the `Result` it came in.
+    let opening = Box::pin(open(
         parlor,
         origin,
         upgrade,
         &mut input,
         out,
         &mut shutdown,
-    ))
-    .await;
-    match opened {
-        Ok(mut session) => session::drive(&mut session, &mut input, &mut shutdown).await,
-        Err(reason) => reason,
-    }
+    ));
+    let mut session = match opening.await {
+        Ok(session) => session,
+        Err(reason) => return reason,
+    };
+    session::drive(&mut session, &mut input, &mut shutdown).await
 }
 
 async fn say(out: &session::Outbox<Box<ServerFrame>>, frame: ServerFrame) -> Step {
