@@ -44,18 +44,6 @@ impl Parlor {
         Ok(visitor)
     }
 
-    /// Stores a visitor's upload whole (see [`Parlor::visitor_uploader`]).
-    pub async fn upload_visitor_file(
-        &self,
-        visitor: VisitorId,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<WireAttachment> {
-        let (first, rest) = first_chunk(bytes);
-        let upload = self.begin_visitor_upload(visitor, name, first).await?;
-        upload.finish_with(rest).await
-    }
-
     /// Starts a visitor's upload from its first chunk (at most
     /// [`ATTACHMENT_CHUNK_BYTES`]), whose bytes decide the type.
     pub async fn begin_visitor_upload(
@@ -74,22 +62,6 @@ impl Parlor {
         let access = self.inbox_access(user).await?;
         self.operator_conversation(&access, conversation).await?;
         self.check_upload_rate(Uploader::User(user.id)).await
-    }
-
-    /// Stores an operator's upload for `conversation` whole; it is claimed
-    /// when they send it.
-    pub async fn upload_operator_file(
-        &self,
-        user: &User,
-        conversation: ConversationId,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<WireAttachment> {
-        let (first, rest) = first_chunk(bytes);
-        let upload = self
-            .begin_operator_upload(user, conversation, name, first)
-            .await?;
-        upload.finish_with(rest).await
     }
 
     /// Starts an operator's upload for `conversation` from its first chunk
@@ -245,11 +217,6 @@ impl Parlor {
     }
 }
 
-/// A whole file cut where an upload's first chunk ends.
-fn first_chunk(bytes: &[u8]) -> (&[u8], &[u8]) {
-    bytes.split_at(bytes.len().min(ATTACHMENT_CHUNK_BYTES))
-}
-
 /// An upload being stored a chunk at a time, invisible until
 /// [`Upload::finish`]. Dropped before that (a refused or lost body, or the
 /// request cancelled), it deletes what it stored; if even that cannot run,
@@ -282,14 +249,6 @@ impl Upload {
             self.next += 1;
         }
         Ok(())
-    }
-
-    /// Appends the rest of a file held whole, then finishes.
-    async fn finish_with(mut self, rest: &[u8]) -> Result<WireAttachment> {
-        for chunk in rest.chunks(ATTACHMENT_CHUNK_BYTES) {
-            self.append(chunk).await?;
-        }
-        self.finish().await
     }
 
     /// Ends the upload once the body is in: the whole file's checks, the

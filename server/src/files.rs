@@ -98,7 +98,9 @@ async fn read_upload(
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(n) = declared.filter(|n| *n > MAX_ATTACHMENT_BYTES) {
         if n <= DRAIN_LIMIT {
-            drain(req.into_body()).await;
+            UploadBody::new(req.into_body().into_data_stream())
+                .drain()
+                .await;
         }
         return Err(too_large());
     }
@@ -109,7 +111,9 @@ async fn read_upload(
         Ok(permit) => permit,
         Err(busy) => {
             // Read, not kept: the client then reads the 503.
-            drain(req.into_body()).await;
+            UploadBody::new(req.into_body().into_data_stream())
+                .drain()
+                .await;
             return Err(busy);
         }
     };
@@ -187,17 +191,6 @@ where
 /// client is still sending it, and would otherwise see its connection reset
 /// instead of reading the 413. Larger ones are cut off at once.
 const DRAIN_LIMIT: u64 = 2 * MAX_ATTACHMENT_BYTES;
-
-async fn drain(body: Body) {
-    let mut stream = body.into_data_stream();
-    let mut read = 0u64;
-    while let Some(Ok(chunk)) = stream.next().await {
-        read += chunk.len() as u64;
-        if read > DRAIN_LIMIT {
-            break;
-        }
-    }
-}
 
 fn too_large() -> HttpError {
     HttpError::Core(chat_core::Error::Attachment(
