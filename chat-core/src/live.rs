@@ -24,6 +24,7 @@ use parlor_protocol::live::{
     WireMessage, PREVIEW_CHARS,
 };
 use parlor_protocol::{ChannelId, CloseReason};
+use std::pin::Pin;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -772,31 +773,38 @@ async fn next_live(
 /// the session and the select between input and live events. `origin` is
 /// the page's `Origin` header, checked against the channel's allowed sites;
 /// `upgrade` what the request told about the visitor's browser and country.
-pub async fn run_visitor<S>(
+pub fn run_visitor<S>(
     parlor: Parlor,
     origin: Option<String>,
     upgrade: Upgrade,
-    mut input: S,
+    input: S,
     out: Outbox,
-) -> CloseReason
+) -> impl std::future::Future<Output = CloseReason> + Send
 where
     S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin + Send,
 {
-    let _counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
-    let mut shutdown = parlor.shutdown_signal();
-    let out = session::Outbox::new(out);
-    // The opening's (boxed) state is gone once this statement ends, and the
-    // session is held once, not also as the `Result` it came in.
-    let opening = Box::pin(open(
-        parlor,
-        origin,
-        upgrade,
-        &mut input,
-        out,
-        &mut shutdown,
-    ));
-    let mut session = match opening.await {
-        Ok(session) => session,
+    let counted = parlor.metrics().connected(crate::metrics::Peer::Visitor);
+    // Everything the opening needs is moved into its box: an `async fn`
+    // would keep its arguments for the connection's whole life.
+    let opening = Box::pin(async move {
+        let mut input = input;
+        let mut shutdown = parlor.shutdown_signal();
+        let out = session::Outbox::new(out);
+        let session = open(parlor, origin, upgrade, &mut input, out, &mut shutdown).await?;
+        Ok((session, input, shutdown))
+    });
+    run_opened(counted, opening)
+}
+
+/// The rest of a visitor's connection once `opening` has said `hello`.
+async fn run_opened<S, F>(_counted: crate::metrics::Connected, opening: Pin<Box<F>>) -> CloseReason
+where
+    S: Stream<Item = Result<VisitorFrame, BadFrame>> + Unpin + Send,
+    F: std::future::Future<Output = Result<(Session, S, watch::Receiver<bool>), CloseReason>>,
+{
+    // The session is held once, not also as the `Result` it came in.
+    let (mut session, mut input, mut shutdown) = match opening.await {
+        Ok(opened) => opened,
         Err(reason) => return reason,
     };
     session::drive(&mut session, &mut input, &mut shutdown).await

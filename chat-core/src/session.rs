@@ -150,6 +150,36 @@ pub async fn opening<T>(
     }
 }
 
+/// What woke the driver.
+enum Next<F, E> {
+    Stop,
+    Frame(Option<Result<F, BadFrame>>),
+    Event(Result<E, Lagged>),
+}
+
+/// What to do with what woke the driver: a handler, boxed, or the reason to
+/// close. Not `async`: only the box is held while the handler runs.
+#[allow(clippy::type_complexity)]
+fn handle<'a, S: Session>(
+    session: &'a mut S,
+    rate: &mut RateLimit,
+    next: Next<S::Frame, S::Event>,
+) -> Result<std::pin::Pin<Box<dyn Future<Output = Step> + Send + 'a>>, CloseReason> {
+    Ok(match next {
+        Next::Stop => return Err(CloseReason::GoingAway),
+        Next::Frame(None) => return Err(CloseReason::Normal),
+        Next::Frame(Some(Ok(frame))) => match S::costs(&frame).then(|| rate.take()) {
+            Some(Err(refused)) => Box::pin(session.on_refused(refused, Some(frame))),
+            _ => Box::pin(session.on_frame(frame)),
+        },
+        Next::Frame(Some(Err(BadFrame(why)))) => {
+            Box::pin(session.on_refused(Refusal::BadFrame(why), None))
+        }
+        Next::Event(Ok(event)) => Box::pin(session.on_event(event)),
+        Next::Event(Err(Lagged)) => return Err(CloseReason::Resync),
+    })
+}
+
 /// Runs `session` until the client leaves (`Normal`), a shutdown begins
 /// (`GoingAway`), or the session ends the connection. Each frame and event
 /// is handled in a boxed future, so an idle connection's task holds only
@@ -165,22 +195,17 @@ where
 {
     let mut rate = RateLimit::default();
     loop {
-        let step = tokio::select! {
-            _ = stopping(shutdown) => Err(CloseReason::GoingAway),
-            frame = input.next() => match frame {
-                None => Err(CloseReason::Normal),
-                Some(Ok(frame)) => match S::costs(&frame).then(|| rate.take()) {
-                    Some(Err(refused)) => Box::pin(session.on_refused(refused, Some(frame))).await,
-                    _ => Box::pin(session.on_frame(frame)).await,
-                },
-                Some(Err(BadFrame(why))) => {
-                    Box::pin(session.on_refused(Refusal::BadFrame(why), None)).await
-                }
-            },
-            event = session.next_event() => match event {
-                Ok(event) => Box::pin(session.on_event(event)).await,
-                Err(Lagged) => Err(CloseReason::Resync),
-            },
+        // The select ends before a handler runs, so its futures (what an
+        // idle connection waits on) and a handler's state share the same
+        // bytes of this future instead of adding up.
+        let next = tokio::select! {
+            _ = stopping(shutdown) => Next::Stop,
+            frame = input.next() => Next::Frame(frame),
+            event = session.next_event() => Next::Event(event),
+        };
+        let step = match handle(session, &mut rate, next) {
+            Ok(handling) => handling.await,
+            Err(reason) => Err(reason),
         };
         if let Err(reason) = step {
             session.on_close(reason);

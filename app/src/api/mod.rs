@@ -39,7 +39,7 @@ where
 {
     use crate::error::AppError;
     use chat_core::session::BadFrame;
-    use futures::StreamExt;
+    use futures::{FutureExt, StreamExt};
 
     let input: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = input.into();
     let frames = input.map(|f| {
@@ -49,21 +49,76 @@ where
         })
     });
     let (tx, rx) = tokio::sync::mpsc::channel(queue);
-    let (closed, reason) = tokio::sync::oneshot::channel();
-    let running = session(Box::pin(frames), tx);
-    // The session never yields items; it only runs while the output is polled.
-    let session = futures::stream::once(async move {
-        let _ = closed.send(running.await);
-    })
-    .filter_map(|()| async { None });
-    let out = futures::stream::unfold(rx, move |mut rx| async move {
-        rx.recv().await.map(|q| (Ok(frame(q)), rx))
-    })
-    .chain(futures::stream::once(async move {
-        let reason = reason
-            .await
-            .unwrap_or(parlor_protocol::CloseReason::Internal);
-        Err(AppError::closing(reason))
-    }));
-    futures::stream::select(session, out).into()
+    let output = SessionOutput {
+        running: session(Box::pin(frames), tx).fuse(),
+        reason: None,
+        queue: rx,
+        frame,
+        closed: false,
+    };
+    let output: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> = Box::pin(output);
+    output.into()
+}
+
+#[cfg(feature = "ssr")]
+pin_project_lite::pin_project! {
+    /// A session's output: its queue, then its close. One small value per
+    /// connection, held by the socket for as long as it is open, so it
+    /// holds the session's future once, inline (an `async` block around it
+    /// would hold it twice), and no channel for the close.
+    struct SessionOutput<Fut, Q, O> {
+        #[pin]
+        running: futures::future::Fuse<Fut>,
+        reason: Option<parlor_protocol::CloseReason>,
+        queue: tokio::sync::mpsc::Receiver<Q>,
+        frame: fn(Q) -> O,
+        closed: bool,
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<Fut, Q, O> futures::Stream for SessionOutput<Fut, Q, O>
+where
+    Fut: std::future::Future<Output = parlor_protocol::CloseReason>,
+{
+    type Item = Result<O, crate::error::AppError>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use futures::future::FusedFuture;
+        use std::future::Future;
+        use std::task::Poll;
+
+        let mut this = self.project();
+        if *this.closed {
+            return Poll::Ready(None);
+        }
+        // The session runs only while its output is polled. Once it ends,
+        // `Fuse` drops it, and with it the queue's sender.
+        if !this.running.is_terminated() {
+            if let Poll::Ready(reason) = this.running.as_mut().poll(cx) {
+                *this.reason = Some(reason);
+            }
+        }
+        match this.queue.poll_recv(cx) {
+            Poll::Ready(Some(q)) => Poll::Ready(Some(Ok((this.frame)(q)))),
+            Poll::Pending => Poll::Pending,
+            // Drained, and no sender left: the close, once the session has
+            // said why (it is still running if it let go of its queue early).
+            Poll::Ready(None) => match this.reason.take() {
+                Some(reason) => {
+                    *this.closed = true;
+                    Poll::Ready(Some(Err(crate::error::AppError::closing(reason))))
+                }
+                None if this.running.is_terminated() => {
+                    *this.closed = true;
+                    let internal = parlor_protocol::CloseReason::Internal;
+                    Poll::Ready(Some(Err(crate::error::AppError::closing(internal))))
+                }
+                None => Poll::Pending,
+            },
+        }
+    }
 }

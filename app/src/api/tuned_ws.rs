@@ -264,9 +264,10 @@ mod server {
             .write_buffer_size(0)
             .max_message_size(MAX_FRAME)
             .max_frame_size(MAX_FRAME)
-            .on_upgrade(move |socket| async move {
-                pump::<IE, OE, _, _, _, _>(socket, to_fn, output, liveness).await;
-                drop(held);
+            // No `async` block around `pump`: it would hold the socket and
+            // the rest twice, captured and inside the future it awaits.
+            .on_upgrade(move |socket| {
+                pump::<IE, OE, _, _, _, _>(socket, to_fn, output, liveness, held)
             });
         Ok(response)
     }
@@ -298,6 +299,8 @@ mod server {
         mut to_fn: futures::channel::mpsc::Sender<Result<InputItem, ISE>>,
         mut output: BoxedStream<OutputItem, OSE>,
         liveness: Liveness,
+        // Kept until the socket closes (it is dropped with this future).
+        _held: Option<Held>,
     ) where
         IE: Decodes<InputItem>,
         OE: Encodes<OutputItem>,
@@ -305,8 +308,10 @@ mod server {
         OSE: FromServerFnError + SocketError,
     {
         let every = liveness.ping_every;
-        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // A timer inline, re-armed at each tick (an `Interval` would be one
+        // more allocation per socket).
+        let ping = tokio::time::sleep(every);
+        tokio::pin!(ping);
         // Whether the peer said anything since the last tick, and whether a
         // ping is waiting for its answer.
         let mut heard = false;
@@ -351,7 +356,8 @@ mod server {
                         break None;
                     }
                 }
-                _ = ping.tick() => {
+                () = &mut ping => {
+                    ping.as_mut().reset(tokio::time::Instant::now() + every);
                     if pinged {
                         let quiet = format!("no pong within {} s", every.as_secs());
                         break Some((CloseReason::Policy.code(), quiet));
