@@ -40,7 +40,7 @@ LAYERS = [
         [
             "parlor", "password", "alerts", "attachments", "auth", "canned", "channels",
             "conversations", "edits", "identity", "inbox", "names", "notes",
-            "presence", "routing", "search", "setup", "transfer", "users",
+            "presence", "routing", "search", "setup", "teams", "tickets", "transfer", "users",
             "visitor_context",
         ],
     ),

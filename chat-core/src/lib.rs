@@ -30,8 +30,10 @@ mod search;
 pub mod session;
 mod setup;
 pub mod store;
+pub mod teams;
 #[doc(hidden)]
 pub mod testing;
+pub mod tickets;
 mod transfer;
 mod users;
 pub mod visitor_context;

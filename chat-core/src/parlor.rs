@@ -17,6 +17,8 @@ use crate::notes::Notes;
 use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
+use crate::teams::Teams;
+use crate::tickets::Tickets;
 use crate::transfer::Transfers;
 use crate::users::Users;
 use crate::Result;
@@ -33,6 +35,8 @@ struct Services {
     auth: Auth,
     identities: Identities,
     transfers: Transfers,
+    teams: Teams,
+    tickets: Tickets,
 }
 
 /// The service facade, cheap to clone and shared by every request.
@@ -53,7 +57,10 @@ pub struct Parlor {
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let hub: Arc<Hub> = Arc::default();
+        let teams = Teams::new(store.clone(), store.clone());
         let services = Arc::new(Services {
+            tickets: Tickets::new(store.clone(), store.clone(), teams.clone()),
+            teams,
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
             search: Search::new(store.clone()),
@@ -87,6 +94,14 @@ impl Parlor {
     }
 
     /// Canned responses.
+    pub fn teams(&self) -> &Teams {
+        &self.services.teams
+    }
+
+    pub fn tickets(&self) -> &Tickets {
+        &self.services.tickets
+    }
+
     pub fn canned(&self) -> &CannedResponses {
         &self.services.canned
     }

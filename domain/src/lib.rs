@@ -10,6 +10,7 @@ pub mod channel;
 pub mod conversation;
 pub mod departments;
 pub mod edits;
+pub mod helpdesk;
 pub mod identity;
 pub mod mentions;
 pub mod presence;
@@ -31,6 +32,11 @@ pub use conversation::{
 };
 pub use departments::{ChannelDepartments, Department};
 pub use edits::{EditError, EditRefusal, MessageEdit};
+pub use helpdesk::{
+    next_assignee, Assignment, Customer, NewTicket, Priority, Stage, StageId, StageInput, Team,
+    TeamId, TeamInput, Ticket, TicketChange, TicketCounts, TicketFilter, TicketNumber, TicketSort,
+    TicketSource,
+};
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
 pub use parlor_protocol::{
     AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,

@@ -52,6 +52,13 @@ pub enum Field {
     /// A canned response's shortcut and its text.
     Shortcut,
     CannedBody,
+    /// A helpdesk team's email alias and its stages.
+    EmailAlias,
+    Stages,
+    /// A ticket's title, description and tags.
+    Title,
+    Description,
+    Tags,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

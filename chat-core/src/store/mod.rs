@@ -25,6 +25,8 @@ mod search;
 mod sql_store;
 mod sqlite;
 mod sqlite_writer;
+mod teams;
+mod tickets;
 mod users;
 mod visitors;
 
@@ -42,6 +44,8 @@ pub use presence::{PresenceStore, StaffPresence};
 pub use routing::RoutingStore;
 pub use search::SearchStore;
 pub use sqlite::SqliteStore;
+pub use teams::TeamStore;
+pub use tickets::TicketStore;
 pub use users::{NewUserRecord, UserStore};
 pub use visitors::VisitorStore;
 
@@ -66,6 +70,8 @@ pub trait Store:
     + EditStore
     + AttachmentStore
     + SearchStore
+    + TeamStore
+    + TicketStore
     + 'static
 {
 }
@@ -85,6 +91,8 @@ impl<T> Store for T where
         + EditStore
         + AttachmentStore
         + SearchStore
+        + TeamStore
+        + TicketStore
         + 'static
 {
 }
@@ -144,6 +152,14 @@ impl dyn Store {
     }
 
     pub fn conversation_search(&self) -> &dyn SearchStore {
+        self
+    }
+
+    pub fn teams(&self) -> &dyn TeamStore {
+        self
+    }
+
+    pub fn tickets(&self) -> &dyn TicketStore {
         self
     }
 }

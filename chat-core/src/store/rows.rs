@@ -132,7 +132,11 @@ pub(super) fn settings(row: &impl DbRow) -> Result<ChannelSettings, StoreError> 
 }
 
 /// A text column holding one of an enum's names.
-fn parsed<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+pub(super) fn parsed<T>(
+    row: &impl DbRow,
+    col: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
     let text = row.text(col)?;
     parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text:?}")))
 }
@@ -384,4 +388,8 @@ pub(super) fn stored_attachment(row: &impl DbRow) -> Result<super::StoredAttachm
 /// shortcut).
 pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+pub(super) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_foreign_key_violation())
 }

@@ -30,6 +30,8 @@ macro_rules! sql_store {
         $crate::store::edits::edits_sql!($store, $db);
         $crate::store::attachments::attachments_sql!($store, $db);
         $crate::store::search::search_sql!($store, $db);
+        $crate::store::teams::teams_sql!($store, $db);
+        $crate::store::tickets::tickets_sql!($store, $db);
     };
 }
 

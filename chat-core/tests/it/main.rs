@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
 mod attachments_store;
+mod helpdesk;
 mod messages;
 mod one_active;
 mod schema_parity;
