@@ -38,7 +38,7 @@ LAYERS = [
     (
         "services",
         [
-            "parlor", "password", "alerts", "attachments", "auth", "canned", "channels",
+            "parlor", "password", "alerts", "attachments", "auth", "canned", "channels", "chat_tickets",
             "conversations", "edits", "identity", "inbox", "names", "notes",
             "presence", "routing", "search", "setup", "teams", "tickets", "transfer", "users",
             "visitor_context",

@@ -18,6 +18,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("Only an admin may do that.")]
     Forbidden,
+    /// Not allowed, for a reason more particular than "not an admin"; the
+    /// text says why and what to do instead.
+    #[error("{0}")]
+    NotPermitted(String),
     #[error("That {0} does not exist.")]
     NotFound(String),
     #[error("Something went wrong on the server. Please try again.")]
@@ -67,7 +71,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::InvalidCredentials | AppError::Unauthenticated => S::UNAUTHORIZED,
-            AppError::Forbidden => S::FORBIDDEN,
+            AppError::Forbidden | AppError::NotPermitted(_) => S::FORBIDDEN,
             AppError::NotFound(_) => S::NOT_FOUND,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) | AppError::BadFrame(_) => S::BAD_REQUEST,
@@ -108,7 +112,8 @@ impl From<chat_core::Error> for AppError {
             E::InvalidCredentials => AppError::InvalidCredentials,
             E::Unauthenticated => AppError::Unauthenticated,
             // Taking someone else's conversation is not allowed either.
-            E::Forbidden | E::NotPermitted(_) | E::OriginRefused | E::Taken => AppError::Forbidden,
+            E::NotPermitted(why) => AppError::NotPermitted(why.to_string()),
+            E::Forbidden | E::OriginRefused | E::Taken => AppError::Forbidden,
             // Uploads have their own HTTP routes (server/src/files.rs);
             // no server function meets these.
             E::Attachment(_) | E::RateLimited => AppError::Forbidden,

@@ -6,6 +6,7 @@
 use crate::routes::canned::CannedPage;
 use crate::routes::channel::ChannelEditPage;
 use crate::routes::channels::ChannelsPage;
+use crate::routes::helpdesk::TeamsPage;
 use crate::routes::inbox::InboxPage;
 use crate::routes::login::LoginPage;
 use crate::routes::users::UsersPage;
@@ -70,6 +71,11 @@ pub static PAGES: &[Page] = &[
         access: Access::Staff,
         view: || view! { <CannedPage /> }.into_any(),
     },
+    Page {
+        path: "/helpdesk/teams",
+        access: Access::Staff,
+        view: || view! { <TeamsPage /> }.into_any(),
+    },
 ];
 
 fn parts(path: &str) -> impl DoubleEndedIterator<Item = &str> {
@@ -125,6 +131,7 @@ mod tests {
             "/channels/abc",
             "/users",
             "/canned",
+            "/helpdesk/teams",
         ] {
             assert_eq!(access(p), Some(Access::Staff), "{p}");
         }

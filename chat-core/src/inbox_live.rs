@@ -12,7 +12,7 @@ use crate::session::{self, BadFrame, Lagged, Refusal, Step};
 use crate::{Error, Parlor};
 use futures::Stream;
 use parlor_domain::{Conversation, ConversationId, ConversationSummary, MessageId, Seq, User};
-use parlor_protocol::inbox::{self, Assignee, InboxFrame, OperatorFrame};
+use parlor_protocol::inbox::{self, Assignee, InboxFrame, OperatorFrame, TicketLink};
 use parlor_protocol::live::LiveErrorCode;
 use parlor_protocol::CloseReason;
 use tokio::sync::{broadcast, mpsc};
@@ -243,6 +243,20 @@ impl Session {
                 body,
                 attachment,
             } => {
+                // A command that reached here (mistyped, or from a client
+                // that does not know it) is never the visitor's to read.
+                if let Some((name, _)) = inbox::command_name(&body) {
+                    let refused = format!(
+                        "/{name} is not a command here, and commands are never sent to the visitor; type /help for the list"
+                    );
+                    return self
+                        .send(error(
+                            LiveErrorCode::InvalidMessage,
+                            &refused,
+                            Some(message_id),
+                        ))
+                        .await;
+                }
                 let sent = match self.conversation(conversation_id).await {
                     Ok(c) => {
                         self.parlor
@@ -362,6 +376,54 @@ impl Session {
                     // inbox with the conversation open.
                     Ok(_) => Ok(()),
                     Err(e) => self.send(self.failure(e, Some(message_id))).await,
+                }
+            }
+            OperatorFrame::CreateTicket {
+                conversation_id,
+                request_id,
+                title,
+            } => {
+                let created = match self.conversation(conversation_id).await {
+                    Ok(c) => {
+                        self.parlor
+                            .chat_tickets()
+                            .create(&self.user, &c, request_id, &title)
+                            .await
+                    }
+                    Err(e) => Err(e),
+                };
+                match created {
+                    // Its number comes back over the feed, as a note.
+                    Ok(_) => Ok(()),
+                    Err(e) => self.send(self.failure(e, Some(request_id))).await,
+                }
+            }
+            OperatorFrame::SearchTickets {
+                conversation_id,
+                query,
+            } => {
+                let found = match self.conversation(conversation_id).await {
+                    Ok(_) => self.parlor.chat_tickets().search(&self.user, &query).await,
+                    Err(e) => Err(e),
+                };
+                match found {
+                    Ok(tickets) => {
+                        let tickets = tickets
+                            .into_iter()
+                            .map(|t| TicketLink {
+                                number: t.number.0,
+                                title: t.title,
+                                closed: t.closed_at.is_some(),
+                            })
+                            .collect();
+                        self.send(InboxFrame::TicketsFound {
+                            conversation_id,
+                            query,
+                            tickets,
+                        })
+                        .await
+                    }
+                    Err(e) => self.send(self.failure(e, None)).await,
                 }
             }
             OperatorFrame::Close { conversation_id } => {

@@ -9,6 +9,7 @@ mod auth;
 pub mod bus;
 pub mod canned;
 mod channels;
+pub mod chat_tickets;
 mod clock;
 mod conversations;
 mod edits;

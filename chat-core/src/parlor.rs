@@ -9,6 +9,7 @@ use crate::alerts::Alerts;
 use crate::auth::Auth;
 use crate::bus;
 use crate::canned::CannedResponses;
+use crate::chat_tickets::ChatTickets;
 use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::identity::Identities;
@@ -37,6 +38,7 @@ struct Services {
     transfers: Transfers,
     teams: Teams,
     tickets: Tickets,
+    chat_tickets: ChatTickets,
 }
 
 /// The service facade, cheap to clone and shared by every request.
@@ -58,14 +60,24 @@ impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let hub: Arc<Hub> = Arc::default();
         let teams = Teams::new(store.clone(), store.clone());
+        let tickets = Tickets::new(store.clone(), store.clone(), teams.clone());
+        let notes = Notes::new(store.clone(), hub.clone());
         let services = Arc::new(Services {
-            tickets: Tickets::new(store.clone(), store.clone(), teams.clone()),
+            chat_tickets: ChatTickets::new(
+                teams.clone(),
+                tickets.clone(),
+                notes.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+            ),
+            tickets,
             teams,
+            notes,
             canned: CannedResponses::new(store.clone()),
             alerts: Alerts::new(store.clone()),
             search: Search::new(store.clone()),
             edits: Edits::new(store.clone(), store.clone(), store.clone(), hub.clone()),
-            notes: Notes::new(store.clone(), hub.clone()),
             users: Users::new(store.clone()),
             auth: Auth::new(store.clone()),
             identities: Identities::new(store.clone(), store.clone(), store.clone(), hub.clone()),
@@ -100,6 +112,10 @@ impl Parlor {
 
     pub fn tickets(&self) -> &Tickets {
         &self.services.tickets
+    }
+
+    pub fn chat_tickets(&self) -> &ChatTickets {
+        &self.services.chat_tickets
     }
 
     pub fn canned(&self) -> &CannedResponses {

@@ -58,7 +58,7 @@ impl Tickets {
         self.insert(ticket).await
     }
 
-    async fn insert(&self, ticket: NewTicket) -> Result<Ticket> {
+    pub(crate) async fn insert(&self, ticket: NewTicket) -> Result<Ticket> {
         let ticket = ticket.parse()?;
         let ticket = self.store.insert_ticket(&ticket, now_unix()).await?;
         tracing::info!(

@@ -404,6 +404,8 @@ pub struct NewTicket {
     pub tags: Vec<String>,
     pub source: TicketSource,
     pub conversation: Option<parlor_protocol::ConversationId>,
+    /// An id the creator chose: a second ticket with it is the first one.
+    pub request_id: Option<String>,
 }
 
 impl NewTicket {
@@ -670,6 +672,7 @@ mod tests {
             tags: vec!["Hardware".into(), "hardware ".into(), String::new()],
             source: TicketSource::Form,
             conversation: None,
+            request_id: None,
         };
         let parsed = ticket.clone().parse().unwrap();
         assert_eq!(parsed.title, "Printer on fire");

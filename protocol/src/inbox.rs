@@ -79,6 +79,45 @@ pub enum OperatorFrame {
         message_id: MessageId,
         body: String,
     },
+    /// `/ticket <title>`: a helpdesk ticket from the conversation, in the
+    /// first team whose live chat links its channel, with the transcript as
+    /// its description. Its number comes back as an internal note (a `note`
+    /// frame, with `note_id` = `request_id`), for the team only; a refusal
+    /// is an `error` with `message_id` = `request_id`. `request_id` is fresh
+    /// per command; resending it creates nothing new.
+    CreateTicket {
+        conversation_id: ConversationId,
+        request_id: MessageId,
+        title: String,
+    },
+    /// `/search_tickets <words or #number>`: the tickets this operator sees
+    /// that match, as `tickets_found`, to this operator only.
+    SearchTickets {
+        conversation_id: ConversationId,
+        query: String,
+    },
+}
+
+/// The command a composer line names, and the rest of the line: `/`, then
+/// a word of ASCII letters, digits or `_`, then whitespace or the end
+/// (`/etc/hosts` is text). The inbox runs such a line as a command or
+/// refuses it, and the server never sends one to a visitor as a message.
+pub fn command_name(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix('/')?;
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let (name, args) = rest.split_at(end);
+    let word = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    word.then(|| (name, args.trim()))
+}
+
+/// A ticket as a command's answer lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketLink {
+    /// Shown as `#number`; its page is `/tickets/{number}`.
+    pub number: i64,
+    pub title: String,
+    /// In a closing stage (Solved, Cancelled).
+    pub closed: bool,
 }
 
 /// Where a transfer sends a conversation.
@@ -322,6 +361,14 @@ pub enum InboxFrame {
         conversation_id: ConversationId,
         typing: bool,
     },
+    /// The answer to `search_tickets`, for this operator only (never
+    /// stored, never shown to the visitor). At most 10, highest priority
+    /// first.
+    TicketsFound {
+        conversation_id: ConversationId,
+        query: String,
+        tickets: Vec<TicketLink>,
+    },
     /// This connection fell behind and closes; reconnect for a new snapshot.
     Resync,
     Error {
@@ -329,4 +376,25 @@ pub enum InboxFrame {
         message: String,
         message_id: Option<MessageId>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_are_a_slash_and_a_word() {
+        assert_eq!(
+            command_name("/ticket  Printer "),
+            Some(("ticket", "Printer"))
+        );
+        assert_eq!(command_name(" /clsoe"), Some(("clsoe", "")));
+        assert_eq!(
+            command_name("/search_tickets #12"),
+            Some(("search_tickets", "#12"))
+        );
+        for text in ["/", "/ hello", "/etc/hosts", "a /close", "/héllo", "//x"] {
+            assert_eq!(command_name(text), None, "{text}");
+        }
+    }
 }

@@ -51,6 +51,7 @@ pub fn AdminLayout() -> impl IntoView {
                         })}
                     </Suspense>
                     <A href="/canned">"Canned responses"</A>
+                    <A href="/helpdesk/teams">"Helpdesk teams"</A>
                 </nav>
                 <div class="me">
                     <Suspense fallback=|| ()>

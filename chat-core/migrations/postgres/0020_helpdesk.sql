@@ -54,6 +54,9 @@ CREATE TABLE tickets (
     assignee_id     BIGINT  REFERENCES users (id) ON DELETE SET NULL,
     priority        BIGINT  NOT NULL CHECK (priority BETWEEN 0 AND 3),
     source          TEXT    NOT NULL CHECK (source IN ('chat', 'form', 'email', 'api', 'chatbot')),
+    -- An id its creator chose (a `/ticket` command's, an API caller's
+    -- idempotency key): sent again, it creates nothing new.
+    request_id      TEXT    UNIQUE,
     closed_at       BIGINT,
     -- Bumped by every change: concurrent edits are detected, not lost.
     version         BIGINT  NOT NULL DEFAULT 0,

@@ -144,6 +144,24 @@ macro_rules! tickets_sql {
                 if locked.rows_affected() == 0 {
                     return Err(StoreError::NotFound("team"));
                 }
+                if let Some(request) = &t.request_id {
+                    // Under the team's lock: the same request twice at once
+                    // finds the first one here.
+                    let done = sqlx::query(&format!(
+                        "SELECT {TICKET_COLUMNS} FROM tickets WHERE request_id = $1"
+                    ))
+                    .bind(request)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(row) = done {
+                        let ticket = ticket_row(&row)?;
+                        tx.rollback().await?;
+                        return with_tags(&self.pool, vec![ticket])
+                            .await?
+                            .pop()
+                            .ok_or(StoreError::NotFound("ticket"));
+                    }
+                }
                 let team = sqlx::query("SELECT assignment, last_assignee FROM helpdesk_teams WHERE id = $1")
                     .bind(t.team.0)
                     .fetch_one(&mut *tx)
@@ -186,8 +204,8 @@ macro_rules! tickets_sql {
                 let row = sqlx::query(&format!(
                     "INSERT INTO tickets (team_id, stage_id, title, description, customer_name,
                          customer_email, visitor_id, conversation_id, assignee_id, priority, source,
-                         created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+                         created_at, updated_at, request_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
                      RETURNING {TICKET_COLUMNS}"
                 ))
                 .bind(t.team.0)
@@ -202,6 +220,7 @@ macro_rules! tickets_sql {
                 .bind(i64::from(t.priority.stars()))
                 .bind(t.source.as_str())
                 .bind(now)
+                .bind(t.request_id.as_deref())
                 .fetch_one(&mut *tx)
                 .await?;
                 let mut ticket = ticket_row(&row)?;

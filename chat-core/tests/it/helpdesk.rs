@@ -80,6 +80,7 @@ fn ticket(team: &Team, title: &str, priority: Priority) -> NewTicket {
         tags: vec![],
         source: TicketSource::Form,
         conversation: None,
+        request_id: None,
     }
 }
 

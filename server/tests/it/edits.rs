@@ -33,19 +33,6 @@ async fn inbox_edited(op: &mut Ws) -> WireMessage {
     .await
 }
 
-/// The next error an inbox gets: its code, text and `message_id`.
-async fn refused(op: &mut Ws) -> (LiveErrorCode, String, Option<MessageId>) {
-    op.until(|f: &InboxFrame| match f {
-        InboxFrame::Error {
-            code,
-            message,
-            message_id,
-        } => Some((*code, message.clone(), *message_id)),
-        _ => None,
-    })
-    .await
-}
-
 /// No `edited` frame among what arrives for a short while.
 async fn no_edit(ws: &mut Ws) {
     let frames = ws.drain().await;
@@ -191,7 +178,7 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
 
     // Bo may not edit Ann's message…
     bo_inbox.send(edit(conv, reply, "Bo was here")).await;
-    let (code, message, id) = refused(&mut bo_inbox).await;
+    let (code, message, id) = crate::common::ws::inbox_refusal(&mut bo_inbox).await;
     assert_eq!((code, id), (LiveErrorCode::Forbidden, Some(reply)));
     assert!(message.contains("its author or an admin"), "{message}");
     no_edit(&mut v).await;
@@ -220,7 +207,7 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
     // Nobody edits the visitor's message, not even an admin.
     for op in [&mut ann_inbox, &mut admin_inbox] {
         op.send(edit(conv, visitors, "I love you")).await;
-        let (code, message, id) = refused(op).await;
+        let (code, message, id) = crate::common::ws::inbox_refusal(op).await;
         assert_eq!((code, id), (LiveErrorCode::Forbidden, Some(visitors)));
         assert!(message.contains("visitor"), "{message}");
     }
@@ -233,17 +220,20 @@ async fn an_operator_edits_their_reply_and_the_visitor_sees_it() {
 
     // A text the message rules refuse, and a message that is not there.
     ann_inbox.send(edit(conv, reply, &"x".repeat(4001))).await;
-    let (code, message, id) = refused(&mut ann_inbox).await;
+    let (code, message, id) = crate::common::ws::inbox_refusal(&mut ann_inbox).await;
     assert_eq!((code, id), (LiveErrorCode::InvalidMessage, Some(reply)));
     assert!(message.contains("4000"), "{message}");
     ann_inbox.send(edit(conv, reply, "   ")).await;
     assert_eq!(
-        refused(&mut ann_inbox).await.0,
+        crate::common::ws::inbox_refusal(&mut ann_inbox).await.0,
         LiveErrorCode::InvalidMessage
     );
     let nowhere = MessageId(uuid::Uuid::new_v4());
     ann_inbox.send(edit(conv, nowhere, "hello")).await;
-    assert_eq!(refused(&mut ann_inbox).await.0, LiveErrorCode::NotFound);
+    assert_eq!(
+        crate::common::ws::inbox_refusal(&mut ann_inbox).await.0,
+        LiveErrorCode::NotFound
+    );
     no_edit(&mut v).await;
     assert_eq!(count().await, 2);
     let stored = parlor
@@ -284,13 +274,16 @@ async fn an_operator_of_another_channel_gets_not_found() {
     drop(cy_inbox);
     let (mut cy_inbox, _) = s.inbox(&cy_cookie).await;
     cy_inbox.send(edit(conv, cys, "Hi there!")).await;
-    let (code, _, id) = refused(&mut cy_inbox).await;
+    let (code, _, id) = crate::common::ws::inbox_refusal(&mut cy_inbox).await;
     assert_eq!((code, id), (LiveErrorCode::NotFound, Some(cys)));
     no_edit(&mut v).await;
     // Still in the channel, Ann may not edit Cy's message either.
     let (mut ann_inbox, _) = s.inbox(&ann_cookie).await;
     ann_inbox.send(edit(conv, cys, "Hi there!")).await;
-    assert_eq!(refused(&mut ann_inbox).await.0, LiveErrorCode::Forbidden);
+    assert_eq!(
+        crate::common::ws::inbox_refusal(&mut ann_inbox).await.0,
+        LiveErrorCode::Forbidden
+    );
     let access = s.state.parlor.inbox_access(&ann).await.unwrap();
     assert!(matches!(
         s.state

@@ -10,6 +10,7 @@ mod alert_settings;
 mod attachments;
 mod canned;
 mod channel_access;
+mod chat_tickets;
 mod connections;
 mod edits;
 mod http;

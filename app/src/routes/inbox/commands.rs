@@ -1,6 +1,7 @@
-//! The composer's commands: a line starting with `/` runs one instead of
-//! being sent. The registry is one table; a new command (the helpdesk's
-//! `/ticket`) is one more entry and its function.
+//! The composer's commands: a line starting with `/` and a word runs one
+//! instead of being sent, and an unknown one is refused where it was typed
+//! (never sent to the visitor). The registry is one table; a new command
+//! is one more entry and its function.
 
 use super::connection::Conn;
 use super::state::Inbox;
@@ -13,6 +14,8 @@ use parlor_protocol::{ChannelId, ConversationId};
 pub enum Panel {
     Help,
     History,
+    /// The answer to `/search_tickets`.
+    Tickets,
 }
 
 /// The parts of the open thread a command may act on.
@@ -84,6 +87,18 @@ pub const COMMANDS: &[Command] = &[
         run: transfer,
     },
     Command {
+        name: "ticket",
+        args: "<title>",
+        help: "Open a helpdesk ticket with this chat's transcript (its number shows as a note)",
+        run: ticket,
+    },
+    Command {
+        name: "search_tickets",
+        args: "<words or #number>",
+        help: "Find helpdesk tickets, shown only to you",
+        run: search_tickets,
+    },
+    Command {
         name: "close",
         args: "",
         help: "Close the conversation",
@@ -96,16 +111,25 @@ pub const COMMANDS: &[Command] = &[
     },
 ];
 
-/// The command a composer line names, and the rest of the line; `None`
-/// when the line is no command (text that merely starts with `/` is sent
-/// as it is only when no command has that name).
-pub fn parse(line: &str) -> Option<(&'static Command, &str)> {
-    let rest = line.trim_start().strip_prefix('/')?;
-    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let command = COMMANDS
-        .iter()
-        .find(|c| c.name.eq_ignore_ascii_case(name))?;
-    Some((command, args.trim()))
+/// The command a composer line names, and the rest of the line: `None`
+/// when the line is text (see `parlor_protocol::inbox::command_name`),
+/// `Some(Err(why))` for a name no command has: the line is kept, and the
+/// refusal lists the commands.
+pub fn parse(line: &str) -> Option<Result<(&'static Command, &str), String>> {
+    let (name, args) = parlor_protocol::inbox::command_name(line)?;
+    Some(
+        COMMANDS
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| (c, args))
+            .ok_or_else(|| {
+                let known: Vec<String> = COMMANDS.iter().map(|c| format!("/{}", c.name)).collect();
+                format!(
+                    "/{name} is not a command, and was not sent. Commands: {}",
+                    known.join(", ")
+                )
+            }),
+    )
 }
 
 /// The commands offered while typing `/` and the start of a name.
@@ -121,6 +145,35 @@ pub fn matching(line: &str) -> Vec<&'static Command> {
         .iter()
         .filter(|c| c.name.starts_with(&typed))
         .collect()
+}
+
+/// `/ticket <title>`: the server makes the ticket and leaves its number in
+/// the conversation as a note.
+fn ticket(cx: &Context, args: &str) -> Outcome {
+    if args.is_empty() {
+        return Err("Give the ticket a title: /ticket <title>".into());
+    }
+    let request_id = (cx.new_id)().ok_or("no random ids in this browser")?;
+    cx.conn.send(OperatorFrame::CreateTicket {
+        conversation_id: cx.conversation,
+        request_id,
+        title: args.to_string(),
+    });
+    Ok(())
+}
+
+/// `/search_tickets <words or #number>`: the answer shows in a panel.
+fn search_tickets(cx: &Context, args: &str) -> Outcome {
+    if args.is_empty() {
+        return Err("Say what to look for: /search_tickets <words or #number>".into());
+    }
+    cx.inbox.update(|i| i.found_tickets = None);
+    cx.ui.panel.set(Some(Panel::Tickets));
+    cx.conn.send(OperatorFrame::SearchTickets {
+        conversation_id: cx.conversation,
+        query: args.to_string(),
+    });
+    Ok(())
 }
 
 /// `/transfer`: with a known name first, hands over at once with the rest
@@ -226,17 +279,25 @@ mod tests {
 
     #[test]
     fn lines_name_commands_by_their_first_word() {
+        let named = |line| parse(line).map(|p| p.map(|(c, a)| (c.name, a)));
+        assert_eq!(named("/close"), Some(Ok(("close", ""))));
         assert_eq!(
-            parse("/close").map(|(c, a)| (c.name, a)),
-            Some(("close", ""))
+            named("/transfer Bo  wants a refund "),
+            Some(Ok(("transfer", "Bo  wants a refund")))
         );
         assert_eq!(
-            parse("/transfer Bo  wants a refund ").map(|(c, a)| (c.name, a)),
-            Some(("transfer", "Bo  wants a refund"))
+            named("/ticket Printer on fire"),
+            Some(Ok(("ticket", "Printer on fire")))
         );
-        assert_eq!(parse("/HELP").map(|(c, _)| c.name), Some("help"));
+        assert_eq!(named("/HELP"), Some(Ok(("help", ""))));
         assert!(parse("/etc/hosts is the file").is_none());
         assert!(parse("hello /close").is_none());
+        // A mistyped command is refused, with the list, and never sent.
+        let Some(Err(refused)) = parse("/clsoe") else {
+            panic!("a mistyped command is refused")
+        };
+        assert!(refused.starts_with("/clsoe is not a command"), "{refused}");
+        assert!(refused.contains("/close") && refused.contains("/ticket"));
         let names: Vec<_> = matching("/h").iter().map(|c| c.name).collect();
         assert_eq!(names, ["help", "history"]);
         assert_eq!(matching("/").len(), COMMANDS.len());

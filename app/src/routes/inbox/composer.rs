@@ -87,8 +87,17 @@ pub fn Composer(
         let due = typing_sent_at
             .get_value()
             .is_none_or(|at| now - at > TYPING_REPEAT_MS);
-        // A note is not for the visitor: they do not see us typing it.
-        if due && !noting.get_untracked() && !draft.with_untracked(|d| d.trim().is_empty()) {
+        // A note or a command is not for the visitor: they do not see us
+        // typing it.
+        let command = draft.with_untracked(|d| d.trim_start().starts_with('/'));
+        if command {
+            stop_typing();
+        }
+        if due
+            && !noting.get_untracked()
+            && !command
+            && !draft.with_untracked(|d| d.trim().is_empty())
+        {
             typing_sent_at.set_value(Some(now));
             conn.send(OperatorFrame::Typing {
                 conversation_id: id,
@@ -154,7 +163,14 @@ pub fn Composer(
         if body.is_empty() {
             return;
         }
-        if let Some((command, args)) = commands::parse(&body) {
+        if let Some(parsed) = commands::parse(&body) {
+            let (command, args) = match parsed {
+                Ok(found) => found,
+                Err(why) => {
+                    refused.set(Some(why));
+                    return;
+                }
+            };
             let cx = commands::Context {
                 conversation: id,
                 channel,

@@ -1,10 +1,11 @@
 //! What the thread shows on request above the composer: the commands
-//! (`/help`) and the visitor's past conversations (`/history`).
+//! (`/help`), the visitor's past conversations (`/history`) and the tickets
+//! `/search_tickets` found.
 
 use super::commands::{Panel, ThreadUi, COMMANDS};
 use super::time_label;
 use crate::api::inbox::visitor_history;
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use parlor_protocol::ConversationId;
 
@@ -12,15 +13,20 @@ use parlor_protocol::ConversationId;
 pub fn ThreadPanel(
     id: ConversationId,
     ui: ThreadUi,
+    inbox: RwSignal<super::state::Inbox>,
     on_open: impl Fn(ConversationId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     move || {
         ui.panel.get().map(|panel| {
             let (title, body) = match panel {
-                Panel::Help => ("Commands", Either::Left(view! { <HelpList /> })),
+                Panel::Help => ("Commands", EitherOf3::A(view! { <HelpList /> })),
                 Panel::History => (
                     "The visitor's other conversations",
-                    Either::Right(view! { <History id on_open /> }),
+                    EitherOf3::B(view! { <History id on_open /> }),
+                ),
+                Panel::Tickets => (
+                    "Tickets found",
+                    EitherOf3::C(view! { <FoundTickets id inbox /> }),
                 ),
             };
             view! {
@@ -39,6 +45,44 @@ pub fn ThreadPanel(
                     {body}
                 </section>
             }
+        })
+    }
+}
+
+/// The last `/search_tickets` answer for this conversation, only to the
+/// operator who asked.
+#[component]
+fn FoundTickets(id: ConversationId, inbox: RwSignal<super::state::Inbox>) -> impl IntoView {
+    move || {
+        inbox.with(|i| match &i.found_tickets {
+            Some((conversation, query, tickets)) if *conversation == id => {
+                if tickets.is_empty() {
+                    Either::Left(view! {
+                        <p class="empty">{format!("No ticket matches “{query}”.")}</p>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <ul class="found-tickets">
+                            {tickets
+                                .iter()
+                                .map(|t| {
+                                    let state = if t.closed { "Closed" } else { "Open" };
+                                    view! {
+                                        <li>
+                                            <strong>{format!("#{}", t.number)}</strong>
+                                            " "
+                                            <span class="title">{t.title.clone()}</span>
+                                            " "
+                                            <span class="badge">{state}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    })
+                }
+            }
+            _ => Either::Left(view! { <p class="loading">{"Searching…".to_string()}</p> }),
         })
     }
 }

@@ -3,7 +3,8 @@
 //! keeps one `Inbox` in a signal.
 
 use parlor_protocol::inbox::{
-    Assignee, Availability, ConversationSummary, InboxChannel, InboxFrame, TeamMember, WireNote,
+    Assignee, Availability, ConversationSummary, InboxChannel, InboxFrame, TeamMember, TicketLink,
+    WireNote,
 };
 use parlor_protocol::live::{LiveErrorCode, WireAuthor, WireMessage};
 use parlor_protocol::{ConversationId, MessageId, Seq};
@@ -123,6 +124,9 @@ pub struct Inbox {
     pub mentions: std::collections::HashSet<ConversationId>,
     /// Conversations seen waiting in the queue: each alerts once.
     pub queued_seen: std::collections::HashSet<ConversationId>,
+    /// The last `/search_tickets` answer: the conversation it was typed in,
+    /// the words, and the tickets.
+    pub found_tickets: Option<(ConversationId, String, Vec<TicketLink>)>,
 }
 
 impl Inbox {
@@ -390,6 +394,11 @@ impl Inbox {
                     self.chosen = chosen;
                 }
             }
+            InboxFrame::TicketsFound {
+                conversation_id,
+                query,
+                tickets,
+            } => self.found_tickets = Some((conversation_id, query, tickets)),
             InboxFrame::Resync => {}
             InboxFrame::Error {
                 code,

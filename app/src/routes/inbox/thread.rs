@@ -124,7 +124,7 @@ pub fn Thread(
             when=move || !closed.get()
             fallback=|| view! { <p class="hint ended">"This conversation is closed."</p> }
         >
-            <ThreadPanel id ui on_open />
+            <ThreadPanel id ui inbox on_open />
             {channel.map(|channel| view! { <Composer id channel inbox conn drafts ui /> })}
         </Show>
     }

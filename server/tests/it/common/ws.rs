@@ -151,6 +151,25 @@ impl Ws {
     }
 }
 
+/// The next error an inbox gets: its code, text and `message_id`.
+pub async fn inbox_refusal(
+    op: &mut Ws,
+) -> (
+    parlor_protocol::live::LiveErrorCode,
+    String,
+    Option<parlor_protocol::MessageId>,
+) {
+    op.until(|f: &parlor_protocol::inbox::InboxFrame| match f {
+        parlor_protocol::inbox::InboxFrame::Error {
+            code,
+            message,
+            message_id,
+        } => Some((*code, message.clone(), *message_id)),
+        _ => None,
+    })
+    .await
+}
+
 pub fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
