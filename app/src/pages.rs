@@ -9,6 +9,7 @@ use crate::routes::channels::ChannelsPage;
 use crate::routes::helpdesk::TeamsPage;
 use crate::routes::inbox::InboxPage;
 use crate::routes::login::LoginPage;
+use crate::routes::tickets::{TicketPage, TicketsPage};
 use crate::routes::users::UsersPage;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -72,6 +73,16 @@ pub static PAGES: &[Page] = &[
         view: || view! { <CannedPage /> }.into_any(),
     },
     Page {
+        path: "/tickets",
+        access: Access::Staff,
+        view: || view! { <TicketsPage /> }.into_any(),
+    },
+    Page {
+        path: "/tickets/:number",
+        access: Access::Staff,
+        view: || view! { <TicketPage /> }.into_any(),
+    },
+    Page {
         path: "/helpdesk/teams",
         access: Access::Staff,
         view: || view! { <TeamsPage /> }.into_any(),
@@ -132,6 +143,8 @@ mod tests {
             "/users",
             "/canned",
             "/helpdesk/teams",
+            "/tickets",
+            "/tickets/12",
         ] {
             assert_eq!(access(p), Some(Access::Staff), "{p}");
         }

@@ -83,7 +83,11 @@ impl Tickets {
     /// The tickets `actor` sees that match `filter`, highest priority first.
     pub async fn list(&self, actor: &User, filter: &TicketFilter) -> Result<Vec<Ticket>> {
         let visible = self.teams.visible_to(actor).await?;
-        Ok(self.store.list_tickets(filter, visible.as_deref()).await?)
+        let mut filter = filter.clone();
+        if filter.mine {
+            filter.assignee = Some(actor.id);
+        }
+        Ok(self.store.list_tickets(&filter, visible.as_deref()).await?)
     }
 
     /// The navigation's counts: open tickets assigned to `actor`, and open

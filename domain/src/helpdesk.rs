@@ -530,8 +530,10 @@ impl TicketChange {
 /// Which tickets a list or Kanban shows. Every field narrows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketFilter {
-    /// Assigned to this user ("mine").
+    /// Assigned to this user.
     pub assignee: Option<UserId>,
+    /// Assigned to whoever asks ("mine").
+    pub mine: bool,
     pub unassigned: bool,
     pub team: Option<TeamId>,
     pub stage: Option<StageId>,

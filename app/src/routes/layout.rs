@@ -40,6 +40,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <a class="brand" href="/inbox">"Parlor"</a>
                 <nav class="mainnav">
                     <A href="/inbox">"Inbox"</A>
+                    <A href="/tickets">"Tickets"<TicketCounts /></A>
                     <A href="/channels">"Channels"</A>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -75,5 +76,26 @@ pub fn AdminLayout() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// The Tickets entry's counts: open tickets assigned to you, and open
+/// unassigned ones in your teams. Read again at each page change.
+#[component]
+fn TicketCounts() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let counts = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::helpdesk::count_tickets(),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                counts.await.ok().map(|c| view! {
+                    <span class="nav-count" title="Assigned to you">{c.mine}</span>
+                    <span class="nav-count unassigned" title="Unassigned">{c.unassigned}</span>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -36,7 +36,6 @@ enum Layout {
 struct Directory {
     teams: Vec<Team>,
     users: Vec<User>,
-    me: Option<UserId>,
 }
 
 impl Directory {
@@ -59,11 +58,9 @@ impl Directory {
 }
 
 async fn directory() -> Result<Directory, AppError> {
-    let me = crate::api::auth::current_user().await?.map(|u| u.id);
     Ok(Directory {
         teams: list_teams().await?,
         users: list_users().await?,
-        me,
     })
 }
 
@@ -78,17 +75,14 @@ pub fn TicketsPage() -> impl IntoView {
     // Moves after every change made here: the list is read again.
     let changed = RwSignal::new(0u32);
     let dir = Resource::new(|| (), |_| directory());
-    let filter = move || {
-        let me = dir.get().and_then(|d| d.ok()).and_then(|d| d.me);
-        TicketFilter {
-            assignee: (scope.get() == Scope::Mine).then_some(me).flatten(),
-            unassigned: scope.get() == Scope::Unassigned,
-            team: team.get(),
-            priority: priority.get(),
-            text: Some(text.get()).filter(|t| !t.trim().is_empty()),
-            sort: sort.get(),
-            ..TicketFilter::default()
-        }
+    let filter = move || TicketFilter {
+        mine: scope.get() == Scope::Mine,
+        unassigned: scope.get() == Scope::Unassigned,
+        team: team.get(),
+        priority: priority.get(),
+        text: Some(text.get()).filter(|t| !t.trim().is_empty()),
+        sort: sort.get(),
+        ..TicketFilter::default()
     };
     let tickets = Resource::new(move || (filter(), changed.get()), |(f, _)| list_tickets(f));
     view! {
@@ -126,10 +120,13 @@ pub fn TicketsPage() -> impl IntoView {
                                 team.set(event_target_value(&ev).parse().ok().map(TeamId));
                             }>
                                 <option value="">"All teams"</option>
-                                {teams.iter().map(|t| view! {
-                                    <option value=t.id.0.to_string() selected=move || team.get() == Some(t.id)>
-                                        {t.name.clone()}
-                                    </option>
+                                {teams.into_iter().map(|t| {
+                                    let id = t.id;
+                                    view! {
+                                        <option value=id.0.to_string() selected=move || team.get() == Some(id)>
+                                            {t.name}
+                                        </option>
+                                    }
                                 }).collect_view()}
                             </select>
                         </label>
@@ -196,12 +193,14 @@ fn TicketResults(
                 Err(e) => return EitherOf3::A(view! { <p class="form-error">{e.to_string()}</p> }),
             };
             match (layout.get(), team.get().and_then(|t| dir.team(t).cloned())) {
-                (Layout::Kanban, Some(team)) => EitherOf3::B(view! { <Kanban list team dir changed /> }),
+                (Layout::Kanban, Some(team)) => {
+                    EitherOf3::B(view! { <Kanban list team dir changed /> })
+                }
                 (Layout::Kanban, None) => EitherOf3::A(view! {
-                    <p class="empty">"Choose a team: the Kanban shows one team's stages."</p>
+                    <p class="empty">{"Choose a team: the Kanban shows one team's stages.".to_string()}</p>
                 }),
                 (Layout::List, _) if list.is_empty() => {
-                    EitherOf3::A(view! { <p class="empty">"No tickets match."</p> })
+                    EitherOf3::A(view! { <p class="empty">{"No tickets match.".to_string()}</p> })
                 }
                 (Layout::List, _) => EitherOf3::C(view! {
                     <table class="list tickets">
@@ -334,15 +333,15 @@ fn Stars(number: TicketNumber, priority: Priority, changed: RwSignal<u32>) -> im
     };
     view! {
         <span class="stars" role="group" aria-label=move || format!("Priority: {}", shown.get().label())>
-            {[1u8, 2, 3].into_iter().map(|n| {
+            {[1u8, 2, 3].into_iter().map(move |n| {
                 let label = Priority::from_stars(n.into()).map(Priority::label).unwrap_or_default();
                 view! {
                     <button
                         type="button"
                         class="star"
-                        class:on=move || shown.get().stars() >= n
+                        class:lit=move || { shown.get().stars() >= n }
                         aria-label=format!("Priority {label}")
-                        aria-pressed=move || (shown.get().stars() >= n).to_string()
+                        aria-pressed=move || { (shown.get().stars() >= n).to_string() }
                         on:click=move |_| set(n)
                     >
                         "★"
@@ -458,7 +457,12 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
     let members = move || {
         dir_members
             .team(team.get())
-            .map(|t| t.members.iter().map(|m| (*m, dir_members.user_name(*m))).collect::<Vec<_>>())
+            .map(|t| {
+                t.members
+                    .iter()
+                    .map(|m| (*m, dir_members.user_name(*m)))
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     };
     let heading = move || stored.with(|t| format!("{} {}", t.number, t.title));

@@ -362,10 +362,7 @@ async fn a_visitor_token_is_valid_only_for_its_own_channel() {
         upload(other.id).await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        upload(home).await.unwrap().status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(upload(home).await.unwrap().status(), StatusCode::CREATED);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,84 @@
+// Tickets as an operator works them: the list (highest priority first,
+// stars that set the priority), the Kanban (drag a card to another stage)
+// and the ticket page (a deep link that survives a reload; every field
+// editable). The tickets come from live chats through /ticket.
+import { test, expect } from '@playwright/test';
+import { adminCall, demoVisitor, operatorOnline, shot } from './support.mjs';
+
+/** A ticket titled `title`, made with /ticket from a new chat; its number. */
+async function ticketFromChat(browser, op, text, title) {
+  const visitor = await demoVisitor(browser, text);
+  await op.goto('/inbox');
+  await expect(op.locator('.link-state')).toHaveText('Live');
+  await op.locator('.conversation', { hasText: text }).click();
+  const reply = op.getByRole('textbox', { name: 'Reply' });
+  await reply.fill(`/ticket ${title}`);
+  await reply.press('Enter');
+  const note = op.locator('ol.thread li.note .body', { hasText: title });
+  await expect(note).toHaveText(/^Ticket #\d+ created: /);
+  await visitor.close();
+  return Number((await note.textContent()).match(/#(\d+)/)[1]);
+}
+
+test('the list, stars, the Kanban and the ticket page', async ({ browser }) => {
+  const staff = await operatorOnline(browser);
+  const op = staff.page;
+  const demo = (await adminCall('channels/list', {}))[0];
+  // The team the demo channel's /ticket lands in (another spec may have
+  // made one already), or a new one.
+  const teams = await adminCall('helpdesk/teams', {});
+  const team =
+    teams.find((t) => t.live_chat && t.channels.includes(demo.id)) ??
+    (await adminCall('helpdesk/teams/create', {
+      team: {
+        name: 'Kanban desk', assignment: 'manual', members: [], live_chat: true,
+        channels: [demo.id], web_form: false, email_alias: '', stages: [],
+      },
+    }));
+  const first = await ticketFromChat(browser, op, 'The blender hums', 'Blender hums');
+  const second = await ticketFromChat(browser, op, 'The kettle leaks', 'Kettle leaks');
+
+  await op.goto('/tickets');
+  await op.locator('body[data-hydrated]').waitFor();
+  await op.getByRole('combobox', { name: 'Team' }).selectOption({ label: team.name });
+  const rows = op.locator('table.tickets tbody tr');
+  await expect(rows.filter({ hasText: 'Kettle leaks' })).toHaveCount(1);
+  // Three stars on the older one put it first.
+  const older = rows.filter({ hasText: 'Blender hums' });
+  await older.getByRole('button', { name: 'Priority Urgent' }).click();
+  await expect(older.getByRole('group', { name: 'Priority: Urgent' })).toBeVisible();
+  await op.reload();
+  await op.locator('body[data-hydrated]').waitFor();
+  await op.getByRole('combobox', { name: 'Team' }).selectOption({ label: team.name });
+  await expect(rows.first()).toContainText('Blender hums');
+  await expect(rows.first().getByRole('group', { name: 'Priority: Urgent' })).toBeVisible();
+  await shot(op, 'tickets-list');
+
+  // The Kanban: drag the kettle from New to In progress.
+  await op.getByRole('button', { name: 'Kanban' }).click();
+  const column = (name) => op.locator('.kanban-column', { has: op.locator('h2', { hasText: name }) });
+  const card = op.locator(`.ticket-card[data-ticket="${second}"]`);
+  await expect(column('New').locator(card)).toBeVisible();
+  await card.dragTo(column('In progress'));
+  await expect(column('In progress').locator(`.ticket-card[data-ticket="${second}"]`)).toBeVisible();
+  await shot(op, 'tickets-kanban');
+
+  // The ticket page, by its link; edits stay after a reload.
+  await op.goto(`/tickets/${first}`);
+  await op.locator('body[data-hydrated]').waitFor();
+  await expect(op.locator('h1')).toHaveText(`#${first} Blender hums`);
+  await op.getByLabel('Title').fill('Blender hums <loudly>');
+  await op.getByLabel('Tags (comma-separated)').fill('Kitchen, kitchen, noise');
+  await op.getByLabel('Stage').selectOption({ label: 'On hold' });
+  await op.getByRole('button', { name: 'Save ticket' }).click();
+  await expect(op.getByRole('status')).toHaveText('Saved.');
+  await op.reload();
+  await op.locator('body[data-hydrated]').waitFor();
+  await expect(op.locator('h1')).toHaveText(`#${first} Blender hums <loudly>`);
+  await expect(op.getByLabel('Tags (comma-separated)')).toHaveValue('kitchen, noise');
+  await expect(op.getByLabel('Stage')).toHaveValue(String(team.stages[2].id));
+  await shot(op, 'ticket-page');
+  await op.setViewportSize({ width: 390, height: 844 });
+  await shot(op, 'ticket-page-phone');
+  await staff.close();
+});
