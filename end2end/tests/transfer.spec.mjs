@@ -73,7 +73,7 @@ test('a conversation goes from operator to operator to a department, and its his
   // Commands are offered while typing `/`; /help lists them.
   await uma.page.locator('.conversation', { hasText: 'wrong address' }).click();
   await composer(uma.page).fill('/');
-  await expect(uma.page.getByRole('listbox', { name: 'Commands' }).getByRole('option')).toHaveCount(4);
+  await expect(uma.page.getByRole('listbox', { name: 'Commands' }).getByRole('option')).toHaveCount(6);
   await composer(uma.page).fill('/he');
   await composer(uma.page).press('Tab');
   await expect(composer(uma.page)).toHaveValue('/help ');

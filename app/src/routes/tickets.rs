@@ -185,7 +185,8 @@ fn TicketResults(
     team: RwSignal<Option<TeamId>>,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
-    move || {
+    // A boundary of its own: the filters stay while the list reloads.
+    let results = move || {
         let dir = dir.clone();
         Suspend::new(async move {
             let list = match tickets.await {
@@ -238,6 +239,11 @@ fn TicketResults(
                 }),
             }
         })
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+            {results}
+        </Transition>
     }
 }
 
