@@ -105,11 +105,16 @@ test('the widget follows the page’s dark colour scheme', async ({ page }) => {
   await page.goto(DEMO);
   await launcher(page).click();
   await expect(chatWindow(page)).toBeVisible();
-  const background = await page
-    .locator('parlor-chat .messages')
-    .evaluate((el) => getComputedStyle(el).backgroundColor);
-  const [r, g, b] = background.match(/\d+/g).map(Number);
-  expect(r + g + b, `dark background, got ${background}`).toBeLessThan(200);
+  const messages = page.locator('parlor-chat .messages');
+  const shade = async () => {
+    const [r, g, b] = (await messages.evaluate((el) => getComputedStyle(el).backgroundColor))
+      .match(/\d+/g)
+      .map(Number);
+    return r + g + b;
+  };
+  // Polled: the window may still be fading in when it becomes visible.
+  await expect.poll(shade, { message: 'a dark background' }).toBeLessThan(200);
+  const background = await messages.evaluate((el) => getComputedStyle(el).backgroundColor);
   await shot(page, 'a11y-dark');
   await page.emulateMedia({ colorScheme: 'light' });
   const light = await page.locator('parlor-chat .messages').evaluate((el) => getComputedStyle(el).backgroundColor);

@@ -11,29 +11,30 @@ test('an admin sets up a team; /ticket and /search_tickets work in a chat; a typ
   const op = staff.page;
   const demo = (await adminCall('channels/list', {}))[0];
 
-  // The team, through its page.
-  await op.goto('/helpdesk/teams');
-  await op.locator('body[data-hydrated]').waitFor();
-  await op.getByRole('button', { name: 'New team' }).click();
-  const form = op.locator('form.team-form');
+  // The team, through its page, in a tab of its own: the inbox stays open,
+  // so the admin stays online for the visitor.
+  const admin = await op.context().newPage();
+  await admin.goto('/helpdesk/teams');
+  await admin.locator('body[data-hydrated]').waitFor();
+  await admin.getByRole('button', { name: 'New team' }).click();
+  const form = admin.locator('form.team-form');
   await form.getByLabel('Team name').fill('Support <desk>');
   await form.getByLabel('Tickets from live chat (/ticket)').check();
   await form.getByLabel(demo.name, { exact: true }).check();
   await form.getByRole('button', { name: 'Create team' }).click();
-  const card = op.locator('section.helpdesk-team', { hasText: 'Support <desk>' });
+  const card = admin.locator('section.helpdesk-team', { hasText: 'Support <desk>' });
   await expect(card.locator('h2')).toHaveText('Support <desk>');
   await expect(card.locator('.stages li')).toHaveText(['New', 'In progress', 'On hold', 'Solved', 'Cancelled']);
   await expect(card.locator('a.chip')).toHaveText(`${demo.name} — configure`);
-  await shot(op, 'helpdesk-teams');
-  await op.setViewportSize({ width: 390, height: 844 });
+  await shot(admin, 'helpdesk-teams');
+  await admin.setViewportSize({ width: 390, height: 844 });
   await card.getByRole('button', { name: 'Edit' }).click();
-  await expect(op.locator('section.helpdesk-team form.team-form')).toBeVisible();
-  await shot(op, 'helpdesk-team-edit-phone');
-  await op.locator('section.helpdesk-team').getByRole('button', { name: 'Cancel' }).click();
-  await op.setViewportSize({ width: 1280, height: 720 });
+  await expect(admin.locator('section.helpdesk-team form.team-form')).toBeVisible();
+  await shot(admin, 'helpdesk-team-edit-phone');
+  await admin.locator('section.helpdesk-team').getByRole('button', { name: 'Cancel' }).click();
+  await admin.close();
 
   const visitor = await demoVisitor(browser, 'My printer smokes');
-  await op.goto('/inbox');
   await expect(op.locator('.link-state')).toHaveText('Live');
   await op.locator('.conversation', { hasText: 'My printer smokes' }).click();
   const reply = op.getByRole('textbox', { name: 'Reply' });

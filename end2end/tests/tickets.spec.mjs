@@ -7,8 +7,8 @@ import { adminCall, demoVisitor, operatorOnline, shot } from './support.mjs';
 
 /** A ticket titled `title`, made with /ticket from a new chat; its number. */
 async function ticketFromChat(browser, op, text, title) {
+  // The operator's inbox is open (so they are online for the visitor).
   const visitor = await demoVisitor(browser, text);
-  await op.goto('/inbox');
   await expect(op.locator('.link-state')).toHaveText('Live');
   await op.locator('.conversation', { hasText: text }).click();
   const reply = op.getByRole('textbox', { name: 'Reply' });
