@@ -41,14 +41,7 @@ impl Teams {
         if actor.is_admin() {
             return Ok(None);
         }
-        let teams = self.store.list_teams().await?;
-        Ok(Some(
-            teams
-                .iter()
-                .filter(|t| t.is_member(actor.id))
-                .map(|t| t.id)
-                .collect(),
-        ))
+        Ok(Some(self.store.member_teams(actor.id).await?))
     }
 
     /// The teams whose live-chat intake links `channel`, in the admin's order.

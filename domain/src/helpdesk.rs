@@ -217,13 +217,6 @@ impl Team {
     }
 }
 
-impl TeamInput {
-    /// The alias to store: `None` when email intake is off.
-    pub fn alias(&self) -> Option<&str> {
-        Some(self.email_alias.as_str()).filter(|a| !a.is_empty())
-    }
-}
-
 /// A stage as an admin edits it: an existing one keeps its id (and its
 /// tickets); a new one has none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +242,11 @@ pub struct TeamInput {
 }
 
 impl TeamInput {
+    /// The alias to store: `None` when email intake is off.
+    pub fn alias(&self) -> Option<&str> {
+        Some(self.email_alias.as_str()).filter(|a| !a.is_empty())
+    }
+
     /// Trimmed, lower-cased where it matters and de-duplicated, with the
     /// default stages if none are given; or every problem with it (fields
     /// `Name`, `EmailAlias`, `Stages`).

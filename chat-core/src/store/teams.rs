@@ -32,6 +32,9 @@ pub trait TeamStore: Send + Sync {
 
     /// The teams whose live-chat intake links `channel`, in the admin's order.
     async fn teams_for_channel(&self, channel: ChannelId) -> Result<Vec<TeamId>, StoreError>;
+
+    /// The teams `user` is a member of.
+    async fn member_teams(&self, user: parlor_domain::UserId) -> Result<Vec<TeamId>, StoreError>;
 }
 
 macro_rules! teams_sql {
@@ -63,7 +66,7 @@ macro_rules! teams_sql {
                     stages: Vec::new(),
                 });
             }
-            let find = |teams: &mut Vec<parlor_domain::Team>, id: i64| -> Option<usize> {
+            let find = |teams: &[parlor_domain::Team], id: i64| -> Option<usize> {
                 teams.iter().position(|t| t.id.0 == id)
             };
             let members = sqlx::query(
@@ -74,7 +77,7 @@ macro_rules! teams_sql {
             .fetch_all(ex)
             .await?;
             for r in &members {
-                if let Some(i) = find(&mut teams, r.int("team_id")?) {
+                if let Some(i) = find(&teams, r.int("team_id")?) {
                     teams[i].members.push(parlor_domain::UserId(r.int("user_id")?));
                 }
             }
@@ -87,7 +90,7 @@ macro_rules! teams_sql {
             .fetch_all(ex)
             .await?;
             for r in &channels {
-                if let Some(i) = find(&mut teams, r.int("team_id")?) {
+                if let Some(i) = find(&teams, r.int("team_id")?) {
                     teams[i].channels.push(parlor_domain::ChannelId(r.uuid("channel_id")?));
                 }
             }
@@ -99,7 +102,7 @@ macro_rules! teams_sql {
             .fetch_all(ex)
             .await?;
             for r in &stages {
-                if let Some(i) = find(&mut teams, r.int("team_id")?) {
+                if let Some(i) = find(&teams, r.int("team_id")?) {
                     teams[i].stages.push(parlor_domain::Stage {
                         id: parlor_domain::StageId(r.int("id")?),
                         name: r.text("name")?,
@@ -315,6 +318,21 @@ macro_rules! teams_sql {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(|r| Ok(parlor_domain::TeamId(r.int("id")?))).collect()
+            }
+
+            async fn member_teams(
+                &self,
+                user: parlor_domain::UserId,
+            ) -> Result<Vec<parlor_domain::TeamId>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT team_id FROM helpdesk_team_members WHERE user_id = $1 ORDER BY team_id",
+                )
+                .bind(user.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok(parlor_domain::TeamId(r.int("team_id")?)))
+                    .collect()
             }
         }
     };
