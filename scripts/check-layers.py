@@ -40,7 +40,7 @@ LAYERS = [
         [
             "parlor", "password", "alerts", "attachments", "auth", "canned", "channels", "chat_tickets",
             "conversations", "edits", "identity", "inbox", "names", "notes",
-            "presence", "routing", "search", "setup", "teams", "tickets", "transfer", "users",
+            "presence", "routing", "search", "setup", "teams", "tickets", "ticket_thread", "mail_outbox", "transfer", "users",
             "visitor_context",
         ],
     ),

@@ -20,6 +20,7 @@ pub mod identity;
 mod inbox;
 pub mod inbox_live;
 pub mod live;
+pub mod mail_outbox;
 pub mod metrics;
 mod names;
 mod notes;
@@ -34,6 +35,7 @@ pub mod store;
 pub mod teams;
 #[doc(hidden)]
 pub mod testing;
+pub mod ticket_thread;
 pub mod tickets;
 mod transfer;
 mod users;
@@ -43,7 +45,7 @@ pub use auth::{Session, SESSION_TTL_SECS};
 pub use conversations::{VisitorSession, HISTORY_PAGE};
 pub use error::{Error, Result};
 pub use inbox::{Access, CLOSED_IN_SNAPSHOT};
-pub use parlor::Parlor;
+pub use parlor::{Options, Parlor};
 pub use setup::FirstAdmin;
 pub use store::{Appended, Store, StoreError};
 

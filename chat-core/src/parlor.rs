@@ -13,12 +13,14 @@ use crate::chat_tickets::ChatTickets;
 use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::identity::Identities;
+use crate::mail_outbox::MailOutbox;
 use crate::metrics::Metrics;
 use crate::notes::Notes;
 use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
 use crate::teams::Teams;
+use crate::ticket_thread::{MailIdentity, TicketThread};
 use crate::tickets::Tickets;
 use crate::transfer::Transfers;
 use crate::users::Users;
@@ -39,6 +41,8 @@ struct Services {
     teams: Teams,
     tickets: Tickets,
     chat_tickets: ChatTickets,
+    ticket_thread: TicketThread,
+    mail_outbox: MailOutbox,
 }
 
 /// The service facade, cheap to clone and shared by every request.
@@ -56,13 +60,34 @@ pub struct Parlor {
     shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
+/// What a deployment sets beyond its database.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Who the helpdesk's mail comes from; `None` when outgoing mail is not
+    /// set up.
+    pub mail: Option<MailIdentity>,
+}
+
 impl Parlor {
     pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_options(store, Options::default())
+    }
+
+    pub fn with_options(store: Arc<dyn Store>, options: Options) -> Self {
         let hub: Arc<Hub> = Arc::default();
         let teams = Teams::new(store.clone(), store.clone());
         let tickets = Tickets::new(store.clone(), store.clone(), teams.clone());
         let notes = Notes::new(store.clone(), hub.clone());
+        let mail_outbox = MailOutbox::new(store.clone());
         let services = Arc::new(Services {
+            ticket_thread: TicketThread::new(
+                store.clone(),
+                store.clone(),
+                tickets.clone(),
+                mail_outbox.clone(),
+                options.mail,
+            ),
+            mail_outbox,
             chat_tickets: ChatTickets::new(
                 teams.clone(),
                 tickets.clone(),
@@ -116,6 +141,16 @@ impl Parlor {
 
     pub fn chat_tickets(&self) -> &ChatTickets {
         &self.services.chat_tickets
+    }
+
+    /// Tickets' threads: replies by mail, and notes.
+    pub fn ticket_thread(&self) -> &TicketThread {
+        &self.services.ticket_thread
+    }
+
+    /// Outgoing mail, for the sender.
+    pub fn mail_outbox(&self) -> &MailOutbox {
+        &self.services.mail_outbox
     }
 
     pub fn canned(&self) -> &CannedResponses {
@@ -203,8 +238,13 @@ impl Parlor {
     /// A failed migration is an error: the caller must not start serving.
     /// On PostgreSQL the node also joins the others' live events (`bus`).
     pub async fn open(database_url: &str) -> Result<Self> {
+        Self::open_with(database_url, Options::default()).await
+    }
+
+    /// [`Parlor::open`] with a deployment's options.
+    pub async fn open_with(database_url: &str, options: Options) -> Result<Self> {
         let store = store::open(database_url).await?;
-        let parlor = Self::new(store);
+        let parlor = Self::with_options(store, options);
         if store::is_postgres(database_url) {
             let node = bus::Node {
                 hub: parlor.hub.clone(),

@@ -12,11 +12,13 @@ pub mod departments;
 pub mod edits;
 pub mod helpdesk;
 pub mod identity;
+pub mod mail;
 pub mod mentions;
 pub mod presence;
 pub mod rules;
 pub mod search;
 pub mod sites;
+pub mod ticket_thread;
 pub mod triggers;
 pub mod user;
 pub mod validation;
@@ -38,6 +40,7 @@ pub use helpdesk::{
     TicketSource,
 };
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
+pub use mail::{MailId, Mailbox, OutgoingMail, QueuedMail};
 pub use parlor_protocol::{
     AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,
 };
@@ -45,6 +48,7 @@ pub use presence::{Availability, PresenceFacts};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use search::{SearchHit, SearchQuery, SEARCH_LIMIT};
 pub use sites::{Embedding, Site};
+pub use ticket_thread::{Delivery, EntryId, EntryInput, EntryKind, ThreadEntry};
 pub use triggers::{ChannelTriggers, Trigger, TriggerInput};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

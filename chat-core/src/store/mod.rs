@@ -14,6 +14,7 @@ mod conversations;
 mod edits;
 mod group_commit;
 mod health;
+mod mail_outbox;
 mod messages;
 mod notes;
 mod postgres;
@@ -26,6 +27,7 @@ mod sql_store;
 mod sqlite;
 mod sqlite_writer;
 mod teams;
+mod ticket_thread;
 mod tickets;
 mod users;
 mod visitors;
@@ -37,6 +39,7 @@ pub use channels::{ChannelPart, ChannelStore};
 pub use conversations::ConversationStore;
 pub use edits::EditStore;
 pub use health::HealthStore;
+pub use mail_outbox::MailOutboxStore;
 pub use messages::{MessageStore, NewMessage};
 pub use notes::NoteStore;
 pub use postgres::PostgresStore;
@@ -45,6 +48,7 @@ pub use routing::RoutingStore;
 pub use search::SearchStore;
 pub use sqlite::SqliteStore;
 pub use teams::TeamStore;
+pub use ticket_thread::{NewEntry, TicketThreadStore};
 pub use tickets::TicketStore;
 pub use users::{NewUserRecord, UserStore};
 pub use visitors::VisitorStore;
@@ -72,6 +76,8 @@ pub trait Store:
     + SearchStore
     + TeamStore
     + TicketStore
+    + TicketThreadStore
+    + MailOutboxStore
     + 'static
 {
 }
@@ -93,6 +99,8 @@ impl<T> Store for T where
         + SearchStore
         + TeamStore
         + TicketStore
+        + TicketThreadStore
+        + MailOutboxStore
         + 'static
 {
 }
@@ -160,6 +168,14 @@ impl dyn Store {
     }
 
     pub fn tickets(&self) -> &dyn TicketStore {
+        self
+    }
+
+    pub fn ticket_thread(&self) -> &dyn TicketThreadStore {
+        self
+    }
+
+    pub fn mail_outbox(&self) -> &dyn MailOutboxStore {
         self
     }
 }

@@ -32,6 +32,8 @@ macro_rules! sql_store {
         $crate::store::search::search_sql!($store, $db);
         $crate::store::teams::teams_sql!($store, $db);
         $crate::store::tickets::tickets_sql!($store, $db);
+        $crate::store::mail_outbox::mail_outbox_sql!($store, $db);
+        $crate::store::ticket_thread::ticket_thread_sql!($store, $db);
     };
 }
 

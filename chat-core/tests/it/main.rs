@@ -11,3 +11,4 @@ mod one_active;
 mod schema_parity;
 mod store_contract;
 mod store_story;
+mod ticket_thread;

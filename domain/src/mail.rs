@@ -1,0 +1,69 @@
+//! Mail Parlor sends: what the outbox holds until the mail server takes it.
+//! Building the MIME message and speaking SMTP are the mail crate's job;
+//! this is only the data, so the services can queue a mail in the same
+//! transaction as what caused it.
+
+use serde::{Deserialize, Serialize};
+
+/// How many `References` a mail carries at most: the oldest go first, as
+/// mail programs do, so a long ticket does not grow its headers forever.
+pub const MAX_REFERENCES: usize = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MailId(pub i64);
+
+/// A name and an address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub name: String,
+    pub email: String,
+}
+
+/// One mail to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    pub from: Mailbox,
+    pub to: Mailbox,
+    pub subject: String,
+    /// Plain text: what anyone typed goes out as text, never as HTML.
+    pub text: String,
+    /// The `Message-ID`, without `<>`. Every try sends the same one, so a
+    /// mail sent twice (a crash between the server's "OK" and our record
+    /// of it) is recognisably the same mail.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+}
+
+/// A mail the outbox handed to a sender, with how often it was tried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub id: MailId,
+    pub mail: OutgoingMail,
+    /// Tries so far, this one included.
+    pub attempts: u32,
+    pub created_at: i64,
+}
+
+/// The last `MAX_REFERENCES` ids, oldest first.
+pub fn trim_references(mut ids: Vec<String>) -> Vec<String> {
+    if ids.len() > MAX_REFERENCES {
+        ids.drain(..ids.len() - MAX_REFERENCES);
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_keep_the_newest() {
+        let ids: Vec<String> = (0..30).map(|i| i.to_string()).collect();
+        let kept = trim_references(ids);
+        assert_eq!(kept.len(), MAX_REFERENCES);
+        assert_eq!(kept.first().map(String::as_str), Some("10"));
+        assert_eq!(kept.last().map(String::as_str), Some("29"));
+    }
+}
