@@ -60,6 +60,20 @@ export default defineConfig({
       // A closed inbox counts as away after a second, so the offline form's
       // tests need not wait a minute after another spec's operator left.
       PARLOR_PRESENCE_GRACE_SECS: '1',
+      // Outgoing mail through the test postfix, when scripts/mail.sh runs
+      // (scripts/test.sh exports its variables): submission with STARTTLS
+      // and a password, trusting the test CA.
+      ...(process.env.PARLOR_TEST_SUBMISSION_PORT
+        ? {
+            PARLOR_SMTP_HOST: process.env.PARLOR_TEST_SMTP_HOST,
+            PARLOR_SMTP_PORT: process.env.PARLOR_TEST_SUBMISSION_PORT,
+            PARLOR_SMTP_SECURITY: 'starttls',
+            PARLOR_SMTP_USER: 'desk@parlor.test',
+            PARLOR_SMTP_PASSWORD: process.env.PARLOR_TEST_MAIL_PASSWORD,
+            PARLOR_MAIL_FROM: 'desk@parlor.test',
+            PARLOR_MAIL_CA_FILE: process.env.PARLOR_TEST_MAIL_CA,
+          }
+        : {}),
     },
   },
 });

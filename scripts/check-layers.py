@@ -20,9 +20,10 @@ CRATES = {
     "parlor-protocol": [],
     "parlor-domain": ["parlor-protocol"],
     "chat-core": ["parlor-protocol", "parlor-domain"],
+    "parlor-mail": ["parlor-protocol", "parlor-domain", "chat-core"],
     "app": ["parlor-protocol", "parlor-domain", "chat-core"],
     "widget": ["parlor-protocol"],
-    "server": ["parlor-protocol", "parlor-domain", "chat-core", "app"],
+    "server": ["parlor-protocol", "parlor-domain", "chat-core", "parlor-mail", "app"],
     "parlor-bench": [],
 }
 

@@ -56,6 +56,22 @@ step "the widget's state: lints and unit tests on the host"
 cargo clippy -p widget --lib --profile test --locked -- -D warnings
 cargo test -p widget --lib --locked
 
+step "mail servers (postfix and dovecot on loopback)"
+# The mail tests send and read real mail. scripts/mail.sh installs and
+# starts Debian's postfix and dovecot on 127.0.0.1 and prints the
+# PARLOR_TEST_* variables they read. Without them a laptop skips those
+# tests and says why; CI never does.
+if mail_env="$(scripts/mail.sh start)"; then
+  set -a
+  eval "$mail_env"
+  set +a
+elif [ "${CI:-}" = true ]; then
+  echo "the mail servers could not be started, and CI must not skip their tests" >&2
+  exit 1
+else
+  echo "skipped: the mail servers (scripts/mail.sh could not start them here)"
+fi
+
 step "unit and integration tests (SQLite)"
 # The two-node and schema-parity tests need PostgreSQL: they run in the
 # pass below.
@@ -75,7 +91,7 @@ if pg_url="$(scripts/postgres.sh start)"; then
   psql "$pg_url" -q -v ON_ERROR_STOP=1 \
     -c 'DROP DATABASE IF EXISTS parlor_test WITH (FORCE)' -c 'CREATE DATABASE parlor_test'
   PARLOR_TEST_POSTGRES="${pg_url%/*}/parlor_test" \
-    cargo test -p chat-core -p server --tests --locked
+    cargo test -p chat-core -p parlor-mail -p server --tests --locked
 elif [ "${CI:-}" = true ]; then
   echo "PostgreSQL could not be started, and CI must not skip its tests" >&2
   exit 1

@@ -15,14 +15,37 @@ use tokio::sync::Notify;
 /// never overtaken; a crashed one's mail is retried after it.
 pub const LEASE_SECS: i64 = 300;
 
-/// The first retry's delay; each further one doubles, up to
-/// [`MAX_RETRY_DELAY_SECS`].
-pub const FIRST_RETRY_SECS: i64 = 30;
-pub const MAX_RETRY_DELAY_SECS: i64 = 3600;
+/// When a failed mail is tried again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The first retry's delay; each further one doubles, up to `max_secs`.
+    pub first_secs: i64,
+    pub max_secs: i64,
+    /// A mail still refused this long after it was written is given up.
+    pub give_up_secs: i64,
+}
 
-/// A mail still refused after this long is given up (three days, as mail
-/// servers themselves do).
-pub const GIVE_UP_AFTER_SECS: i64 = 3 * 24 * 3600;
+impl Default for RetryPolicy {
+    /// 30 s, doubling to an hour, for three days (as mail servers do).
+    fn default() -> Self {
+        RetryPolicy {
+            first_secs: 30,
+            max_secs: 3600,
+            give_up_secs: 3 * 24 * 3600,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay before try `attempts + 1`.
+    pub fn delay(&self, attempts: u32) -> i64 {
+        let doublings = attempts.saturating_sub(1).min(30);
+        self.first_secs
+            .max(1)
+            .saturating_mul(1 << doublings)
+            .min(self.max_secs)
+    }
+}
 
 /// How long a sender sleeps at most between looks: mail queued on another
 /// node wakes no sender here.
@@ -41,13 +64,15 @@ pub enum SendFailure {
 #[derive(Clone)]
 pub struct MailOutbox {
     store: Arc<dyn MailOutboxStore>,
+    retry: RetryPolicy,
     wake: Arc<Notify>,
 }
 
 impl MailOutbox {
-    pub fn new(store: Arc<dyn MailOutboxStore>) -> Self {
+    pub fn new(store: Arc<dyn MailOutboxStore>, retry: RetryPolicy) -> Self {
         Self {
             store,
+            retry,
             wake: Arc::default(),
         }
     }
@@ -83,13 +108,13 @@ impl MailOutbox {
                 tracing::warn!(mail = mail.id.0, %error, "mail refused for good");
                 self.store.mail_failed(mail.id, error).await?;
             }
-            SendFailure::Transient(error) if now - mail.created_at >= GIVE_UP_AFTER_SECS => {
+            SendFailure::Transient(error) if now - mail.created_at >= self.retry.give_up_secs => {
                 tracing::warn!(mail = mail.id.0, %error, "mail given up after retries");
                 let error = format!("given up after {} tries: {error}", mail.attempts);
                 self.store.mail_failed(mail.id, &error).await?;
             }
             SendFailure::Transient(error) => {
-                let at = now + retry_delay(mail.attempts);
+                let at = now + self.retry.delay(mail.attempts);
                 tracing::info!(mail = mail.id.0, %error, retry_at = at, "mail will be retried");
                 self.store.mail_retry(mail.id, error, at).await?;
             }
@@ -118,29 +143,24 @@ impl MailOutbox {
     }
 }
 
-/// The delay before try `attempts + 1`: 30 s, 1 min, 2 min, … up to an hour.
-pub fn retry_delay(attempts: u32) -> i64 {
-    let doublings = attempts.saturating_sub(1).min(16);
-    (FIRST_RETRY_SECS << doublings).min(MAX_RETRY_DELAY_SECS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn retries_back_off_to_an_hour() {
-        assert_eq!(retry_delay(1), 30);
-        assert_eq!(retry_delay(2), 60);
-        assert_eq!(retry_delay(3), 120);
-        assert_eq!(retry_delay(8), 3600);
-        assert_eq!(retry_delay(u32::MAX), 3600);
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1), 30);
+        assert_eq!(p.delay(2), 60);
+        assert_eq!(p.delay(3), 120);
+        assert_eq!(p.delay(8), 3600);
+        assert_eq!(p.delay(u32::MAX), 3600);
         // An hour apart at most, so three days is some 80 tries.
         let mut total = 0;
         let mut tries = 0;
-        while total < GIVE_UP_AFTER_SECS {
+        while total < p.give_up_secs {
             tries += 1;
-            total += retry_delay(tries);
+            total += p.delay(tries);
         }
         assert!((70..90).contains(&tries), "{tries}");
     }

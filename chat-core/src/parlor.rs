@@ -13,7 +13,7 @@ use crate::chat_tickets::ChatTickets;
 use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::identity::Identities;
-use crate::mail_outbox::MailOutbox;
+use crate::mail_outbox::{MailOutbox, RetryPolicy};
 use crate::metrics::Metrics;
 use crate::notes::Notes;
 use crate::presence::Presence;
@@ -66,6 +66,8 @@ pub struct Options {
     /// Who the helpdesk's mail comes from; `None` when outgoing mail is not
     /// set up.
     pub mail: Option<MailIdentity>,
+    /// When failed mail is tried again.
+    pub mail_retry: RetryPolicy,
 }
 
 impl Parlor {
@@ -78,7 +80,7 @@ impl Parlor {
         let teams = Teams::new(store.clone(), store.clone());
         let tickets = Tickets::new(store.clone(), store.clone(), teams.clone());
         let notes = Notes::new(store.clone(), hub.clone());
-        let mail_outbox = MailOutbox::new(store.clone());
+        let mail_outbox = MailOutbox::new(store.clone(), options.mail_retry);
         let services = Arc::new(Services {
             ticket_thread: TicketThread::new(
                 store.clone(),

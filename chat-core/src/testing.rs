@@ -57,3 +57,19 @@ pub fn skip(test: &str, why: &str) {
     );
     eprintln!("{why}");
 }
+
+/// A Parlor on `url` with `options`, and its first admin, signed in.
+pub async fn open_with_admin(
+    url: &str,
+    options: crate::Options,
+) -> crate::Result<(crate::Parlor, parlor_domain::User)> {
+    let parlor = crate::Parlor::open_with(url, options).await?;
+    parlor
+        .ensure_first_admin("a@example.com", Some("admin-password"))
+        .await?;
+    let admin = parlor
+        .sign_in("a@example.com", "admin-password")
+        .await?
+        .user;
+    Ok((parlor, admin))
+}

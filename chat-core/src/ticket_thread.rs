@@ -118,7 +118,7 @@ impl TicketThread {
             request_id: input.request_id.as_deref(),
         };
         let added = self.store.add_entry(&entry, None, now_unix()).await?;
-        Ok(expect_kind(added, EntryKind::Note)?)
+        expect_kind(added, EntryKind::Note)
     }
 
     /// A reply to the customer, mailed to them. It is stored and queued
@@ -167,7 +167,7 @@ impl TicketThread {
         if matches!(added, Appended::New(_)) {
             self.outbox.wake();
         }
-        Ok(expect_kind(added, EntryKind::Reply)?)
+        expect_kind(added, EntryKind::Reply)
     }
 }
 

@@ -272,3 +272,18 @@ export async function channelVisitor(browser, channel, title, text) {
   await say(text);
   return { page, say, close: () => context.close() };
 }
+
+/** A ticket titled `title`, made with /ticket from a new chat; its number. */
+export async function ticketFromChat(browser, op, text, title) {
+  // The operator's inbox is open (so they are online for the visitor).
+  const visitor = await demoVisitor(browser, text);
+  await expect(op.locator('.link-state')).toHaveText('Live');
+  await op.locator('.conversation', { hasText: text }).click();
+  const reply = op.getByRole('textbox', { name: 'Reply' });
+  await reply.fill(`/ticket ${title}`);
+  await reply.press('Enter');
+  const note = op.locator('ol.thread li.note .body', { hasText: title });
+  await expect(note).toHaveText(/^Ticket #\d+ created: /);
+  await visitor.close();
+  return Number((await note.textContent()).match(/#(\d+)/)[1]);
+}

@@ -3,22 +3,7 @@
 // and the ticket page (a deep link that survives a reload; every field
 // editable). The tickets come from live chats through /ticket.
 import { test, expect } from '@playwright/test';
-import { adminCall, demoVisitor, operatorOnline, shot } from './support.mjs';
-
-/** A ticket titled `title`, made with /ticket from a new chat; its number. */
-async function ticketFromChat(browser, op, text, title) {
-  // The operator's inbox is open (so they are online for the visitor).
-  const visitor = await demoVisitor(browser, text);
-  await expect(op.locator('.link-state')).toHaveText('Live');
-  await op.locator('.conversation', { hasText: text }).click();
-  const reply = op.getByRole('textbox', { name: 'Reply' });
-  await reply.fill(`/ticket ${title}`);
-  await reply.press('Enter');
-  const note = op.locator('ol.thread li.note .body', { hasText: title });
-  await expect(note).toHaveText(/^Ticket #\d+ created: /);
-  await visitor.close();
-  return Number((await note.textContent()).match(/#(\d+)/)[1]);
-}
+import { adminCall, operatorOnline, shot, ticketFromChat } from './support.mjs';
 
 test('the list, stars, the Kanban and the ticket page', async ({ browser }) => {
   const staff = await operatorOnline(browser);

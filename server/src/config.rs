@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(transparent)]
+    Mail(#[from] parlor_mail::SettingsError),
     #[error("{name} is not a valid {what}: {value:?}")]
     Invalid {
         name: &'static str,
@@ -39,6 +41,8 @@ pub struct Config {
     pub client_ip_header: Option<HeaderName>,
     /// How long an operator whose inboxes all closed keeps their status.
     pub presence_grace_secs: i64,
+    /// Outgoing mail (`PARLOR_SMTP_*`, `PARLOR_MAIL_*`); off without a host.
+    pub mail: parlor_mail::MailSettings,
     /// Timeouts and caps of connections (docs/protocol.md, "Limits").
     pub limits: Limits,
 }
@@ -93,6 +97,7 @@ impl std::fmt::Debug for Config {
             .field("country_header", &self.country_header)
             .field("client_ip_header", &self.client_ip_header)
             .field("presence_grace_secs", &self.presence_grace_secs)
+            .field("mail", &self.mail)
             .field("limits", &self.limits)
             .finish()
     }
@@ -199,6 +204,7 @@ impl Config {
             )?,
         };
         Ok(Self {
+            mail: parlor_mail::MailSettings::from_lookup(&get)?,
             limits,
             presence_grace_secs,
             geoip_db: var("PARLOR_GEOIP_DB").map(PathBuf::from),

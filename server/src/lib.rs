@@ -40,6 +40,8 @@ pub enum StartError {
     },
     #[error("{0}")]
     Geo(#[from] geo::GeoError),
+    #[error("outgoing mail: {0}")]
+    Smtp(#[from] parlor_mail::smtp::SmtpSetupError),
 }
 
 /// How long a shutdown waits for live connections to close.
@@ -77,7 +79,11 @@ pub fn router(state: AppState) -> Router {
 /// Opens the store (running migrations), and on first run creates the first
 /// admin and the default channel.
 pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
-    let parlor = Parlor::open(&config.database_url).await?;
+    let options = chat_core::Options {
+        mail: config.mail.identity.clone(),
+        mail_retry: config.mail.retry,
+    };
+    let parlor = Parlor::open_with(&config.database_url, options).await?;
     parlor.set_presence_grace(config.presence_grace_secs);
     let admin = match parlor
         .ensure_first_admin(&config.admin_email, config.admin_password.as_deref())
@@ -108,6 +114,20 @@ pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
     Ok(parlor)
 }
 
+/// Starts this node's mail sender when outgoing mail is set up.
+fn start_mail(config: &Config, parlor: &Parlor) -> Result<(), StartError> {
+    let (Some(endpoint), Some(identity)) = (&config.mail.smtp, &config.mail.identity) else {
+        tracing::info!(
+            "outgoing mail is off (PARLOR_SMTP_HOST is not set): tickets take notes, not replies"
+        );
+        return Ok(());
+    };
+    let smtp = parlor_mail::Smtp::new(endpoint, config.mail.ca_file.as_deref(), identity.domain())?;
+    tracing::info!(host = %endpoint.host, port = endpoint.port, "outgoing mail through SMTP");
+    tokio::spawn(parlor_mail::sender::run(parlor.mail_outbox().clone(), smtp));
+    Ok(())
+}
+
 /// Binds every listener, then serves until `shutdown` resolves.
 pub async fn serve(
     config: Config,
@@ -115,6 +135,7 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let parlor = prepare(&config).await?;
     parlor.spawn_attachment_sweep();
+    start_mail(&config, &parlor)?;
     let state = AppState::new(config.clone(), parlor)?;
     let bind = |addr| async move {
         TcpListener::bind(addr)

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod helpdesk;
 pub mod inbox;
 pub mod live;
+pub mod ticket_thread;
 pub mod tuned_ws;
 pub mod users;
 

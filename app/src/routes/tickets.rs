@@ -7,6 +7,7 @@ use crate::api::helpdesk::{change_ticket, get_ticket, list_teams, list_tickets, 
 use crate::api::users::list_users;
 use crate::components::fields::{FormFeedback, FormStatus, RowInput};
 use crate::error::AppError;
+use crate::routes::ticket_thread::TicketThread;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -538,5 +539,6 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
                 <FormStatus feedback />
             </div>
         </form>
+        <TicketThread number />
     }
 }

@@ -30,17 +30,11 @@ async fn desk(mail: bool) -> Desk {
     let url = chat_core::testing::database_url(dir.path()).await.unwrap();
     let options = Options {
         mail: mail.then(identity),
+        ..Options::default()
     };
-    let parlor = Parlor::open_with(&url, options).await.unwrap();
-    parlor
-        .ensure_first_admin("a@example.com", Some("admin-password"))
+    let (parlor, admin) = chat_core::testing::open_with_admin(&url, options)
         .await
         .unwrap();
-    let admin = parlor
-        .sign_in("a@example.com", "admin-password")
-        .await
-        .unwrap()
-        .user;
     Desk {
         parlor,
         url,
@@ -231,6 +225,7 @@ async fn a_claimed_mail_has_one_sender() {
         &d.url,
         Options {
             mail: Some(identity()),
+            ..Options::default()
         },
     )
     .await

@@ -1,0 +1,13 @@
+//! Parlor's mail transport. The services decide what mail to send and keep
+//! it in the outbox (`chat_core::mail_outbox`); this crate speaks SMTP to
+//! send it (`smtp`, `sender`) and IMAP to read mailboxes (`imap`), always
+//! through maintained crates (lettre, async-imap) over rustls.
+
+pub mod imap;
+pub mod sender;
+pub mod settings;
+pub mod smtp;
+mod tls;
+
+pub use settings::{Endpoint, MailSettings, Secret, Security, SettingsError};
+pub use smtp::Smtp;
