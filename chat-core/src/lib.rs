@@ -20,6 +20,7 @@ pub mod identity;
 mod inbox;
 pub mod inbox_live;
 pub mod live;
+pub mod mail_intake;
 pub mod mail_outbox;
 pub mod metrics;
 mod names;

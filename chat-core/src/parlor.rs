@@ -13,6 +13,7 @@ use crate::chat_tickets::ChatTickets;
 use crate::edits::Edits;
 use crate::hub::Hub;
 use crate::identity::Identities;
+use crate::mail_intake::MailIntake;
 use crate::mail_outbox::{MailOutbox, RetryPolicy};
 use crate::metrics::Metrics;
 use crate::notes::Notes;
@@ -43,6 +44,7 @@ struct Services {
     chat_tickets: ChatTickets,
     ticket_thread: TicketThread,
     mail_outbox: MailOutbox,
+    mail_intake: MailIntake,
 }
 
 /// The service facade, cheap to clone and shared by every request.
@@ -82,6 +84,12 @@ impl Parlor {
         let notes = Notes::new(store.clone(), hub.clone());
         let mail_outbox = MailOutbox::new(store.clone(), options.mail_retry);
         let services = Arc::new(Services {
+            mail_intake: MailIntake::new(
+                store.clone(),
+                store.clone(),
+                tickets.clone(),
+                options.mail.clone(),
+            ),
             ticket_thread: TicketThread::new(
                 store.clone(),
                 store.clone(),
@@ -148,6 +156,11 @@ impl Parlor {
     /// Tickets' threads: replies by mail, and notes.
     pub fn ticket_thread(&self) -> &TicketThread {
         &self.services.ticket_thread
+    }
+
+    /// Incoming mail, for the IMAP intake.
+    pub fn mail_intake(&self) -> &MailIntake {
+        &self.services.mail_intake
     }
 
     /// Outgoing mail, for the sender.

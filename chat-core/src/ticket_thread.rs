@@ -116,6 +116,7 @@ impl TicketThread {
             body: &input.body,
             message_id: None,
             request_id: input.request_id.as_deref(),
+            automatic: false,
         };
         let added = self.store.add_entry(&entry, None, now_unix()).await?;
         expect_kind(added, EntryKind::Note)
@@ -159,6 +160,7 @@ impl TicketThread {
             body: &input.body,
             message_id: Some(&mail.message_id),
             request_id: input.request_id.as_deref(),
+            automatic: false,
         };
         let added = self
             .store

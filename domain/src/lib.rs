@@ -40,7 +40,7 @@ pub use helpdesk::{
     TicketSource,
 };
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
-pub use mail::{MailId, Mailbox, OutgoingMail, QueuedMail};
+pub use mail::{InboundMail, MailId, Mailbox, OutgoingMail, QueuedMail};
 pub use parlor_protocol::{
     AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,
 };

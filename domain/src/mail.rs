@@ -46,6 +46,37 @@ pub struct QueuedMail {
     pub created_at: i64,
 }
 
+/// The largest mail the intake imports whole. A larger one becomes a ticket
+/// entry from its headers alone, saying so, and is kept in the mailbox's
+/// folder for refused mail.
+pub const MAX_INBOUND_BYTES: u32 = 25 * 1024 * 1024;
+
+/// The most recipients a mail's headers are read for (routing by alias);
+/// a mail to thousands is still imported, routed by the first ones.
+pub const MAX_RECIPIENTS: usize = 100;
+
+/// A mail fetched from the desk's mailbox, as the intake's parser read it.
+/// Every text is plain text: HTML was turned into text, markup and all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InboundMail {
+    /// Its `Message-ID` without `<>` (made from its content when it has
+    /// none), so fetching it again finds it already imported.
+    pub message_id: String,
+    /// `In-Reply-To` and `References`, oldest first, without `<>`.
+    pub replying_to: Vec<String>,
+    pub subject: String,
+    pub from: Mailbox,
+    /// `To`, `Cc` and `Delivered-To` addresses, lower-cased, at most
+    /// [`MAX_RECIPIENTS`].
+    pub recipients: Vec<String>,
+    pub text: String,
+    /// Sent by a program (`Auto-Submitted`, `Precedence: bulk`, a bounce,
+    /// a mailing list): recorded, never answered.
+    pub automatic: bool,
+    /// The attachments' names and sizes.
+    pub attachments: Vec<(String, u64)>,
+}
+
 /// The last `MAX_REFERENCES` ids, oldest first.
 pub fn trim_references(mut ids: Vec<String>) -> Vec<String> {
     if ids.len() > MAX_REFERENCES {

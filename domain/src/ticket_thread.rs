@@ -77,6 +77,8 @@ pub struct ThreadEntry {
     pub message_id: Option<String>,
     /// Set on replies.
     pub delivery: Option<Delivery>,
+    /// A customer message a program sent (an auto-reply, a bounce).
+    pub automatic: bool,
     pub created_at: i64,
 }
 

@@ -4,10 +4,12 @@
 //! through maintained crates (lettre, async-imap) over rustls.
 
 pub mod imap;
+pub mod inbound;
+pub mod intake;
 pub mod sender;
 pub mod settings;
 pub mod smtp;
 mod tls;
 
-pub use settings::{Endpoint, MailSettings, Secret, Security, SettingsError};
+pub use settings::{Endpoint, ImapSettings, MailSettings, Secret, Security, SettingsError};
 pub use smtp::Smtp;

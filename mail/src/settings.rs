@@ -85,6 +85,82 @@ pub struct MailSettings {
     /// When failed mail is tried again (`PARLOR_MAIL_RETRY_SECS` sets the
     /// first delay).
     pub retry: RetryPolicy,
+    /// The mailbox the intake reads; `None` when email intake is off.
+    pub imap: Option<ImapSettings>,
+}
+
+/// Where incoming mail is read (`PARLOR_IMAP_*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImapSettings {
+    pub endpoint: Endpoint,
+    /// The folder new mail arrives in (`INBOX`).
+    pub mailbox: String,
+    /// Where mail Parlor could not import whole is kept.
+    pub refused_folder: String,
+    /// How long between two looks at the mailbox.
+    pub poll: std::time::Duration,
+}
+
+impl ImapSettings {
+    fn from_lookup(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Self>, SettingsError> {
+        let Some(host) = var("PARLOR_IMAP_HOST") else {
+            return Ok(None);
+        };
+        let security = match var("PARLOR_IMAP_SECURITY") {
+            Some(v) => Security::parse("PARLOR_IMAP_SECURITY", &v)?,
+            None => Security::Tls,
+        };
+        if security == Security::None {
+            return Err(SettingsError::Invalid {
+                name: "PARLOR_IMAP_SECURITY",
+                message: "IMAP signs in with a password: use tls or starttls".into(),
+            });
+        }
+        let port = match var("PARLOR_IMAP_PORT") {
+            Some(v) => port("PARLOR_IMAP_PORT", &v)?,
+            None if security == Security::Tls => 993,
+            None => 143,
+        };
+        let user = var("PARLOR_IMAP_USER").ok_or(SettingsError::Missing {
+            name: "PARLOR_IMAP_USER",
+            because: "PARLOR_IMAP_HOST",
+        })?;
+        let password = var("PARLOR_IMAP_PASSWORD").ok_or(SettingsError::Missing {
+            name: "PARLOR_IMAP_PASSWORD",
+            because: "PARLOR_IMAP_HOST",
+        })?;
+        let poll = match var("PARLOR_IMAP_POLL_SECS") {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| SettingsError::Invalid {
+                    name: "PARLOR_IMAP_POLL_SECS",
+                    message: format!("{v:?} is not a number of seconds from 1 to 3600"),
+                })?,
+            None => 30,
+        };
+        Ok(Some(ImapSettings {
+            endpoint: Endpoint {
+                host,
+                port,
+                security,
+                user: Some(user),
+                password: Some(Secret(password)),
+            },
+            mailbox: var("PARLOR_IMAP_MAILBOX").unwrap_or_else(|| "INBOX".into()),
+            refused_folder: var("PARLOR_IMAP_REFUSED_FOLDER")
+                .unwrap_or_else(|| "Parlor refused".into()),
+            poll: std::time::Duration::from_secs(poll),
+        }))
+    }
+}
+
+fn port(name: &'static str, v: &str) -> Result<u16, SettingsError> {
+    v.parse().map_err(|_| SettingsError::Invalid {
+        name,
+        message: format!("{v:?} is not a port number"),
+    })
 }
 
 impl MailSettings {
@@ -108,10 +184,12 @@ impl MailSettings {
                     message: format!("{v:?} is not a number of seconds from 1 to 3600"),
                 })?;
         }
+        let imap = ImapSettings::from_lookup(&var)?;
         let Some(host) = var("PARLOR_SMTP_HOST") else {
             return Ok(MailSettings {
                 ca_file,
                 retry,
+                imap,
                 ..MailSettings::default()
             });
         };
@@ -120,10 +198,7 @@ impl MailSettings {
             None => Security::StartTls,
         };
         let port = match var("PARLOR_SMTP_PORT") {
-            Some(v) => v.parse().map_err(|_| SettingsError::Invalid {
-                name: "PARLOR_SMTP_PORT",
-                message: format!("{v:?} is not a port number"),
-            })?,
+            Some(v) => port("PARLOR_SMTP_PORT", &v)?,
             None => match security {
                 Security::StartTls => 587,
                 Security::Tls => 465,
@@ -172,6 +247,7 @@ impl MailSettings {
             identity: Some(MailIdentity { address, name }),
             ca_file,
             retry,
+            imap,
         })
     }
 }
@@ -238,6 +314,18 @@ mod tests {
         assert!(read(&[host, from, ("PARLOR_SMTP_SECURITY", "ssl")]).is_err());
         assert!(read(&[host, ("PARLOR_MAIL_FROM", "nobody")]).is_err());
         assert!(read(&[("PARLOR_MAIL_RETRY_SECS", "0")]).is_err());
+        let imap = ("PARLOR_IMAP_HOST", "imap.example.com");
+        assert!(read(&[imap]).is_err(), "a user and password are needed");
+        let login = [
+            imap,
+            ("PARLOR_IMAP_USER", "u"),
+            ("PARLOR_IMAP_PASSWORD", "p"),
+        ];
+        let s = read(&login).unwrap().imap.unwrap();
+        assert_eq!((s.endpoint.port, s.mailbox.as_str()), (993, "INBOX"));
+        let mut plain = login.to_vec();
+        plain.push(("PARLOR_IMAP_SECURITY", "none"));
+        assert!(read(&plain).is_err(), "never a password in clear");
         assert_eq!(
             read(&[("PARLOR_MAIL_RETRY_SECS", "2")])
                 .unwrap()

@@ -42,6 +42,8 @@ pub enum StartError {
     Geo(#[from] geo::GeoError),
     #[error("outgoing mail: {0}")]
     Smtp(#[from] parlor_mail::smtp::SmtpSetupError),
+    #[error("incoming mail: {0}")]
+    Imap(#[from] parlor_mail::imap::ImapError),
 }
 
 /// How long a shutdown waits for live connections to close.
@@ -114,8 +116,17 @@ pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
     Ok(parlor)
 }
 
-/// Starts this node's mail sender when outgoing mail is set up.
+/// Starts this node's mail sender when outgoing mail is set up, and the
+/// mailbox intake when incoming mail is.
 fn start_mail(config: &Config, parlor: &Parlor) -> Result<(), StartError> {
+    if let Some(imap) = &config.mail.imap {
+        let connector = parlor_mail::imap::Connector::new(config.mail.ca_file.as_deref())?;
+        tracing::info!(host = %imap.endpoint.host, mailbox = %imap.mailbox, "incoming mail through IMAP");
+        let intake = parlor_mail::intake::ImapIntake::new(connector, imap.clone());
+        tokio::spawn(intake.run(parlor.mail_intake().clone()));
+    } else {
+        tracing::info!("incoming mail is off (PARLOR_IMAP_HOST is not set)");
+    }
     let (Some(endpoint), Some(identity)) = (&config.mail.smtp, &config.mail.identity) else {
         tracing::info!(
             "outgoing mail is off (PARLOR_SMTP_HOST is not set): tickets take notes, not replies"

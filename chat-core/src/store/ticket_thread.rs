@@ -15,6 +15,8 @@ pub struct NewEntry<'a> {
     pub message_id: Option<&'a str>,
     /// Its writer's idempotency key.
     pub request_id: Option<&'a str>,
+    /// Sent by a program, not a person.
+    pub automatic: bool,
 }
 
 #[async_trait::async_trait]
@@ -32,12 +34,19 @@ pub trait TicketThreadStore: Send + Sync {
 
     /// The whole thread, oldest first.
     async fn thread(&self, ticket: TicketNumber) -> Result<Vec<ThreadEntry>, StoreError>;
+
+    /// The ticket whose thread holds a mail with one of `message_ids`: the
+    /// newest such, when several do.
+    async fn ticket_of_mail(
+        &self,
+        message_ids: &[String],
+    ) -> Result<Option<TicketNumber>, StoreError>;
 }
 
 macro_rules! ticket_thread_sql {
     ($store:ty, $db:ty) => {
         const ENTRY_SELECT: &str = "SELECT e.id, e.ticket_id, e.kind, e.author_id, e.author_name,
-                e.body, e.message_id, e.created_at, m.state AS mail_state,
+                e.body, e.message_id, e.automatic, e.created_at, m.state AS mail_state,
                 m.attempts AS mail_attempts, m.last_error AS mail_error, m.sent_at AS mail_sent_at
             FROM ticket_entries e LEFT JOIN mail_outbox m ON m.entry_id = e.id";
 
@@ -65,6 +74,7 @@ macro_rules! ticket_thread_sql {
                 body: r.text("body")?,
                 message_id: r.opt_text("message_id")?,
                 delivery,
+                automatic: r.int("automatic")? != 0,
                 created_at: r.int("created_at")?,
             })
         }
@@ -105,8 +115,8 @@ macro_rules! ticket_thread_sql {
                 }
                 let row = sqlx::query(
                     "INSERT INTO ticket_entries (ticket_id, kind, author_id, author_name, body,
-                         message_id, request_id, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                         message_id, request_id, automatic, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                      RETURNING id",
                 )
                 .bind(entry.ticket.0)
@@ -116,6 +126,7 @@ macro_rules! ticket_thread_sql {
                 .bind(entry.body)
                 .bind(entry.message_id)
                 .bind(entry.request_id)
+                .bind(i64::from(entry.automatic))
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -140,6 +151,22 @@ macro_rules! ticket_thread_sql {
                     .iter()
                     .map(entry_row)
                     .collect()
+            }
+
+            async fn ticket_of_mail(&self, message_ids: &[String]) -> Result<Option<parlor_domain::TicketNumber>, StoreError> {
+                if message_ids.is_empty() {
+                    return Ok(None);
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT ticket_id FROM ticket_entries WHERE message_id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for id in message_ids {
+                    ids.push_bind(id.as_str());
+                }
+                q.push(") ORDER BY id DESC LIMIT 1");
+                let row = q.build().fetch_optional(&self.pool).await?;
+                row.map(|r| r.int("ticket_id").map(parlor_domain::TicketNumber)).transpose()
             }
         }
     };

@@ -6,6 +6,7 @@
 
 mod attachments_store;
 mod helpdesk;
+mod mail_intake;
 mod messages;
 mod one_active;
 mod schema_parity;

@@ -6,11 +6,17 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
+mod intake;
 mod replies;
 
+use futures::TryStreamExt;
 use parlor_mail::{Endpoint, Secret, Security};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Tests that need postfix up hold this for reading; the one that stops
+/// it midway holds it for writing, so it never stops another's mail.
+pub static SMTP: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// The test mail servers, when `scripts/mail.sh` runs.
 pub struct Servers {
@@ -71,6 +77,27 @@ impl Servers {
     }
 }
 
+/// A Parlor sending as `address`, retrying failed mail after a second, and
+/// its first admin. Keep the directory while the Parlor runs.
+pub async fn desk(address: &str) -> (tempfile::TempDir, chat_core::Parlor, parlor_domain::User) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
+    let options = chat_core::Options {
+        mail: Some(chat_core::ticket_thread::MailIdentity {
+            address: address.into(),
+            name: "Desk".into(),
+        }),
+        mail_retry: chat_core::mail_outbox::RetryPolicy {
+            first_secs: 1,
+            ..Default::default()
+        },
+    };
+    let (parlor, admin) = chat_core::testing::open_with_admin(&url, options)
+        .await
+        .unwrap();
+    (dir, parlor, admin)
+}
+
 /// A mailbox address no other test or run uses.
 pub fn fresh_address(local: &str, domain: &str) -> String {
     let tag = &uuid::Uuid::new_v4().simple().to_string()[..10];
@@ -94,4 +121,33 @@ where
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Every message in `user`'s INBOX, raw.
+pub async fn inbox(servers: &Servers, security: parlor_mail::Security, user: &str) -> Vec<String> {
+    let port = match security {
+        parlor_mail::Security::Tls => servers.imaps_port,
+        _ => servers.imap_port,
+    };
+    let connector = parlor_mail::imap::Connector::new(Some(&servers.ca)).unwrap();
+    let mut session = connector
+        .sign_in(&servers.endpoint(port, security, user))
+        .await
+        .unwrap();
+    let mailbox = session.select("INBOX").await.unwrap();
+    let mut out = Vec::new();
+    if mailbox.exists > 0 {
+        let fetched: Vec<_> = session
+            .fetch("1:*", "RFC822")
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        for f in fetched {
+            out.push(String::from_utf8_lossy(f.body().unwrap_or_default()).into_owned());
+        }
+    }
+    session.logout().await.unwrap();
+    out
 }

@@ -4,54 +4,21 @@
 //! lost, and the thread says what happened meanwhile.
 
 use crate::{eventually, fresh_address, Servers};
-use chat_core::mail_outbox::RetryPolicy;
-use chat_core::ticket_thread::MailIdentity;
-use chat_core::{Options, Parlor};
-use futures::TryStreamExt;
+use chat_core::Parlor;
 use parlor_domain::{
     Assignment, Customer, Delivery, EntryInput, NewTicket, Priority, TeamInput, ThreadEntry,
     TicketNumber, TicketSource, User,
 };
-use parlor_mail::imap::Connector;
 use parlor_mail::{Security, Smtp};
 use std::time::Duration;
 
 const DESK: &str = "desk@parlor.test";
 
-/// Every message in `user`'s INBOX, raw.
-async fn inbox(servers: &Servers, security: Security, user: &str) -> Vec<String> {
-    let port = match security {
-        Security::Tls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    let connector = Connector::new(Some(&servers.ca)).unwrap();
-    let mut session = connector
-        .sign_in(&servers.endpoint(port, security, user))
-        .await
-        .unwrap();
-    let mailbox = session.select("INBOX").await.unwrap();
-    let mut out = Vec::new();
-    if mailbox.exists > 0 {
-        let fetched: Vec<_> = session
-            .fetch("1:*", "RFC822")
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap();
-        for f in fetched {
-            out.push(String::from_utf8_lossy(f.body().unwrap_or_default()).into_owned());
-        }
-    }
-    session.logout().await.unwrap();
-    out
-}
-
 /// The raw mail in `user`'s INBOX with `message_id`, once it arrived.
 async fn arrived(servers: &Servers, user: &str, message_id: &str) -> String {
     let header = format!("Message-ID: <{message_id}>");
     eventually(Duration::from_secs(30), "the mail in the inbox", || async {
-        inbox(servers, Security::StartTls, user)
+        crate::inbox(servers, Security::StartTls, user)
             .await
             .into_iter()
             .find(|m| m.contains(&header))
@@ -69,21 +36,9 @@ async fn replies_reach_the_customer_and_an_smtp_outage_loses_none() {
     let Some(servers) = Servers::get("replies_reach_the_customer") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
-    let options = Options {
-        mail: Some(MailIdentity {
-            address: DESK.into(),
-            name: "Parlor Desk".into(),
-        }),
-        mail_retry: RetryPolicy {
-            first_secs: 1,
-            ..RetryPolicy::default()
-        },
-    };
-    let (parlor, admin) = chat_core::testing::open_with_admin(&url, options)
-        .await
-        .unwrap();
+    // This test stops postfix: nobody else may be using it meanwhile.
+    let _smtp_alone = crate::SMTP.write().await;
+    let (_dir, parlor, admin) = crate::desk(DESK).await;
     let customer = fresh_address("dee", "customer.test");
     let team = parlor
         .teams()
@@ -214,7 +169,7 @@ async fn replies_reach_the_customer_and_an_smtp_outage_loses_none() {
     )
     .await;
     // Exactly two mails: nothing lost, nothing twice.
-    let all = inbox(&servers, Security::Tls, &customer).await;
+    let all = crate::inbox(&servers, Security::Tls, &customer).await;
     assert_eq!(all.len(), 2, "{all:#?}");
     sender.abort();
 }

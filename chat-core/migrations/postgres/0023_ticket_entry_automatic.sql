@@ -1,0 +1,3 @@
+-- Customer messages a program sent (auto-replies, bounces, bulk mail): the
+-- thread marks them, and nothing ever answers them.
+ALTER TABLE ticket_entries ADD COLUMN automatic BIGINT NOT NULL DEFAULT 0;

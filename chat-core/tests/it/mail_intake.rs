@@ -1,0 +1,194 @@
+//! Mail into the helpdesk, on SQLite and on PostgreSQL (when configured):
+//! routing by alias, answers that join their ticket, mail fetched twice,
+//! Parlor's own mail, strangers who guess a ticket number, and mail nobody
+//! takes yet.
+
+use chat_core::mail_intake::Intake;
+use chat_core::ticket_thread::MailIdentity;
+use chat_core::{Options, Parlor};
+use parlor_domain::{
+    Assignment, EntryInput, EntryKind, InboundMail, Mailbox, Team, TeamInput, TicketSource, User,
+};
+
+struct Desk {
+    parlor: Parlor,
+    admin: User,
+    _dir: tempfile::TempDir,
+}
+
+async fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let url = chat_core::testing::database_url(dir.path()).await.unwrap();
+    let options = Options {
+        mail: Some(MailIdentity {
+            address: "support@parlor.test".into(),
+            name: "Support".into(),
+        }),
+        ..Options::default()
+    };
+    let (parlor, admin) = chat_core::testing::open_with_admin(&url, options)
+        .await
+        .unwrap();
+    Desk {
+        parlor,
+        admin,
+        _dir: dir,
+    }
+}
+
+async fn team(d: &Desk, name: &str, alias: &str) -> Team {
+    d.parlor
+        .teams()
+        .create(
+            &d.admin,
+            TeamInput {
+                name: name.into(),
+                assignment: Assignment::Manual,
+                email_alias: alias.into(),
+                ..TeamInput::default()
+            },
+        )
+        .await
+        .unwrap()
+}
+
+fn mail(id: &str, to: &str, subject: &str, text: &str) -> InboundMail {
+    InboundMail {
+        message_id: id.into(),
+        subject: subject.into(),
+        from: Mailbox {
+            name: "Dee Customer".into(),
+            email: "Dee@Customer.test".into(),
+        },
+        recipients: vec![to.into()],
+        text: text.into(),
+        ..InboundMail::default()
+    }
+}
+
+fn opened(i: Intake) -> parlor_domain::TicketNumber {
+    match i {
+        Intake::Opened(n) => n,
+        other => panic!("expected a new ticket, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn mail_opens_tickets_in_the_aliased_team_and_answers_join_them() {
+    let d = desk().await;
+    let intake = d.parlor.mail_intake();
+    assert_eq!(
+        intake
+            .receive(&mail("m0@x", "a@parlor.test", "Hi", "x"))
+            .await
+            .unwrap(),
+        Intake::NoTeam,
+        "no team takes mail yet: it stays in the mailbox"
+    );
+    let _sales = team(&d, "Sales", "support+sales").await;
+    let billing = team(&d, "Billing", "support+billing").await;
+
+    let first = mail(
+        "m1@customer.test",
+        "support+billing@parlor.test",
+        "Invoice <b>42</b>",
+        "Charged twice.",
+    );
+    let n = opened(intake.receive(&first).await.unwrap());
+    let ticket = d.parlor.tickets().get(&d.admin, n).await.unwrap();
+    assert_eq!(ticket.team, billing.id);
+    assert_eq!(ticket.title, "Invoice <b>42</b>");
+    assert_eq!(ticket.description, "Charged twice.");
+    assert_eq!(ticket.source, TicketSource::Email);
+    assert_eq!(ticket.customer.email, "dee@customer.test");
+    assert_eq!(ticket.customer.name, "Dee Customer");
+    // Fetched again (a crash before the mailbox was told): nothing new.
+    assert_eq!(intake.receive(&first).await.unwrap(), Intake::AlreadyIn(n));
+
+    // An answer to the team's reply joins by its headers.
+    let reply = d
+        .parlor
+        .ticket_thread()
+        .note(
+            &d.admin,
+            n,
+            EntryInput {
+                body: "looking".into(),
+                request_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(reply.kind, EntryKind::Note);
+    let mut answer = mail("m2@customer.test", "someone@else.test", "Re: stuff", "More");
+    answer.replying_to = vec!["m1@customer.test".into()];
+    assert_eq!(intake.receive(&answer).await.unwrap(), Intake::Joined(n));
+
+    // By the subject's tag, from the customer.
+    let tagged = mail(
+        "m3@customer.test",
+        "x@parlor.test",
+        &format!("Re: [#{}] Invoice", n.0),
+        "Still waiting",
+    );
+    assert_eq!(intake.receive(&tagged).await.unwrap(), Intake::Joined(n));
+    // A stranger with the same tag opens a ticket of their own.
+    let mut stranger = tagged.clone();
+    stranger.message_id = "m4@evil.test".into();
+    stranger.from.email = "eve@evil.test".into();
+    assert_ne!(opened(intake.receive(&stranger).await.unwrap()), n);
+
+    let entries = d.parlor.ticket_thread().entries(&d.admin, n).await.unwrap();
+    let bodies: Vec<&str> = entries.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["Charged twice.", "looking", "More", "Still waiting"]
+    );
+    assert_eq!(entries[0].kind, EntryKind::Customer);
+    assert_eq!(entries[0].author_name, "Dee Customer");
+}
+
+#[tokio::test]
+async fn unaliased_mail_goes_to_the_first_team_and_programs_are_marked() {
+    let d = desk().await;
+    let intake = d.parlor.mail_intake();
+    let first = team(&d, "Front desk", "help").await;
+    team(&d, "Back office", "office").await;
+    let mut auto = mail(
+        "a1@customer.test",
+        "info@parlor.test",
+        "Out of office",
+        "Away",
+    );
+    auto.automatic = true;
+    let n = opened(intake.receive(&auto).await.unwrap());
+    let t = d.parlor.tickets().get(&d.admin, n).await.unwrap();
+    assert_eq!(t.team, first.id);
+    let entries = d.parlor.ticket_thread().entries(&d.admin, n).await.unwrap();
+    assert!(entries[0].automatic);
+
+    // Parlor's own mail, come back: ignored.
+    let own = mail(
+        "ticket-7.abc@parlor.test",
+        "help@parlor.test",
+        "[#7] x",
+        "y",
+    );
+    assert_eq!(intake.receive(&own).await.unwrap(), Intake::Own);
+
+    // A forged, unusable From and a huge body still make a ticket.
+    let mut junk = mail("j1@x", "office@parlor.test", "", &"long line ".repeat(5000));
+    junk.from = Mailbox {
+        name: "\u{1b}[31mEvil\r\nBcc: all".into(),
+        email: "<script>@".into(),
+    };
+    junk.attachments = vec![("a.pdf".into(), 2048)];
+    let n = opened(intake.receive(&junk).await.unwrap());
+    let t = d.parlor.tickets().get(&d.admin, n).await.unwrap();
+    assert_eq!(t.title, "(no subject)");
+    assert_eq!(t.customer.email, "");
+    assert_eq!(t.customer.name, "[31mEvil Bcc: all");
+    assert!(t.description.ends_with("too long to import]"));
+    let entries = d.parlor.ticket_thread().entries(&d.admin, n).await.unwrap();
+    assert!(entries[0].body.ends_with("too long to import]"));
+}
