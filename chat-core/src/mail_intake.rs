@@ -91,22 +91,39 @@ impl MailIntake {
         let Some(team) = self.route(&teams, mail) else {
             return Ok(Intake::NoTeam);
         };
+        let c = customer(mail);
+        let author = author_name(&c);
+        let text = entry_text(mail);
+        // The ticket and its first entry in one transaction: fetched again,
+        // the mail finds both or neither.
+        let first = NewEntry {
+            ticket: TicketNumber(0),
+            kind: EntryKind::Customer,
+            author: None,
+            author_name: &author,
+            body: &text,
+            message_id: Some(&mail.message_id),
+            request_id: None,
+            automatic: mail.automatic,
+        };
         let ticket = self
             .tickets
-            .receive(NewTicket {
-                team: team.id,
-                title: title(&mail.subject),
-                description: clip(&body(mail), MAX_TICKET_DESCRIPTION),
-                customer: customer(mail),
-                priority: Priority::Low,
-                tags: Vec::new(),
-                source: TicketSource::Email,
-                conversation: None,
-                // The same mail again finds this ticket.
-                request_id: Some(request_id(&mail.message_id)),
-            })
+            .receive_with(
+                NewTicket {
+                    team: team.id,
+                    title: title(&mail.subject),
+                    description: clip(&body(mail), MAX_TICKET_DESCRIPTION),
+                    customer: c.clone(),
+                    priority: Priority::Low,
+                    tags: Vec::new(),
+                    source: TicketSource::Email,
+                    conversation: None,
+                    // The same mail again finds this ticket.
+                    request_id: Some(request_id(&mail.message_id)),
+                },
+                Some((&first, None)),
+            )
             .await?;
-        self.append(ticket.number, mail).await?;
         tracing::info!(
             ticket = ticket.number.0,
             team = team.id.0,
@@ -162,28 +179,38 @@ impl MailIntake {
         number: TicketNumber,
         mail: &InboundMail,
     ) -> Result<Appended<parlor_domain::ThreadEntry>> {
-        let c = customer(mail);
-        let author = if c.name.is_empty() {
-            c.email.clone()
-        } else {
-            c.name
-        };
-        let text = clip(&body(mail), MAX_ENTRY_BODY);
+        let author = author_name(&customer(mail));
+        let text = entry_text(mail);
         let entry = NewEntry {
             ticket: number,
             kind: EntryKind::Customer,
             author: None,
             author_name: &author,
-            body: if text.trim().is_empty() {
-                "(no text)"
-            } else {
-                &text
-            },
+            body: &text,
             message_id: Some(&mail.message_id),
             request_id: None,
             automatic: mail.automatic,
         };
         Ok(self.thread.add_entry(&entry, None, now_unix()).await?)
+    }
+}
+
+/// Who the customer's entries are from: their name, else their address.
+fn author_name(c: &Customer) -> String {
+    if c.name.is_empty() {
+        c.email.clone()
+    } else {
+        c.name.clone()
+    }
+}
+
+/// A thread entry's text: the mail's, within the limit, never empty.
+fn entry_text(mail: &InboundMail) -> String {
+    let text = clip(&body(mail), MAX_ENTRY_BODY);
+    if text.trim().is_empty() {
+        "(no text)".to_string()
+    } else {
+        text
     }
 }
 

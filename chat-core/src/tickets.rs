@@ -3,12 +3,12 @@
 //! its number tells nothing. Changes apply to the ticket as it is now: two
 //! operators changing different fields at once both keep their change.
 
-use crate::store::{StoreError, TeamStore, TicketStore};
+use crate::store::{NewEntry, StoreError, TeamStore, TicketStore};
 use crate::teams::Teams;
 use crate::{now_unix, Error, Result};
 use parlor_domain::{
-    Field, NewTicket, Team, TeamId, Ticket, TicketChange, TicketCounts, TicketFilter, TicketNumber,
-    TicketSource, User, ValidationErrors,
+    Field, NewTicket, OutgoingMail, Team, TeamId, Ticket, TicketChange, TicketCounts, TicketFilter,
+    TicketNumber, TicketSource, User, ValidationErrors,
 };
 use std::sync::Arc;
 
@@ -46,6 +46,15 @@ impl Tickets {
     /// A ticket from the outside (the website form, an email): the team
     /// must have that way in switched on.
     pub async fn receive(&self, ticket: NewTicket) -> Result<Ticket> {
+        self.receive_with(ticket, None).await
+    }
+
+    /// [`Tickets::receive`] with the thread's first entry and its mail.
+    pub(crate) async fn receive_with(
+        &self,
+        ticket: NewTicket,
+        first: Option<(&NewEntry<'_>, Option<&OutgoingMail>)>,
+    ) -> Result<Ticket> {
         let team = self.team(ticket.team).await?;
         let open = match ticket.source {
             TicketSource::Form => team.web_form,
@@ -55,12 +64,22 @@ impl Tickets {
         if !open {
             return Err(Error::NotFound("team"));
         }
-        self.insert(ticket).await
+        self.insert_with(ticket, first).await
     }
 
     pub(crate) async fn insert(&self, ticket: NewTicket) -> Result<Ticket> {
+        self.insert_with(ticket, None).await
+    }
+
+    /// A ticket with its thread's first entry (and that entry's mail), in
+    /// one transaction: from the form or an email.
+    pub(crate) async fn insert_with(
+        &self,
+        ticket: NewTicket,
+        first: Option<(&NewEntry<'_>, Option<&OutgoingMail>)>,
+    ) -> Result<Ticket> {
         let ticket = ticket.parse()?;
-        let ticket = self.store.insert_ticket(&ticket, now_unix()).await?;
+        let ticket = self.store.insert_ticket(&ticket, first, now_unix()).await?;
         tracing::info!(
             ticket = ticket.number.0,
             team = ticket.team.0,

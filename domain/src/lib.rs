@@ -10,6 +10,7 @@ pub mod channel;
 pub mod conversation;
 pub mod departments;
 pub mod edits;
+pub mod help_form;
 pub mod helpdesk;
 pub mod identity;
 pub mod mail;
@@ -34,6 +35,7 @@ pub use conversation::{
 };
 pub use departments::{ChannelDepartments, Department};
 pub use edits::{EditError, EditRefusal, MessageEdit};
+pub use help_form::{FieldKind, FormAnswers, FormField, HelpForm};
 pub use helpdesk::{
     next_assignee, Assignment, Customer, NewTicket, Priority, Stage, StageId, StageInput, Team,
     TeamId, TeamInput, Ticket, TicketChange, TicketCounts, TicketFilter, TicketNumber, TicketSort,

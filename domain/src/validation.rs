@@ -59,6 +59,9 @@ pub enum Field {
     Title,
     Description,
     Tags,
+    /// A website form's field, by its place in the form (its settings in
+    /// the editor, its answer on the public page).
+    FormField(u16),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

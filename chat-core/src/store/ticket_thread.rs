@@ -79,6 +79,39 @@ macro_rules! ticket_thread_sql {
             })
         }
 
+        /// Writes an entry, and its mail into the outbox, inside the
+        /// caller's transaction (a new ticket's first entry is written in
+        /// the ticket's).
+        async fn insert_entry_tx(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            entry: &$crate::store::NewEntry<'_>,
+            mail: Option<&parlor_domain::OutgoingMail>,
+            now: i64,
+        ) -> Result<parlor_domain::EntryId, StoreError> {
+            let row = sqlx::query(
+                "INSERT INTO ticket_entries (ticket_id, kind, author_id, author_name, body,
+                     message_id, request_id, automatic, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 RETURNING id",
+            )
+            .bind(entry.ticket.0)
+            .bind(entry.kind.as_str())
+            .bind(entry.author.map(|u| u.0))
+            .bind(entry.author_name)
+            .bind(entry.body)
+            .bind(entry.message_id)
+            .bind(entry.request_id)
+            .bind(i64::from(entry.automatic))
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            let id = parlor_domain::EntryId(row.int("id")?);
+            if let Some(mail) = mail {
+                insert_outbox_mail(tx, mail, Some(id), now).await?;
+            }
+            Ok(id)
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::TicketThreadStore for $store {
             async fn add_entry(
@@ -113,27 +146,7 @@ macro_rules! ticket_thread_sql {
                     }
                     return Ok(Appended::Existing(existing));
                 }
-                let row = sqlx::query(
-                    "INSERT INTO ticket_entries (ticket_id, kind, author_id, author_name, body,
-                         message_id, request_id, automatic, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                     RETURNING id",
-                )
-                .bind(entry.ticket.0)
-                .bind(entry.kind.as_str())
-                .bind(entry.author.map(|u| u.0))
-                .bind(entry.author_name)
-                .bind(entry.body)
-                .bind(entry.message_id)
-                .bind(entry.request_id)
-                .bind(i64::from(entry.automatic))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = parlor_domain::EntryId(row.int("id")?);
-                if let Some(mail) = mail {
-                    insert_outbox_mail(&mut tx, mail, Some(id), now).await?;
-                }
+                let id = insert_entry_tx(&mut tx, entry, mail, now).await?;
                 let row = sqlx::query(&format!("{ENTRY_SELECT} WHERE e.id = $1"))
                     .bind(id.0)
                     .fetch_one(&mut *tx)

@@ -1,15 +1,24 @@
 //! Tickets (`tickets`, `ticket_tags`). A ticket's id is its number.
 
-use super::StoreError;
-use parlor_domain::{NewTicket, TeamId, Ticket, TicketCounts, TicketFilter, TicketNumber, UserId};
+use super::{NewEntry, StoreError};
+use parlor_domain::{
+    NewTicket, OutgoingMail, TeamId, Ticket, TicketCounts, TicketFilter, TicketNumber, UserId,
+};
 
 #[async_trait::async_trait]
 pub trait TicketStore: Send + Sync {
     /// Stores a checked ticket in its team's first stage, with the assignee
     /// the team's assignment picks (in the same transaction, so two tickets
     /// at once do not both go to the same turn). `NotFound("team")` if the
-    /// team is gone.
-    async fn insert_ticket(&self, ticket: &NewTicket, now: i64) -> Result<Ticket, StoreError>;
+    /// team is gone. `first` is its thread's first entry (its `ticket` is
+    /// set here) and that entry's mail, written in the same transaction;
+    /// a ticket found by its request id gets none.
+    async fn insert_ticket(
+        &self,
+        ticket: &NewTicket,
+        first: Option<(&NewEntry<'_>, Option<&OutgoingMail>)>,
+        now: i64,
+    ) -> Result<Ticket, StoreError>;
 
     async fn get_ticket(&self, number: TicketNumber) -> Result<Option<Ticket>, StoreError>;
 
@@ -132,7 +141,12 @@ macro_rules! tickets_sql {
 
         #[async_trait::async_trait]
         impl $crate::store::TicketStore for $store {
-            async fn insert_ticket(&self, t: &parlor_domain::NewTicket, now: i64) -> Result<parlor_domain::Ticket, StoreError> {
+            async fn insert_ticket(
+                &self,
+                t: &parlor_domain::NewTicket,
+                first: Option<(&$crate::store::NewEntry<'_>, Option<&parlor_domain::OutgoingMail>)>,
+                now: i64,
+            ) -> Result<parlor_domain::Ticket, StoreError> {
                 let mut tx = self.pool.begin().await?;
                 // Taking the team's row first serializes its new tickets:
                 // round robin's cursor moves one step per ticket.
@@ -225,6 +239,13 @@ macro_rules! tickets_sql {
                 .await?;
                 let mut ticket = ticket_row(&row)?;
                 write_tags(&mut tx, ticket.number, &t.tags).await?;
+                if let Some((entry, mail)) = first {
+                    let entry = $crate::store::NewEntry {
+                        ticket: ticket.number,
+                        ..entry.clone()
+                    };
+                    insert_entry_tx(&mut tx, &entry, mail, now).await?;
+                }
                 if let Some(a) = assignee {
                     sqlx::query("UPDATE helpdesk_teams SET last_assignee = $1 WHERE id = $2")
                         .bind(a.0)
