@@ -15,6 +15,7 @@ mod conversations;
 mod edits;
 pub mod error;
 pub mod events;
+pub mod help_forms;
 pub mod hub;
 pub mod identity;
 mod inbox;

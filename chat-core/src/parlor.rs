@@ -11,6 +11,7 @@ use crate::bus;
 use crate::canned::CannedResponses;
 use crate::chat_tickets::ChatTickets;
 use crate::edits::Edits;
+use crate::help_forms::HelpForms;
 use crate::hub::Hub;
 use crate::identity::Identities;
 use crate::mail_intake::MailIntake;
@@ -45,6 +46,7 @@ struct Services {
     ticket_thread: TicketThread,
     mail_outbox: MailOutbox,
     mail_intake: MailIntake,
+    help_forms: HelpForms,
 }
 
 /// The service facade, cheap to clone and shared by every request.
@@ -84,6 +86,13 @@ impl Parlor {
         let notes = Notes::new(store.clone(), hub.clone());
         let mail_outbox = MailOutbox::new(store.clone(), options.mail_retry);
         let services = Arc::new(Services {
+            help_forms: HelpForms::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                tickets.clone(),
+                options.mail.clone(),
+            ),
             mail_intake: MailIntake::new(
                 store.clone(),
                 store.clone(),
@@ -156,6 +165,11 @@ impl Parlor {
     /// Tickets' threads: replies by mail, and notes.
     pub fn ticket_thread(&self) -> &TicketThread {
         &self.services.ticket_thread
+    }
+
+    /// Teams' website forms.
+    pub fn help_forms(&self) -> &HelpForms {
+        &self.services.help_forms
     }
 
     /// Incoming mail, for the IMAP intake.

@@ -49,6 +49,15 @@ impl MailIdentity {
         }
     }
 
+    /// A fresh Message-ID for the first mail of a ticket not stored yet.
+    pub fn new_ticket_message_id(&self) -> String {
+        format!(
+            "ticket-new.{}@{}",
+            uuid::Uuid::new_v4().simple(),
+            self.domain()
+        )
+    }
+
     /// A fresh Message-ID for mail about `ticket`.
     pub fn message_id(&self, ticket: TicketNumber) -> String {
         format!(

@@ -280,9 +280,11 @@ pub struct FormTexts {
     pub sent: &'static str,
     pub too_many: &'static str,
     pub closed: &'static str,
-    /// The confirmation mail; `{n}` is the number.
+    /// The confirmation mail; `{n}` is the number. Nothing the visitor
+    /// typed goes into it, so the form cannot relay their text to any
+    /// address they choose.
     pub mail_subject: &'static str,
-    /// `{n}` and `{name}`.
+    /// `{n}` is the number.
     pub mail_body: &'static str,
 }
 
@@ -309,7 +311,7 @@ const EN: FormTexts = FormTexts {
     too_many: "Too many requests from your address. Please try again in a few minutes.",
     closed: "This form is not available.",
     mail_subject: "[#{n}] We received your request",
-    mail_body: "Hello {name},\n\nThank you for writing to us. Your request is ticket #{n}; we will answer you by email.\nTo add anything, reply to this email.\n",
+    mail_body: "Hello,\n\nThank you for writing to us. Your request is ticket #{n}; we will answer you by email.\nTo add anything, reply to this email.\n",
 };
 
 const FR: FormTexts = FormTexts {
@@ -335,7 +337,7 @@ const FR: FormTexts = FormTexts {
     too_many: "Trop de demandes depuis votre adresse. Réessayez dans quelques minutes.",
     closed: "Ce formulaire n'est pas disponible.",
     mail_subject: "[#{n}] Nous avons bien reçu votre demande",
-    mail_body: "Bonjour {name},\n\nMerci de nous avoir écrit. Votre demande est le ticket n° {n} ; nous vous répondrons par e-mail.\nPour ajouter quelque chose, répondez à cet e-mail.\n",
+    mail_body: "Bonjour,\n\nMerci de nous avoir écrit. Votre demande est le ticket n° {n} ; nous vous répondrons par e-mail.\nPour ajouter quelque chose, répondez à cet e-mail.\n",
 };
 
 const DE: FormTexts = FormTexts {
@@ -361,7 +363,7 @@ const DE: FormTexts = FormTexts {
     too_many: "Zu viele Anfragen von Ihrer Adresse. Bitte in einigen Minuten erneut versuchen.",
     closed: "Dieses Formular ist nicht verfügbar.",
     mail_subject: "[#{n}] Wir haben Ihre Anfrage erhalten",
-    mail_body: "Hallo {name},\n\ndanke für Ihre Nachricht. Ihre Anfrage ist Ticket #{n}; wir antworten per E-Mail.\nUm etwas zu ergänzen, antworten Sie auf diese E-Mail.\n",
+    mail_body: "Hallo,\n\ndanke für Ihre Nachricht. Ihre Anfrage ist Ticket #{n}; wir antworten per E-Mail.\nUm etwas zu ergänzen, antworten Sie auf diese E-Mail.\n",
 };
 
 const AR: FormTexts = FormTexts {
@@ -387,7 +389,7 @@ const AR: FormTexts = FormTexts {
     too_many: "طلبات كثيرة جدًا من عنوانك. يرجى المحاولة بعد بضع دقائق.",
     closed: "هذا النموذج غير متاح.",
     mail_subject: "[#{n}] تلقينا طلبك",
-    mail_body: "مرحبًا {name}،\n\nشكرًا لمراسلتنا. طلبك هو التذكرة رقم {n}، وسنرد عليك عبر البريد الإلكتروني.\nلإضافة أي شيء، قم بالرد على هذه الرسالة.\n",
+    mail_body: "مرحبًا،\n\nشكرًا لمراسلتنا. طلبك هو التذكرة رقم {n}، وسنرد عليك عبر البريد الإلكتروني.\nلإضافة أي شيء، قم بالرد على هذه الرسالة.\n",
 };
 
 const HE: FormTexts = FormTexts {
@@ -413,7 +415,7 @@ const HE: FormTexts = FormTexts {
     too_many: "יותר מדי פניות מהכתובת שלכם. נסו שוב בעוד כמה דקות.",
     closed: "הטופס אינו זמין.",
     mail_subject: "[#{n}] קיבלנו את הפנייה שלכם",
-    mail_body: "שלום {name},\n\nתודה שכתבתם לנו. הפנייה שלכם היא כרטיס מספר {n}; נענה לכם בדוא״ל.\nכדי להוסיף משהו, השיבו להודעה זו.\n",
+    mail_body: "שלום,\n\nתודה שכתבתם לנו. הפנייה שלכם היא כרטיס מספר {n}; נענה לכם בדוא״ל.\nכדי להוסיף משהו, השיבו להודעה זו.\n",
 };
 
 /// The texts for the first language of `tags` (a `?lang=` value, then the

@@ -77,6 +77,24 @@ pub struct InboundMail {
     pub attachments: Vec<(String, u64)>,
 }
 
+/// Where a new ticket's first mail (the form's confirmation) says the
+/// ticket's number, which is only known once the ticket is stored: the
+/// store puts it in, in the same transaction ([`OutgoingMail::numbered`]).
+pub const TICKET_NUMBER_SLOT: &str = "{ticket}";
+
+impl OutgoingMail {
+    /// The mail with [`TICKET_NUMBER_SLOT`] replaced by `number` in its
+    /// subject and text.
+    pub fn numbered(&self, number: i64) -> OutgoingMail {
+        let n = number.to_string();
+        OutgoingMail {
+            subject: self.subject.replace(TICKET_NUMBER_SLOT, &n),
+            text: self.text.replace(TICKET_NUMBER_SLOT, &n),
+            ..self.clone()
+        }
+    }
+}
+
 /// The last `MAX_REFERENCES` ids, oldest first.
 pub fn trim_references(mut ids: Vec<String>) -> Vec<String> {
     if ids.len() > MAX_REFERENCES {

@@ -9,6 +9,7 @@ mod error;
 mod files;
 pub mod geo;
 mod guard;
+mod help_form;
 pub mod limits;
 mod listen;
 mod ops;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .merge(widget::routes(&state))
         .merge(files::routes())
+        .merge(help_form::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -8,6 +8,7 @@ use crate::api::helpdesk::{list_teams, CreateTeam, DeleteTeam, UpdateTeam};
 use crate::api::users::list_users;
 use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, RowInput};
 use crate::components::ordered_list::{AddRow, EditList, OrderedList, RowPlace};
+use crate::routes::help_form_editor::HelpFormEditor;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -98,6 +99,7 @@ pub fn TeamsPage() -> impl IntoView {
 #[component]
 fn TeamCard(team: Team, choices: Choices, admin: bool, changed: RwSignal<u32>) -> impl IntoView {
     let editing = RwSignal::new(false);
+    let form_open = RwSignal::new(false);
     let remove = ServerAction::<DeleteTeam>::new();
     let feedback = FormFeedback::default();
     Effect::new(move || match remove.value().get() {
@@ -178,6 +180,23 @@ fn TeamCard(team: Team, choices: Choices, admin: bool, changed: RwSignal<u32>) -
                                         .collect_view())
                                 }}
                             </dd>
+                            <dt>"Website form"</dt>
+                            <dd>
+                                {if team.web_form {
+                                    Either::Left(view! {
+                                        <a class="chip" href=format!("/help/{}/new", id.0)>"Open the form"</a>
+                                        {admin.then(|| view! {
+                                            <button type="button" class="button small" on:click=move |_| form_open.update(|o| *o = !*o)>
+                                                {move || if form_open.get() { "Close form settings" } else { "Form fields and snippet" }}
+                                            </button>
+                                        })}
+                                    })
+                                } else {
+                                    Either::Right("Off")
+                                }}
+                            </dd>
+                            <dt>"Email"</dt>
+                            <dd>{team.email_alias.clone().map_or_else(|| "Off".to_string(), |a| format!("Alias: {a}"))}</dd>
                             <dt>"Stages"</dt>
                             <dd>
                                 <ol class="stages">
@@ -187,6 +206,9 @@ fn TeamCard(team: Team, choices: Choices, admin: bool, changed: RwSignal<u32>) -
                                 </ol>
                             </dd>
                         </dl>
+                        <Show when=move || form_open.get()>
+                            <HelpFormEditor team=id />
+                        </Show>
                     }
                 }
             >
@@ -249,12 +271,12 @@ fn TeamForm(
             .map(|t| t.channels.clone())
             .unwrap_or_default(),
     );
-    // Kept as they are: the form and email intake have their own settings.
-    let web_form = team.as_ref().is_some_and(|t| t.web_form);
-    let email_alias = team
-        .as_ref()
-        .and_then(|t| t.email_alias.clone())
-        .unwrap_or_default();
+    let web_form = RwSignal::new(team.as_ref().is_some_and(|t| t.web_form));
+    let email_alias = RwSignal::new(
+        team.as_ref()
+            .and_then(|t| t.email_alias.clone())
+            .unwrap_or_default(),
+    );
     let stages = EditList::new(match &team {
         Some(t) => t
             .stages
@@ -272,8 +294,8 @@ fn TeamForm(
         members: members.get_untracked(),
         live_chat: live_chat.get_untracked(),
         channels: channels.get_untracked(),
-        web_form,
-        email_alias: email_alias.clone(),
+        web_form: web_form.get_untracked(),
+        email_alias: email_alias.get_untracked(),
         stages: stages.map_untracked(StageRow::input),
     };
     let create = ServerAction::<CreateTeam>::new();
@@ -361,6 +383,26 @@ fn TeamForm(
                         chosen=channels
                     />
                 </Show>
+            </fieldset>
+            <fieldset class="choices">
+                <legend>"Website form"</legend>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || web_form.get()
+                        on:change=move |ev| web_form.set(event_target_checked(&ev))
+                    />
+                    "Tickets from a public form (its fields and snippet are on the team's card)"
+                </label>
+            </fieldset>
+            <fieldset class="choices">
+                <legend>"Email"</legend>
+                <RowInput
+                    id=format!("{prefix}-alias")
+                    label="Email alias (the part before @; empty: email off)"
+                    value=email_alias
+                    error=feedback.field(Field::EmailAlias)
+                />
             </fieldset>
             <fieldset class="choices stages-edit">
                 <legend>"Stages"</legend>

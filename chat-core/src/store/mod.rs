@@ -14,6 +14,7 @@ mod conversations;
 mod edits;
 mod group_commit;
 mod health;
+mod help_forms;
 mod mail_outbox;
 mod messages;
 mod notes;
@@ -39,6 +40,7 @@ pub use channels::{ChannelPart, ChannelStore};
 pub use conversations::ConversationStore;
 pub use edits::EditStore;
 pub use health::HealthStore;
+pub use help_forms::HelpFormStore;
 pub use mail_outbox::MailOutboxStore;
 pub use messages::{MessageStore, NewMessage};
 pub use notes::NoteStore;
@@ -78,6 +80,7 @@ pub trait Store:
     + TicketStore
     + TicketThreadStore
     + MailOutboxStore
+    + HelpFormStore
     + 'static
 {
 }
@@ -101,6 +104,7 @@ impl<T> Store for T where
         + TicketStore
         + TicketThreadStore
         + MailOutboxStore
+        + HelpFormStore
         + 'static
 {
 }
@@ -176,6 +180,10 @@ impl dyn Store {
     }
 
     pub fn mail_outbox(&self) -> &dyn MailOutboxStore {
+        self
+    }
+
+    pub fn help_forms(&self) -> &dyn HelpFormStore {
         self
     }
 }

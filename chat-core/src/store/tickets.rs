@@ -244,7 +244,8 @@ macro_rules! tickets_sql {
                         ticket: ticket.number,
                         ..entry.clone()
                     };
-                    insert_entry_tx(&mut tx, &entry, mail, now).await?;
+                    let mail = mail.map(|m| m.numbered(ticket.number.0));
+                    insert_entry_tx(&mut tx, &entry, mail.as_ref(), now).await?;
                 }
                 if let Some(a) = assignee {
                     sqlx::query("UPDATE helpdesk_teams SET last_assignee = $1 WHERE id = $2")

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on setup failures
 
 mod attachments_store;
+mod help_forms;
 mod helpdesk;
 mod mail_intake;
 mod messages;
