@@ -478,6 +478,6 @@ input:focus-visible, textarea:focus-visible, select:focus-visible, button:focus-
 .notice { padding: .75rem 1rem; border-radius: 8px; border: 1px solid var(--line); }
 .notice.error { border-color: var(--danger); }
 button { font: inherit; font-weight: 600; color: #fff; background: var(--button); border: 0; border-radius: 8px; padding: .65rem 1.4rem; cursor: pointer; }
-.hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+.hp { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @media (max-width: 40rem) { main.help { margin: 0; border-radius: 0; min-height: 100vh; } }
 "#;

@@ -13,6 +13,7 @@ mod channel_access;
 mod chat_tickets;
 mod connections;
 mod edits;
+mod help_form;
 mod http;
 mod inbox;
 mod live;
