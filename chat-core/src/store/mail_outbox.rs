@@ -114,9 +114,10 @@ macro_rules! mail_outbox_sql {
             }
 
             async fn claim_mail(&self, now: i64, lease_until: i64, limit: u32) -> Result<Vec<parlor_domain::QueuedMail>, StoreError> {
-                // The outer conditions repeat the inner ones on purpose: on
-                // PostgreSQL, a node that waited for another's claim re-checks
-                // them on the row as that node left it, and skips it.
+                // The outer conditions repeat the inner ones on purpose: a
+                // row another node claimed meanwhile is checked again as that
+                // node left it, and passed over.
+                let lock = Self::CLAIM_LOCK;
                 let rows = sqlx::query(&format!(
                     "UPDATE mail_outbox SET lease_until = $1, attempts = attempts + 1
                      WHERE state = 'queued' AND next_attempt_at <= $2
@@ -128,7 +129,7 @@ macro_rules! mail_outbox_sql {
                            AND NOT EXISTS (
                              SELECT 1 FROM mail_outbox o
                              WHERE o.recipient = m.recipient AND o.state = 'queued' AND o.id < m.id)
-                         ORDER BY m.id LIMIT $3)
+                         ORDER BY m.id LIMIT $3 {lock})
                      RETURNING {OUTBOX_COLUMNS}"
                 ))
                 .bind(lease_until)

@@ -36,6 +36,9 @@ impl PostgresStore {
     /// Routings take turns across nodes, so two never both count an
     /// operator's last free slot (released at commit).
     const ROUTING_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7412053101)");
+    /// Nodes claiming mail at once pass over each other's rows rather than
+    /// wait for them and come back empty.
+    const CLAIM_LOCK: &'static str = "FOR UPDATE SKIP LOCKED";
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;

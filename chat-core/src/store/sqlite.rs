@@ -32,6 +32,8 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Routing needs no lock of its own: SQLite runs one write at a time.
     const ROUTING_LOCK: Option<&'static str> = None;
+    /// Claiming mail needs no row locks either: one write at a time.
+    const CLAIM_LOCK: &'static str = "";
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
