@@ -61,7 +61,7 @@ impl Parlor {
             .store
             .channels()
             .insert_channel(
-                ChannelId(uuid::Uuid::new_v4()),
+                ChannelId(uuid::Uuid::now_v7()),
                 &settings,
                 embedding,
                 &ChannelIdentity {

@@ -110,7 +110,7 @@ impl Teams {
             let channel = self
                 .channels
                 .insert_channel(
-                    ChannelId(uuid::Uuid::new_v4()),
+                    ChannelId(uuid::Uuid::now_v7()),
                     &settings,
                     &Embedding::default(),
                     &ChannelIdentity::default(),

@@ -196,10 +196,12 @@ macro_rules! channels_sql {
             }
 
             async fn list_channels(&self) -> Result<Vec<ChannelSummary>, StoreError> {
+                // In creation order: `created_at` is in seconds, and ids
+                // (UUIDv7) order channels made within the same one.
                 let rows = sqlx::query(
                     "SELECT c.id, c.name, c.button_color,
                             (SELECT COUNT(*) FROM channel_operators o WHERE o.channel_id = c.id) AS operators
-                     FROM channels c ORDER BY c.created_at, c.name",
+                     FROM channels c ORDER BY c.created_at, c.id",
                 )
                 .fetch_all(&self.pool)
                 .await?;
