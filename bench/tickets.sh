@@ -35,7 +35,7 @@ if [ "$store" = postgres ]; then
   psql -X -q -v ON_ERROR_STOP=1 "$pg_admin" -c 'SET client_min_messages = warning' \
     -c 'DROP DATABASE IF EXISTS parlor_tickets_bench WITH (FORCE)' -c 'CREATE DATABASE parlor_tickets_bench'
   db="${pg_admin%/*}/parlor_tickets_bench"
-  sql() { psql -X -q -v ON_ERROR_STOP=1 "$db"; }
+  sql() { psql -X -q -tA -v ON_ERROR_STOP=1 "$db"; }
   series="generate_series(1, $count) AS n(i)"
   version="PostgreSQL $(psql -X -tAq "$pg_admin" -c 'SHOW server_version' | cut -d' ' -f1)"
 else

@@ -37,8 +37,13 @@ fn shapes(team: i64) -> Vec<(&'static str, serde_json::Value)> {
         ),
         ("newest first", with(serde_json::json!({"sort": "created"}))),
         (
-            "words in title or customer",
+            "a word in one ticket in seven",
             with(serde_json::json!({"text": "printer"})),
+        ),
+        // Nothing matches: every open ticket is read.
+        (
+            "a word no ticket has",
+            with(serde_json::json!({"text": "zebra"})),
         ),
         ("by number", with(serde_json::json!({"text": "#54321"}))),
         (

@@ -12,3 +12,10 @@ CREATE INDEX tickets_created ON tickets (priority, id);
 CREATE INDEX tickets_open_updated ON tickets (priority, updated_at, id) WHERE closed_at IS NULL;
 CREATE INDEX tickets_open_created ON tickets (priority, id) WHERE closed_at IS NULL;
 CREATE INDEX tickets_open_team ON tickets (team_id, priority, updated_at, id) WHERE closed_at IS NULL;
+-- "Oldest first" is priority descending, number ascending: an index needs
+-- that mix of directions to serve it.
+CREATE INDEX tickets_oldest ON tickets (priority DESC, id);
+CREATE INDEX tickets_open_oldest ON tickets (priority DESC, id) WHERE closed_at IS NULL;
+-- The "Unassigned" list, the one a team lead watches.
+CREATE INDEX tickets_open_unassigned ON tickets (priority, updated_at, id)
+    WHERE closed_at IS NULL AND assignee_id IS NULL;
