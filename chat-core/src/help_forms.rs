@@ -13,7 +13,7 @@ use parlor_domain::help_form::FormTexts;
 use parlor_domain::mail::TICKET_NUMBER_SLOT;
 use parlor_domain::{
     Customer, EntryKind, FormAnswers, HelpForm, HexColor, Mailbox, NewTicket, OutgoingMail,
-    Priority, TeamId, TicketNumber, TicketSource, User, ValidationErrors,
+    Priority, Team, TeamId, TicketNumber, TicketSource, User, ValidationErrors,
 };
 use parlor_protocol::widget::Theme;
 use std::collections::{HashMap, VecDeque};
@@ -98,12 +98,7 @@ impl HelpForms {
 
     /// The public form of a team that has it on; "not found" otherwise.
     pub async fn public(&self, team: TeamId) -> Result<PublicForm> {
-        let t = self
-            .teams
-            .get_team(team)
-            .await?
-            .filter(|t| t.web_form)
-            .ok_or(Error::NotFound("form"))?;
+        let t = self.open_team(team).await?;
         let look = match t.channels.first() {
             Some(c) => self.channels.get_channel(*c).await?.map(|c| c.settings),
             None => None,
@@ -120,6 +115,15 @@ impl HelpForms {
         })
     }
 
+    /// A team whose form is on; "not found" otherwise.
+    async fn open_team(&self, team: TeamId) -> Result<Team> {
+        self.teams
+            .get_team(team)
+            .await?
+            .filter(|t| t.web_form)
+            .ok_or(Error::NotFound("form"))
+    }
+
     /// A visitor's submission from `from`. `request` is the id the page
     /// was served with: sent again, it finds the same ticket.
     pub async fn submit(
@@ -130,8 +134,9 @@ impl HelpForms {
         texts: &FormTexts,
         from: Option<IpAddr>,
     ) -> Result<Submitted> {
-        let public = self.public(team).await?;
-        let checked = match answers.check(&public.form, texts) {
+        let t = self.open_team(team).await?;
+        let form = self.store.help_form(team).await?;
+        let checked = match answers.check(&form, texts) {
             Ok(c) => c,
             Err(e) => return Ok(Submitted::Invalid(e)),
         };
@@ -140,11 +145,6 @@ impl HelpForms {
                 return Ok(Submitted::TooMany);
             }
         }
-        let t = self
-            .teams
-            .get_team(team)
-            .await?
-            .ok_or(Error::NotFound("form"))?;
         let confirmation = self.identity.as_ref().map(|id| OutgoingMail {
             from: id.sender(&t),
             to: Mailbox {

@@ -51,18 +51,19 @@ impl MailIdentity {
 
     /// A fresh Message-ID for the first mail of a ticket not stored yet.
     pub fn new_ticket_message_id(&self) -> String {
-        format!(
-            "ticket-new.{}@{}",
-            uuid::Uuid::new_v4().simple(),
-            self.domain()
-        )
+        self.fresh_id("new")
     }
 
     /// A fresh Message-ID for mail about `ticket`.
     pub fn message_id(&self, ticket: TicketNumber) -> String {
+        self.fresh_id(ticket.0)
+    }
+
+    /// `ticket-<what>.<random>@<domain>`: the shape `MailIntake` knows as
+    /// Parlor's own.
+    fn fresh_id(&self, what: impl std::fmt::Display) -> String {
         format!(
-            "ticket-{}.{}@{}",
-            ticket.0,
+            "ticket-{what}.{}@{}",
             uuid::Uuid::new_v4().simple(),
             self.domain()
         )

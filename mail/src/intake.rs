@@ -62,8 +62,23 @@ impl ImapIntake {
         uids.sort_unstable();
         uids.truncate(BATCH);
         let mut pass = Pass::default();
+        if uids.is_empty() {
+            session.logout().await?;
+            return Ok(pass);
+        }
+        // The batch's sizes in one command, to know what to fetch whole.
+        let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+        let sizes: std::collections::HashMap<u32, u32> = session
+            .uid_fetch(set.join(","), "RFC822.SIZE")
+            .await?
+            .try_collect::<Vec<_>>()
+            .await?
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.size?)))
+            .collect();
         for uid in uids {
-            match self.one(&mut session, intake, uid).await? {
+            let size = sizes.get(&uid).copied().unwrap_or(0);
+            match self.one(&mut session, intake, uid, size).await? {
                 Outcome::Filed => pass.filed += 1,
                 Outcome::Refused => pass.refused += 1,
                 Outcome::Left => pass.left += 1,
@@ -81,11 +96,8 @@ impl ImapIntake {
         session: &mut Session,
         intake: &MailIntake,
         uid: u32,
+        size: u32,
     ) -> Result<Outcome, ImapError> {
-        let size = fetch_one(session, uid, "RFC822.SIZE")
-            .await?
-            .and_then(|f| f.size)
-            .unwrap_or(0);
         let too_large = size > MAX_INBOUND_BYTES;
         let query = if too_large {
             "BODY.PEEK[HEADER]"

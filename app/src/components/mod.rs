@@ -5,3 +5,4 @@ pub mod color_field;
 pub mod copy_button;
 pub mod fields;
 pub mod ordered_list;
+pub mod random;

@@ -20,16 +20,6 @@ fn when(unix: i64) -> String {
     unix.to_string()
 }
 
-/// A fresh request id, so a retried click adds nothing.
-fn request_id() -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    return web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid());
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
-
 fn delivery_label(d: &Delivery) -> (&'static str, String) {
     match d {
         Delivery::Queued { error: None, .. } => ("queued", "Queued to send".into()),
@@ -97,7 +87,7 @@ fn ThreadSection(number: TicketNumber) -> impl IntoView {
         }
         let entry = EntryInput {
             body: body.get_untracked(),
-            request_id: request_id(),
+            request_id: crate::components::random::uuid(),
         };
         if let Err(e) = entry.clone().parse() {
             feedback.invalid(e);

@@ -49,12 +49,7 @@ fn now_ms() -> f64 {
 
 /// A fresh id for a reply, from the browser's CSPRNG.
 fn new_message_id() -> Option<MessageId> {
-    #[cfg(feature = "hydrate")]
-    return web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.random_uuid().parse().ok());
-    #[cfg(not(feature = "hydrate"))]
-    None
+    crate::components::random::uuid().and_then(|id| id.parse().ok())
 }
 
 /// "14:05" for today, else the date, in the operator's own time zone.
