@@ -45,7 +45,7 @@ LAYERS = [
             "visitor_context",
         ],
     ),
-    ("sessions", ["session", "live", "inbox_live"]),
+    ("sessions", ["session", "live", "inbox_live", "desk_live"]),
     ("crate root and test support", ["lib", "testing"]),
 ]
 

@@ -15,11 +15,11 @@
 //! NOTIFY payloads are limited to 8000 bytes: a larger message travels as a
 //! reference that receivers read from the database; a summary always does.
 
-use crate::events::{FeedEvent, RoomEvent};
+use crate::events::{DeskEvent, FeedEvent, RoomEvent};
 use crate::hub::{Hub, Relay};
 use crate::metrics::Metrics;
 use crate::store::{Store, StoreError};
-use parlor_domain::{ChannelId, ConversationId, Message, MessageId, Seq};
+use parlor_domain::{ChannelId, ConversationId, Message, MessageId, Seq, TeamId, TicketNumber};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -113,6 +113,14 @@ pub(crate) enum BusEvent {
     Presence,
     /// Channels' operators or departments changed.
     Staffing,
+    /// A ticket was created or changed.
+    Ticket {
+        number: TicketNumber,
+        team: TeamId,
+        was: Option<TeamId>,
+    },
+    /// Helpdesk teams or their members changed.
+    Teams,
     /// The sender lost events it meant to publish: read everything again.
     Resync,
 }
@@ -256,6 +264,17 @@ impl Relay for Outgoing {
 
     fn edited(&self, channel: ChannelId, message: &Message) {
         self.send(BusEvent::edited(channel, message));
+    }
+
+    fn desk(&self, event: &DeskEvent) {
+        match *event {
+            DeskEvent::Ticket { number, team, was } => {
+                self.send(BusEvent::Ticket { number, team, was })
+            }
+            DeskEvent::Teams => self.send(BusEvent::Teams),
+            // Each node resyncs its own screens.
+            DeskEvent::Resync => {}
+        }
     }
 
     fn presence(&self) {
@@ -454,6 +473,10 @@ async fn deliver(parlor: &Node, event: BusEvent) {
         // Not in line with the messages behind it: it reads the database.
         BusEvent::Presence => parlor.hub.presence_changed_elsewhere(),
         BusEvent::Staffing => hub.deliver_to_feed(FeedEvent::Staffing),
+        BusEvent::Ticket { number, team, was } => {
+            hub.deliver_to_desk(DeskEvent::Ticket { number, team, was })
+        }
+        BusEvent::Teams => hub.deliver_to_desk(DeskEvent::Teams),
         BusEvent::Resync => parlor.resync_all(),
     }
 }

@@ -3,7 +3,8 @@
 //! above may use these types, and this module uses none of them.
 
 use parlor_domain::{
-    Availability, ChannelId, ConversationId, ConversationSummary, Message, UserId,
+    Availability, ChannelId, ConversationId, ConversationSummary, Message, TeamId, TicketNumber,
+    UserId,
 };
 use std::sync::Arc;
 
@@ -69,6 +70,37 @@ impl FeedEvent {
             | FeedEvent::Note { channel, .. } => Some(*channel),
             FeedEvent::Changed(s) => Some(s.conversation.channel),
             FeedEvent::Presence(_) | FeedEvent::Staffing | FeedEvent::Resync => None,
+        }
+    }
+}
+
+/// What the helpdesk's screens hear about: which ticket changed, never
+/// what it now says. A screen reads the ticket again, with its viewer's
+/// rights, so an event is never stale and shows nobody more than they may
+/// see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskEvent {
+    /// A ticket was created or changed (its fields or its thread). `was`
+    /// is the team it left, whose screens must drop it.
+    Ticket {
+        number: TicketNumber,
+        team: TeamId,
+        was: Option<TeamId>,
+    },
+    /// Teams or their members changed: who sees which tickets may have.
+    Teams,
+    /// Events may have been missed: read everything again.
+    Resync,
+}
+
+impl DeskEvent {
+    /// Whether a viewer of `teams` (`None`: every team) should hear it.
+    pub fn concerns(&self, teams: Option<&[TeamId]>) -> bool {
+        match (self, teams) {
+            (DeskEvent::Ticket { team, was, .. }, Some(teams)) => {
+                teams.contains(team) || was.is_some_and(|w| teams.contains(&w))
+            }
+            _ => true,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Live fan-out inside one process, after the commit. Two kinds of listener:
 //! - a visitor's connection watches its conversation's *room*;
 //! - an operator's inbox follows the *feed*: every conversation's events,
-//!   filtered by the channels that operator may see.
+//!   filtered by the channels that operator may see;
+//! - the helpdesk's screens follow the *desk*: which tickets changed.
 //!
 //! The database stays the source of truth: a listener that falls behind is
 //! told to resync from it by sequence number (visitors) or snapshot (inbox).
@@ -10,7 +11,7 @@
 //! other nodes (`bus.rs`), which deliver it to their own listeners. When
 //! relayed events may have been lost, every listener gets `Resync`.
 
-pub use crate::events::{FeedEvent, RoomEvent};
+pub use crate::events::{DeskEvent, FeedEvent, RoomEvent};
 use parlor_domain::{ChannelId, ConversationId, Message};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -24,6 +25,7 @@ pub trait Relay: Send + Sync {
     fn feed(&self, event: &FeedEvent);
     fn message(&self, channel: ChannelId, message: &Message);
     fn edited(&self, channel: ChannelId, message: &Message);
+    fn desk(&self, event: &DeskEvent);
     /// Presence changed on this node: the others derive it again.
     fn presence(&self);
 }
@@ -32,12 +34,15 @@ pub trait Relay: Send + Sync {
 pub const ROOM_CAPACITY: usize = 256;
 /// Events buffered per inbox before it counts as fallen behind.
 pub const FEED_CAPACITY: usize = 4096;
+/// Ticket events buffered per helpdesk screen before it counts as behind.
+pub const DESK_CAPACITY: usize = 1024;
 
 type Rooms = HashMap<ConversationId, broadcast::Sender<RoomEvent>>;
 
 pub struct Hub {
     rooms: Mutex<Rooms>,
     feed: broadcast::Sender<FeedEvent>,
+    desk: broadcast::Sender<DeskEvent>,
     /// Where events go for the other nodes, once a bus is attached.
     relay: OnceLock<Box<dyn Relay>>,
     /// Bumped when another node says presence changed there; presence
@@ -50,6 +55,7 @@ impl Default for Hub {
         Self {
             rooms: Mutex::default(),
             feed: broadcast::channel(FEED_CAPACITY).0,
+            desk: broadcast::channel(DESK_CAPACITY).0,
             relay: OnceLock::new(),
             presence_elsewhere: watch::channel(0).0,
         }
@@ -77,6 +83,10 @@ impl Hub {
 
     pub fn follow_feed(&self) -> broadcast::Receiver<FeedEvent> {
         self.feed.subscribe()
+    }
+
+    pub fn follow_desk(&self) -> broadcast::Receiver<DeskEvent> {
+        self.desk.subscribe()
     }
 
     /// Sends this node's events on to `relay` from now on.
@@ -138,6 +148,19 @@ impl Hub {
         self.deliver_edited(channel, message);
     }
 
+    /// A committed ticket change, to every node's helpdesk screens.
+    pub fn to_desk(&self, event: DeskEvent) {
+        if let Some(relay) = self.relay() {
+            relay.desk(&event);
+        }
+        self.deliver_to_desk(event);
+    }
+
+    /// To this node's helpdesk screens only.
+    pub(crate) fn deliver_to_desk(&self, event: DeskEvent) {
+        let _ = self.desk.send(event);
+    }
+
     /// To this node's watchers of the conversation only.
     pub(crate) fn deliver_to_room(&self, conversation: ConversationId, event: RoomEvent) {
         if let Some(room) = self.rooms().get(&conversation) {
@@ -176,6 +199,7 @@ impl Hub {
             let _ = room.send(RoomEvent::Resync);
         }
         self.deliver_to_feed(FeedEvent::Resync);
+        self.deliver_to_desk(DeskEvent::Resync);
         self.presence_changed_elsewhere();
     }
 

@@ -12,6 +12,7 @@ mod channels;
 pub mod chat_tickets;
 mod clock;
 mod conversations;
+pub mod desk_live;
 mod edits;
 pub mod error;
 pub mod events;

@@ -82,8 +82,17 @@ impl MailIntake {
             return Ok(Intake::AlreadyIn(done));
         }
         if let Some(number) = self.answered_ticket(mail).await? {
+            // An auto-reply ("out of office") does not reopen anything.
+            if !mail.automatic {
+                self.tickets.reopen(number).await?;
+            }
             return Ok(match self.append(number, mail).await? {
-                Appended::New(_) => Intake::Joined(number),
+                Appended::New(_) => {
+                    if let Some(ticket) = self.tickets.get_unchecked(number).await? {
+                        self.tickets.changed(&ticket, None);
+                    }
+                    Intake::Joined(number)
+                }
                 Appended::Existing(_) => Intake::AlreadyIn(number),
             });
         }

@@ -16,6 +16,8 @@ use std::time::Duration;
 pub enum Peer {
     Visitor,
     Operator,
+    /// A helpdesk screen (ticket list, Kanban, ticket page).
+    Desk,
 }
 
 impl Peer {
@@ -23,6 +25,7 @@ impl Peer {
         match self {
             Peer::Visitor => "visitor",
             Peer::Operator => "operator",
+            Peer::Desk => "desk",
         }
     }
 }
@@ -56,8 +59,8 @@ impl Default for Metrics {
         let write_queue = Gauge::default();
         let bus_events = Family::<DirectionLabel, Counter>::default();
         let bus_resyncs = Counter::default();
-        // Both series exist from the start, at 0, for dashboards.
-        for peer in [Peer::Visitor, Peer::Operator] {
+        // Every series exists from the start, at 0, for dashboards.
+        for peer in [Peer::Visitor, Peer::Operator, Peer::Desk] {
             let _ = connections.get_or_create(&PeerLabel {
                 peer: peer.as_str(),
             });

@@ -81,8 +81,8 @@ impl Parlor {
 
     pub fn with_options(store: Arc<dyn Store>, options: Options) -> Self {
         let hub: Arc<Hub> = Arc::default();
-        let teams = Teams::new(store.clone(), store.clone());
-        let tickets = Tickets::new(store.clone(), store.clone(), teams.clone());
+        let teams = Teams::new(store.clone(), store.clone(), hub.clone());
+        let tickets = Tickets::new(store.clone(), store.clone(), teams.clone(), hub.clone());
         let notes = Notes::new(store.clone(), hub.clone());
         let mail_outbox = MailOutbox::new(store.clone(), options.mail_retry);
         let services = Arc::new(Services {

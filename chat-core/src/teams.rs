@@ -4,6 +4,7 @@
 //! named after the team, for the admin to configure.
 
 use crate::auth::require_admin;
+use crate::hub::{DeskEvent, Hub};
 use crate::store::{ChannelStore, StoreError, TeamStore};
 use crate::{now_unix, Error, Result};
 use parlor_domain::{
@@ -16,11 +17,16 @@ use std::sync::Arc;
 pub struct Teams {
     store: Arc<dyn TeamStore>,
     channels: Arc<dyn ChannelStore>,
+    hub: Arc<Hub>,
 }
 
 impl Teams {
-    pub fn new(store: Arc<dyn TeamStore>, channels: Arc<dyn ChannelStore>) -> Self {
-        Self { store, channels }
+    pub fn new(store: Arc<dyn TeamStore>, channels: Arc<dyn ChannelStore>, hub: Arc<Hub>) -> Self {
+        Self {
+            store,
+            channels,
+            hub,
+        }
     }
 
     /// Every team, in the admin's order. Any signed-in staff member.
@@ -60,6 +66,7 @@ impl Teams {
             .await
             .map_err(conflict)?;
         tracing::info!(actor = %actor.id, team = team.id.0, "helpdesk team created");
+        self.hub.to_desk(DeskEvent::Teams);
         Ok(team)
     }
 
@@ -68,10 +75,14 @@ impl Teams {
         require_admin(actor)?;
         let fields = self.checked(Some(id), &input).await?;
         let fields = self.with_chat_channel(fields).await?;
-        self.store
+        let team = self
+            .store
             .update_team(id, &fields, now_unix())
             .await
-            .map_err(conflict)
+            .map_err(conflict)?;
+        // Members may have come or gone: screens read what they see again.
+        self.hub.to_desk(DeskEvent::Teams);
+        Ok(team)
     }
 
     /// Admins only; a team that still has tickets is kept.
@@ -79,6 +90,7 @@ impl Teams {
         require_admin(actor)?;
         self.store.delete_team(id).await.map_err(conflict)?;
         tracing::info!(actor = %actor.id, team = id.0, "helpdesk team deleted");
+        self.hub.to_desk(DeskEvent::Teams);
         Ok(())
     }
 

@@ -117,7 +117,7 @@ impl TicketThread {
         input: EntryInput,
     ) -> Result<ThreadEntry> {
         let input = input.parse()?;
-        self.tickets.get(actor, number).await?;
+        let ticket = self.tickets.get(actor, number).await?;
         let entry = NewEntry {
             ticket: number,
             kind: EntryKind::Note,
@@ -129,6 +129,9 @@ impl TicketThread {
             automatic: false,
         };
         let added = self.store.add_entry(&entry, None, now_unix()).await?;
+        if matches!(added, Appended::New(_)) {
+            self.tickets.changed(&ticket, None);
+        }
         expect_kind(added, EntryKind::Note)
     }
 
@@ -178,6 +181,7 @@ impl TicketThread {
             .await?;
         if matches!(added, Appended::New(_)) {
             self.outbox.wake();
+            self.tickets.changed(&ticket, None);
         }
         expect_kind(added, EntryKind::Reply)
     }

@@ -3,6 +3,7 @@
 //! its number tells nothing. Changes apply to the ticket as it is now: two
 //! operators changing different fields at once both keep their change.
 
+use crate::hub::{DeskEvent, Hub};
 use crate::store::{NewEntry, StoreError, TeamStore, TicketStore};
 use crate::teams::Teams;
 use crate::{now_unix, Error, Result};
@@ -20,15 +21,41 @@ pub struct Tickets {
     store: Arc<dyn TicketStore>,
     team_store: Arc<dyn TeamStore>,
     teams: Teams,
+    hub: Arc<Hub>,
 }
 
 impl Tickets {
-    pub fn new(store: Arc<dyn TicketStore>, team_store: Arc<dyn TeamStore>, teams: Teams) -> Self {
+    pub fn new(
+        store: Arc<dyn TicketStore>,
+        team_store: Arc<dyn TeamStore>,
+        teams: Teams,
+        hub: Arc<Hub>,
+    ) -> Self {
         Self {
             store,
             team_store,
             teams,
+            hub,
         }
+    }
+
+    /// Which tickets change, from now on, on every node.
+    pub fn follow(&self) -> tokio::sync::broadcast::Receiver<DeskEvent> {
+        self.hub.follow_desk()
+    }
+
+    /// Tells every node's helpdesk screens that `ticket` changed (after
+    /// the commit; its thread counts). `was`: the team it left.
+    pub(crate) fn changed(&self, ticket: &Ticket, was: Option<TeamId>) {
+        self.touched(ticket.number, ticket.team, was);
+    }
+
+    pub(crate) fn touched(&self, number: TicketNumber, team: TeamId, was: Option<TeamId>) {
+        self.hub.to_desk(DeskEvent::Ticket {
+            number,
+            team,
+            was: was.filter(|w| *w != team),
+        });
     }
 
     /// A ticket created by a staff member (from a chat, or by hand): they
@@ -86,6 +113,7 @@ impl Tickets {
             source = ticket.source.as_str(),
             "ticket created"
         );
+        self.changed(&ticket, None);
         Ok(ticket)
     }
 
@@ -134,6 +162,7 @@ impl Tickets {
         let change = change.parse()?;
         for _ in 0..SAVE_ATTEMPTS {
             let current = self.get(actor, number).await?;
+            let was = current.team;
             let next = self.applied(actor, current, &change).await?;
             match self.store.save_ticket(&next, now_unix()).await {
                 Err(StoreError::Conflict(_)) => continue,
@@ -143,11 +172,45 @@ impl Tickets {
                         "the assignee is not a user any more",
                     )))
                 }
-                saved => return Ok(saved?),
+                saved => {
+                    let saved = saved?;
+                    self.changed(&saved, Some(was));
+                    return Ok(saved);
+                }
             }
         }
         Err(Error::Internal(format!(
             "ticket {number} kept changing; the change was not saved"
+        )))
+    }
+
+    /// A closed ticket the customer wrote to again goes back to its team's
+    /// first stage, as Zammad and Odoo do. Called before their message is
+    /// added, so a crash in between reopens it on the mail's next fetch.
+    pub(crate) async fn reopen(&self, number: TicketNumber) -> Result<()> {
+        for _ in 0..SAVE_ATTEMPTS {
+            let Some(mut t) = self.store.get_ticket(number).await? else {
+                return Ok(());
+            };
+            if t.closed_at.is_none() {
+                return Ok(());
+            }
+            let team = self.team(t.team).await?;
+            let first = team.first_stage().ok_or(Error::NotFound("stage"))?;
+            t.stage = first.id;
+            t.closed_at = None;
+            match self.store.save_ticket(&t, now_unix()).await {
+                Err(StoreError::Conflict(_)) => continue,
+                saved => {
+                    let saved = saved?;
+                    tracing::info!(ticket = number.0, "ticket reopened by the customer's mail");
+                    self.changed(&saved, None);
+                    return Ok(());
+                }
+            }
+        }
+        Err(Error::Internal(format!(
+            "ticket {number} kept changing; not reopened"
         )))
     }
 

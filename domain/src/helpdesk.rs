@@ -203,6 +203,29 @@ pub struct Team {
 }
 
 impl Team {
+    /// The team as its admin would submit it unchanged: the start of an
+    /// edit (`TeamInput { members, ..team.input() }`).
+    pub fn input(&self) -> TeamInput {
+        TeamInput {
+            name: self.name.clone(),
+            assignment: self.assignment,
+            members: self.members.clone(),
+            live_chat: self.live_chat,
+            channels: self.channels.clone(),
+            web_form: self.web_form,
+            email_alias: self.email_alias.clone().unwrap_or_default(),
+            stages: self
+                .stages
+                .iter()
+                .map(|s| StageInput {
+                    id: Some(s.id),
+                    name: s.name.clone(),
+                    closes: s.closes,
+                })
+                .collect(),
+        }
+    }
+
     pub fn is_member(&self, user: UserId) -> bool {
         self.members.contains(&user)
     }

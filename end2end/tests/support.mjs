@@ -273,6 +273,24 @@ export async function channelVisitor(browser, channel, title, text) {
   return { page, say, close: () => context.close() };
 }
 
+/**
+ * The helpdesk team that takes the demo channel's /ticket: the one a spec
+ * made earlier (specs run in any order), or a new one named `name`.
+ */
+export async function demoTeam(name, emailAlias = '') {
+  const demo = (await adminCall('channels/list', {}))[0];
+  const teams = await adminCall('helpdesk/teams', {});
+  return (
+    teams.find((t) => t.live_chat && t.channels.includes(demo.id)) ??
+    (await adminCall('helpdesk/teams/create', {
+      team: {
+        name, assignment: 'manual', members: [], live_chat: true,
+        channels: [demo.id], web_form: false, email_alias: emailAlias, stages: [],
+      },
+    }))
+  );
+}
+
 /** A ticket titled `title`, made with /ticket from a new chat; its number. */
 export async function ticketFromChat(browser, op, text, title) {
   // The operator's inbox is open (so they are online for the visitor).

@@ -3,7 +3,7 @@
 // real postfix from scripts/mail.sh) and shows "Sent". Whatever anyone
 // types shows as text.
 import { test, expect } from '@playwright/test';
-import { adminCall, operatorOnline, shot, ticketFromChat } from './support.mjs';
+import { demoTeam, operatorOnline, shot, ticketFromChat } from './support.mjs';
 
 const mailOn = Boolean(process.env.PARLOR_TEST_SUBMISSION_PORT);
 
@@ -13,17 +13,7 @@ test('notes and replies on the ticket page', async ({ browser }) => {
   }
   const staff = await operatorOnline(browser);
   const op = staff.page;
-  // The tickets spec sets up a team for the demo channel; so does this.
-  const demo = (await adminCall('channels/list', {}))[0];
-  const teams = await adminCall('helpdesk/teams', {});
-  if (!teams.find((t) => t.live_chat && t.channels.includes(demo.id))) {
-    await adminCall('helpdesk/teams/create', {
-      team: {
-        name: 'Reply desk', assignment: 'manual', members: [], live_chat: true,
-        channels: [demo.id], web_form: false, email_alias: 'replies', stages: [],
-      },
-    });
-  }
+  await demoTeam('Reply desk', 'replies');
   const number = await ticketFromChat(browser, op, 'My parcel is lost', 'Lost parcel');
   await op.goto(`/tickets/${number}`);
   await op.locator('body[data-hydrated]').waitFor();

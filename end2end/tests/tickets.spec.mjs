@@ -3,23 +3,13 @@
 // and the ticket page (a deep link that survives a reload; every field
 // editable). The tickets come from live chats through /ticket.
 import { test, expect } from '@playwright/test';
-import { adminCall, operatorOnline, shot, ticketFromChat } from './support.mjs';
+import { demoTeam, operatorOnline, shot, ticketFromChat } from './support.mjs';
 
 test('the list, stars, the Kanban and the ticket page', async ({ browser }) => {
   const staff = await operatorOnline(browser);
   const op = staff.page;
-  const demo = (await adminCall('channels/list', {}))[0];
-  // The team the demo channel's /ticket lands in (another spec may have
-  // made one already), or a new one.
-  const teams = await adminCall('helpdesk/teams', {});
-  const team =
-    teams.find((t) => t.live_chat && t.channels.includes(demo.id)) ??
-    (await adminCall('helpdesk/teams/create', {
-      team: {
-        name: 'Kanban desk', assignment: 'manual', members: [], live_chat: true,
-        channels: [demo.id], web_form: false, email_alias: '', stages: [],
-      },
-    }));
+  // The team the demo channel's /ticket lands in.
+  const team = await demoTeam('Kanban desk');
   const first = await ticketFromChat(browser, op, 'The blender hums', 'Blender hums');
   const second = await ticketFromChat(browser, op, 'The kettle leaks', 'Kettle leaks');
 

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod close;
 pub mod color;
+pub mod desk;
 pub mod embed;
 pub mod error;
 pub mod ids;

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod auth;
 pub mod canned;
 pub mod channels;
+pub mod desk;
 pub mod help_forms;
 pub mod helpdesk;
 pub mod inbox;

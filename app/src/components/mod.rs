@@ -6,3 +6,4 @@ pub mod copy_button;
 pub mod fields;
 pub mod ordered_list;
 pub mod random;
+pub mod timer;

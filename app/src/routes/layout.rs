@@ -33,6 +33,10 @@ pub fn use_me() -> Option<Me> {
 pub fn AdminLayout() -> impl IntoView {
     let me = Me(Resource::new(|| (), |_| current_user()));
     provide_context(me);
+    let pulse = super::desk_live::DeskPulse::new();
+    provide_context(pulse);
+    #[cfg(feature = "hydrate")]
+    super::desk_live::start(pulse);
     let logout = ServerAction::<Logout>::new();
     view! {
         <div class="frame">
@@ -80,12 +84,14 @@ pub fn AdminLayout() -> impl IntoView {
 }
 
 /// The Tickets entry's counts: open tickets assigned to you, and open
-/// unassigned ones in your teams. Read again at each page change.
+/// unassigned ones in your teams. Read again at each page change and
+/// whenever a ticket changes.
 #[component]
 fn TicketCounts() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    let pulse = expect_context::<super::desk_live::DeskPulse>();
     let counts = Resource::new(
-        move || location.pathname.get(),
+        move || (location.pathname.get(), pulse.version()),
         |_| crate::api::helpdesk::count_tickets(),
     );
     view! {

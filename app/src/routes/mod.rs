@@ -3,6 +3,7 @@
 pub mod canned;
 pub mod channel;
 pub mod channels;
+pub mod desk_live;
 pub mod help_form_editor;
 pub mod helpdesk;
 pub mod inbox;

@@ -55,6 +55,16 @@ fn ThreadSection(number: TicketNumber) -> impl IntoView {
     // Set when the thread loads (it loads in the browser only).
     let mail_on = RwSignal::new(false);
     let can_reply = move || mail_on.get();
+    // A note, reply or customer mail added elsewhere shows at once.
+    if let Some(pulse) = use_context::<crate::routes::desk_live::DeskPulse>() {
+        Effect::new(move |seen: Option<u64>| {
+            let at = pulse.version();
+            if seen.is_some() && pulse.touches(number.0) {
+                version.update(|n| *n += 1);
+            }
+            at
+        });
+    }
     let thread = LocalResource::new(move || {
         version.track();
         async move { ticket_thread(number).await }

@@ -7,6 +7,7 @@ use crate::api::helpdesk::{change_ticket, get_ticket, list_teams, list_tickets, 
 use crate::api::users::list_users;
 use crate::components::fields::{FormFeedback, FormStatus, RowInput};
 use crate::error::AppError;
+use crate::routes::desk_live::DeskPulse;
 use crate::routes::ticket_thread::TicketThread;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -75,7 +76,9 @@ pub fn TicketsPage() -> impl IntoView {
     let sort = RwSignal::new(TicketSort::Updated);
     // Moves after every change made here: the list is read again.
     let changed = RwSignal::new(0u32);
-    let dir = Resource::new(|| (), |_| directory());
+    // Other operators' changes, on any node, read the list again.
+    let pulse = expect_context::<DeskPulse>();
+    let dir = Resource::new(move || pulse.teams(), |_| directory());
     let filter = move || TicketFilter {
         mine: scope.get() == Scope::Mine,
         unassigned: scope.get() == Scope::Unassigned,
@@ -85,7 +88,10 @@ pub fn TicketsPage() -> impl IntoView {
         sort: sort.get(),
         ..TicketFilter::default()
     };
-    let tickets = Resource::new(move || (filter(), changed.get()), |(f, _)| list_tickets(f));
+    let tickets = Resource::new(
+        move || (filter(), changed.get(), pulse.version()),
+        |(f, _, _)| list_tickets(f),
+    );
     view! {
         <Title text="Tickets" />
         <div class="page-head">
@@ -319,8 +325,14 @@ fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>)
 /// 0–3 stars; a click sets the priority (the current one again lowers it
 /// by one, so the first star can be taken back).
 #[component]
-fn Stars(number: TicketNumber, priority: Priority, changed: RwSignal<u32>) -> impl IntoView {
-    let shown = RwSignal::new(priority);
+fn Stars(
+    number: TicketNumber,
+    #[prop(into)] priority: Signal<Priority>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let shown = RwSignal::new(priority.get_untracked());
+    // A change from elsewhere shows too.
+    Effect::new(move || shown.set(priority.get()));
     let set = move |stars: u8| {
         let current = shown.get_untracked().stars();
         let next = if current == stars { stars - 1 } else { stars };
@@ -403,6 +415,55 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
     let save = ServerAction::<ChangeTicket>::new();
     let feedback = FormFeedback::default();
     let changed = RwSignal::new(0u32);
+    // Set when the ticket went where this viewer cannot follow.
+    let gone = RwSignal::new(None::<String>);
+    // Someone else's change, read again: each field not edited here takes
+    // the new value; one being edited keeps what was typed, and saving
+    // then sends only that field.
+    let merge = move |fresh: Ticket| {
+        let was = stored.get_untracked();
+        if title.get_untracked() == was.title {
+            title.set(fresh.title.clone());
+        }
+        if description.get_untracked() == was.description {
+            description.set(fresh.description.clone());
+        }
+        if name.get_untracked() == was.customer.name {
+            name.set(fresh.customer.name.clone());
+        }
+        if email.get_untracked() == was.customer.email {
+            email.set(fresh.customer.email.clone());
+        }
+        if tags.get_untracked() == was.tags.join(", ") {
+            tags.set(fresh.tags.join(", "));
+        }
+        if team.get_untracked() == was.team {
+            team.set(fresh.team);
+        }
+        if stage.get_untracked() == was.stage {
+            stage.set(fresh.stage);
+        }
+        if assignee.get_untracked() == was.assignee {
+            assignee.set(fresh.assignee);
+        }
+        stored.set(fresh);
+    };
+    let pulse = expect_context::<DeskPulse>();
+    Effect::new(move |seen: Option<u64>| {
+        let version = pulse.version();
+        if seen.is_some() && pulse.touches(number.0) {
+            leptos::task::spawn_local(async move {
+                match get_ticket(number).await {
+                    Ok(fresh) => {
+                        gone.set(None);
+                        merge(fresh);
+                    }
+                    Err(e) => gone.set(Some(e.to_string())),
+                }
+            });
+        }
+        version
+    });
     feedback.follow(save, move |saved: Ticket| {
         title.set(saved.title.clone());
         description.set(saved.description.clone());
@@ -480,11 +541,14 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
             <p><a href="/tickets">"← Tickets"</a></p>
             <h1>{heading}</h1>
             <div class="ticket-meta">
-                <Stars number priority=ticket.priority changed />
+                <Stars number priority=Signal::derive(move || stored.with(|t| t.priority)) changed />
                 <span class="badge">{format!("from {}", source.as_str())}</span>
                 {move || stored.with(|t| t.closed_at.is_some()).then(|| view! { <span class="badge">"Closed"</span> })}
             </div>
         </div>
+        {move || gone.get().map(|why| view! {
+            <p class="form-error" role="alert">{format!("This ticket could not be read again: {why}")}</p>
+        })}
         <form class="card ticket-form" on:submit=on_submit novalidate>
             <RowInput id="ticket-title".into() label="Title" value=title error=feedback.field(Field::Title) />
             <div class="field">

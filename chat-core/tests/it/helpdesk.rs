@@ -138,16 +138,10 @@ async fn teams_get_default_stages_and_admins_edit_them_without_losing_tickets() 
         )
         .await
         .unwrap();
-    let mut input = team_input("Support", &[&d.ann], Assignment::Manual);
-    input.stages = team
-        .stages
-        .iter()
-        .map(|s| StageInput {
-            id: Some(s.id),
-            name: s.name.clone(),
-            closes: s.closes,
-        })
-        .collect();
+    let mut input = TeamInput {
+        stages: team.input().stages,
+        ..team_input("Support", &[&d.ann], Assignment::Manual)
+    };
     input.stages.swap(1, 2);
     input.stages[1].name = "Waiting for customer".into();
     input.stages.push(StageInput {

@@ -192,3 +192,74 @@ async fn unaliased_mail_goes_to_the_first_team_and_programs_are_marked() {
     let entries = d.parlor.ticket_thread().entries(&d.admin, n).await.unwrap();
     assert!(entries[0].body.ends_with("too long to import]"));
 }
+
+#[tokio::test]
+async fn the_customers_answer_reopens_a_closed_ticket_and_an_auto_reply_does_not() {
+    let d = desk().await;
+    let intake = d.parlor.mail_intake();
+    let support = team(&d, "Support", "support").await;
+    let solved = support.stages.iter().find(|s| s.closes).unwrap().id;
+    let first = support.first_stage().unwrap().id;
+    let n = opened(
+        intake
+            .receive(&mail(
+                "r1@customer.test",
+                "support@parlor.test",
+                "Broken",
+                "x",
+            ))
+            .await
+            .unwrap(),
+    );
+    let mut desk = d.parlor.tickets().follow();
+    let close = || async {
+        let t = d
+            .parlor
+            .tickets()
+            .change(
+                &d.admin,
+                n,
+                parlor_domain::TicketChange {
+                    stage: Some(solved),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(t.closed_at.is_some());
+    };
+    close().await;
+
+    // "Out of office" on the closed ticket: recorded, still closed.
+    let mut away = mail("r2@customer.test", "support@parlor.test", "Auto", "away");
+    away.replying_to = vec!["r1@customer.test".into()];
+    away.automatic = true;
+    assert_eq!(intake.receive(&away).await.unwrap(), Intake::Joined(n));
+    let t = d.parlor.tickets().get(&d.admin, n).await.unwrap();
+    assert!(t.closed_at.is_some(), "an auto-reply reopens nothing");
+
+    // The customer writes again: back in the first stage, open.
+    let mut again = mail(
+        "r3@customer.test",
+        "support@parlor.test",
+        "Re: Broken",
+        "still",
+    );
+    again.replying_to = vec!["r1@customer.test".into()];
+    assert_eq!(intake.receive(&again).await.unwrap(), Intake::Joined(n));
+    let t = d.parlor.tickets().get(&d.admin, n).await.unwrap();
+    assert_eq!((t.stage, t.closed_at), (first, None));
+
+    // Every step told the helpdesk's screens: close, auto-reply, reopen
+    // and the answer.
+    let mut heard = Vec::new();
+    while let Ok(event) = desk.try_recv() {
+        heard.push(event);
+    }
+    let ticket = chat_core::events::DeskEvent::Ticket {
+        number: n,
+        team: support.id,
+        was: None,
+    };
+    assert_eq!(heard, vec![ticket.clone(); 4]);
+}

@@ -5,7 +5,7 @@
 
 use crate::common::start;
 use chat_core::help_forms::FORM_SUBMISSIONS;
-use parlor_domain::{FieldKind, FormField, HelpForm, StageInput, TeamInput, TicketFilter};
+use parlor_domain::{FieldKind, FormField, HelpForm, TeamInput, TicketFilter};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_public_form_without_javascript() {
@@ -28,18 +28,8 @@ async fn the_public_form_without_javascript() {
     assert_eq!(closed.status(), 404, "the form is off");
 
     let input = TeamInput {
-        name: team.name.clone(),
         web_form: true,
-        stages: team
-            .stages
-            .iter()
-            .map(|st| StageInput {
-                id: Some(st.id),
-                name: st.name.clone(),
-                closes: st.closes,
-            })
-            .collect(),
-        ..TeamInput::default()
+        ..team.input()
     };
     parlor.teams().update(&admin, team.id, input).await.unwrap();
     parlor

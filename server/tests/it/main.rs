@@ -12,6 +12,7 @@ mod canned;
 mod channel_access;
 mod chat_tickets;
 mod connections;
+mod desk;
 mod edits;
 mod help_form;
 mod http;

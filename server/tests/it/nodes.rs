@@ -475,3 +475,77 @@ async fn two_nodes_behind_nginx() {
     exchange(front, &mut op, &mut v, conv, 2).await;
     b.wait_ready().await;
 }
+
+/// A ticket made on one node (the public form) and changed on the other
+/// (the app's API) shows on both nodes' helpdesk screens.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_ticket_changes() {
+    use parlor_protocol::desk::DeskFrame;
+
+    let Some(base) = chat_core::testing::postgres() else {
+        return chat_core::testing::skip_without_postgres("two_nodes_share_ticket_changes");
+    };
+    let db = chat_core::testing::fresh_schema(&base).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = Node::start(&db, "node-a", dir.path()).await;
+    let b = Node::start(&db, "node-b", dir.path()).await;
+    let store = chat_core::store::open(&db).await.unwrap();
+    let input = parlor_domain::TeamInput {
+        name: "Support".into(),
+        web_form: true,
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let team = store.insert_team(&input, 0).await.unwrap();
+
+    let cookie_b = sign_in(&b.base(), "admin@test.example", PASSWORD).await;
+    let mut desk_b = Ws::connect(b.addr, "/api/helpdesk/live", Some(&cookie_b)).await;
+    assert_eq!(desk_b.recv::<DeskFrame>().await, DeskFrame::Ready);
+    let cookie_a = sign_in(&a.base(), "admin@test.example", PASSWORD).await;
+    let mut desk_a = Ws::connect(a.addr, "/api/helpdesk/live", Some(&cookie_a)).await;
+    assert_eq!(desk_a.recv::<DeskFrame>().await, DeskFrame::Ready);
+
+    // A customer sends the form on A: B's screen hears of the ticket.
+    let form = [
+        ("request", uuid()),
+        ("name", "Dee".to_string()),
+        ("email", "dee@customer.test".to_string()),
+        ("subject", "Lost parcel".to_string()),
+        ("message", "Where is it?".to_string()),
+        ("website", String::new()),
+    ];
+    let client = reqwest::Client::new();
+    let sent = client
+        .post(format!("{}/help/{}/new?lang=en", a.base(), team.id.0))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let DeskFrame::Ticket { number } = desk_b.recv::<DeskFrame>().await else {
+        panic!("a ticket frame")
+    };
+    assert_eq!(
+        desk_a.recv::<DeskFrame>().await,
+        DeskFrame::Ticket { number }
+    );
+
+    // Changed on B: A's screen hears of it.
+    let changed = client
+        .post(format!("{}/api/helpdesk/tickets/change", b.base()))
+        .header("cookie", &cookie_b)
+        .json(&json!({"number": number, "change": {"priority": "high"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(
+        desk_a.recv::<DeskFrame>().await,
+        DeskFrame::Ticket { number }
+    );
+    assert_eq!(
+        desk_b.recv::<DeskFrame>().await,
+        DeskFrame::Ticket { number }
+    );
+}

@@ -146,17 +146,7 @@ async fn run(
         }
         conn.tx.set_value(None);
         conn.link.set(Link::Offline);
-        sleep(backoff_ms).await;
+        crate::components::timer::sleep(backoff_ms).await;
         backoff_ms = (backoff_ms * 2).min(8_000);
     }
-}
-
-#[cfg(feature = "hydrate")]
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
