@@ -60,9 +60,9 @@ export default defineConfig({
       // A closed inbox counts as away after a second, so the offline form's
       // tests need not wait a minute after another spec's operator left.
       PARLOR_PRESENCE_GRACE_SECS: '1',
-      // Outgoing mail through the test postfix, when scripts/mail.sh runs
-      // (scripts/test.sh exports its variables): submission with STARTTLS
-      // and a password, trusting the test CA.
+      // Mail through the test postfix and dovecot, when scripts/mail.sh
+      // runs (scripts/test.sh exports its variables): submission with
+      // STARTTLS and a password, trusting the test CA.
       ...(process.env.PARLOR_TEST_SUBMISSION_PORT
         ? {
             PARLOR_SMTP_HOST: process.env.PARLOR_TEST_SMTP_HOST,
@@ -72,6 +72,14 @@ export default defineConfig({
             PARLOR_SMTP_PASSWORD: process.env.PARLOR_TEST_MAIL_PASSWORD,
             PARLOR_MAIL_FROM: 'desk@parlor.test',
             PARLOR_MAIL_CA_FILE: process.env.PARLOR_TEST_MAIL_CA,
+            // Incoming mail from a mailbox of its own (ticket-mail.spec.mjs
+            // writes to it), read every second.
+            PARLOR_IMAP_HOST: process.env.PARLOR_TEST_SMTP_HOST,
+            PARLOR_IMAP_PORT: process.env.PARLOR_TEST_IMAP_PORT,
+            PARLOR_IMAP_SECURITY: 'starttls',
+            PARLOR_IMAP_USER: 'intake@parlor.test',
+            PARLOR_IMAP_PASSWORD: process.env.PARLOR_TEST_MAIL_PASSWORD,
+            PARLOR_IMAP_POLL_SECS: '1',
           }
         : {}),
     },

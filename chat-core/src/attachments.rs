@@ -201,18 +201,7 @@ impl Parlor {
     /// a cut-off download.
     async fn file_body(&self, stored: Option<StoredAttachment>) -> Result<(Attachment, FileBody)> {
         let stored = stored.ok_or(Error::NotFound("file"))?;
-        let id = stored.attachment.id;
-        let first = self
-            .store
-            .attachments()
-            .attachment_chunk(id, 0)
-            .await?
-            .ok_or(Error::NotFound("file"))?;
-        let body = FileBody {
-            store: self.store.clone(),
-            id,
-            first: Some(first),
-        };
+        let body = FileBody::open(self.store.clone(), stored.attachment.id).await?;
         Ok((stored.attachment, body))
     }
 }
@@ -296,6 +285,21 @@ pub struct FileBody {
 }
 
 impl FileBody {
+    /// A stored file's body. Its first chunk is read now, so a file
+    /// without bytes is "not found" before any header goes out.
+    pub(crate) async fn open(store: Arc<dyn Store>, id: AttachmentId) -> Result<FileBody> {
+        let first = store
+            .attachments()
+            .attachment_chunk(id, 0)
+            .await?
+            .ok_or(Error::NotFound("file"))?;
+        Ok(FileBody {
+            store,
+            id,
+            first: Some(first),
+        })
+    }
+
     /// The chunks in order. A store error ends the stream with it (the
     /// transport then cuts the response short).
     pub fn into_stream(self) -> impl Stream<Item = Result<Vec<u8>>> + Send + 'static {

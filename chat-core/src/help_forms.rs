@@ -167,6 +167,7 @@ impl HelpForms {
             message_id: confirmation.as_ref().map(|m| m.message_id.as_str()),
             request_id: None,
             automatic: false,
+            files: &[],
         };
         let ticket = self
             .tickets

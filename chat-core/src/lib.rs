@@ -38,6 +38,7 @@ pub mod store;
 pub mod teams;
 #[doc(hidden)]
 pub mod testing;
+pub mod ticket_files;
 pub mod ticket_thread;
 pub mod tickets;
 mod transfer;

@@ -17,9 +17,11 @@ use parlor_domain::helpdesk::{
     plausible_email, MAX_CUSTOMER_EMAIL, MAX_CUSTOMER_NAME, MAX_TICKET_DESCRIPTION,
     MAX_TICKET_TITLE,
 };
+use parlor_domain::mail::MAX_FILES_PER_MAIL;
 use parlor_domain::ticket_thread::{ticket_in_subject, MAX_ENTRY_BODY};
 use parlor_domain::{
-    Customer, EntryKind, InboundMail, NewTicket, Priority, Team, TicketNumber, TicketSource,
+    Customer, EntryKind, InboundFile, InboundMail, NewTicket, Priority, Team, TicketNumber,
+    TicketSource,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -114,6 +116,7 @@ impl MailIntake {
             message_id: Some(&mail.message_id),
             request_id: None,
             automatic: mail.automatic,
+            files: kept(mail),
         };
         let ticket = self
             .tickets
@@ -199,6 +202,7 @@ impl MailIntake {
             message_id: Some(&mail.message_id),
             request_id: None,
             automatic: mail.automatic,
+            files: kept(mail),
         };
         Ok(self.thread.add_entry(&entry, None, now_unix()).await?)
     }
@@ -223,13 +227,29 @@ fn entry_text(mail: &InboundMail) -> String {
     }
 }
 
-/// The text, and the attachments' names below it.
+/// The attachments kept as the ticket's files.
+fn kept(mail: &InboundMail) -> &[InboundFile] {
+    &mail.attachments[..mail.attachments.len().min(MAX_FILES_PER_MAIL)]
+}
+
+/// The text, and below it the names of attachments past the limit (the
+/// others are the ticket's files).
 fn body(mail: &InboundMail) -> String {
     let mut text = mail.text.trim().to_string();
-    if !mail.attachments.is_empty() {
-        text.push_str("\n\nAttachments:");
-        for (name, size) in &mail.attachments {
-            text.push_str(&format!("\n- {name} ({} KB)", size.div_ceil(1024)));
+    let dropped = mail
+        .attachments
+        .get(MAX_FILES_PER_MAIL..)
+        .unwrap_or_default();
+    if !dropped.is_empty() {
+        text.push_str(&format!(
+            "\n\nAttachments not kept (at most {MAX_FILES_PER_MAIL} per mail):"
+        ));
+        for f in dropped {
+            text.push_str(&format!(
+                "\n- {} ({} KB)",
+                f.name,
+                f.bytes.len().div_ceil(1024)
+            ));
         }
     }
     text

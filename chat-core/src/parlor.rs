@@ -22,6 +22,7 @@ use crate::presence::Presence;
 use crate::search::Search;
 use crate::store::{self, Store};
 use crate::teams::Teams;
+use crate::ticket_files::TicketFiles;
 use crate::ticket_thread::{MailIdentity, TicketThread};
 use crate::tickets::Tickets;
 use crate::transfer::Transfers;
@@ -44,6 +45,7 @@ struct Services {
     tickets: Tickets,
     chat_tickets: ChatTickets,
     ticket_thread: TicketThread,
+    ticket_files: TicketFiles,
     mail_outbox: MailOutbox,
     mail_intake: MailIntake,
     help_forms: HelpForms,
@@ -106,6 +108,7 @@ impl Parlor {
                 mail_outbox.clone(),
                 options.mail,
             ),
+            ticket_files: TicketFiles::new(store.clone(), tickets.clone()),
             mail_outbox,
             chat_tickets: ChatTickets::new(
                 teams.clone(),
@@ -165,6 +168,11 @@ impl Parlor {
     /// Tickets' threads: replies by mail, and notes.
     pub fn ticket_thread(&self) -> &TicketThread {
         &self.services.ticket_thread
+    }
+
+    /// Tickets' files (the customer's mail attachments).
+    pub fn ticket_files(&self) -> &TicketFiles {
+        &self.services.ticket_files
     }
 
     /// Teams' website forms.

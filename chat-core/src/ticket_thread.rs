@@ -127,6 +127,7 @@ impl TicketThread {
             message_id: None,
             request_id: input.request_id.as_deref(),
             automatic: false,
+            files: &[],
         };
         let added = self.store.add_entry(&entry, None, now_unix()).await?;
         if matches!(added, Appended::New(_)) {
@@ -174,6 +175,7 @@ impl TicketThread {
             message_id: Some(&mail.message_id),
             request_id: input.request_id.as_deref(),
             automatic: false,
+            files: &[],
         };
         let added = self
             .store

@@ -42,7 +42,7 @@ pub use helpdesk::{
     TicketSource,
 };
 pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
-pub use mail::{InboundMail, MailId, Mailbox, OutgoingMail, QueuedMail};
+pub use mail::{InboundFile, InboundMail, MailId, Mailbox, OutgoingMail, QueuedMail};
 pub use parlor_protocol::{
     AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,
 };
@@ -50,7 +50,7 @@ pub use presence::{Availability, PresenceFacts};
 pub use rules::{ChannelRule, ChannelRules, CountryCode, RuleInput};
 pub use search::{SearchHit, SearchQuery, SEARCH_LIMIT};
 pub use sites::{Embedding, Site};
-pub use ticket_thread::{Delivery, EntryId, EntryInput, EntryKind, ThreadEntry};
+pub use ticket_thread::{Delivery, EntryId, EntryInput, EntryKind, ThreadEntry, TicketFile};
 pub use triggers::{ChannelTriggers, Trigger, TriggerInput};
 pub use user::{NewUser, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};

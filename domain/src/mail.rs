@@ -73,9 +73,33 @@ pub struct InboundMail {
     /// Sent by a program (`Auto-Submitted`, `Precedence: bulk`, a bounce,
     /// a mailing list): recorded, never answered.
     pub automatic: bool,
-    /// The attachments' names and sizes.
-    pub attachments: Vec<(String, u64)>,
+    /// The attachments, bytes and all: they become the ticket's files.
+    pub attachments: Vec<InboundFile>,
 }
+
+/// One attachment of a fetched mail.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct InboundFile {
+    /// As the mail names it; cleaned when stored.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for InboundFile {
+    // A mail's bytes would drown any log or failed assertion.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "InboundFile({:?}, {} bytes)",
+            self.name,
+            self.bytes.len()
+        )
+    }
+}
+
+/// The most attachments of one mail kept as the ticket's files; the
+/// thread entry names the others.
+pub const MAX_FILES_PER_MAIL: usize = 50;
 
 /// Where a new ticket's first mail (the form's confirmation) says the
 /// ticket's number, which is only known once the ticket is stored: the

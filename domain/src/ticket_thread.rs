@@ -205,3 +205,13 @@ mod tests {
         assert_eq!(EntryKind::parse("system"), None);
     }
 }
+
+/// A file kept with a ticket (an attachment of the customer's mail), with
+/// the thread entry it came with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketFile {
+    pub file: crate::Attachment,
+    pub ticket: TicketNumber,
+    pub entry: Option<EntryId>,
+    pub created_at: i64,
+}

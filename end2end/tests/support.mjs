@@ -3,6 +3,7 @@ import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -304,4 +305,53 @@ export async function ticketFromChat(browser, op, text, title) {
   await expect(note).toHaveText(/^Ticket #\d+ created: /);
   await visitor.close();
   return Number((await note.textContent()).match(/#(\d+)/)[1]);
+}
+
+/**
+ * Hands `raw` (a whole mail, CRLF lines) to the test postfix on loopback,
+ * as another mail server would: plain SMTP, from `from` to `to`.
+ */
+export async function smtpSend(from, to, raw) {
+  const socket = net.createConnection({
+    host: process.env.PARLOR_TEST_SMTP_HOST,
+    port: Number(process.env.PARLOR_TEST_SMTP_PORT),
+  });
+  socket.setEncoding('utf8');
+  let buffer = '';
+  const waiting = [];
+  // A reply is done at its line with a space after the code.
+  const settle = () => {
+    while (waiting.length) {
+      const m = buffer.match(/^(?:\d{3}-[^\r\n]*\r\n)*\d{3} [^\r\n]*\r\n/);
+      if (!m) return;
+      buffer = buffer.slice(m[0].length);
+      waiting.shift()(m[0]);
+    }
+  };
+  socket.on('data', (d) => {
+    buffer += d;
+    settle();
+  });
+  const expectReply = async (code) => {
+    const reply = await new Promise((resolve) => {
+      waiting.push(resolve);
+      settle();
+    });
+    if (!reply.startsWith(String(code))) throw new Error(`SMTP said: ${reply}`);
+  };
+  await expectReply(220);
+  for (const [line, code] of [
+    ['EHLO e2e.test', 250],
+    [`MAIL FROM:<${from}>`, 250],
+    [`RCPT TO:<${to}>`, 250],
+    ['DATA', 354],
+  ]) {
+    socket.write(`${line}\r\n`);
+    await expectReply(code);
+  }
+  socket.write(`${raw.replace(/\r\n\./g, '\r\n..')}\r\n.\r\n`);
+  await expectReply(250);
+  socket.write('QUIT\r\n');
+  await expectReply(221);
+  socket.end();
 }

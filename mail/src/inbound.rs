@@ -5,7 +5,7 @@
 
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use parlor_domain::mail::MAX_RECIPIENTS;
-use parlor_domain::{InboundMail, Mailbox};
+use parlor_domain::{InboundFile, InboundMail, Mailbox};
 use sha2::{Digest, Sha256};
 
 /// The mail in `raw`, or `None` if it has no header a mail must have
@@ -61,7 +61,10 @@ pub fn parse(raw: &[u8]) -> Option<InboundMail> {
             continue;
         }
         let name = a.attachment_name().unwrap_or("attachment").to_string();
-        attachments.push((name, a.contents().len() as u64));
+        attachments.push(InboundFile {
+            name,
+            bytes: a.contents().to_vec(),
+        });
     }
     if text.trim().is_empty() && attachments.is_empty() {
         // MIME too broken to find any part in: the raw body, as text,

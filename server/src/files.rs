@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             post(operator_upload).layer(upload_limit()),
         )
         .route("/api/files/{id}", get(operator_download))
+        .route("/api/helpdesk/files/{id}", get(ticket_file_download))
 }
 
 /// Request bodies past the limit are refused while streaming in (never
@@ -309,6 +310,19 @@ async fn operator_download(
     let id = parse_file_id(&id)?;
     let (attachment, body) = state.parlor.operator_file(&user, id).await?;
     Ok(file_response(attachment, body, false))
+}
+
+/// A ticket's file (a customer's mail attachment), for whoever sees the
+/// ticket.
+async fn ticket_file_download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let user = signed_in(&state, &headers).await?;
+    let id = parse_file_id(&id)?;
+    let (file, body) = state.parlor.ticket_files().open(&user, id).await?;
+    Ok(file_response(file, body, false))
 }
 
 #[cfg(test)]

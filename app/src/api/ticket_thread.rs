@@ -4,13 +4,15 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use parlor_domain::{EntryInput, ThreadEntry, TicketNumber};
+use parlor_domain::{EntryInput, ThreadEntry, TicketFile, TicketNumber};
 use serde::{Deserialize, Serialize};
 
-/// The thread, and whether replies can go out (outgoing mail is set up).
+/// The thread, the ticket's files (each with the entry it came with), and
+/// whether replies can go out (outgoing mail is set up).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadView {
     pub entries: Vec<ThreadEntry>,
+    pub files: Vec<TicketFile>,
     pub can_reply: bool,
 }
 
@@ -18,9 +20,11 @@ pub struct ThreadView {
 pub async fn ticket_thread(number: TicketNumber) -> Result<ThreadView, AppError> {
     use crate::server_ctx::{ctx, require_user};
     let actor = require_user().await?;
-    let thread = ctx()?.parlor.ticket_thread().clone();
+    let parlor = ctx()?.parlor;
+    let thread = parlor.ticket_thread();
     Ok(ThreadView {
         entries: thread.entries(&actor, number).await?,
+        files: parlor.ticket_files().list(&actor, number).await?,
         can_reply: thread.can_reply(),
     })
 }

@@ -7,7 +7,9 @@
 use crate::api::ticket_thread::{note_ticket, reply_ticket, ticket_thread, ThreadView};
 use crate::components::fields::{FormFeedback, FormStatus};
 use leptos::prelude::*;
-use parlor_domain::{Delivery, EntryInput, EntryKind, Field, ThreadEntry, TicketNumber};
+use parlor_domain::{
+    Delivery, EntryInput, EntryKind, Field, ThreadEntry, TicketFile, TicketNumber,
+};
 
 /// "7 Dec 2026, 14:05" in the reader's own time zone.
 fn when(unix: i64) -> String {
@@ -169,15 +171,28 @@ fn view_entries(view: ThreadView) -> impl IntoView {
     if view.entries.is_empty() {
         return view! { <p class="muted">"Nothing written yet."</p> }.into_any();
     }
+    let files = view.files;
     view! {
         <ol class="ticket-entries">
-            {view.entries.into_iter().map(view_entry).collect_view()}
+            {view.entries.into_iter().map(|e| {
+                let mine: Vec<TicketFile> = files.iter().filter(|f| f.entry == Some(e.id)).cloned().collect();
+                view_entry(e, mine)
+            }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
-fn view_entry(e: ThreadEntry) -> impl IntoView {
+/// "12 KB", "3.4 MB".
+fn size_label(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn view_entry(e: ThreadEntry, files: Vec<TicketFile>) -> impl IntoView {
     let (class, kind) = match e.kind {
         EntryKind::Reply => ("entry entry-reply", "Reply"),
         EntryKind::Note => ("entry entry-note", "Internal note"),
@@ -197,6 +212,18 @@ fn view_entry(e: ThreadEntry) -> impl IntoView {
             </p>
             // Text, never HTML: whatever anyone wrote shows as written.
             <p class="entry-body">{e.body}</p>
+            {(!files.is_empty()).then(|| view! {
+                <ul class="entry-files" aria-label="Attachments">
+                    {files.into_iter().map(|f| view! {
+                        <li>
+                            <a href=format!("/api/helpdesk/files/{}", f.file.id.0) download=f.file.name.clone()>
+                                {f.file.name.clone()}
+                            </a>
+                            " "<span class="muted">{size_label(f.file.size)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
         </li>
     }
 }

@@ -338,7 +338,7 @@ macro_rules! attachments_sql {
                 // this old are uploads a crash or a lost connection left.
                 let done = sqlx::query(
                     "DELETE FROM attachments
-                      WHERE created_at < $1
+                      WHERE created_at < $1 AND ticket_id IS NULL
                         AND (message_id IS NULL
                              OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = attachments.message_id))",
                 )

@@ -28,6 +28,7 @@ mod sql_store;
 mod sqlite;
 mod sqlite_writer;
 mod teams;
+mod ticket_files;
 mod ticket_thread;
 mod tickets;
 mod users;
@@ -50,6 +51,7 @@ pub use routing::RoutingStore;
 pub use search::SearchStore;
 pub use sqlite::SqliteStore;
 pub use teams::TeamStore;
+pub use ticket_files::TicketFileStore;
 pub use ticket_thread::{NewEntry, TicketThreadStore};
 pub use tickets::TicketStore;
 pub use users::{NewUserRecord, UserStore};
@@ -79,6 +81,7 @@ pub trait Store:
     + TeamStore
     + TicketStore
     + TicketThreadStore
+    + TicketFileStore
     + MailOutboxStore
     + HelpFormStore
     + 'static
@@ -103,6 +106,7 @@ impl<T> Store for T where
         + TeamStore
         + TicketStore
         + TicketThreadStore
+        + TicketFileStore
         + MailOutboxStore
         + HelpFormStore
         + 'static
@@ -176,6 +180,10 @@ impl dyn Store {
     }
 
     pub fn ticket_thread(&self) -> &dyn TicketThreadStore {
+        self
+    }
+
+    pub fn ticket_files(&self) -> &dyn TicketFileStore {
         self
     }
 

@@ -33,6 +33,7 @@ macro_rules! sql_store {
         $crate::store::teams::teams_sql!($store, $db);
         $crate::store::tickets::tickets_sql!($store, $db);
         $crate::store::mail_outbox::mail_outbox_sql!($store, $db);
+        $crate::store::ticket_files::ticket_files_sql!($store, $db);
         $crate::store::ticket_thread::ticket_thread_sql!($store, $db);
         $crate::store::help_forms::help_forms_sql!($store, $db);
     };

@@ -17,6 +17,9 @@ pub struct NewEntry<'a> {
     pub request_id: Option<&'a str>,
     /// Sent by a program, not a person.
     pub automatic: bool,
+    /// Files that came with it (a mail's attachments), kept as the
+    /// ticket's files in the same transaction.
+    pub files: &'a [parlor_domain::InboundFile],
 }
 
 #[async_trait::async_trait]
@@ -106,6 +109,7 @@ macro_rules! ticket_thread_sql {
             .fetch_one(&mut **tx)
             .await?;
             let id = parlor_domain::EntryId(row.int("id")?);
+            insert_ticket_files_tx(tx, entry.ticket, id, entry.files, now).await?;
             if let Some(mail) = mail {
                 insert_outbox_mail(tx, mail, Some(id), now).await?;
             }

@@ -7,12 +7,14 @@ use chat_core::mail_intake::Intake;
 use chat_core::ticket_thread::MailIdentity;
 use chat_core::{Options, Parlor};
 use parlor_domain::{
-    Assignment, EntryInput, EntryKind, InboundMail, Mailbox, Team, TeamInput, TicketSource, User,
+    Assignment, EntryInput, EntryKind, InboundFile, InboundMail, Mailbox, Team, TeamInput,
+    TicketSource, User,
 };
 
 struct Desk {
     parlor: Parlor,
     admin: User,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -32,6 +34,7 @@ async fn desk() -> Desk {
     Desk {
         parlor,
         admin,
+        url,
         _dir: dir,
     }
 }
@@ -182,7 +185,10 @@ async fn unaliased_mail_goes_to_the_first_team_and_programs_are_marked() {
         name: "\u{1b}[31mEvil\r\nBcc: all".into(),
         email: "<script>@".into(),
     };
-    junk.attachments = vec![("a.pdf".into(), 2048)];
+    junk.attachments = vec![InboundFile {
+        name: "a.pdf".into(),
+        bytes: b"%PDF-1.4 x".to_vec(),
+    }];
     let n = opened(intake.receive(&junk).await.unwrap());
     let t = d.parlor.tickets().get(&d.admin, n).await.unwrap();
     assert_eq!(t.title, "(no subject)");
@@ -262,4 +268,108 @@ async fn the_customers_answer_reopens_a_closed_ticket_and_an_auto_reply_does_not
         was: None,
     };
     assert_eq!(heard, vec![ticket.clone(); 4]);
+}
+
+#[tokio::test]
+async fn attachments_become_the_tickets_files_once_for_its_team_only() {
+    let d = desk().await;
+    let intake = d.parlor.mail_intake();
+    let support = team(&d, "Support", "support").await;
+    let png = {
+        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+        b.resize(300 * 1024, 7);
+        b
+    };
+    let mut first = mail(
+        "f1@customer.test",
+        "support@parlor.test",
+        "Screens",
+        "see attached",
+    );
+    first.attachments = vec![
+        InboundFile {
+            name: "../../etc/screen.png".into(),
+            bytes: png.clone(),
+        },
+        InboundFile {
+            name: "notes\u{202e}txt.exe".into(),
+            bytes: b"MZ not really".to_vec(),
+        },
+    ];
+    let n = opened(intake.receive(&first).await.unwrap());
+    // Fetched again after a crash: the same files, not twice as many.
+    assert_eq!(intake.receive(&first).await.unwrap(), Intake::AlreadyIn(n));
+    let mut more: Vec<InboundFile> = (0..60)
+        .map(|i| InboundFile {
+            name: format!("f{i}.txt"),
+            bytes: vec![b'x'; 10],
+        })
+        .collect();
+    more.push(InboundFile::default());
+    let mut answer = mail(
+        "f2@customer.test",
+        "support@parlor.test",
+        "Re: Screens",
+        "more",
+    );
+    answer.replying_to = vec!["f1@customer.test".into()];
+    answer.attachments = more;
+    assert_eq!(intake.receive(&answer).await.unwrap(), Intake::Joined(n));
+
+    let files = d.parlor.ticket_files();
+    let list = files.list(&d.admin, n).await.unwrap();
+    assert_eq!(list.len(), 2 + parlor_domain::mail::MAX_FILES_PER_MAIL);
+    let entries = d.parlor.ticket_thread().entries(&d.admin, n).await.unwrap();
+    assert_eq!(list[0].entry, Some(entries[0].id));
+    assert_eq!(list[2].entry, Some(entries[1].id));
+    assert_eq!(list[0].file.name, "screen.png");
+    assert_eq!(list[0].file.content_type, "image/png");
+    assert_eq!(list[0].file.size, png.len() as u64);
+    assert_eq!(list[1].file.name, "notestxt.exe");
+    assert_eq!(list[1].file.content_type, "application/octet-stream");
+    // The ones past the limit are named in the entry's text.
+    assert!(
+        entries[1].body.contains("Attachments not kept"),
+        "{}",
+        entries[1].body
+    );
+    assert!(entries[1].body.contains("f59.txt"));
+    assert!(!entries[1].body.contains("f49.txt"));
+
+    let (file, body) = files.open(&d.admin, list[0].file.id).await.unwrap();
+    assert_eq!(file.name, "screen.png");
+    assert_eq!(body.collect().await.unwrap(), png, "every chunk, in order");
+
+    // An operator outside the team: no list, no file.
+    let outsider = d
+        .parlor
+        .create_user(
+            &d.admin,
+            parlor_domain::NewUser {
+                email: "out@parlor.test".into(),
+                display_name: "Out".into(),
+                password: "outsider-password-1".into(),
+                role: parlor_domain::Role::Operator,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        files.list(&outsider, n).await,
+        Err(chat_core::Error::NotFound(_))
+    ));
+    assert!(matches!(
+        files.open(&outsider, list[0].file.id).await,
+        Err(chat_core::Error::NotFound("file"))
+    ));
+    // The sweep of unsent chat uploads leaves ticket files alone, however
+    // old.
+    let store = chat_core::store::open(&d.url).await.unwrap();
+    store
+        .attachments()
+        .sweep_attachments(i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(files.list(&d.admin, n).await.unwrap().len(), list.len());
+    let _ = support;
 }

@@ -324,5 +324,36 @@ async fn the_whole_mail_loop_and_the_mail_that_must_not_break_it() {
         entries[0].body
     );
     assert_eq!(count(&servers, &desk, "INBOX").await, 0);
+
+    // 7. An attachment becomes the ticket's file, its bytes whole.
+    let attached = format!(
+        "From: {customer}\r\nTo: {sales_address}\r\nSubject: Screenshot\r\nMessage-ID: <attached.{desk_local}@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the picture.\r\n--b1\r\nContent-Type: image/png; name=\"screen <1>.png\"\r\nContent-Disposition: attachment; filename=\"screen <1>.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgpwYXJsb3ItZmlsZQ==\r\n--b1--\r\n"
+    );
+    dee.sends_raw(&sales_address, attached.as_bytes()).await;
+    let with_file = parlor
+        .tickets()
+        .list(&admin, &TicketFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.title == "Screenshot")
+        .unwrap();
+    let files = parlor
+        .ticket_files()
+        .list(&admin, with_file.number)
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file.name, "screen <1>.png");
+    assert_eq!(files[0].file.content_type, "image/png");
+    let (_, bytes) = parlor
+        .ticket_files()
+        .open(&admin, files[0].file.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        bytes.collect().await.unwrap(),
+        b"\x89PNG\r\n\x1a\nparlor-file"
+    );
     sender.abort();
 }

@@ -26,5 +26,6 @@ mod routing;
 mod rules;
 mod search;
 mod streamed_uploads;
+mod ticket_files;
 mod transfer;
 mod visitor_panel;
