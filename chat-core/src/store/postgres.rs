@@ -39,6 +39,13 @@ impl PostgresStore {
     /// Nodes claiming mail at once pass over each other's rows rather than
     /// wait for them and come back empty.
     const CLAIM_LOCK: &'static str = "FOR UPDATE SKIP LOCKED";
+    /// Row locks do for PostgreSQL: a plain transaction.
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    /// Ticket words are matched with LIKE over the columns (fast enough
+    /// here; see docs/performance.md).
+    const TICKET_FTS: bool = false;
+    /// Case folded as the database's locale says, on both sides alike.
+    const CASELESS_LIKE: &'static str = "ILIKE";
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;

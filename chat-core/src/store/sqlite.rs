@@ -34,6 +34,16 @@ impl SqliteStore {
     const ROUTING_LOCK: Option<&'static str> = None;
     /// Claiming mail needs no row locks either: one write at a time.
     const CLAIM_LOCK: &'static str = "";
+    /// Transactions that write tickets take the write lock up front,
+    /// waiting on busy_timeout. Deferred, with the full-text index's
+    /// triggers on `tickets`, two concurrent saves failed at once with
+    /// "database is locked" (a read upgraded to a write after another
+    /// writer committed is never retried).
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    /// Ticket words are looked up in the `ticket_search` trigram index.
+    const TICKET_FTS: bool = true;
+    /// SQLite's LIKE ignores the case of ASCII letters.
+    const CASELESS_LIKE: &'static str = "LIKE";
 
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?

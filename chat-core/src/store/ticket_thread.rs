@@ -124,7 +124,7 @@ macro_rules! ticket_thread_sql {
                 mail: Option<&parlor_domain::OutgoingMail>,
                 now: i64,
             ) -> Result<Appended<parlor_domain::ThreadEntry>, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 // The ticket's row first: its entries are written one at a
                 // time, so their order is the order they were acknowledged.
                 let touched = sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")

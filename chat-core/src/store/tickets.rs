@@ -147,7 +147,7 @@ macro_rules! tickets_sql {
                 first: Option<(&$crate::store::NewEntry<'_>, Option<&parlor_domain::OutgoingMail>)>,
                 now: i64,
             ) -> Result<parlor_domain::Ticket, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 // Taking the team's row first serializes its new tickets:
                 // round robin's cursor moves one step per ticket.
                 let locked = sqlx::query("UPDATE helpdesk_teams SET updated_at = $1 WHERE id = $2")
@@ -307,13 +307,30 @@ macro_rules! tickets_sql {
                             q.push(" AND id = ").push_bind(n.0);
                         }
                         None => {
+                            let words: Vec<&str> = text.split_whitespace().take(8).collect();
+                            // On SQLite, words of three characters or more are
+                            // looked up in the trigram index; shorter ones, and
+                            // every word on PostgreSQL, by LIKE below.
+                            let (indexed, scanned): (Vec<&str>, Vec<&str>) = if Self::TICKET_FTS {
+                                words.iter().partition(|w| w.chars().count() >= 3)
+                            } else {
+                                (Vec::new(), words)
+                            };
+                            if !indexed.is_empty() {
+                                let phrases: Vec<String> = indexed
+                                    .iter()
+                                    .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                                    .collect();
+                                q.push(" AND id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ")
+                                    .push_bind(phrases.join(" AND "))
+                                    .push(")");
+                            }
                             // Every word somewhere in the title, description or
                             // customer; `%` and `_` match themselves.
-                            for word in text.split_whitespace().take(8) {
+                            for word in scanned {
                                 let like = format!(
                                     "%{}%",
-                                    word.to_lowercase()
-                                        .replace('\\', "\\\\")
+                                    word.replace('\\', "\\\\")
                                         .replace('%', "\\%")
                                         .replace('_', "\\_")
                                 );
@@ -325,7 +342,7 @@ macro_rules! tickets_sql {
                                     if i > 0 {
                                         q.push(" OR ");
                                     }
-                                    q.push(format!("lower({col}) LIKE "))
+                                    q.push(format!("{col} {} ", Self::CASELESS_LIKE))
                                         .push_bind(like.clone())
                                         .push(" ESCAPE '\\'");
                                 }
@@ -350,7 +367,7 @@ macro_rules! tickets_sql {
             }
 
             async fn save_ticket(&self, t: &parlor_domain::Ticket, now: i64) -> Result<parlor_domain::Ticket, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 let saved = sqlx::query(&format!(
                     "UPDATE tickets SET team_id = $1, stage_id = $2, title = $3, description = $4,
                          customer_name = $5, customer_email = $6, assignee_id = $7, priority = $8,

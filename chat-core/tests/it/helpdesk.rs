@@ -563,3 +563,80 @@ async fn outside_intake_needs_its_way_in_and_bad_input_is_refused() {
     let stored = d.parlor.tickets().receive(bad).await.unwrap();
     assert_eq!(stored.title, "<script>alert(1)</script>");
 }
+
+#[tokio::test]
+async fn words_match_inside_words_in_any_case_and_follow_edits() {
+    let d = desk().await;
+    let team = d
+        .parlor
+        .teams()
+        .create(&d.admin, team_input("Support", &[&d.ann], Assignment::Manual))
+        .await
+        .unwrap();
+    let tickets = d.parlor.tickets();
+    let printer = tickets
+        .create(&d.ann, ticket(&team, "Der Drucker ÜBERHITZT", Priority::Low))
+        .await
+        .unwrap();
+    let mut quoted = ticket(&team, "Says \"hi\" to me", Priority::Low);
+    quoted.customer.email = "zoë@example.com".into();
+    let quoted = tickets.create(&d.ann, quoted).await.unwrap();
+    let ann = &d.ann;
+    let find = |text: &str| {
+        let f = TicketFilter {
+            text: Some(text.into()),
+            ..TicketFilter::default()
+        };
+        async move {
+            tickets
+                .list(ann, &f)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| t.number)
+                .collect::<Vec<TicketNumber>>()
+        }
+    };
+    // Inside a word, in another case, every word required. (Non-ASCII
+    // letters fold too on SQLite, and on PostgreSQL as its locale does.)
+    assert_eq!(find("ruck").await, [printer.number]);
+    assert_eq!(find("ÜBERhitzt drucker").await, [printer.number]);
+    assert!(find("drucker quietscht").await.is_empty());
+    // Short words, quotes, and the customer's address.
+    assert_eq!(find("dR").await, [printer.number]);
+    assert_eq!(find("\"hi\"").await, [quoted.number]);
+    assert_eq!(find("zoë@EXAMPLE").await, [quoted.number]);
+    // An edit is found by its new words only.
+    tickets
+        .change(
+            &d.ann,
+            printer.number,
+            TicketChange {
+                title: Some("Printer overheats".into()),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(find("drucker").await.is_empty());
+    assert_eq!(find("overheat").await, [printer.number]);
+    // A stage change keeps it findable.
+    let closes = team.stages.iter().find(|s| s.closes).unwrap().id;
+    tickets
+        .change(
+            &d.ann,
+            printer.number,
+            TicketChange {
+                stage: Some(closes),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    let closed = TicketFilter {
+        text: Some("overheat".into()),
+        include_closed: true,
+        ..TicketFilter::default()
+    };
+    assert_eq!(tickets.list(&d.ann, &closed).await.unwrap().len(), 1);
+}

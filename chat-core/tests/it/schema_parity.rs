@@ -57,8 +57,11 @@ fn family(declared: &str) -> String {
 async fn sqlite_schema(pool: &sqlx::SqlitePool) -> Schema {
     let mut schema = Schema::new();
     let tables: Vec<String> = sqlx::query_scalar(
+        // `ticket_search` (and its shadow tables) is SQLite's full-text
+        // index of tickets; PostgreSQL searches the columns themselves.
         "SELECT name FROM sqlite_master WHERE type = 'table'
-          AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+          AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'
+          AND name NOT LIKE 'ticket\\_search%' ESCAPE '\\'",
     )
     .fetch_all(pool)
     .await
