@@ -570,12 +570,18 @@ async fn words_match_inside_words_in_any_case_and_follow_edits() {
     let team = d
         .parlor
         .teams()
-        .create(&d.admin, team_input("Support", &[&d.ann], Assignment::Manual))
+        .create(
+            &d.admin,
+            team_input("Support", &[&d.ann], Assignment::Manual),
+        )
         .await
         .unwrap();
     let tickets = d.parlor.tickets();
     let printer = tickets
-        .create(&d.ann, ticket(&team, "Der Drucker ÜBERHITZT", Priority::Low))
+        .create(
+            &d.ann,
+            ticket(&team, "Der Drucker ÜBERHITZT", Priority::Low),
+        )
         .await
         .unwrap();
     let mut quoted = ticket(&team, "Says \"hi\" to me", Priority::Low);
