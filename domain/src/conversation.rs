@@ -122,14 +122,20 @@ pub struct ConversationSummary {
     pub context: crate::VisitorContext,
 }
 
+/// What a visitor without a name is called: "Visitor 4f2a", from their id,
+/// the same in the inbox and on their tickets.
+pub fn anonymous_visitor(visitor: VisitorId) -> String {
+    let id = visitor.0.simple().to_string();
+    format!("Visitor {}", &id[..4])
+}
+
 impl ConversationSummary {
     /// A short, stable label for an anonymous visitor.
     pub fn visitor_name(&self) -> String {
         if let Some(name) = &self.visitor.name {
             return name.clone();
         }
-        let id = self.conversation.visitor.0.simple().to_string();
-        format!("Visitor {}", &id[..4])
+        anonymous_visitor(self.conversation.visitor)
     }
 
     /// Newest activity: the last message, or the start.

@@ -66,7 +66,39 @@ impl TicketNumber {
         }
         digits.parse().ok().filter(|n| *n > 0).map(TicketNumber)
     }
+
+    /// The tickets a text names as `#123`, in order, each once, at most
+    /// [`MAX_TICKET_REFS`]. A `#` inside a word (`a#1`, `&#39;`) is not one.
+    pub fn mentioned_in(text: &str) -> Vec<TicketNumber> {
+        let mut found = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let starts = c == '#' && !prev.is_some_and(|p| p.is_alphanumeric() || p == '&');
+            prev = Some(c);
+            if !starts {
+                continue;
+            }
+            let digits: String = text[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let after = text[i + 1 + digits.len()..].chars().next();
+            if after.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            if let Some(n) = Self::parse(&digits).filter(|n| !found.contains(n)) {
+                found.push(n);
+                if found.len() == MAX_TICKET_REFS {
+                    break;
+                }
+            }
+        }
+        found
+    }
 }
+
+/// The most ticket links drawn under one note.
+pub const MAX_TICKET_REFS: usize = 5;
 
 /// How a team's new tickets find an assignee.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +421,22 @@ pub struct Customer {
     pub visitor: Option<parlor_protocol::VisitorId>,
 }
 
+impl Customer {
+    /// How lists show them: their name, else their address, else the chat
+    /// visitor's name in the inbox ("Visitor 4f2a"); empty if none is known.
+    pub fn label(&self) -> String {
+        if !self.name.is_empty() {
+            self.name.clone()
+        } else if !self.email.is_empty() {
+            self.email.clone()
+        } else {
+            self.visitor
+                .map(crate::conversation::anonymous_visitor)
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// A stored ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -621,6 +669,34 @@ pub fn next_assignee(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_customer_is_shown_by_name_address_or_visitor() {
+        let visitor: parlor_protocol::VisitorId =
+            serde_json::from_str("\"4f2a0000-0000-4000-8000-000000000000\"").unwrap();
+        let mut c = Customer {
+            name: String::new(),
+            email: String::new(),
+            visitor: Some(visitor),
+        };
+        assert_eq!(c.label(), "Visitor 4f2a");
+        c.email = "dee@x.test".into();
+        assert_eq!(c.label(), "dee@x.test");
+        c.name = "Dee".into();
+        assert_eq!(c.label(), "Dee");
+        assert_eq!(Customer::default().label(), "");
+    }
+
+    #[test]
+    fn tickets_named_in_a_text() {
+        let refs = TicketNumber::mentioned_in(
+            "Ticket #12 created; see #7, #12 and #0, not a#3 or &#39; or #5x (#9)",
+        );
+        assert_eq!(refs, [TicketNumber(12), TicketNumber(7), TicketNumber(9)]);
+        let many: String = (1..20).map(|n| format!("#{n} ")).collect();
+        assert_eq!(TicketNumber::mentioned_in(&many).len(), MAX_TICKET_REFS);
+        assert!(TicketNumber::mentioned_in("#").is_empty());
+    }
     use super::*;
 
     fn team(stages: Vec<StageInput>) -> TeamInput {

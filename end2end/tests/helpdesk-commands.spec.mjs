@@ -57,12 +57,20 @@ test('an admin sets up a team; /ticket and /search_tickets work in a chat; a typ
   await reply.press('Enter');
   const found = op.locator('section.thread-panel', { hasText: 'Tickets found' });
   await expect(found.locator('.found-tickets li').first()).toContainText(`#${number} Printer on fire`);
+  await expect(found.getByRole('link', { name: `#${number} Printer on fire` })).toHaveAttribute(
+    'href',
+    `/tickets/${number}`,
+  );
   await shot(op, 'inbox-ticket-from-chat');
 
   // The visitor saw none of it.
   const win = chatWindow(visitor.page);
   await expect(win).not.toContainText('/clsoe');
   await expect(win).not.toContainText('Ticket #');
+  // The note's link opens the ticket.
+  await note.getByRole('link', { name: `Open #${number}` }).click();
+  await expect(op).toHaveURL(new RegExp(`/tickets/${number}$`));
+  await expect(op.locator('h1')).toHaveText(`#${number} Printer on fire`);
   await expect(win).not.toContainText('Printer on fire');
   await visitor.close();
   await staff.close();

@@ -36,6 +36,11 @@ test('the list, stars, the Kanban and the ticket page', async ({ browser }) => {
   await expect(column('New').locator(card)).toBeVisible();
   await card.dragTo(column('In progress'));
   await expect(column('In progress').locator(`.ticket-card[data-ticket="${second}"]`)).toBeVisible();
+  // Without a mouse: the card's stage menu, from the keyboard.
+  const stage = op.getByRole('combobox', { name: `Stage of #${second}` });
+  await stage.focus();
+  await stage.selectOption({ label: 'On hold' });
+  await expect(column('On hold').locator(`.ticket-card[data-ticket="${second}"]`)).toBeVisible();
   await shot(op, 'tickets-kanban');
 
   // The ticket page, by its link; edits stay after a reload.

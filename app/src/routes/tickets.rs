@@ -226,7 +226,7 @@ fn TicketResults(
                                 let team_name = dir.team(t.team).map(|x| x.name.clone()).unwrap_or_default();
                                 let stage = dir.stage_name(&t);
                                 let assignee = t.assignee.map_or_else(|| "Unassigned".to_string(), |a| dir.user_name(a));
-                                let customer = if t.customer.name.is_empty() { t.customer.email.clone() } else { t.customer.name.clone() };
+                                let customer = t.customer.label();
                                 view! {
                                     <tr data-ticket=t.number.0>
                                         <td>
@@ -260,11 +260,7 @@ fn TicketResults(
 fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>) -> impl IntoView {
     let dragged = RwSignal::new(None::<TicketNumber>);
     let feedback = FormFeedback::default();
-    let move_to = move |stage: StageId| {
-        let Some(number) = dragged.get_untracked() else {
-            return;
-        };
-        dragged.set(None);
+    let move_ticket = move |number: TicketNumber, stage: StageId| {
         leptos::task::spawn_local(async move {
             let change = TicketChange {
                 stage: Some(stage),
@@ -276,6 +272,14 @@ fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>)
             }
         });
     };
+    let move_to = move |stage: StageId| {
+        if let Some(number) = dragged.get_untracked() {
+            dragged.set(None);
+            move_ticket(number, stage);
+        }
+    };
+    let stages: Vec<(StageId, String)> =
+        team.stages.iter().map(|s| (s.id, s.name.clone())).collect();
     view! {
         <FormStatus feedback block=true />
         <div class="kanban" aria-label=format!("{} by stage", team.name)>
@@ -298,6 +302,7 @@ fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>)
                         {cards.into_iter().map(|t| {
                             let number = t.number;
                             let assignee = t.assignee.map(|a| dir.user_name(a));
+                            let stages = stages.clone();
                             view! {
                                 <article
                                     class="card ticket-card"
@@ -312,6 +317,20 @@ fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>)
                                         <Stars number priority=t.priority changed />
                                         <span class="assignee">{assignee.unwrap_or_else(|| "Unassigned".into())}</span>
                                     </div>
+                                    // Dragging's keyboard (and single-tap) alternative.
+                                    <select
+                                        class="card-stage"
+                                        aria-label=format!("Stage of {number}")
+                                        on:change=move |ev| {
+                                            if let Ok(id) = event_target_value(&ev).parse() {
+                                                move_ticket(number, StageId(id));
+                                            }
+                                        }
+                                    >
+                                        {stages.into_iter().map(|(id, name)| view! {
+                                            <option value=id.0.to_string() selected={id == sid}>{name}</option>
+                                        }).collect_view()}
+                                    </select>
                                 </article>
                             }
                         }).collect_view()}

@@ -69,9 +69,11 @@ fn FoundTickets(id: ConversationId, inbox: RwSignal<super::state::Inbox>) -> imp
                                     let state = if t.closed { "Closed" } else { "Open" };
                                     view! {
                                         <li>
-                                            <strong>{format!("#{}", t.number)}</strong>
-                                            " "
-                                            <span class="title">{t.title.clone()}</span>
+                                            <a href=format!("/tickets/{}", t.number)>
+                                                <strong>{format!("#{}", t.number)}</strong>
+                                                " "
+                                                <span class="title">{t.title.clone()}</span>
+                                            </a>
                                             " "
                                             <span class="badge">{state}</span>
                                         </li>

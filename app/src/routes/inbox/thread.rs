@@ -264,12 +264,25 @@ fn NoteRow(n: WireNote) -> impl IntoView {
         None => ("msg note", format!("Note · {}", n.author)),
     };
     let id = n.id;
+    // Tickets the note names (`/ticket`'s "Ticket #12 created"), as links.
+    let refs = parlor_domain::TicketNumber::mentioned_in(&n.body);
+    let links = (!refs.is_empty()).then(|| {
+        view! {
+            <span class="note-links">
+                {refs
+                    .into_iter()
+                    .map(|t| view! { <a href=format!("/tickets/{}", t.0)>{format!("Open {t}")}</a> })
+                    .collect_view()}
+            </span>
+        }
+    });
     let body =
         (!n.body.is_empty()).then(|| view! { <span class="body"><Marked id text=n.body /></span> });
     view! {
         <li class=class>
             <span class="author">{author}</span>
             {body}
+            {links}
             <span class="when">{time_label(n.created_at)}</span>
         </li>
     }
