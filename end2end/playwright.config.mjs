@@ -72,14 +72,8 @@ export default defineConfig({
             PARLOR_SMTP_PASSWORD: process.env.PARLOR_TEST_MAIL_PASSWORD,
             PARLOR_MAIL_FROM: 'desk@parlor.test',
             PARLOR_MAIL_CA_FILE: process.env.PARLOR_TEST_MAIL_CA,
-            // Incoming mail from a mailbox of its own (ticket-mail.spec.mjs
-            // writes to it), read every second.
-            PARLOR_IMAP_HOST: process.env.PARLOR_TEST_SMTP_HOST,
-            PARLOR_IMAP_PORT: process.env.PARLOR_TEST_IMAP_PORT,
-            PARLOR_IMAP_SECURITY: 'starttls',
-            PARLOR_IMAP_USER: 'intake@parlor.test',
-            PARLOR_IMAP_PASSWORD: process.env.PARLOR_TEST_MAIL_PASSWORD,
-            PARLOR_IMAP_POLL_SECS: '1',
+            // Incoming mail is set up on the app's Mail page, by
+            // ticket-mail.spec.mjs.
           }
         : {}),
     },

@@ -41,7 +41,7 @@ LAYERS = [
         [
             "parlor", "password", "alerts", "attachments", "auth", "canned", "channels", "chat_tickets",
             "conversations", "edits", "identity", "inbox", "names", "notes",
-            "presence", "routing", "search", "setup", "teams", "tickets", "ticket_thread", "ticket_files", "mail_outbox", "mail_intake", "help_forms", "transfer", "users",
+            "presence", "routing", "search", "setup", "teams", "tickets", "ticket_thread", "ticket_files", "mail_outbox", "mail_intake", "mail_settings", "help_forms", "transfer", "users",
             "visitor_context",
         ],
     ),

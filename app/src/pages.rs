@@ -9,6 +9,7 @@ use crate::routes::channels::ChannelsPage;
 use crate::routes::helpdesk::TeamsPage;
 use crate::routes::inbox::InboxPage;
 use crate::routes::login::LoginPage;
+use crate::routes::mail_settings::MailSettingsPage;
 use crate::routes::tickets::{TicketPage, TicketsPage};
 use crate::routes::users::UsersPage;
 use leptos::prelude::*;
@@ -66,6 +67,11 @@ pub static PAGES: &[Page] = &[
         path: "/users",
         access: Access::Staff,
         view: || view! { <UsersPage /> }.into_any(),
+    },
+    Page {
+        path: "/settings/mail",
+        access: Access::Staff,
+        view: || view! { <MailSettingsPage /> }.into_any(),
     },
     Page {
         path: "/canned",

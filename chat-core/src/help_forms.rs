@@ -6,7 +6,7 @@
 //! new. Submissions are limited per client address, on each node.
 
 use crate::store::{ChannelStore, HelpFormStore, NewEntry, TeamStore};
-use crate::ticket_thread::MailIdentity;
+use crate::ticket_thread::DeskAddress;
 use crate::tickets::Tickets;
 use crate::{now_unix, Error, Result};
 use parlor_domain::help_form::FormTexts;
@@ -56,7 +56,7 @@ pub struct HelpForms {
     teams: Arc<dyn TeamStore>,
     channels: Arc<dyn ChannelStore>,
     tickets: Tickets,
-    identity: Option<MailIdentity>,
+    identity: DeskAddress,
     recent: Arc<Mutex<HashMap<IpAddr, VecDeque<Instant>>>>,
 }
 
@@ -66,7 +66,7 @@ impl HelpForms {
         teams: Arc<dyn TeamStore>,
         channels: Arc<dyn ChannelStore>,
         tickets: Tickets,
-        identity: Option<MailIdentity>,
+        identity: DeskAddress,
     ) -> Self {
         Self {
             store,
@@ -145,7 +145,7 @@ impl HelpForms {
                 return Ok(Submitted::TooMany);
             }
         }
-        let confirmation = self.identity.as_ref().map(|id| OutgoingMail {
+        let confirmation = self.identity.get().map(|id| OutgoingMail {
             from: id.sender(&t),
             to: Mailbox {
                 name: checked.name.clone(),

@@ -24,6 +24,7 @@ pub mod inbox_live;
 pub mod live;
 pub mod mail_intake;
 pub mod mail_outbox;
+pub mod mail_settings;
 pub mod metrics;
 mod names;
 mod notes;

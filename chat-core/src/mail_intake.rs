@@ -10,7 +10,7 @@
 //! ticket of their own rather than writing into someone else's.
 
 use crate::store::{Appended, NewEntry, TeamStore, TicketThreadStore};
-use crate::ticket_thread::MailIdentity;
+use crate::ticket_thread::DeskAddress;
 use crate::tickets::Tickets;
 use crate::{now_unix, Result};
 use parlor_domain::helpdesk::{
@@ -53,7 +53,7 @@ pub struct MailIntake {
     thread: Arc<dyn TicketThreadStore>,
     teams: Arc<dyn TeamStore>,
     tickets: Tickets,
-    identity: Option<MailIdentity>,
+    identity: DeskAddress,
 }
 
 impl MailIntake {
@@ -61,7 +61,7 @@ impl MailIntake {
         thread: Arc<dyn TicketThreadStore>,
         teams: Arc<dyn TeamStore>,
         tickets: Tickets,
-        identity: Option<MailIdentity>,
+        identity: DeskAddress,
     ) -> Self {
         Self {
             thread,
@@ -146,7 +146,7 @@ impl MailIntake {
 
     /// Our own replies carry Message-IDs we made (`ticket-…@our domain`).
     fn is_own(&self, mail: &InboundMail) -> bool {
-        self.identity.as_ref().is_some_and(|id| {
+        self.identity.get().is_some_and(|id| {
             mail.message_id.starts_with("ticket-")
                 && mail
                     .message_id
@@ -173,7 +173,7 @@ impl MailIntake {
     /// The team whose alias the mail was sent to, else the first team
     /// (in the admin's order) that takes mail.
     fn route<'t>(&self, teams: &'t [Team], mail: &InboundMail) -> Option<&'t Team> {
-        let domain = self.identity.as_ref().map(|i| i.domain().to_lowercase());
+        let domain = self.identity.get().map(|i| i.domain().to_lowercase());
         let by_alias = mail.recipients.iter().find_map(|to| {
             let (local, at) = to.rsplit_once('@')?;
             if domain.as_deref().is_some_and(|d| d != at) {

@@ -16,6 +16,7 @@ use crate::hub::Hub;
 use crate::identity::Identities;
 use crate::mail_intake::MailIntake;
 use crate::mail_outbox::{MailOutbox, RetryPolicy};
+use crate::mail_settings::{FromEnvironment, MailSettings};
 use crate::metrics::Metrics;
 use crate::notes::Notes;
 use crate::presence::Presence;
@@ -23,7 +24,7 @@ use crate::search::Search;
 use crate::store::{self, Store};
 use crate::teams::Teams;
 use crate::ticket_files::TicketFiles;
-use crate::ticket_thread::{MailIdentity, TicketThread};
+use crate::ticket_thread::{DeskAddress, MailIdentity, TicketThread};
 use crate::tickets::Tickets;
 use crate::transfer::Transfers;
 use crate::users::Users;
@@ -46,6 +47,8 @@ struct Services {
     chat_tickets: ChatTickets,
     ticket_thread: TicketThread,
     ticket_files: TicketFiles,
+    mail_settings: MailSettings,
+    desk_address: DeskAddress,
     mail_outbox: MailOutbox,
     mail_intake: MailIntake,
     help_forms: HelpForms,
@@ -74,6 +77,9 @@ pub struct Options {
     pub mail: Option<MailIdentity>,
     /// When failed mail is tried again.
     pub mail_retry: RetryPolicy,
+    /// Which mail settings the environment makes (the app's page then
+    /// shows them read-only).
+    pub mail_from_environment: FromEnvironment,
 }
 
 impl Parlor {
@@ -87,27 +93,30 @@ impl Parlor {
         let tickets = Tickets::new(store.clone(), store.clone(), teams.clone(), hub.clone());
         let notes = Notes::new(store.clone(), hub.clone());
         let mail_outbox = MailOutbox::new(store.clone(), options.mail_retry);
+        let desk_address = DeskAddress::new(options.mail);
         let services = Arc::new(Services {
             help_forms: HelpForms::new(
                 store.clone(),
                 store.clone(),
                 store.clone(),
                 tickets.clone(),
-                options.mail.clone(),
+                desk_address.clone(),
             ),
             mail_intake: MailIntake::new(
                 store.clone(),
                 store.clone(),
                 tickets.clone(),
-                options.mail.clone(),
+                desk_address.clone(),
             ),
             ticket_thread: TicketThread::new(
                 store.clone(),
                 store.clone(),
                 tickets.clone(),
                 mail_outbox.clone(),
-                options.mail,
+                desk_address.clone(),
             ),
+            mail_settings: MailSettings::new(store.clone(), options.mail_from_environment),
+            desk_address,
             ticket_files: TicketFiles::new(store.clone(), tickets.clone()),
             mail_outbox,
             chat_tickets: ChatTickets::new(
@@ -168,6 +177,16 @@ impl Parlor {
     /// Tickets' threads: replies by mail, and notes.
     pub fn ticket_thread(&self) -> &TicketThread {
         &self.services.ticket_thread
+    }
+
+    /// The desk's mail settings (admins, and the mail supervisor).
+    pub fn mail_settings(&self) -> &MailSettings {
+        &self.services.mail_settings
+    }
+
+    /// Who the desk's mail comes from now (the supervisor sets it).
+    pub fn desk_address(&self) -> &DeskAddress {
+        &self.services.desk_address
     }
 
     /// Tickets' files (the customer's mail attachments).

@@ -26,6 +26,28 @@ pub struct MailIdentity {
     pub name: String,
 }
 
+/// Who the desk's mail comes from now, shared by every service that
+/// writes or files mail. Set at start from the environment, and again
+/// whenever the mail settings in force change (`parlor_mail::supervisor`);
+/// `None` while outgoing mail is off.
+#[derive(Clone, Default)]
+pub struct DeskAddress(Arc<std::sync::RwLock<Option<MailIdentity>>>);
+
+impl DeskAddress {
+    pub fn new(identity: Option<MailIdentity>) -> Self {
+        Self(Arc::new(std::sync::RwLock::new(identity)))
+    }
+
+    pub fn get(&self) -> Option<MailIdentity> {
+        // A panic elsewhere while holding the lock leaves the value usable.
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set(&self, identity: Option<MailIdentity>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = identity;
+    }
+}
+
 impl MailIdentity {
     /// The part after `@`.
     pub fn domain(&self) -> &str {
@@ -78,7 +100,7 @@ pub struct TicketThread {
     outbox: MailOutbox,
     /// `None` when outgoing mail is not set up: replies are refused (a
     /// note still works), rather than queued for a sender that never runs.
-    mail: Option<MailIdentity>,
+    mail: DeskAddress,
 }
 
 impl TicketThread {
@@ -87,7 +109,7 @@ impl TicketThread {
         teams: Arc<dyn TeamStore>,
         tickets: Tickets,
         outbox: MailOutbox,
-        mail: Option<MailIdentity>,
+        mail: DeskAddress,
     ) -> Self {
         Self {
             store,
@@ -100,7 +122,7 @@ impl TicketThread {
 
     /// Whether replies can go out by mail.
     pub fn can_reply(&self) -> bool {
-        self.mail.is_some()
+        self.mail.get().is_some()
     }
 
     /// The ticket's thread, oldest first.
@@ -146,7 +168,7 @@ impl TicketThread {
     ) -> Result<ThreadEntry> {
         let input = input.parse()?;
         let ticket = self.tickets.get(actor, number).await?;
-        let Some(identity) = &self.mail else {
+        let Some(identity) = self.mail.get() else {
             return Err(Error::NotPermitted(
                 "outgoing mail is not set up (PARLOR_SMTP_HOST and PARLOR_MAIL_FROM); write a note instead",
             ));
@@ -165,7 +187,7 @@ impl TicketThread {
             .await?
             .ok_or(Error::NotFound("team"))?;
         let thread = self.store.thread(number).await?;
-        let mail = reply_mail(identity, &team, &ticket, &thread, actor, &input.body);
+        let mail = reply_mail(&identity, &team, &ticket, &thread, actor, &input.body);
         let entry = NewEntry {
             ticket: number,
             kind: EntryKind::Reply,

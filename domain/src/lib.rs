@@ -14,6 +14,7 @@ pub mod help_form;
 pub mod helpdesk;
 pub mod identity;
 pub mod mail;
+pub mod mail_settings;
 pub mod mentions;
 pub mod presence;
 pub mod rules;

@@ -62,6 +62,11 @@ pub enum Field {
     /// A website form's field, by its place in the form (its settings in
     /// the editor, its answer on the public page).
     FormField(u16),
+    /// One of the desk's mail settings.
+    MailSetting(
+        crate::mail_settings::MailSide,
+        crate::mail_settings::MailPart,
+    ),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

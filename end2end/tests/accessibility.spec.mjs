@@ -126,7 +126,7 @@ test('axe finds nothing serious on the admin pages', async ({ page }) => {
   await expectNoSeriousViolations(page, '/login');
   await signIn(page, ADMIN, '/inbox');
   await expectNoSeriousViolations(page, '/inbox');
-  for (const path of ['/channels', '/users']) {
+  for (const path of ['/channels', '/users', '/tickets', '/helpdesk/teams', '/settings/mail']) {
     await page.goto(path);
     await page.locator('body[data-hydrated]').waitFor();
     await expectNoSeriousViolations(page, path);

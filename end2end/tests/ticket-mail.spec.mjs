@@ -1,9 +1,11 @@
-// A customer's email, with attachments, through the real mail servers: it
-// lands in the team's ticket list while the operator looks at it, and its
-// files download from the ticket page, names shown as written.
+// A customer's email, with attachments, through the real mail servers. The
+// admin sets up the mailbox on the Mail page (outgoing mail comes from the
+// environment there, read-only); the mail lands in the team's ticket list
+// while the operator looks at it, and its files download from the ticket
+// page, names shown as written.
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { adminCall, shot, signIn, smtpSend } from './support.mjs';
+import { adminCall, hydrated, shot, signIn, smtpSend } from './support.mjs';
 
 const mailOn = Boolean(process.env.PARLOR_TEST_SUBMISSION_PORT);
 
@@ -18,7 +20,34 @@ test('an email with attachments becomes a ticket with files', async ({ page }) =
       channels: [], web_form: false, email_alias: 'intake', stages: [],
     },
   });
-  await signIn(page, undefined, '/tickets');
+  // The mailbox, on the Mail page.
+  await signIn(page, undefined, '/settings/mail');
+  const incoming = page.getByRole('group', { name: 'Incoming mail (IMAP)' });
+  await incoming.getByLabel('Read a mailbox for new tickets').check();
+  await incoming.getByLabel('Server', { exact: true }).fill(process.env.PARLOR_TEST_SMTP_HOST);
+  await incoming.getByLabel('Port', { exact: true }).fill(process.env.PARLOR_TEST_IMAP_PORT);
+  await incoming.getByLabel('Security', { exact: true }).selectOption('starttls');
+  await incoming.getByLabel('User', { exact: true }).fill('intake@parlor.test');
+  await incoming.getByLabel('Password', { exact: true }).fill(process.env.PARLOR_TEST_MAIL_PASSWORD);
+  await incoming.getByLabel('Check every (seconds)', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Save mail settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await hydrated(page);
+  // The password never comes back; the environment's SMTP is read-only.
+  await expect(incoming.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(incoming.getByLabel('Password', { exact: true })).toHaveAttribute('placeholder', 'Saved; leave empty to keep it');
+  const outgoing = page.getByRole('group', { name: 'Outgoing mail (SMTP)' });
+  await expect(outgoing.getByLabel('Server', { exact: true })).toHaveValue(process.env.PARLOR_TEST_SMTP_HOST);
+  await expect(outgoing.getByLabel('Server', { exact: true })).toBeDisabled();
+  await expect(outgoing.getByLabel('Password', { exact: true })).toHaveValue('');
+  await shot(page, 'mail-settings');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, 'mail-settings-phone');
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await page.goto('/tickets');
+  await hydrated(page);
   await page.getByRole('combobox', { name: 'Team' }).selectOption({ label: team.name });
   await expect(page.getByText('No tickets match.')).toBeVisible();
 

@@ -9,6 +9,7 @@ pub mod intake;
 pub mod sender;
 pub mod settings;
 pub mod smtp;
+pub mod supervisor;
 mod tls;
 
 pub use settings::{Endpoint, ImapSettings, MailSettings, Secret, Security, SettingsError};

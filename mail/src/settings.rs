@@ -164,6 +164,54 @@ fn port(name: &'static str, v: &str) -> Result<u16, SettingsError> {
 }
 
 impl MailSettings {
+    /// What these settings look like on the app's Mail page: the ways set,
+    /// with a marker instead of each password.
+    pub fn shown(&self) -> parlor_domain::mail_settings::DeskMail {
+        use parlor_domain::mail_settings::{
+            DeskMail, IncomingSettings, MailSecurity, MailServer, OutgoingSettings,
+        };
+        let server = |e: &Endpoint| MailServer {
+            host: e.host.clone(),
+            port: e.port,
+            security: match e.security {
+                Security::StartTls => MailSecurity::Starttls,
+                Security::Tls => MailSecurity::Tls,
+                Security::None => MailSecurity::None,
+            },
+            user: e.user.clone().unwrap_or_default(),
+        };
+        let marker = |e: &Endpoint| {
+            if e.password.is_some() {
+                "(set in the environment)".to_string()
+            } else {
+                String::new()
+            }
+        };
+        DeskMail {
+            outgoing: self.smtp.as_ref().map(|e| OutgoingSettings {
+                server: server(e),
+                password: marker(e),
+                from: self
+                    .identity
+                    .as_ref()
+                    .map(|i| i.address.clone())
+                    .unwrap_or_default(),
+                from_name: self
+                    .identity
+                    .as_ref()
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+            }),
+            incoming: self.imap.as_ref().map(|i| IncomingSettings {
+                server: server(&i.endpoint),
+                password: marker(&i.endpoint),
+                mailbox: i.mailbox.clone(),
+                refused_folder: i.refused_folder.clone(),
+                poll_secs: u32::try_from(i.poll.as_secs()).unwrap_or(u32::MAX),
+            }),
+        }
+    }
+
     /// Reads `PARLOR_SMTP_*`, `PARLOR_MAIL_FROM`, `PARLOR_MAIL_FROM_NAME`
     /// and `PARLOR_MAIL_CA_FILE` through `get` (empty counts as unset).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {

@@ -86,6 +86,7 @@ pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
     let options = chat_core::Options {
         mail: config.mail.identity.clone(),
         mail_retry: config.mail.retry,
+        mail_from_environment: chat_core::mail_settings::FromEnvironment(config.mail.shown()),
     };
     let parlor = Parlor::open_with(&config.database_url, options).await?;
     parlor.set_presence_grace(config.presence_grace_secs);
@@ -118,26 +119,22 @@ pub async fn prepare(config: &Config) -> Result<Parlor, StartError> {
     Ok(parlor)
 }
 
-/// Starts this node's mail sender when outgoing mail is set up, and the
-/// mailbox intake when incoming mail is.
+/// Starts this node's mail supervisor, which runs the sender and the
+/// mailbox intake with the settings in force (the environment's, else the
+/// app's Mail page).
 fn start_mail(config: &Config, parlor: &Parlor) -> Result<(), StartError> {
-    if let Some(imap) = &config.mail.imap {
-        let connector = parlor_mail::imap::Connector::new(config.mail.ca_file.as_deref())?;
-        tracing::info!(host = %imap.endpoint.host, mailbox = %imap.mailbox, "incoming mail through IMAP");
-        let intake = parlor_mail::intake::ImapIntake::new(connector, imap.clone());
-        tokio::spawn(intake.run(parlor.mail_intake().clone()));
-    } else {
-        tracing::info!("incoming mail is off (PARLOR_IMAP_HOST is not set)");
+    // What the environment sets must work from the start: a bad CA file
+    // stops the server here rather than mail later.
+    if config.mail.imap.is_some() {
+        parlor_mail::imap::Connector::new(config.mail.ca_file.as_deref())?;
     }
-    let (Some(endpoint), Some(identity)) = (&config.mail.smtp, &config.mail.identity) else {
-        tracing::info!(
-            "outgoing mail is off (PARLOR_SMTP_HOST is not set): tickets take notes, not replies"
-        );
-        return Ok(());
-    };
-    let smtp = parlor_mail::Smtp::new(endpoint, config.mail.ca_file.as_deref(), identity.domain())?;
-    tracing::info!(host = %endpoint.host, port = endpoint.port, "outgoing mail through SMTP");
-    tokio::spawn(parlor_mail::sender::run(parlor.mail_outbox().clone(), smtp));
+    if let (Some(endpoint), Some(identity)) = (&config.mail.smtp, &config.mail.identity) {
+        parlor_mail::Smtp::new(endpoint, config.mail.ca_file.as_deref(), identity.domain())?;
+    }
+    tokio::spawn(parlor_mail::supervisor::run(
+        parlor.clone(),
+        config.mail.clone(),
+    ));
     Ok(())
 }
 

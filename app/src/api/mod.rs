@@ -11,6 +11,7 @@ pub mod help_forms;
 pub mod helpdesk;
 pub mod inbox;
 pub mod live;
+pub mod mail_settings;
 pub mod ticket_thread;
 pub mod tuned_ws;
 pub mod users;

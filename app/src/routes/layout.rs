@@ -49,7 +49,10 @@ pub fn AdminLayout() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             if is_admin(Some(me)).await {
-                                Either::Left(view! { <A href="/users">"Users"</A> })
+                                Either::Left(view! {
+                                    <A href="/users">"Users"</A>
+                                    <A href="/settings/mail">"Mail"</A>
+                                })
                             } else {
                                 Either::Right(())
                             }

@@ -9,6 +9,7 @@ pub mod helpdesk;
 pub mod inbox;
 pub mod layout;
 pub mod login;
+pub mod mail_settings;
 pub mod ticket_thread;
 pub mod tickets;
 pub mod users;

@@ -16,6 +16,7 @@ mod group_commit;
 mod health;
 mod help_forms;
 mod mail_outbox;
+mod mail_settings;
 mod messages;
 mod notes;
 mod postgres;
@@ -43,6 +44,7 @@ pub use edits::EditStore;
 pub use health::HealthStore;
 pub use help_forms::HelpFormStore;
 pub use mail_outbox::MailOutboxStore;
+pub use mail_settings::MailSettingsStore;
 pub use messages::{MessageStore, NewMessage};
 pub use notes::NoteStore;
 pub use postgres::PostgresStore;
@@ -82,6 +84,7 @@ pub trait Store:
     + TicketStore
     + TicketThreadStore
     + TicketFileStore
+    + MailSettingsStore
     + MailOutboxStore
     + HelpFormStore
     + 'static
@@ -107,6 +110,7 @@ impl<T> Store for T where
         + TicketStore
         + TicketThreadStore
         + TicketFileStore
+        + MailSettingsStore
         + MailOutboxStore
         + HelpFormStore
         + 'static
@@ -184,6 +188,10 @@ impl dyn Store {
     }
 
     pub fn ticket_files(&self) -> &dyn TicketFileStore {
+        self
+    }
+
+    pub fn mail_settings(&self) -> &dyn MailSettingsStore {
         self
     }
 

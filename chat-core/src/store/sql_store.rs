@@ -36,6 +36,7 @@ macro_rules! sql_store {
         $crate::store::ticket_files::ticket_files_sql!($store, $db);
         $crate::store::ticket_thread::ticket_thread_sql!($store, $db);
         $crate::store::help_forms::help_forms_sql!($store, $db);
+        $crate::store::mail_settings::mail_settings_sql!($store, $db);
     };
 }
 

@@ -8,6 +8,7 @@ mod attachments_store;
 mod help_forms;
 mod helpdesk;
 mod mail_intake;
+mod mail_settings;
 mod messages;
 mod one_active;
 mod schema_parity;

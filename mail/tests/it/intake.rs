@@ -17,7 +17,7 @@ use parlor_mail::{ImapSettings, Security, Smtp};
 use std::time::Duration;
 
 /// Sends `raw` as-is from `from` to `to`, through the relay port.
-async fn send_raw(servers: &Servers, from: &str, to: &str, raw: &[u8]) {
+pub(crate) async fn send_raw(servers: &Servers, from: &str, to: &str, raw: &[u8]) {
     let relay_port: u16 = std::env::var("PARLOR_TEST_SMTP_PORT")
         .unwrap()
         .parse()
@@ -29,7 +29,14 @@ async fn send_raw(servers: &Servers, from: &str, to: &str, raw: &[u8]) {
     smtp.send_raw(&envelope, raw).await.unwrap();
 }
 
-fn mail(from: &str, to: &str, id: &str, headers: &str, subject: &str, body: &str) -> Vec<u8> {
+pub(crate) fn mail(
+    from: &str,
+    to: &str,
+    id: &str,
+    headers: &str,
+    subject: &str,
+    body: &str,
+) -> Vec<u8> {
     format!(
         "From: Dee Customer <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     )

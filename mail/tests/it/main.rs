@@ -8,6 +8,7 @@
 
 mod intake;
 mod replies;
+mod settings;
 
 use futures::TryStreamExt;
 use parlor_mail::{Endpoint, Secret, Security};
@@ -91,6 +92,7 @@ pub async fn desk(address: &str) -> (tempfile::TempDir, chat_core::Parlor, parlo
             first_secs: 1,
             ..Default::default()
         },
+        ..Default::default()
     };
     let (parlor, admin) = chat_core::testing::open_with_admin(&url, options)
         .await

@@ -18,6 +18,7 @@ mod help_form;
 mod http;
 mod inbox;
 mod live;
+mod mail_settings;
 mod nodes;
 mod notes;
 mod presence;

@@ -1,0 +1,10 @@
+-- The desk's mail settings as an admin saved them in the app
+-- (`store/mail_settings.rs`): one row, the settings as JSON, passwords
+-- included (never sent back to a browser). Every node reads `version` to
+-- notice a change and reconnect with the new settings.
+CREATE TABLE mail_settings (
+    id         BIGINT  PRIMARY KEY CHECK (id = 1),
+    settings   TEXT    NOT NULL,
+    version    BIGINT  NOT NULL,
+    updated_at BIGINT  NOT NULL
+);
