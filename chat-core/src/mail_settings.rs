@@ -5,7 +5,7 @@
 //! never leaves: the view says whether one is set.
 
 use crate::auth::require_admin;
-use crate::store::MailSettingsStore;
+use crate::store::{MailSettingsStore, StoreError};
 use crate::{now_unix, Result};
 use parlor_domain::mail_settings::{DeskMail, MailSettingsInput, MailSettingsView};
 use parlor_domain::User;
@@ -42,7 +42,7 @@ impl MailSettings {
     /// What the admin page shows. Admins only.
     pub async fn view(&self, actor: &User) -> Result<MailSettingsView> {
         require_admin(actor)?;
-        let (saved, _) = self.store.mail_settings().await?;
+        let (saved, _) = self.stored().await?;
         Ok(self.viewed(&saved))
     }
 
@@ -50,7 +50,7 @@ impl MailSettings {
     /// and tells this node's mail to use them. Admins only.
     pub async fn save(&self, actor: &User, input: MailSettingsInput) -> Result<MailSettingsView> {
         require_admin(actor)?;
-        let (stored, _) = self.store.mail_settings().await?;
+        let (stored, _) = self.stored().await?;
         // A way the environment sets is shown, not edited: what was saved
         // for it stays as it was, unchecked.
         let env = &self.env.0;
@@ -78,7 +78,19 @@ impl MailSettings {
 
     /// The saved settings and their version, for the supervisor.
     pub async fn current(&self) -> Result<(DeskMail, i64)> {
-        Ok(self.store.mail_settings().await?)
+        self.stored().await
+    }
+
+    /// A row that cannot be read back counts as nothing saved (version 0),
+    /// so the environment's mail still runs and an admin can save anew.
+    async fn stored(&self) -> Result<(DeskMail, i64)> {
+        match self.store.mail_settings().await {
+            Err(StoreError::Corrupt(why)) => {
+                tracing::error!(%why, "the saved mail settings cannot be read; save them again");
+                Ok((DeskMail::default(), 0))
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Waits for a save on this node, or [`CHECK_EVERY`] (a save on

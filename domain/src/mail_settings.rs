@@ -57,6 +57,7 @@ impl MailSecurity {
 /// A server and its sign-in. The password is kept apart (see
 /// [`OutgoingMail`] and [`IncomingMail`]) so a view can drop it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MailServer {
     pub host: String,
     pub port: u16,
@@ -65,7 +66,9 @@ pub struct MailServer {
     pub user: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+// Stored as JSON: `default` lets a row written by an older release load.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutgoingSettings {
     pub server: MailServer,
     pub password: String,
@@ -75,7 +78,8 @@ pub struct OutgoingSettings {
     pub from_name: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IncomingSettings {
     pub server: MailServer,
     pub password: String,
@@ -86,6 +90,7 @@ pub struct IncomingSettings {
 
 /// The stored settings; `None` is that way off.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DeskMail {
     pub outgoing: Option<OutgoingSettings>,
     pub incoming: Option<IncomingSettings>,
@@ -117,8 +122,8 @@ pub struct MailSettingsView {
 }
 
 /// A connection as the admin submits it: `password: None` keeps the
-/// stored one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// stored one (for the same server and user only).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerInput {
     pub on: bool,
     pub server: MailServer,
@@ -135,6 +140,43 @@ pub struct MailSettingsInput {
     pub mailbox: String,
     pub refused_folder: String,
     pub poll_secs: u32,
+}
+
+// Passwords never print, in logs or failed assertions.
+impl std::fmt::Debug for OutgoingSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingSettings")
+            .field("server", &self.server)
+            .field("password_set", &!self.password.is_empty())
+            .field("from", &self.from)
+            .field("from_name", &self.from_name)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for IncomingSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IncomingSettings")
+            .field("server", &self.server)
+            .field("password_set", &!self.password.is_empty())
+            .field("mailbox", &self.mailbox)
+            .field("refused_folder", &self.refused_folder)
+            .field("poll_secs", &self.poll_secs)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ServerInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerInput")
+            .field("on", &self.on)
+            .field("server", &self.server)
+            .field(
+                "password_typed",
+                &self.password.as_ref().is_some_and(|p| !p.is_empty()),
+            )
+            .finish()
+    }
 }
 
 const MAX_HOST: usize = 253;
@@ -180,7 +222,10 @@ impl MailSettingsInput {
     pub fn parse(&self, stored: &DeskMail) -> Result<DeskMail, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let outgoing = if self.outgoing.on {
-            let kept = stored.outgoing.as_ref().map(|o| o.password.as_str());
+            let kept = stored
+                .outgoing
+                .as_ref()
+                .map(|o| (&o.server, o.password.as_str()));
             let (server, password) = server(&mut e, MailSide::Outgoing, &self.outgoing, kept);
             let f = |part| Field::MailSetting(MailSide::Outgoing, part);
             let from = self.from.trim().to_lowercase();
@@ -211,7 +256,10 @@ impl MailSettingsInput {
             None
         };
         let incoming = if self.incoming.on {
-            let kept = stored.incoming.as_ref().map(|i| i.password.as_str());
+            let kept = stored
+                .incoming
+                .as_ref()
+                .map(|i| (&i.server, i.password.as_str()));
             let (server, password) = server(&mut e, MailSide::Incoming, &self.incoming, kept);
             let f = |part| Field::MailSetting(MailSide::Incoming, part);
             if server.security == MailSecurity::None {
@@ -248,13 +296,14 @@ impl MailSettingsInput {
     }
 }
 
-/// A connection's server, checked, and its password (the stored one when
-/// none was typed).
+/// A connection's server, checked, and its password: the stored one when
+/// none was typed, if the server and user are the same (a saved password
+/// is never sent to a host or user it was not typed for).
 fn server(
     e: &mut ValidationErrors,
     side: MailSide,
     input: &ServerInput,
-    kept: Option<&str>,
+    kept: Option<(&MailServer, &str)>,
 ) -> (MailServer, String) {
     let f = |part| Field::MailSetting(side, part);
     let host = input.server.host.trim().to_lowercase();
@@ -274,9 +323,10 @@ fn server(
     }
     let user = input.server.user.trim().to_string();
     e.check_line(f(MailPart::User), &user, false, MAX_LINE);
-    let password = match &input.password {
-        Some(p) if !p.is_empty() => p.clone(),
-        _ => kept.unwrap_or_default().to_string(),
+    let password = match (&input.password, kept) {
+        (Some(p), _) if !p.is_empty() => p.clone(),
+        (_, Some((was, p))) if was.host == host && was.user == user => p.to_string(),
+        _ => String::new(),
     };
     if password.chars().count() > MAX_LINE || password.contains(['\r', '\n']) {
         e.push(f(MailPart::Password), "is too long or has line breaks");
@@ -327,6 +377,16 @@ mod tests {
         again.outgoing.password = None;
         let kept = again.parse(&stored).unwrap();
         assert_eq!(kept.outgoing.unwrap().password, "s3cret");
+        // Another host, or another user: the saved password is not sent there.
+        let mut elsewhere = input();
+        elsewhere.outgoing.password = None;
+        elsewhere.outgoing.server.host = "evil.example.net".into();
+        let e = elsewhere.parse(&stored).unwrap_err();
+        assert!(e
+            .0
+            .iter()
+            .any(|f| f.field == Field::MailSetting(MailSide::Outgoing, MailPart::Password)));
+        assert!(!format!("{stored:?}").contains("s3cret"));
         let view = stored.view();
         assert!(view.outgoing.password_set);
         assert!(!serde_json::to_string(&view).unwrap().contains("s3cret"));

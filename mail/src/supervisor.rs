@@ -61,14 +61,13 @@ fn endpoint(server: &MailServer, password: &str) -> Endpoint {
 /// a way that cannot start (a CA file gone) says why in the log.
 fn start(parlor: &Parlor, settings: &MailSettings) -> Vec<JoinHandle<()>> {
     let mut running = Vec::new();
-    parlor.desk_address().set(match settings.smtp {
-        Some(_) => settings.identity.clone(),
-        None => None,
-    });
+    // Replies are taken only while a sender runs.
+    let mut sending = None;
     match (&settings.smtp, &settings.identity) {
         (Some(endpoint), Some(identity)) => {
             match Smtp::new(endpoint, settings.ca_file.as_deref(), identity.domain()) {
                 Ok(smtp) => {
+                    sending = Some(identity.clone());
                     tracing::info!(host = %endpoint.host, port = endpoint.port, "outgoing mail through SMTP");
                     running.push(tokio::spawn(crate::sender::run(
                         parlor.mail_outbox().clone(),
@@ -91,6 +90,7 @@ fn start(parlor: &Parlor, settings: &MailSettings) -> Vec<JoinHandle<()>> {
         },
         None => tracing::info!("incoming mail is off"),
     }
+    parlor.desk_address().set(sending);
     running
 }
 
@@ -109,7 +109,14 @@ pub async fn run(parlor: Parlor, env: MailSettings) {
                 running = start(&parlor, &effective(&env, &saved));
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "reading the mail settings failed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the mail settings failed");
+                // The environment's mail does not wait for the database.
+                if version.is_none() {
+                    version = Some(-1);
+                    running = start(&parlor, &effective(&env, &DeskMail::default()));
+                }
+            }
         }
         settings.changed().await;
     }

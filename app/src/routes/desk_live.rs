@@ -109,8 +109,6 @@ async fn run(pulse: DeskPulse) {
     use parlor_protocol::desk::DeskFrame;
 
     let mut backoff_ms = 500;
-    // The page was just read; the first connection has nothing to catch up.
-    let mut first = true;
     loop {
         // Held open for the connection's life: the server needs nothing.
         let (_tx, rx) = futures::channel::mpsc::unbounded();
@@ -119,12 +117,12 @@ async fn run(pulse: DeskPulse) {
                 stream.into();
             while let Some(Ok(frame)) = stream.next().await {
                 match frame {
-                    // Whatever changed while not connected is read again.
+                    // Whatever changed before the connection (even the
+                    // first: the page was read on the server, earlier) is
+                    // read again.
                     DeskFrame::Ready => {
                         backoff_ms = 500;
-                        if !std::mem::take(&mut first) {
-                            pulse.note(None);
-                        }
+                        pulse.note(None);
                     }
                     DeskFrame::Ticket { number } => pulse.note(Some(number)),
                     DeskFrame::Resync => {

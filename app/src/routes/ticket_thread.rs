@@ -71,7 +71,10 @@ fn ThreadSection(number: TicketNumber) -> impl IntoView {
         version.track();
         async move { ticket_thread(number).await }
     });
-    // While a reply waits, look again in a few seconds.
+    // While a reply waits, look again in a few seconds: one timer at a
+    // time, however often the thread is read meanwhile.
+    #[cfg(feature = "hydrate")]
+    let timer = StoredValue::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move || {
         let waiting = thread
@@ -83,9 +86,13 @@ fn ThreadSection(number: TicketNumber) -> impl IntoView {
                 })
             })
             .unwrap_or(false);
-        if waiting {
+        if waiting && !timer.get_value() {
+            timer.set_value(true);
             set_timeout(
-                move || version.try_update(|n| *n += 1).unwrap_or_default(),
+                move || {
+                    timer.try_set_value(false);
+                    version.try_update(|n| *n += 1).unwrap_or_default()
+                },
                 std::time::Duration::from_secs(3),
             );
         }

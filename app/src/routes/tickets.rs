@@ -440,7 +440,17 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
     // the new value; one being edited keeps what was typed, and saving
     // then sends only that field.
     let merge = move |fresh: Ticket| {
-        let was = stored.get_untracked();
+        // The page may be gone (the read outlives it), and an older read
+        // may answer after a newer one: neither changes anything.
+        let Some(was) = stored.try_get_untracked() else {
+            return;
+        };
+        if fresh.version <= was.version {
+            return;
+        }
+        // Moved to another team: its stage and assignee belong to that
+        // team, whatever was chosen here.
+        let moved = fresh.team != was.team;
         if title.get_untracked() == was.title {
             title.set(fresh.title.clone());
         }
@@ -459,10 +469,10 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
         if team.get_untracked() == was.team {
             team.set(fresh.team);
         }
-        if stage.get_untracked() == was.stage {
+        if moved || stage.get_untracked() == was.stage {
             stage.set(fresh.stage);
         }
-        if assignee.get_untracked() == was.assignee {
+        if moved || assignee.get_untracked() == was.assignee {
             assignee.set(fresh.assignee);
         }
         stored.set(fresh);
@@ -474,10 +484,12 @@ fn TicketEditor(ticket: Ticket, dir: Directory) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match get_ticket(number).await {
                     Ok(fresh) => {
-                        gone.set(None);
+                        gone.try_set(None);
                         merge(fresh);
                     }
-                    Err(e) => gone.set(Some(e.to_string())),
+                    Err(e) => {
+                        gone.try_set(Some(e.to_string()));
+                    }
                 }
             });
         }
