@@ -172,6 +172,12 @@ impl Parlor {
             self.hub.message(conversation.channel, message);
             // The list shows who has it now and that it was read.
             self.announce(conversation.id).await;
+            if conversation.assignee.is_none() {
+                // The answer assigned it: its visitor is out of the line,
+                // and those behind move up.
+                self.hub.to_room(conversation.id, RoomEvent::Queue(None));
+                self.announce_queue(conversation.channel).await;
+            }
         }
         Ok(appended)
     }

@@ -244,3 +244,27 @@ async fn two_operators_taking_at_once_leave_one_owner() {
         assert_eq!(code, LiveErrorCode::Taken, "round {round}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answering_a_waiting_visitor_takes_them_out_of_line() {
+    let s = start().await;
+    let mut team = team(&s, &["Ann"]).await;
+    let admin = s.admin().await;
+    let ann = team[0].0.id;
+    s.state.parlor.set_max_chats(&admin, ann, 1).await.unwrap();
+    let (_v1, _first) = conversation(&s, "one").await;
+    let (mut v2, second, at) = waiting(&s, "two").await;
+    assert_eq!(at, Some(1));
+    let (mut v3, _third, at) = waiting(&s, "three").await;
+    assert_eq!(at, Some(2));
+
+    // Ann answers the first in line from her inbox, over her limit.
+    let inbox = &mut team[0].1;
+    inbox
+        .send(json!({"type": "send", "conversation_id": second,
+            "message_id": uuid(), "body": "I am here"}))
+        .await;
+    assert_eq!(place(&mut v2).await, None, "the notice clears");
+    assert_eq!(s.owner(second).await, Some(ann));
+    assert_eq!(place(&mut v3).await, Some(1), "the next moves up");
+}
