@@ -15,6 +15,9 @@ test('the list, stars, the Kanban and the ticket page', async ({ browser }) => {
 
   await op.goto('/tickets');
   await op.locator('body[data-hydrated]').waitFor();
+  // The live link's first reload (the page was rendered before it
+  // connected) is done before anything is dragged.
+  await op.waitForLoadState('networkidle');
   await op.getByRole('combobox', { name: 'Team' }).selectOption({ label: team.name });
   const rows = op.locator('table.tickets tbody tr');
   await expect(rows.filter({ hasText: 'Kettle leaks' })).toHaveCount(1);

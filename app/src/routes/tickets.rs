@@ -88,6 +88,9 @@ pub fn TicketsPage() -> impl IntoView {
         sort: sort.get(),
         ..TicketFilter::default()
     };
+    // Which card is being dragged: kept here, above the Kanban, which a
+    // live reload may draw anew in the middle of a drag.
+    let dragged = RwSignal::new(None::<TicketNumber>);
     let tickets = Resource::new(
         move || (filter(), changed.get(), pulse.version()),
         |(f, _, _)| list_tickets(f),
@@ -177,7 +180,7 @@ pub fn TicketsPage() -> impl IntoView {
                                 on:click=move |_| layout.set(Layout::Kanban)>"Kanban"</button>
                         </div>
                     </div>
-                    <TicketResults tickets dir layout team changed />
+                    <TicketResults tickets dir layout team changed dragged />
                 })
             })}
         </Transition>
@@ -191,6 +194,7 @@ fn TicketResults(
     layout: RwSignal<Layout>,
     team: RwSignal<Option<TeamId>>,
     changed: RwSignal<u32>,
+    dragged: RwSignal<Option<TicketNumber>>,
 ) -> impl IntoView {
     // A boundary of its own: the filters stay while the list reloads.
     let results = move || {
@@ -202,7 +206,7 @@ fn TicketResults(
             };
             match (layout.get(), team.get().and_then(|t| dir.team(t).cloned())) {
                 (Layout::Kanban, Some(team)) => {
-                    EitherOf3::B(view! { <Kanban list team dir changed /> })
+                    EitherOf3::B(view! { <Kanban list team dir changed dragged /> })
                 }
                 (Layout::Kanban, None) => EitherOf3::A(view! {
                     <p class="empty">{"Choose a team: the Kanban shows one team's stages.".to_string()}</p>
@@ -257,8 +261,13 @@ fn TicketResults(
 /// One team's tickets in columns by stage; a card dropped on another
 /// column moves the ticket there.
 #[component]
-fn Kanban(list: Vec<Ticket>, team: Team, dir: Directory, changed: RwSignal<u32>) -> impl IntoView {
-    let dragged = RwSignal::new(None::<TicketNumber>);
+fn Kanban(
+    list: Vec<Ticket>,
+    team: Team,
+    dir: Directory,
+    changed: RwSignal<u32>,
+    dragged: RwSignal<Option<TicketNumber>>,
+) -> impl IntoView {
     let feedback = FormFeedback::default();
     let move_ticket = move |number: TicketNumber, stage: StageId| {
         leptos::task::spawn_local(async move {
