@@ -47,14 +47,10 @@ impl Tickets {
     /// Tells every node's helpdesk screens that `ticket` changed (after
     /// the commit; its thread counts). `was`: the team it left.
     pub(crate) fn changed(&self, ticket: &Ticket, was: Option<TeamId>) {
-        self.touched(ticket.number, ticket.team, was);
-    }
-
-    pub(crate) fn touched(&self, number: TicketNumber, team: TeamId, was: Option<TeamId>) {
         self.hub.to_desk(DeskEvent::Ticket {
-            number,
-            team,
-            was: was.filter(|w| *w != team),
+            number: ticket.number,
+            team: ticket.team,
+            was: was.filter(|w| *w != ticket.team),
         });
     }
 
