@@ -1,72 +1,108 @@
-//! The browser shell around `widget::state`: one `State` in a signal, each
-//! event applied to it, and what it returns carried out (the socket, the
-//! page's storage, the page's events).
+//! The browser shell around `widget::state`: one `State`, each event applied
+//! to it, what it returns carried out (the socket, the page's storage, the
+//! page's events), then the view brought up to date with what changed.
 
 use crate::api::PageApi;
+use crate::files::Files;
 use crate::socket::Socket;
-use leptos::prelude::*;
+use crate::view::View;
 use parlor_protocol::{ChannelId, MessageId};
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 use widget::saved::{self, Saved};
 use widget::state::{Event, Out, State};
 
-/// The window's state and where its effects go; copied into every
-/// component and handler.
-#[derive(Clone, Copy)]
-pub struct Chat {
-    pub state: RwSignal<State>,
+pub struct Inner {
+    pub state: RefCell<State>,
+    /// The state the view shows (`None` before its first drawing).
+    shown: RefCell<Option<State>>,
     pub socket: Socket,
     pub api: PageApi,
+    pub files: Files,
+    pub view: OnceCell<View>,
+}
+
+/// The window's state and where its effects go; cloned into every handler.
+#[derive(Clone)]
+pub struct Chat(pub Rc<Inner>);
+
+impl std::ops::Deref for Chat {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
 }
 
 impl Chat {
     pub fn new(state: State, socket: Socket, api: PageApi) -> Self {
-        let chat = Self {
-            state: RwSignal::new(state),
+        let chat = Self(Rc::new(Inner {
+            state: RefCell::new(state),
+            shown: RefCell::new(None),
             socket,
             api,
-        };
-        socket.listen(chat);
+            files: Files::default(),
+            view: OnceCell::new(),
+        }));
+        chat.socket.listen(&chat);
         chat
     }
 
-    /// Reads a part of the state; the view re-renders only when it changes.
-    pub fn memo<T: Clone + PartialEq + Send + Sync + 'static>(
-        &self,
-        part: impl Fn(&State) -> T + Send + Sync + 'static,
-    ) -> Memo<T> {
-        let state = self.state;
-        Memo::new(move |_| state.with(&part))
+    /// Reads the state.
+    pub fn with<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.borrow())
     }
 
     pub fn channel(&self) -> ChannelId {
-        self.state.with_untracked(|s| s.channel)
+        self.with(|s| s.channel)
     }
 
-    /// Applies `event`, then does what it asks for.
+    /// Applies `event`, does what it asks for, then redraws what changed.
+    /// No borrow is held while effects run: they may dispatch in turn.
     pub fn dispatch(&self, event: Event) {
-        // Subscribers hear only of a real change (most ticks change nothing).
-        let outs = self.state.try_maybe_update(|s| {
-            let before = s.clone();
-            let outs = s.apply(event);
-            (*s != before, outs)
-        });
-        for out in outs.into_iter().flatten() {
+        let outs = self.state.borrow_mut().apply(event);
+        for out in outs {
             match out {
                 Out::Send(frame) => self.socket.send(&frame),
-                Out::Deliver(frame) => self.socket.deliver(*self, &frame),
-                Out::Connect => self.socket.connect(*self),
+                Out::Deliver(frame) => self.socket.deliver(self, &frame),
+                Out::Connect => self.socket.connect(self),
                 Out::Reconnect => {
                     self.socket.drop_socket();
-                    self.socket.connect(*self);
+                    self.socket.connect(self);
                 }
-                Out::Save => self.state.with_untracked(|s| store(s.channel, &s.saved)),
+                Out::Save => self.with(|s| store(s.channel, &s.saved)),
                 Out::Emit { from, name, body } => self.api.message(from, name.as_deref(), &body),
             }
+        }
+        self.render();
+    }
+
+    /// Brings the view up to date. The page hears `open`/`close` after the
+    /// borrows end: its listeners may call the widget.
+    pub fn render(&self) {
+        let Some(view) = self.view.get() else {
+            return;
+        };
+        let opened = {
+            let state = self.state.borrow();
+            let mut shown = self.shown.borrow_mut();
+            if shown.as_ref() == Some(&*state) {
+                return;
+            }
+            view.update(self, shown.as_ref(), &state);
+            let opened = shown
+                .as_ref()
+                .filter(|was| was.open != state.open)
+                .map(|_| state.open);
+            *shown = Some(state.clone());
+            opened
+        };
+        if let Some(open) = opened {
+            self.api.emit(if open { "open" } else { "close" }, None);
         }
     }
 
     pub fn wants_socket(&self) -> bool {
-        self.state.with_untracked(State::wants_socket)
+        self.with(State::wants_socket)
     }
 }
 
@@ -82,12 +118,12 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load(channel: ChannelId) -> Saved {
     storage()
         .and_then(|s| s.get_item(&saved::key(channel)).ok()?)
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| crate::wire::saved(&json))
         .unwrap_or_default()
 }
 
 fn store(channel: ChannelId, saved: &Saved) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(saved)) {
-        let _ = s.set_item(&saved::key(channel), &json);
+    if let Some(s) = storage() {
+        let _ = s.set_item(&saved::key(channel), &crate::wire::saved_text(saved));
     }
 }

@@ -6,56 +6,41 @@
 
 use crate::chat::Chat;
 use crate::i18n::Texts;
-use leptos::prelude::*;
-use parlor_protocol::attachments::human_size;
-use parlor_protocol::{ApiError, AttachmentId, WireAttachment};
-use std::collections::HashMap;
+use crate::wire::{self, Json};
+use parlor_protocol::{AttachmentId, WireAttachment};
+use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, Url, XmlHttpRequest, XmlHttpRequestResponseType};
+use widget::state::Line;
 
-/// The widget's file endpoints and the previews fetched so far.
-#[derive(Clone, Copy)]
+/// The previews fetched so far: object URLs by attachment, `None` while
+/// loading. Kept across redrawings; revoked once no line shows the file.
+/// A list: a conversation shows few files, and a map costs bytes.
+#[derive(Default)]
 pub struct Files {
-    chat: Chat,
-    /// The live endpoint (`ws:`/`wss:`): the file endpoints sit beside it.
-    live: StoredValue<String>,
-    /// Object URLs by attachment, `None` while loading. Kept across the
-    /// list's re-renders; revoked once no line shows the file.
-    previews: StoredValue<HashMap<AttachmentId, ArcRwSignal<Option<String>>>>,
+    previews: RefCell<Vec<(AttachmentId, Option<String>)>>,
 }
 
 impl Files {
-    pub fn new(chat: Chat) -> Self {
-        let files = Self {
-            chat,
-            live: chat.socket.url,
-            previews: StoredValue::new(HashMap::new()),
-        };
-        Effect::new(move || {
-            chat.state.with(|s| {
-                let lines = &s.lines;
-                files.previews.update_value(|p| {
-                    p.retain(|id, url| {
-                        let shown = lines
-                            .iter()
-                            .any(|l| l.attachment.as_ref().is_some_and(|a| a.id == *id));
-                        if !shown {
-                            if let Some(u) = url.get_untracked() {
-                                let _ = Url::revoke_object_url(&u);
-                            }
-                        }
-                        shown
-                    })
-                })
-            })
+    /// Forgets (and frees) the previews no line shows any more.
+    pub fn prune(&self, lines: &[Line]) {
+        self.previews.borrow_mut().retain(|(id, url)| {
+            let shown = lines
+                .iter()
+                .any(|l| l.attachment.as_ref().is_some_and(|a| a.id == *id));
+            if !shown {
+                if let Some(u) = url {
+                    let _ = Url::revoke_object_url(u);
+                }
+            }
+            shown
         });
-        files
     }
 
     /// `path` (relative to the widget's endpoints) as an `http(s):` URL.
-    fn url(&self, path: &str) -> Option<String> {
-        let url = Url::new_with_base(path, &self.live.get_value()).ok()?;
+    fn url(chat: &Chat, path: &str) -> Option<String> {
+        let url = Url::new_with_base(path, &chat.socket.url).ok()?;
         let scheme = if url.protocol() == "wss:" {
             "https:"
         } else {
@@ -65,14 +50,14 @@ impl Files {
         Some(url.href())
     }
 
-    fn token(&self) -> Option<String> {
-        self.chat.state.with_untracked(|s| s.saved.token.clone())
+    fn token(chat: &Chat) -> Option<String> {
+        chat.with(|s| s.saved.token.clone())
     }
 
     /// Uploads `file`; `done` gets the stored attachment, or why not (the
     /// server's message, else `t.upload_failed`).
     pub fn upload(
-        &self,
+        chat: &Chat,
         file: &web_sys::File,
         t: &'static Texts,
         done: impl FnOnce(Result<WireAttachment, String>) + 'static,
@@ -81,25 +66,29 @@ impl Files {
             return done(Err(t.too_big.to_string()));
         }
         let name: String = js_sys::encode_uri_component(&file.name()).into();
-        let path = format!("channels/{}/files?name={name}", self.chat.channel());
-        let (Some(url), Some(token)) = (self.url(&path), self.token()) else {
+        let path = format!("channels/{}/files?name={name}", chat.channel());
+        let (Some(url), Some(token)) = (Self::url(chat, &path), Self::token(chat)) else {
             // Not connected yet: there is no token to upload with.
             return done(Err(t.offline.to_string()));
         };
         request("POST", &url, &token, Some(file), false, move |x| {
             let text = x.response_text().ok().flatten().unwrap_or_default();
+            let failed = || t.upload_failed.to_string();
             done(if x.status() == Ok(201) {
-                serde_json::from_str(&text).map_err(|_| t.upload_failed.to_string())
+                Json::parse(&text)
+                    .and_then(|j| wire::attachment(&j))
+                    .ok_or_else(failed)
             } else {
-                Err(serde_json::from_str::<ApiError>(&text)
-                    .map_or_else(|_| t.upload_failed.to_string(), |e| e.message))
+                Err(wire::error_message(&text).unwrap_or_else(failed))
             })
         });
     }
 
     /// The file's bytes as a blob, for `then`.
-    fn fetch(&self, id: AttachmentId, then: impl FnOnce(Blob) + 'static) {
-        if let (Some(url), Some(token)) = (self.url(&format!("files/{id}")), self.token()) {
+    fn fetch(chat: &Chat, id: AttachmentId, then: impl FnOnce(Blob) + 'static) {
+        if let (Some(url), Some(token)) =
+            (Self::url(chat, &format!("files/{id}")), Self::token(chat))
+        {
             request("GET", &url, &token, None, true, move |x| {
                 if x.status() == Ok(200) {
                     if let Ok(blob) = x.response().and_then(|b| b.dyn_into::<Blob>()) {
@@ -110,26 +99,36 @@ impl Files {
         }
     }
 
-    /// The preview's object URL once fetched (fetched once per file).
-    pub fn preview(&self, id: AttachmentId) -> ArcRwSignal<Option<String>> {
-        if let Some(s) = self.previews.with_value(|p| p.get(&id).cloned()) {
-            return s;
+    /// The preview's object URL if fetched; the first call fetches it, and
+    /// its arrival redraws the lines.
+    pub fn preview(chat: &Chat, id: AttachmentId) -> Option<String> {
+        if let Some((_, url)) = chat.files.previews.borrow().iter().find(|(x, _)| *x == id) {
+            return url.clone();
         }
-        let url = ArcRwSignal::new(None);
-        self.previews.update_value(|p| {
-            p.insert(id, url.clone());
+        chat.files.previews.borrow_mut().push((id, None));
+        let c = chat.clone();
+        Self::fetch(chat, id, move |blob| {
+            let url = Url::create_object_url_with_blob(&blob).ok();
+            if let Some(slot) = c
+                .files
+                .previews
+                .borrow_mut()
+                .iter_mut()
+                .find(|(x, _)| *x == id)
+            {
+                slot.1 = url.clone();
+            }
+            if let (Some(view), Some(url)) = (c.view.get(), url) {
+                view.lines.preview_arrived(id, &url);
+            }
         });
-        let set = url.clone();
-        self.fetch(id, move |blob| {
-            set.set(Url::create_object_url_with_blob(&blob).ok());
-        });
-        url
+        None
     }
 
     /// Downloads the file as `name` through a temporary link.
-    pub fn download(&self, a: &WireAttachment) {
+    pub fn download(chat: &Chat, a: &WireAttachment) {
         let name = a.name.clone();
-        self.fetch(a.id, move |blob| {
+        Self::fetch(chat, a.id, move |blob| {
             let (Ok(url), Some(doc)) = (
                 Url::create_object_url_with_blob(&blob),
                 web_sys::window().and_then(|w| w.document()),
@@ -175,30 +174,4 @@ fn request(
     let on_end: JsValue = Closure::once_into_js(move || done(&ended));
     x.set_onloadend(Some(on_end.unchecked_ref()));
     x.send_with_opt_blob(body).ok()
-}
-
-/// A message's file: an image previewed, anything else a button that
-/// downloads it. The name is text (and `alt`), never markup.
-#[component]
-pub fn AttachmentView(a: WireAttachment, files: Files) -> impl IntoView {
-    let name = a.name.clone();
-    if a.image {
-        let url = files.preview(a.id);
-        view! {
-            <figure class="file-img">
-                {move || url.get().map(|src| view! { <img src=src alt=name.clone() /> })}
-                <figcaption>{a.name.clone()}</figcaption>
-            </figure>
-        }
-        .into_any()
-    } else {
-        let size = human_size(a.size);
-        view! {
-            <button type="button" class="file" on:click=move |_| files.download(&a)>
-                <span class="file-name">{name}</span>
-                <span class="file-size">{size}</span>
-            </button>
-        }
-        .into_any()
-    }
 }

@@ -309,3 +309,12 @@ pub fn of_page() -> &'static Texts {
     let browser = || window.as_ref().and_then(|w| w.navigator().language());
     for_tag(&page.or_else(browser).unwrap_or_default())
 }
+
+/// `text` with its one `{…}` placeholder replaced by `value`. Searching
+/// for single characters: a string pattern's searcher costs bytes.
+pub fn fill(text: &str, value: &str) -> String {
+    match (text.find('{'), text.find('}')) {
+        (Some(a), Some(b)) if a < b => [&text[..a], value, &text[b + 1..]].concat(),
+        _ => text.to_string(),
+    }
+}

@@ -7,13 +7,14 @@
 
 mod api;
 mod chat;
+mod dom;
 mod files;
 mod i18n;
 mod socket;
 mod view;
+mod wire;
 
 use chat::Chat;
-use leptos::prelude::*;
 use parlor_protocol::WidgetConfig;
 use socket::Socket;
 use wasm_bindgen::prelude::*;
@@ -26,9 +27,7 @@ fn main() {}
 /// page (sharing this module) open their own windows.
 #[wasm_bindgen]
 pub struct Widget {
-    api: api::PageApi,
-    socket: Socket,
-    chat: StoredValue<Option<Chat>>,
+    chat: Chat,
     title: String,
 }
 
@@ -36,7 +35,7 @@ pub struct Widget {
 impl Widget {
     /// Opens or closes the chat window (the launcher's click).
     pub fn toggle(&self) {
-        let open = self.with(|c| c.state.with_untracked(|s| s.open));
+        let open = self.chat.with(|s| s.open);
         self.set_open(!open, true);
     }
 
@@ -52,8 +51,8 @@ impl Widget {
     /// `Parlor.identify`, as JSON: kept for every connection, sent now if
     /// connected.
     pub fn identify(&self, json: &str) {
-        if let Some(frame) = self.api.identify(json) {
-            self.say(&frame);
+        if let Some(frame) = self.chat.api.identify(json) {
+            self.chat.socket.send(&frame);
         }
     }
 
@@ -61,7 +60,7 @@ impl Widget {
     /// window opens (without the focus), unless the visitor is busy.
     pub fn trigger(&self, id: u32, message: String) {
         if let Some(line) = chat::new_id() {
-            self.dispatch(Event::Trigger {
+            self.chat.dispatch(Event::Trigger {
                 trigger: id,
                 message,
                 title: self.title.clone(),
@@ -72,32 +71,20 @@ impl Widget {
 
     /// `Parlor.setCustomField`.
     pub fn set_field(&self, key: String, value: String) {
-        let frame = self.api.set_field(key, value);
-        self.say(&frame);
+        let frame = self.chat.api.set_field(key, value);
+        self.chat.socket.send(&frame);
     }
 
     /// Opens the chat window without taking the focus from the host page
     /// (a rule's timer: the visitor may be typing somewhere else).
     pub fn open_quietly(&self) {
-        self.dispatch(Event::OpenQuietly);
+        self.chat.dispatch(Event::OpenQuietly);
     }
 }
 
 impl Widget {
-    fn say(&self, frame: &parlor_protocol::live::VisitorFrame) {
-        self.socket.send(frame);
-    }
-
-    fn with<T: Default>(&self, f: impl FnOnce(Chat) -> T) -> T {
-        self.chat.get_value().map(f).unwrap_or_default()
-    }
-
-    fn dispatch(&self, event: Event) {
-        self.with(|c| c.dispatch(event));
-    }
-
     fn set_open(&self, open: bool, focus: bool) {
-        self.dispatch(Event::Open { open, focus });
+        self.chat.dispatch(Event::Open { open, focus });
     }
 }
 
@@ -124,12 +111,13 @@ fn socket_url(live: &str) -> Option<String> {
 
 /// Mounts the chat window into `container`. `host` is the element that
 /// carries `data-open` (the launcher's CSS follows it) and, in its shadow
-/// root, the launcher's unread badge. With `full_page` the window fills its
-/// container and is always open (the direct chat link). `live` is the
-/// WebSocket endpoint, absolute or relative to the page. `emit(event,
-/// detail)`, if a function, hears the JS API's events. `online` says
-/// whether an operator is online (`display`'s answer; anything but `false`
-/// counts as online until the live connection tells).
+/// root, the launcher and its unread badge; the window's stylesheet joins
+/// that shadow root's. With `full_page` (the direct chat link) the window
+/// fills the page in a shadow root of its own on `container`, and is always
+/// open. `live` is the WebSocket endpoint, absolute or relative to the
+/// page. `emit(event, detail)`, if a function, hears the JS API's events.
+/// `online` says whether an operator is online (`display`'s answer;
+/// anything but `false` counts as online until the live connection tells).
 #[wasm_bindgen]
 pub fn start(
     host: web_sys::Element,
@@ -141,74 +129,41 @@ pub fn start(
     online: JsValue,
 ) -> Result<Widget, JsValue> {
     let online = online.as_bool() != Some(false);
-    // serde_json's error text would cost bytes in every visitor's download.
-    let config: WidgetConfig = serde_json::from_str(config_json)
-        .map_err(|_| JsValue::from_str("Parlor: bad widget config"))?;
+    let config: WidgetConfig =
+        wire::config(config_json).ok_or_else(|| JsValue::from_str("Parlor: bad widget config"))?;
     let url = socket_url(live).ok_or_else(|| JsValue::from_str("Parlor: bad live URL"))?;
-    let api = api::PageApi::new(emit);
-    let socket = Socket::new(url);
-    let chat_slot = StoredValue::new(None::<Chat>);
+    let channel = config.channel_id;
+    let mut state = State::new(channel, chat::load(channel), online, false);
+    state.several_departments = config.departments.len() > 1;
+    state.visible = page_visible();
+    let chat = Chat::new(state, Socket::new(url), api::PageApi::new(emit));
     let title = config.window_title.clone();
-    // Effects and the socket are created inside the mount closure: `mount_to`
-    // sets up the reactive owner they need.
-    let handle = leptos::mount::mount_to(container, move || {
-        let channel = config.channel_id;
-        let mut state = State::new(channel, chat::load(channel), online, false);
-        state.several_departments = config.departments.len() > 1;
-        state.visible = page_visible();
-        let chat = Chat::new(state, socket, api);
-        chat_slot.set_value(Some(chat));
-        if full_page {
-            chat.dispatch(Event::Open {
-                open: true,
-                focus: true,
-            });
-        } else if chat.wants_socket() {
-            socket.connect(chat);
-        }
-        let part = |selector: &str| {
-            host.shadow_root()
-                .and_then(|r| r.query_selector(selector).ok().flatten())
-        };
-        let (badge, launcher) = (part(".badge"), part(".launcher"));
-        let open = chat.memo(|s| s.open);
-        Effect::new(move |was_open: Option<bool>| {
-            let is_open = open.get();
-            let _ = host.toggle_attribute_with_force("data-open", is_open);
-            if let Some(l) = &launcher {
-                let _ = l.set_attribute("aria-expanded", if is_open { "true" } else { "false" });
-                // Closing from inside the window hands the focus back to
-                // the launcher, where a keyboard user left it.
-                let inside = host
-                    .shadow_root()
-                    .and_then(|r| r.active_element())
-                    .is_some_and(|e| &e != l);
-                if was_open == Some(true) && !is_open && inside {
-                    let _ = l.unchecked_ref::<web_sys::HtmlElement>().focus();
-                }
-            }
-            if was_open.is_some_and(|was| was != is_open) {
-                api.emit(if is_open { "open" } else { "close" }, None);
-            }
-            is_open
+    let (root, parent): (web_sys::Node, web_sys::Node) = if full_page {
+        let root = container
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?;
+        (root.clone().into(), root.into())
+    } else {
+        (container.get_root_node(), container.into())
+    };
+    let t = i18n::of_page();
+    let view = view::View::build(
+        &chat,
+        config,
+        full_page,
+        t,
+        &root,
+        &parent,
+        (!full_page).then_some(host),
+    );
+    let _ = chat.view.set(view);
+    chat.render();
+    if full_page {
+        chat.dispatch(Event::Open {
+            open: true,
+            focus: true,
         });
-        let unread = chat.memo(|s| s.unread);
-        Effect::new(move || {
-            if let Some(b) = &badge {
-                let n = unread.get();
-                b.set_text_content(Some(&n.to_string()));
-                let _ = b.toggle_attribute_with_force("hidden", n == 0);
-            }
-        });
-        let t = i18n::of_page();
-        view! { <view::ChatWindow config chat full_page t /> }
-    });
-    // The widget lives as long as the page.
-    handle.forget();
-    Ok(Widget {
-        api,
-        socket,
-        chat: chat_slot,
-        title,
-    })
+    } else if chat.wants_socket() {
+        chat.socket.connect(&chat);
+    }
+    Ok(Widget { chat, title })
 }

@@ -7,8 +7,8 @@
 //! browser comes back online.
 
 use crate::chat::Chat;
-use leptos::prelude::*;
 use parlor_protocol::live::{ServerFrame, VisitorFrame, MAX_URL_CHARS};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -20,16 +20,15 @@ struct Open {
     _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
 }
 
-#[derive(Clone, Copy)]
 pub struct Socket {
-    pub url: StoredValue<String>,
-    open: StoredValue<Option<Open>, LocalStorage>,
+    pub url: String,
+    open: RefCell<Option<Open>>,
     /// The previous socket. Its handlers may be running when it is replaced
     /// (a close event closes it), so it is dropped one replacement later.
-    dead: StoredValue<Option<Open>, LocalStorage>,
-    retry_ms: StoredValue<i32>,
+    dead: RefCell<Option<Open>>,
+    retry_ms: Cell<i32>,
     /// Page URL last reported, to report changes only.
-    page: StoredValue<String>,
+    page: RefCell<String>,
 }
 
 fn href() -> String {
@@ -61,19 +60,19 @@ fn whereabouts() -> (Option<String>, Option<String>, Option<String>) {
 impl Socket {
     pub fn new(url: String) -> Self {
         Self {
-            url: StoredValue::new(url),
-            open: StoredValue::new_local(None),
-            dead: StoredValue::new_local(None),
-            retry_ms: StoredValue::new(500),
-            page: StoredValue::new(href()),
+            url,
+            open: RefCell::new(None),
+            dead: RefCell::new(None),
+            retry_ms: Cell::new(500),
+            page: RefCell::new(href()),
         }
     }
 
     /// Connects at once when the browser comes back online.
-    pub fn listen(&self, chat: Chat) {
+    pub fn listen(&self, chat: &Chat) {
         if let Some(w) = web_sys::window() {
-            let s = *self;
-            let online = Closure::<dyn FnMut()>::new(move || s.connect(chat));
+            let chat = chat.clone();
+            let online = Closure::<dyn FnMut()>::new(move || chat.socket.connect(&chat));
             let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
             // The widget lives as long as the page.
             online.forget();
@@ -81,30 +80,26 @@ impl Socket {
     }
 
     fn ready(&self) -> bool {
-        self.open.with_value(|o| {
-            o.as_ref()
-                .is_some_and(|o| o.ws.ready_state() == WebSocket::OPEN)
-        })
+        self.open
+            .borrow()
+            .as_ref()
+            .is_some_and(|o| o.ws.ready_state() == WebSocket::OPEN)
     }
 
     /// Sends if connected; the caller keeps anything that must not be lost.
     pub fn send(&self, frame: &VisitorFrame) {
-        let Ok(json) = serde_json::to_vec(frame) else {
-            return;
-        };
+        let json = crate::wire::visitor_frame(frame);
         let mut bytes = Vec::with_capacity(json.len() + 1);
         bytes.push(0);
-        bytes.extend_from_slice(&json);
-        self.open.with_value(|o| {
-            if let Some(o) = o.as_ref().filter(|_| self.ready()) {
-                let _ = o.ws.send_with_u8_array(&bytes);
-            }
-        });
+        bytes.extend_from_slice(json.as_bytes());
+        if let Some(o) = self.open.borrow().as_ref().filter(|_| self.ready()) {
+            let _ = o.ws.send_with_u8_array(&bytes);
+        }
     }
 
     /// Sends a queued message now, or on the next connection.
-    pub fn deliver(&self, chat: Chat, frame: &VisitorFrame) {
-        if self.open.with_value(Option::is_none) {
+    pub fn deliver(&self, chat: &Chat, frame: &VisitorFrame) {
+        if self.open.borrow().is_none() {
             self.connect(chat);
         } else {
             self.send(frame);
@@ -114,44 +109,46 @@ impl Socket {
     /// Reports a changed page (single-page apps navigate without reloads).
     pub fn check_page(&self) {
         let now = href();
-        if self.page.with_value(|p| *p != now) && self.ready() {
-            self.page.set_value(now.clone());
+        if *self.page.borrow() != now && self.ready() {
+            self.page.replace(now.clone());
             self.send(&VisitorFrame::Page { url: now });
         }
     }
 
-    pub fn connect(&self, chat: Chat) {
-        if self.open.with_value(Option::is_some) {
+    pub fn connect(&self, chat: &Chat) {
+        if self.open.borrow().is_some() {
             return;
         }
-        let Ok(ws) = WebSocket::new(&self.url.get_value()) else {
+        let Ok(ws) = WebSocket::new(&self.url) else {
             chat.dispatch(Event::Link(Link::Offline));
             return;
         };
         ws.set_binary_type(BinaryType::Arraybuffer);
         chat.dispatch(Event::Link(Link::Connecting));
-        let s = *self;
-        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.hello(chat));
+        let c = chat.clone();
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| c.socket.hello(&c));
+        let c = chat.clone();
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             if let Some(frame) = e.dyn_ref::<MessageEvent>().and_then(decode) {
-                chat.dispatch(Event::Frame(frame));
+                c.dispatch(Event::Frame(frame));
             }
         });
-        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| s.closed(chat));
+        let c = chat.clone();
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| c.socket.closed(&c));
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        self.open.set_value(Some(Open {
+        self.open.replace(Some(Open {
             ws,
             _handlers: [on_open, on_message, on_close],
         }));
     }
 
     /// Open: `hello` and the rest (`State`'s rules), with the page's part.
-    fn hello(&self, chat: Chat) {
-        self.retry_ms.set_value(500);
+    fn hello(&self, chat: &Chat) {
+        self.retry_ms.set(500);
         let url = href();
-        self.page.set_value(url.clone());
+        self.page.replace(url.clone());
         let (referrer, language, time_zone) = whereabouts();
         chat.dispatch(Event::Connected(Hello {
             page_url: Some(url),
@@ -163,31 +160,29 @@ impl Socket {
     }
 
     pub fn drop_socket(&self) {
-        if let Some(o) = self.open.try_update_value(Option::take).flatten() {
+        let taken = self.open.borrow_mut().take();
+        if let Some(o) = taken {
             o.ws.set_onclose(None);
             o.ws.set_onmessage(None);
             let _ = o.ws.close();
-            self.dead.set_value(Some(o));
+            self.dead.replace(Some(o));
         }
     }
 
-    fn closed(&self, chat: Chat) {
+    fn closed(&self, chat: &Chat) {
         self.drop_socket();
         chat.dispatch(Event::Link(Link::Offline));
-        let delay = self.retry_ms.get_value();
-        self.retry_ms.set_value((delay * 2).min(8_000));
-        let s = *self;
-        let again = Closure::once_into_js(move || {
-            if chat.wants_socket() {
-                s.connect(chat);
-            }
-        });
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                again.unchecked_ref(),
-                delay,
-            );
-        }
+        let delay = self.retry_ms.get();
+        self.retry_ms.set((delay * 2).min(8_000));
+        let chat = chat.clone();
+        crate::dom::later(
+            move || {
+                if chat.wants_socket() {
+                    chat.socket.connect(&chat);
+                }
+            },
+            delay,
+        );
     }
 }
 
@@ -195,7 +190,7 @@ impl Socket {
 fn decode(e: &MessageEvent) -> Option<ServerFrame> {
     let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
     match bytes.split_first() {
-        Some((0, json)) => serde_json::from_slice(json).ok(),
+        Some((0, json)) => crate::wire::server_frame(std::str::from_utf8(json).ok()?),
         _ => None,
     }
 }

@@ -2,7 +2,7 @@
 //! each thing the visitor does changes it. `State::apply` returns what the
 //! browser should then do (frames to send, storage to write, page events);
 //! it touches no browser API, so the rules are unit-tested on the host. The
-//! shell (widget/src/chat.rs) keeps one `State` in a signal and carries out
+//! shell (widget/src/chat.rs) keeps one `State` and carries out
 //! the `Out`s.
 //!
 //! Lines with a `seq` are committed and kept in `seq` order; the visitor's

@@ -1,34 +1,49 @@
 //! The direct chat link: a page of Parlor's own that shows a channel's chat
-//! full-screen, for customers who get a link rather than visit a site.
+//! full-screen, for customers who get a link rather than visit a site. It
+//! sends a strict CSP: its one inline script runs by a nonce drawn for
+//! each response, everything else comes from Parlor's origin, and the
+//! window's styles are a constructed stylesheet (no `<style>`, no style
+//! attribute).
 
 use super::{config_and_bundle, loader::js_literal, ASSETS_PATH};
 use crate::error::HttpError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::Html;
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
 use html_escape::encode_text;
+
+/// The page's policy; `{nonce}` is the inline script's. `blob:` images are
+/// the previews of attachments (object URLs).
+fn policy(nonce: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; \
+         base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
+}
 
 pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Html<String>, HttpError> {
+) -> Result<Response, HttpError> {
     // The direct link is Parlor's own page, opened from anywhere (mail,
     // chat apps): allowed sites do not apply.
     let (config, assets) = config_and_bundle(&state, &id, &HeaderMap::new()).await?;
     let online = state.parlor.operator_online(config.channel_id).await;
-    Ok(Html(format!(
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let html = format!(
         r#"<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>html,body{{margin:0;height:100%;background:#f4f4f6}}#parlor{{height:100%}}</style>
 </head>
 <body>
 <div id="parlor"></div>
-<script type="module">
+<script type="module" nonce="{nonce}">
 import init, {{ start }} from {js};
 await init({{ module_or_path: {wasm} }});
 const el = document.getElementById("parlor");
@@ -40,5 +55,12 @@ start(el, el, JSON.stringify({config}), true, "/widget/v1/live", null, {online})
         js = js_literal(&format!("{ASSETS_PATH}/{}", assets.js)),
         wasm = js_literal(&format!("{ASSETS_PATH}/{}", assets.wasm)),
         config = js_literal(&config),
-    )))
+    );
+    let mut response = Html(html).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&policy(&nonce)) {
+        headers.insert(CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response)
 }

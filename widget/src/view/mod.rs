@@ -1,203 +1,313 @@
-//! The chat window: the frame around the components (one file each), the
-//! per-window wiring (the clock, page visibility, focus on opening, the
-//! on-screen keyboard, the colour scheme) and dropping files onto it.
-//! Every text is inserted as text.
+//! The chat window, drawn with plain DOM calls (widget/src/dom.rs). Each
+//! part (one file each) is built once and then brought up to date by
+//! `update`, which compares the state shown with the new one and touches
+//! only what changed. Also the per-window wiring: the clock, page
+//! visibility, focus on opening, the on-screen keyboard, the colour scheme
+//! and dropping files onto the window. Every text is inserted as text.
 
 mod composer;
 mod conversations;
 mod departments;
 mod header;
-mod lines;
+pub mod lines;
 mod offline_form;
 mod rating;
 
 use crate::chat::Chat;
-use crate::files::Files;
+use crate::dom::{self, attr, class, on};
 use crate::i18n::Texts;
-use composer::{attach, Composer};
-use conversations::ConversationList;
-use departments::DepartmentPicker;
-use header::Header;
-use leptos::prelude::*;
-use lines::Lines;
-use offline_form::OfflineForm;
 use parlor_protocol::{ConversationMode, Theme, WidgetConfig};
 use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, Node};
 use widget::state::{Event, State};
 
 const STYLE: &str = include_str!("../widget.css");
 
-#[component]
-pub fn ChatWindow(
-    config: WidgetConfig,
-    chat: Chat,
-    full_page: bool,
-    t: &'static Texts,
-) -> impl IntoView {
-    let WidgetConfig {
-        window_title,
-        header_color,
-        button_color,
-        welcome_message,
-        input_placeholder,
-        theme,
-        conversation_mode,
-        departments,
-        ..
-    } = config;
-    let multiple = conversation_mode == ConversationMode::Multiple;
-    let dark = RwSignal::new(theme == Theme::Dark);
-    if theme == Theme::Auto {
-        follow_color_scheme(dark);
-    }
-    let label = window_title.clone();
-    // Once a second: end the visitor's typing after a pause, drop a stale
-    // operator indicator, and notice single-page navigation.
-    let _ = set_interval_with_handle(
-        move || {
-            chat.dispatch(Event::Tick(js_sys::Date::now()));
-            chat.socket.check_page();
-        },
-        std::time::Duration::from_secs(1),
-    );
-    let files = Files::new(chat);
-    provide_context(files);
-    // Coming back to a tab whose window is open reads what arrived.
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        let back = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            chat.dispatch(Event::Visible(crate::page_visible()))
-        });
-        let _ =
-            doc.add_event_listener_with_callback("visibilitychange", back.as_ref().unchecked_ref());
-        // The window lives as long as the page.
-        back.forget();
-    }
-    // Opening moves the focus into the window, onto the composer.
-    // (The offline form's first field, when it replaces the composer.)
-    let open = chat.memo(|s| s.open);
-    let composer = NodeRef::<leptos::html::Textarea>::new();
-    let name_field = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move || {
-        if open.get() && chat.state.with_untracked(|s| s.focus_on_open) {
-            request_animation_frame(move || {
-                let _ = if chat.state.with_untracked(State::offline_form) {
-                    name_field.get_untracked().map(|el| el.focus())
-                } else {
-                    composer.get_untracked().map(|el| el.focus())
-                };
-            });
-        }
-    });
-    let window = NodeRef::<leptos::html::Div>::new();
-    follow_visual_viewport(window);
-    // Files dragged over the window: enter and leave nest over children.
-    let drags = RwSignal::new(0_i32);
-    let has_file = |ev: &leptos::ev::DragEvent| {
-        ev.data_transfer()
-            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
-    };
-    let color = button_color.to_string();
-    let listing = move || chat.state.with(|s| s.listing);
+/// Whether `part` of the state differs from what is shown (everything
+/// differs before the first drawing).
+pub fn changed<T: PartialEq>(prev: Option<&State>, cur: &State, part: fn(&State) -> T) -> bool {
+    prev.is_none_or(|p| part(p) != part(cur))
+}
 
-    view! {
-        <style>{STYLE}</style>
-        <div
-            node_ref=window
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" && !full_page {
-                    chat.dispatch(Event::Open { open: false, focus: false });
-                }
+pub struct View {
+    pub t: &'static Texts,
+    window: HtmlElement,
+    header: header::Header,
+    convs: conversations::List,
+    pub lines: lines::Lines,
+    departments: Option<departments::Picker>,
+    offline: offline_form::Form,
+    composer: composer::Composer,
+    /// The launcher's element (`data-open`) and, in its shadow root, the
+    /// launcher button and its unread badge. `None` on the direct link.
+    launcher: Option<(Element, Option<Element>, Option<Element>)>,
+}
+
+/// The window's stylesheet, adopted by `root` (a shadow root or, on the
+/// direct link's page, the document): a constructed sheet, which a strict
+/// CSP allows where a `<style>` element is refused. Added to the sheets
+/// already there (the loader's launcher).
+fn adopt_style(root: &Node) {
+    let Ok(sheet) = web_sys::CssStyleSheet::new() else {
+        return;
+    };
+    let _ = sheet.replace_sync(STYLE);
+    let sheets = js_sys::Reflect::get(root, &"adoptedStyleSheets".into())
+        .ok()
+        .and_then(|s| s.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_default();
+    let all = sheets.concat(&js_sys::Array::of1(&sheet));
+    let _ = js_sys::Reflect::set(root, &"adoptedStyleSheets".into(), &all);
+}
+
+impl View {
+    /// Draws the window into `parent`, which lives in `root`.
+    pub fn build(
+        chat: &Chat,
+        config: WidgetConfig,
+        full_page: bool,
+        t: &'static Texts,
+        root: &Node,
+        parent: &Node,
+        host: Option<Element>,
+    ) -> Self {
+        adopt_style(root);
+        let WidgetConfig {
+            window_title,
+            header_color,
+            button_color,
+            welcome_message,
+            input_placeholder,
+            theme,
+            conversation_mode,
+            departments,
+            ..
+        } = config;
+        let window = dom::el(parent, "div", "window");
+        attr(&window, "lang", t.lang);
+        attr(&window, "dir", if t.rtl { "rtl" } else { "ltr" });
+        attr(&window, "role", "dialog");
+        attr(&window, "aria-label", &window_title);
+        class(&window, "page", full_page);
+        match theme {
+            Theme::Dark => class(&window, "dark", true),
+            Theme::Auto => follow_color_scheme(&window),
+            Theme::Light => {}
+        }
+        let multiple = conversation_mode == ConversationMode::Multiple;
+        let header = header::Header::build(
+            &window,
+            chat,
+            t,
+            &window_title,
+            header_color.as_str(),
+            multiple,
+            full_page,
+        );
+        let convs = conversations::List::build(&window, chat, t);
+        let lines = lines::Lines::build(&window, chat, t, &welcome_message);
+        let departments = (departments.len() > 1)
+            .then(|| departments::Picker::build(&window, chat, t, departments));
+        let offline = offline_form::Form::build(&window, chat, t, button_color.as_str());
+        let composer =
+            composer::Composer::build(&window, chat, t, &input_placeholder, button_color.as_str());
+        let launcher = host.map(|host| {
+            let part = |selector: &str| {
+                host.shadow_root()
+                    .and_then(|r| r.query_selector(selector).ok().flatten())
+            };
+            let (launcher, badge) = (part(".launcher"), part(".badge"));
+            (host, launcher, badge)
+        });
+        let view = Self {
+            t,
+            window,
+            header,
+            convs,
+            lines,
+            departments,
+            offline,
+            composer,
+            launcher,
+        };
+        view.wire(chat, full_page);
+        view
+    }
+
+    /// The window's own listeners, the clock and the page's state.
+    fn wire(&self, chat: &Chat, full_page: bool) {
+        let w = &self.window;
+        let c = chat.clone();
+        on(w, "keydown", move |e| {
+            let key = e.unchecked_ref::<web_sys::KeyboardEvent>().key();
+            if key == "Escape" && !full_page {
+                c.dispatch(Event::Open {
+                    open: false,
+                    focus: false,
+                });
             }
-            on:dragenter=move |ev| {
-                if has_file(&ev) {
-                    ev.prevent_default();
-                    drags.update(|n| *n += 1);
-                }
+        });
+        // Files dragged over the window: enter and leave nest over children.
+        let drags = std::rc::Rc::new(std::cell::Cell::new(0_i32));
+        let has_file = |e: &web_sys::Event| {
+            e.dyn_ref::<web_sys::DragEvent>()
+                .and_then(|d| d.data_transfer())
+                .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+        };
+        let (d, win) = (drags.clone(), w.clone());
+        on(w, "dragenter", move |e| {
+            if has_file(&e) {
+                e.prevent_default();
+                d.set(d.get() + 1);
+                class(&win, "dragging", true);
             }
-            on:dragover=move |ev| {
-                if has_file(&ev) {
-                    ev.prevent_default();
-                }
+        });
+        on(w, "dragover", move |e| {
+            if has_file(&e) {
+                e.prevent_default();
             }
-            on:dragleave=move |_| drags.update(|n| *n = (*n - 1).max(0))
-            on:drop=move |ev| {
-                drags.set(0);
-                if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-                    ev.prevent_default();
-                    attach(chat, files, t, file);
-                }
+        });
+        let (d, win) = (drags.clone(), w.clone());
+        on(w, "dragleave", move |_| {
+            d.set((d.get() - 1).max(0));
+            class(&win, "dragging", d.get() > 0);
+        });
+        let (c, win) = (chat.clone(), w.clone());
+        on(w, "drop", move |e| {
+            drags.set(0);
+            class(&win, "dragging", false);
+            let file = e
+                .dyn_ref::<web_sys::DragEvent>()
+                .and_then(|d| d.data_transfer())
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                e.prevent_default();
+                composer::attach(&c, file);
             }
-            class:dragging=move || { drags.get() > 0 }
-            class="window"
-            lang=t.lang
-            dir=if t.rtl { "rtl" } else { "ltr" }
-            class:open=move || open.get()
-            class:dark=move || dark.get()
-            class:listing=listing
-            class:page=full_page
-            role="dialog"
-            aria-label=label
-            aria-hidden=move || (!open.get()).to_string()
-        >
-            <Header chat t title=window_title color=header_color.to_string() multiple full_page />
-            <Show when=listing>
-                <ConversationList chat t />
-            </Show>
-            <Lines chat t welcome=welcome_message />
-            <Show when=move || chat.state.with(State::picking)>
-                <DepartmentPicker chat t departments=departments.clone() />
-            </Show>
-            <Show when=move || chat.state.with(State::offline_form)>
-                <OfflineForm chat t color=color.clone() name_field />
-            </Show>
-            <Composer chat t files placeholder=input_placeholder color=button_color.to_string() composer />
-        </div>
+        });
+        // Once a second: end the visitor's typing after a pause, drop a
+        // stale operator indicator, and notice single-page navigation.
+        let c = chat.clone();
+        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            c.dispatch(Event::Tick(js_sys::Date::now()));
+            c.socket.check_page();
+        });
+        if let Some(win) = web_sys::window() {
+            let _ = win.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                1000,
+            );
+        }
+        tick.forget();
+        // Coming back to a tab whose window is open reads what arrived.
+        let c = chat.clone();
+        on(&dom::doc(), "visibilitychange", move |_| {
+            c.dispatch(Event::Visible(crate::page_visible()))
+        });
+        follow_visual_viewport(w);
+    }
+
+    /// Brings the window from `prev` (what it shows) to `cur`.
+    pub fn update(&self, chat: &Chat, prev: Option<&State>, cur: &State) {
+        let w = &self.window;
+        if changed(prev, cur, |s| s.open) {
+            class(w, "open", cur.open);
+            attr(w, "aria-hidden", dom::yes_no(!cur.open));
+            self.launcher_follows(prev.is_some(), cur.open);
+            // Opening moves the focus into the window: onto the composer,
+            // or the offline form's first field when it replaces it.
+            if cur.open && cur.focus_on_open {
+                let field = if cur.offline_form() {
+                    self.offline.first_field()
+                } else {
+                    self.composer.field()
+                };
+                dom::next_frame(move || {
+                    let _ = field.focus();
+                });
+            }
+        }
+        if changed(prev, cur, |s| s.listing) {
+            class(w, "listing", cur.listing);
+        }
+        self.header.update(prev, cur);
+        self.convs.update(prev, cur);
+        self.lines.update(chat, prev, cur);
+        if let Some(d) = &self.departments {
+            d.update(prev, cur);
+        }
+        self.offline.update(prev, cur);
+        self.composer.update(prev, cur);
+        if changed(prev, cur, |s| s.unread) {
+            if let Some((_, _, Some(badge))) = &self.launcher {
+                badge.set_text_content(Some(&cur.unread.to_string()));
+                dom::flag(badge, "hidden", cur.unread == 0);
+            }
+        }
+    }
+
+    /// The launcher shows whether the window is open; closing from inside
+    /// the window hands the focus back to the launcher, where a keyboard
+    /// user left it.
+    fn launcher_follows(&self, drawn: bool, open: bool) {
+        let Some((host, launcher, _)) = &self.launcher else {
+            return;
+        };
+        dom::flag(host, "data-open", open);
+        if let Some(l) = launcher {
+            attr(l, "aria-expanded", dom::yes_no(open));
+            let inside = host
+                .shadow_root()
+                .and_then(|r| r.active_element())
+                .is_some_and(|e| &e != l);
+            if drawn && !open && inside {
+                let _ = l.unchecked_ref::<HtmlElement>().focus();
+            }
+        }
     }
 }
 
 /// Follows the host page's `prefers-color-scheme` as it changes (the
 /// channel's theme is `auto`).
-fn follow_color_scheme(dark: RwSignal<bool>) {
+fn follow_color_scheme(window: &HtmlElement) {
     let Some(query) = web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok())
         .flatten()
     else {
         return;
     };
-    dark.set(query.matches());
-    let watched = query.clone();
-    let listener =
-        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || dark.set(watched.matches()));
-    let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-    // The window lives as long as the page.
-    listener.forget();
+    class(window, "dark", query.matches());
+    let (watched, window) = (query.clone(), window.clone());
+    on(&query, "change", move |_| {
+        class(&window, "dark", watched.matches())
+    });
 }
 
 /// Keeps the window within the visible part of the page, which an
 /// on-screen keyboard shrinks without resizing the layout (the CSS uses
-/// `--vh` and `--vt` on small screens only).
-fn follow_visual_viewport(window: NodeRef<leptos::html::Div>) {
+/// `--vh` and `--vt` on small screens only). CSSOM custom properties: a
+/// strict CSP allows them where a style attribute is refused.
+fn follow_visual_viewport(window: &HtmlElement) {
     let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {
         return;
     };
-    let apply = {
-        let vv = vv.clone();
-        move || {
-            if let Some(el) = window.get_untracked() {
-                let style = web_sys::HtmlElement::style(&el);
-                // Whole pixels: formatting a float would pull float
-                // printing into the bundle (8 KB brotli).
-                let px = |v: f64| format!("{}px", v.round() as i32);
-                let _ = style.set_property("--vh", &px(vv.height()));
-                let _ = style.set_property("--vt", &px(vv.offset_top()));
-            }
-        }
+    let apply = |vv: &web_sys::VisualViewport, window: &HtmlElement| {
+        let style = window.style();
+        // Whole pixels: formatting a float would pull float printing into
+        // the bundle.
+        let px = |v: f64| format!("{}px", v.round() as i32);
+        let _ = style.set_property("--vh", &px(vv.height()));
+        let _ = style.set_property("--vt", &px(vv.offset_top()));
     };
-    apply();
-    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(apply);
+    apply(&vv, window);
+    let (watched, window) = (vv.clone(), window.clone());
+    let f = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        apply(&watched, &window)
+    });
     for event in ["resize", "scroll"] {
-        let _ = vv.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        let _ = vv.add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
     }
     // The window lives as long as the page.
-    listener.forget();
+    f.forget();
 }
