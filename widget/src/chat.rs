@@ -16,6 +16,9 @@ pub struct Inner {
     pub state: RefCell<State>,
     /// The state the view shows (`None` before its first drawing).
     shown: RefCell<Option<State>>,
+    /// Events that came while the state was being drawn (a page's listener,
+    /// run by a focus change, called the widget): applied right after.
+    pending: RefCell<Vec<Event>>,
     pub socket: Socket,
     pub api: PageApi,
     pub files: Files,
@@ -38,6 +41,7 @@ impl Chat {
         let chat = Self(Rc::new(Inner {
             state: RefCell::new(state),
             shown: RefCell::new(None),
+            pending: RefCell::new(Vec::new()),
             socket,
             api,
             files: Files::default(),
@@ -59,7 +63,12 @@ impl Chat {
     /// Applies `event`, does what it asks for, then redraws what changed.
     /// No borrow is held while effects run: they may dispatch in turn.
     pub fn dispatch(&self, event: Event) {
-        let outs = self.state.borrow_mut().apply(event);
+        let Ok(mut state) = self.state.try_borrow_mut() else {
+            self.pending.borrow_mut().push(event);
+            return;
+        };
+        let outs = state.apply(event);
+        drop(state);
         for out in outs {
             match out {
                 Out::Send(frame) => self.socket.send(&frame),
@@ -74,6 +83,10 @@ impl Chat {
             }
         }
         self.render();
+        let next = self.pending.take();
+        for event in next {
+            self.dispatch(event);
+        }
     }
 
     /// Brings the view up to date. The page hears `open`/`close` after the
