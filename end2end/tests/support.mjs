@@ -7,12 +7,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const APP_PORT = 3100;
-export const DEMO_PORT = 8180;
+// PARLOR_E2E_PORTS=app,demo,host moves a run off the default ports, so two
+// work trees on one machine can each run a spec.
+const PORTS = (process.env.PARLOR_E2E_PORTS ?? '3100,8180,8181').split(',').map(Number);
+export const APP_PORT = PORTS[0];
+export const DEMO_PORT = PORTS[1];
 export const APP = `http://127.0.0.1:${APP_PORT}`;
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 /** Where hostPage serves pages of a "third-party site". */
-export const HOST_PORT = 8181;
+export const HOST_PORT = PORTS[2];
 export const HOST = `http://127.0.0.1:${HOST_PORT}`;
 export const ADMIN = { email: 'admin@parlor.test', password: 'e2e-admin-password' };
 
