@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import {
   APP, allowHostPages, channelColours, channelOf, chatWindow, expectColour, hostPage, launcher, loaderSrc,
-  operatorOnline, pixel, screen, shopPage,
+  operatorOnline, pixel, screen, shopPage, signIn,
 } from './support.mjs';
 
 const WS = APP.replace(/^http/, 'ws');
@@ -16,13 +16,11 @@ const STRICT =
   `default-src 'self'; script-src 'self' ${APP} 'wasm-unsafe-eval'; style-src 'self' ${APP}; ` +
   `connect-src 'self' ${APP} ${WS}; img-src 'self' ${APP}; font-src 'self' ${APP}`;
 /**
- * What docs/embedding.md and the Widget tab ask a site to allow, and no
- * more: Parlor's origin has no style-src (its styles are constructed
- * sheets) and no font-src.
+ * What the Widget tab asks a site to allow (docs/embedding.md), and no
+ * more: no style-src or font-src for Parlor, whose styles are constructed
+ * sheets. Read from the tab in beforeAll.
  */
-const DOCUMENTED =
-  `default-src 'self'; script-src 'self' ${APP} 'wasm-unsafe-eval'; ` +
-  `connect-src 'self' ${APP} ${WS}; img-src 'self' blob:`;
+let documented;
 
 let staff;
 test.beforeAll(async ({ browser }) => {
@@ -32,6 +30,20 @@ test.afterAll(async () => {
   await staff?.close();
 });
 test.beforeAll(allowHostPages);
+test.beforeAll(async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: APP });
+  const page = await context.newPage();
+  await signIn(page, undefined, `/channels/${channelOf(await loaderSrc())}`);
+  await page.getByRole('tab', { name: 'Widget' }).click();
+  const lines = (await page.locator('#widget-csp').textContent()).split('\n');
+  expect(lines).toEqual([
+    `script-src ${APP} 'wasm-unsafe-eval'`,
+    `connect-src ${APP} ${WS}`,
+    'img-src blob:',
+  ]);
+  documented = `default-src 'self'; ${lines.join('; ')}`;
+  await context.close();
+});
 
 /** Records every CSP violation the page reports, from before it loads. */
 async function recordViolations(page) {
@@ -49,9 +61,9 @@ const VIEWPORTS = [
   ['phone', { width: 390, height: 844 }],
 ];
 
-for (const [policyName, policy] of [
-  ['strict', STRICT],
-  ['documented', DOCUMENTED],
+for (const [policyName, policyOf] of [
+  ['strict', () => STRICT],
+  ['documented', () => documented],
 ]) {
   for (const [size, viewport] of VIEWPORTS) {
     for (const [scheme, lang, dir] of [
@@ -63,7 +75,7 @@ for (const [policyName, policy] of [
         await page.emulateMedia({ colorScheme: scheme });
         const violations = await recordViolations(page);
         const src = await loaderSrc();
-        await hostPage(page, shopPage(lang, dir, src), '/', { 'content-security-policy': policy });
+        await hostPage(page, shopPage(lang, dir, src), '/', { 'content-security-policy': policyOf() });
         await expect(launcher(page)).toBeVisible();
         const box = await launcher(page).boundingBox();
         expect(box.width).toBeCloseTo(56, 0);

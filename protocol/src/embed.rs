@@ -73,6 +73,7 @@ mod tests {
              connect-src https://chat.example.com wss://chat.example.com\n\
              img-src blob:"
         );
-        assert!(csp("http://127.0.0.1:3100").contains("connect-src http://127.0.0.1:3100 ws://127.0.0.1:3100\n"));
+        assert!(csp("http://127.0.0.1:3100")
+            .contains("connect-src http://127.0.0.1:3100 ws://127.0.0.1:3100\n"));
     }
 }

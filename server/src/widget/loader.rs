@@ -16,7 +16,8 @@ const TEMPLATE: &str = include_str!("loader.js");
 const CSS: &str = include_str!("launcher.css");
 /// The launcher's icons (SVG path data; the loader builds the elements).
 const CHAT_ICON: &str = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z";
-const CLOSE_ICON: &str = "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
+const CLOSE_ICON: &str =
+    "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
 
 /// What the launcher needs before the panel. The panel's texts (welcome,
 /// placeholder, departments…) come from `config` on intent: they would
@@ -62,7 +63,9 @@ fn compact(js: &str) -> String {
         if t.is_empty() || t.starts_with("//") {
             continue;
         }
-        if !out.is_empty() && !out.ends_with(['{', ';', ',', '(']) && !t.starts_with(['}', '.', ')'])
+        if !out.is_empty()
+            && !out.ends_with(['{', ';', ',', '('])
+            && !t.starts_with(['}', '.', ')'])
         {
             out.push('\n');
         }
@@ -134,17 +137,20 @@ impl Coding {
     /// The best coding that `accept_encoding` (the header's values) allows.
     pub fn pick(accept_encoding: &[&str]) -> Coding {
         let accepts = |name: &str| {
-            accept_encoding.iter().flat_map(|v| v.split(',')).any(|item| {
-                let mut parts = item.split(';');
-                let coding = parts.next().unwrap_or_default().trim();
-                let refused = parts.any(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.trim().parse::<f32>().ok())
-                        .is_some_and(|q| q <= 0.0)
-                });
-                coding.eq_ignore_ascii_case(name) && !refused
-            })
+            accept_encoding
+                .iter()
+                .flat_map(|v| v.split(','))
+                .any(|item| {
+                    let mut parts = item.split(';');
+                    let coding = parts.next().unwrap_or_default().trim();
+                    let refused = parts.any(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.trim().parse::<f32>().ok())
+                            .is_some_and(|q| q <= 0.0)
+                    });
+                    coding.eq_ignore_ascii_case(name) && !refused
+                })
         };
         if accepts("br") {
             Coding::Brotli
@@ -314,7 +320,14 @@ mod tests {
         let encoded = Encoded::compress(String::new(), js.clone());
         assert!(encoded.br.len() <= 2400, "{} B brotli", encoded.br.len());
         assert!(encoded.gzip.len() < 3000, "{} B gzip", encoded.gzip.len());
-        for refused in ["<style", "style=", "innerHTML", "eval(", "Function(", "cssText"] {
+        for refused in [
+            "<style",
+            "style=",
+            "innerHTML",
+            "eval(",
+            "Function(",
+            "cssText",
+        ] {
             assert!(!js.contains(refused), "{refused}");
         }
     }

@@ -181,10 +181,7 @@ async fn loader_js(
         .collect();
     let coding = loader::Coding::pick(&accepted);
     let etag = encoded.etag(coding);
-    let cache = [
-        (CACHE_CONTROL, "no-cache"),
-        (VARY, "Accept-Encoding"),
-    ];
+    let cache = [(CACHE_CONTROL, "no-cache"), (VARY, "Accept-Encoding")];
     if headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

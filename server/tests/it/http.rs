@@ -74,7 +74,11 @@ async fn loader_is_cors_open_revalidated_and_carries_the_config() {
         let tag = res.headers()[ETAG].to_str().unwrap().to_string();
         assert_ne!(tag, etag.to_str().unwrap());
         let packed = res.bytes().await.unwrap();
-        assert!(packed.len() * 2 < body.len(), "{coding}: {} B", packed.len());
+        assert!(
+            packed.len() * 2 < body.len(),
+            "{coding}: {} B",
+            packed.len()
+        );
         let again = s
             .client
             .get(&url)
