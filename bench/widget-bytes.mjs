@@ -39,7 +39,7 @@ page.on('response', async (res) => {
 });
 
 await page.goto(demoUrl, { waitUntil: 'load' });
-await page.waitForTimeout(1500); // well before the idle preload (4 s after load)
+await page.waitForTimeout(1500); // display comes after the first paint
 const beforeIntent = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
 opened = true;
 await page.locator('parlor-chat button.launcher').click();

@@ -1,18 +1,22 @@
 // Shared by the browser tests: ports, the first admin, and small helpers.
 import { expect } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const APP_PORT = 3100;
-export const DEMO_PORT = 8180;
+// PARLOR_E2E_PORTS=app,demo,host moves a run off the default ports, so two
+// work trees on one machine can each run a spec.
+const PORTS = (process.env.PARLOR_E2E_PORTS ?? '3100,8180,8181').split(',').map(Number);
+export const APP_PORT = PORTS[0];
+export const DEMO_PORT = PORTS[1];
 export const APP = `http://127.0.0.1:${APP_PORT}`;
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 /** Where hostPage serves pages of a "third-party site". */
-export const HOST_PORT = 8181;
+export const HOST_PORT = PORTS[2];
 export const HOST = `http://127.0.0.1:${HOST_PORT}`;
 export const ADMIN = { email: 'admin@parlor.test', password: 'e2e-admin-password' };
 
@@ -22,6 +26,17 @@ mkdirSync(artifacts, { recursive: true });
 /** Saves a screenshot under end2end/artifacts/ for a person to look at. */
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Saves what the viewport shows, through CDP: Playwright's screenshots
+ * miss fixed elements on a right-to-left page that overflows sideways.
+ */
+export async function screen(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+  await cdp.detach();
+  writeFileSync(path.join(artifacts, `${name}.png`), Buffer.from(data, 'base64'));
 }
 
 export async function hydrated(page) {
@@ -74,21 +89,83 @@ export function chatWindow(page) {
  * page.route: Chromium treats intercepted pages as public, and refuses their
  * requests to loopback, which no real host page on this machine would meet.
  * One server for the run (one worker), so the origin stays the same and a
- * channel can allow it.
+ * channel can allow it. `headers` go with the page (a CSP, say).
  */
 let hostServer;
 let hostHtml = '';
-export async function hostPage(page, html, path = '/') {
+let hostHeaders = {};
+export async function hostPage(page, html, path = '/', headers = {}) {
   hostHtml = html;
+  hostHeaders = headers;
   if (!hostServer) {
     hostServer = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...hostHeaders });
       res.end(hostHtml);
     });
     await new Promise((resolve) => hostServer.listen(HOST_PORT, '127.0.0.1', resolve));
     hostServer.unref();
   }
   await page.goto(`${HOST}${path}`);
+}
+
+/**
+ * The colour the screen shows at (x, y) of the viewport, as [r, g, b]: what
+ * filters, opacity and overlays did to it, unlike computed styles. Through
+ * CDP: page.screenshot's clip lands elsewhere on a right-to-left page that
+ * overflows sideways.
+ */
+export async function pixel(page, x, y) {
+  const cdp = await page.context().newCDPSession(page);
+  const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+  await cdp.detach();
+  const png = Buffer.from(data, 'base64');
+  const width = png.readUInt32BE(16);
+  const channels = { 2: 3, 6: 4 }[png[25]]; // RGB or RGBA, 8 bits
+  const idat = [];
+  for (let at = 8; at < png.length; ) {
+    const len = png.readUInt32BE(at);
+    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const row = Math.round(y);
+  // Undo the rows' filters down to the wanted one.
+  let prev = Buffer.alloc(stride);
+  let line;
+  for (let r = 0; r <= row; r++) {
+    const filter = raw[r * (stride + 1)];
+    line = Buffer.from(raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? line[i - channels] : 0;
+      const b = prev[i];
+      const c = i >= channels ? prev[i - channels] : 0;
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      const predict = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      line[i] = (line[i] + predict) & 255;
+    }
+    prev = line;
+  }
+  const at = Math.round(x) * channels;
+  return [line[at], line[at + 1], line[at + 2]];
+}
+
+/** '#5b5bd6' as [91, 91, 214]. */
+export function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+/** The colours of channel `id`'s launcher and window header, as [r, g, b]. */
+export async function channelColours(id) {
+  const config = await (await fetch(`${APP}/widget/v1/channels/${id}/config`)).json();
+  return { button: rgb(config.button_color), header: rgb(config.header_color) };
+}
+
+/** Expects two [r, g, b] colours to match within a few steps each. */
+export function expectColour(seen, wanted, what) {
+  const off = Math.max(...seen.map((v, i) => Math.abs(v - wanted[i])));
+  expect(off, `${what}: saw rgb(${seen}), wanted rgb(${wanted})`).toBeLessThanOrEqual(6);
 }
 
 /** Calls one of the admin app's server functions as the first admin. */

@@ -16,6 +16,9 @@ pub struct ChannelDetail {
     pub snippet: String,
     /// The direct chat link for the Widget tab.
     pub chat_link: String,
+    /// What a host page's Content-Security-Policy must allow, for the
+    /// Widget tab.
+    pub csp: String,
 }
 
 #[server(prefix = "/api", endpoint = "channels/list")]
@@ -36,6 +39,7 @@ pub async fn get_channel(id: ChannelId) -> Result<ChannelDetail, AppError> {
     Ok(ChannelDetail {
         snippet: embed::snippet(&ctx.public_url, id),
         chat_link: embed::chat_link(&ctx.public_url, id),
+        csp: embed::csp(&ctx.public_url),
         channel,
         users,
     })

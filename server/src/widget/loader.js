@@ -1,11 +1,14 @@
-/* Parlor widget loader. It asks the server how the launcher shows on this
-   page (the channel's rules and allowed sites), draws it in a shadow root,
-   and loads the chat panel (wasm) only on intent (hover, focus, click), when
-   a rule or the page opens it, or when the page has been idle for a few
-   seconds. It defines `window.Parlor` (docs/embedding.md) and one flag. */
+/* Parlor widget loader. Once the host page has painted, it asks the server
+   how the launcher shows on this page (the channel's rules and allowed
+   sites) and draws it in a shadow root in the top layer. The chat panel
+   (wasm) and its config load only on intent: hover, focus or click on the
+   launcher, a rule or trigger that opens the window, a page call that needs
+   it, or a returning visitor's open conversation. No inline style, markup
+   or eval: it runs under a strict CSP (docs/embedding.md). It defines
+   `window.Parlor` (docs/embedding.md) and one flag. */
 (function () {
-  var w = window, d = document, cfg = __CONFIG__, base = __BASE__;
-  var flag = "__parlor_" + cfg.channel_id;
+  var w = window, d = document, html = d.documentElement;
+  var cfg = __CONFIG__, base = __BASE__, flag = "__parlor_" + cfg.id;
   if (w[flag]) return;
   w[flag] = 1;
   var host, root, loading, widget, decided, online, hidden = false, forced = false;
@@ -18,13 +21,22 @@
       try { fn(data); } catch (e) { console.error(e); }
     });
   }
+  function get(path, low) {
+    return fetch(base + "../channels/" + cfg.id + path,
+        { credentials: "omit", priority: low ? "low" : "auto" })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) throw new Error(body.message);
+          return body;
+        });
+      });
+  }
   function load() {
     if (!loading) {
-      loading = import(base + __JS__).then(function (m) {
-        return m.default({ module_or_path: base + __WASM__ }).then(function () {
-          var box = d.createElement("div");
-          root.appendChild(box);
-          widget = m.start(host, box, JSON.stringify(cfg), false, base + "../live", emit, online);
+      loading = Promise.all([import(base + __JS__), get("/config")]).then(function (r) {
+        return r[0].default({ module_or_path: base + __WASM__ }).then(function () {
+          widget = r[0].start(host, el("div", "", root), JSON.stringify(r[1]), false,
+            base + "../live", emit, online);
           waiting.splice(0).forEach(function (f) { f(widget); });
           return widget;
         });
@@ -50,11 +62,6 @@
     if (widget) f(widget);
     else waiting.push(f);
   }
-  function idle() {
-    setTimeout(function () {
-      (w.requestIdleCallback || setTimeout)(function () { load(); });
-    }, 4000);
-  }
   function el(tag, cls, parent) {
     var e = d.createElement(tag);
     if (cls) e.className = cls;
@@ -64,11 +71,11 @@
   // The channel's notification text floats beside the launcher until the
   // visitor opens the chat or dismisses it. Text only, never HTML.
   function bubble() {
-    if (!cfg.notification_text) return;
+    if (!cfg.notice) return;
     var box = el("div", "notice", root);
     var text = el("button", "notice-text", box);
     text.type = "button";
-    text.textContent = cfg.notification_text;
+    text.textContent = cfg.notice;
     text.addEventListener("click", function () { box.remove(); call("open"); });
     var x = el("button", "notice-close", box);
     x.type = "button";
@@ -79,21 +86,37 @@
   function draw(display) {
     online = display.online;
     host = d.createElement("parlor-chat");
-    if (hidden) host.setAttribute("hidden", "");
+    host.hidden = hidden;
     root = host.attachShadow({ mode: "open" });
-    el("style", "", root).textContent = __CSS__;
+    // A constructed sheet, which no CSP refuses. The panel appends its own
+    // to this list: it is never replaced.
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(__CSS__);
+    root.adoptedStyleSheets = [sheet];
     var b = el("button", "launcher", root);
     b.type = "button";
     // The channel's title, in the site's language (the admin wrote it).
-    b.setAttribute("aria-label", cfg.window_title);
+    b.setAttribute("aria-label", cfg.title);
     b.setAttribute("aria-haspopup", "dialog");
     b.setAttribute("aria-expanded", "false");
-    b.style.background = cfg.button_color;
-    b.innerHTML = __ICONS__ + '<span class="badge" hidden></span>';
+    b.style.setProperty("background", cfg.color);
+    el("span", "i-chat", b);
+    el("span", "i-close", b);
+    el("span", "badge", b).hidden = true;
     b.addEventListener("pointerenter", load);
     b.addEventListener("focus", load);
     b.addEventListener("click", function () { call("toggle"); });
-    (d.body || d.documentElement).appendChild(host);
+    // A child of <html> after <body>, out of reach of the body's styles,
+    // and in the top layer: above any z-index, free of <html>'s transform,
+    // filter and opacity. Browsers without popovers keep the first part.
+    html.appendChild(host);
+    try {
+      host.popover = "manual";
+      host.showPopover();
+    } catch (e) {}
+    // <html>'s zoom still scales its children: undone.
+    var zoom = parseFloat(getComputedStyle(html).zoom);
+    if (zoom > 0 && zoom != 1) sheet.cssRules[0].style.setProperty("zoom", zoom ** -1, "important");
     if (display.button === "notify") bubble();
     if (display.button === "open") {
       setTimeout(function () { call("open_quietly"); }, display.after_secs * 1000);
@@ -102,18 +125,15 @@
     // name (the panel shows it only to a visitor not chatting already).
     (display.triggers || []).forEach(function (t) {
       setTimeout(function () {
-        if (host && !hidden) {
-          load().then(function (widget) { widget.trigger(t.id, t.message); }, function () {});
-        }
+        if (!hidden) load().then(function (widget) { widget.trigger(t.id, t.message); }, function () {});
       }, t.after_secs * 1000);
     });
-    // A returning visitor with a conversation connects at once, so operator
-    // answers show on the launcher's badge (key: see widget/src/saved.rs).
+    // A returning visitor with a conversation connects at once (in a task
+    // of its own), so operator answers show on the launcher's badge (key:
+    // see widget/src/saved.rs).
     var saved;
-    try { saved = JSON.parse(localStorage.getItem("parlor:v1:" + cfg.channel_id)); } catch (e) {}
-    if (saved && (saved.conversation_id || (saved.outbox || []).length)) load();
-    else if (d.readyState === "complete") idle();
-    else w.addEventListener("load", idle);
+    try { saved = JSON.parse(localStorage.getItem("parlor:v1:" + cfg.id)); } catch (e) {}
+    if (saved && (saved.conversation_id || (saved.outbox || []).length)) setTimeout(load);
     early.splice(0).forEach(call);
   }
   var api = {
@@ -122,13 +142,13 @@
     // Shows the launcher, even on a page where a rule hides it.
     show: function () {
       hidden = false;
-      if (host) host.removeAttribute("hidden");
+      if (host) host.hidden = false;
       else if (decided) draw({ button: "show" });
       else forced = true;
     },
     hide: function () {
       hidden = true;
-      if (host) host.setAttribute("hidden", "");
+      if (host) host.hidden = true;
     },
     identify: function (who) {
       var json = JSON.stringify(who || {});
@@ -154,23 +174,22 @@
     });
     try { d.dispatchEvent(new CustomEvent("parlor:ready", { detail: api })); } catch (e) {}
   }
-  var display = fetch(base + "../channels/" + cfg.channel_id + "/display?path=" +
-      encodeURIComponent(location.pathname), { credentials: "omit" })
-    .then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body.message);
-        return body;
+  // The host page paints first: the rest waits for the parsed document,
+  // then its next frame, then a task of its own (a hidden tab has no
+  // frames: just the task), and asks at low priority.
+  function begin() {
+    (d.hidden ? setTimeout : requestAnimationFrame)(function () {
+      setTimeout(function () {
+        get("/display?path=" + encodeURIComponent(location.pathname), 1).then(function (r) {
+          decided = true;
+          if (r.button !== "hide") draw(r);
+          else if (forced) draw({ button: "show" });
+        }, function (e) {
+          console.warn("Parlor: the chat is not shown on this page:", e.message);
+        });
       });
     });
-  var ready = new Promise(function (done) {
-    if (d.body) done();
-    else d.addEventListener("DOMContentLoaded", done);
-  });
-  Promise.all([display, ready]).then(function (r) {
-    decided = true;
-    if (r[0].button !== "hide") draw(r[0]);
-    else if (forced) draw({ button: "show" });
-  }, function (e) {
-    console.warn("Parlor: the chat is not shown on this page:", e.message);
-  });
+  }
+  if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();

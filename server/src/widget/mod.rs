@@ -14,14 +14,16 @@ use crate::error::HttpError;
 use crate::state::AppState;
 use app::server_ctx::foreign_origin;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, ORIGIN, REFERER};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, ORIGIN,
+    REFERER, VARY,
+};
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use parlor_protocol::{ChannelId, WidgetConfig};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
@@ -35,10 +37,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .allow_origin(Any)
         .allow_methods([Method::GET]);
     let mut router = Router::new()
-        .route("/widget/v1/channels/{id}/loader.js", get(loader_js))
         .route("/widget/v1/channels/{id}/config", get(config_json))
         .route("/widget/v1/channels/{id}/display", get(display))
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        // Compressed once per change, at the highest levels (loader.rs).
+        .route("/widget/v1/channels/{id}/loader.js", get(loader_js));
     if let Some(assets) = state.widget.as_ref() {
         // Bundle names carry a content hash: cache them for a year.
         let files = ServeDir::new(&assets.dir)
@@ -147,7 +150,8 @@ async fn display(
 
 /// The loader is revalidated on every page load (`no-cache` + ETag), so a
 /// change saved in admin shows on the host page's next load, while an
-/// unchanged loader costs a 304.
+/// unchanged loader costs a 304. Its body is rendered per request (cheap),
+/// but compressed only when it changes.
 async fn loader_js(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -169,26 +173,35 @@ async fn loader_js(
         Err(e) => return Err(e),
     };
     let base = format!("{}{ASSETS_PATH}/", state.config.public_url);
-    let body = loader::render(&config, &base, assets);
-    let etag = format!(
-        "\"{}\"",
-        &hex::encode(Sha256::digest(body.as_bytes()))[..32]
-    );
-    let cache = [(CACHE_CONTROL, "no-cache")];
+    let encoded = loader::Encoded::of(config.channel_id, loader::render(&config, &base, assets));
+    let accepted: Vec<&str> = headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let coding = loader::Coding::pick(&accepted);
+    let etag = encoded.etag(coding);
+    let cache = [(CACHE_CONTROL, "no-cache"), (VARY, "Accept-Encoding")];
     if headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+        .is_some_and(|v| encoded.matches(v))
     {
         return Ok((StatusCode::NOT_MODIFIED, cache, [(ETAG, etag)]).into_response());
     }
-    Ok((
+    let mut response = (
         cache,
         [
             (CONTENT_TYPE, "text/javascript; charset=utf-8".to_string()),
             (ETAG, etag),
         ],
-        body,
+        encoded.body(coding),
     )
-        .into_response())
+        .into_response();
+    if let Some(name) = coding.header() {
+        response
+            .headers_mut()
+            .insert(CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    Ok(response)
 }

@@ -49,11 +49,47 @@ async fn loader_is_cors_open_revalidated_and_carries_the_config() {
         .to_str()
         .unwrap()
         .starts_with("text/javascript"));
+    assert_eq!(res.headers()["vary"], "Accept-Encoding");
+    assert!(!res.headers().contains_key(CONTENT_ENCODING));
     let etag = res.headers()[ETAG].clone();
     let body = res.text().await.unwrap();
     assert!(body.contains("\"widget-abc123_bg.wasm\""));
     assert!(body.contains(&format!("{}/widget/v1/assets/", s.base)));
-    assert!(body.contains("Hello! How may I help you?"));
+    // The launcher's part of the config; the panel's texts come with
+    // `config`, fetched on intent.
+    assert!(body.contains("\"title\":\"Chat with us\""));
+    assert!(!body.contains("Hello! How may I help you?"));
+
+    // Compressed at the highest levels, once: each coding has its ETag, and
+    // any of them revalidates.
+    for (accept, coding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+        let res = s
+            .client
+            .get(&url)
+            .header(ACCEPT_ENCODING, accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()[CONTENT_ENCODING], coding);
+        let tag = res.headers()[ETAG].to_str().unwrap().to_string();
+        assert_ne!(tag, etag.to_str().unwrap());
+        let packed = res.bytes().await.unwrap();
+        assert!(
+            packed.len() * 2 < body.len(),
+            "{coding}: {} B",
+            packed.len()
+        );
+        let again = s
+            .client
+            .get(&url)
+            .header(ACCEPT_ENCODING, accept)
+            .header(IF_NONE_MATCH, etag.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(again.headers()[ETAG].to_str().unwrap(), tag);
+    }
 
     let again = s
         .client
@@ -99,6 +135,7 @@ async fn config_endpoint_and_typed_errors() {
         .unwrap();
     assert_eq!(config.channel_id, id);
     assert_eq!(config.window_title, "Chat with us");
+    assert_eq!(config.welcome_message, "Hello! How may I help you?");
 
     let missing = s
         .client

@@ -137,7 +137,7 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
             <TriggersTab channel is_admin />
         </TabPanel>
         <TabPanel tab current=Tab::Widget>
-            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link />
+            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link csp=detail.csp />
         </TabPanel>
     }
 }

@@ -1,6 +1,7 @@
 //! The channel's Widget tab: the sites that may embed the chat (amoCRM's
 //! placement address), then the embed snippet, offered only once a site is
-//! given or "embedded in an app" is on, and the direct chat link.
+//! given or "embedded in an app" is on, with what a site's
+//! Content-Security-Policy must allow, and the direct chat link.
 
 use crate::api::channels::{SetIdentityRequired, UpdateChannelSites};
 use crate::components::copy_button::CopyButton;
@@ -14,6 +15,7 @@ pub fn WidgetTab(
     is_admin: bool,
     snippet: String,
     chat_link: String,
+    csp: String,
 ) -> impl IntoView {
     let sites = RwSignal::new(channel.with_untracked(|c| c.embedding.sites_text()));
     let in_app = RwSignal::new(channel.with_untracked(|c| c.embedding.in_app));
@@ -98,6 +100,11 @@ pub fn WidgetTab(
                 <p class="hint">"Paste this tag into the " <code>"<head>"</code> " of every page that should show the chat."</p>
                 <pre class="snippet"><code id="widget-snippet">{snippet.clone()}</code></pre>
                 <CopyButton text=snippet.clone() label="Copy snippet" />
+                <p class="hint">
+                    "If your site sends a " <code>"Content-Security-Policy"</code>
+                    ", add these sources to its directives (styles need none):"
+                </p>
+                <pre class="snippet"><code id="widget-csp">{csp.clone()}</code></pre>
             </Show>
         </div>
         <IdentitySection channel is_admin />
