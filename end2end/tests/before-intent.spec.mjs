@@ -5,7 +5,10 @@
 // 4 s; the loader asks display only after the page's first paint. Hover and
 // focus are intent: the panel loads then.
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { APP, allowHostPages, hostPage, launcher, loaderSrc, shopPage } from './support.mjs';
+
+const budget = JSON.parse(readFileSync(new URL('../../bench/widget-budget.json', import.meta.url)));
 
 test.beforeAll(allowHostPages);
 
@@ -48,7 +51,7 @@ test('a new visitor downloads at most 2.5 KB from Parlor and no panel before int
   expect(loader.encoding).toBe('br');
   expect(before.every((r) => r.body !== null && r.body > 0)).toBe(true);
   const total = before.reduce((sum, r) => sum + r.body, 0);
-  expect(total, lines.join('\n')).toBeLessThanOrEqual(2560);
+  expect(total, lines.join('\n')).toBeLessThanOrEqual(budget.before_interaction);
 
   // The page painted before the loader asked anything.
   const order = await page.evaluate(() => ({

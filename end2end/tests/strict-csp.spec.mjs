@@ -93,12 +93,10 @@ for (const [policyName, policyOf] of [
   }
 }
 
-// FIXME(issue 16): the chat panel still draws its window with an inline
-// <style> (widget/src/view/mod.rs), which these policies refuse: the window
-// comes up unstyled. The lead's new panel adds its sheet to the shadow
-// root's adoptedStyleSheets; then drop the fixme.
+// The window too: its stylesheet is a constructed sheet the panel adds to
+// the shadow root's adoptedStyleSheets, and its colours go through CSSOM.
 for (const [size, viewport] of VIEWPORTS) {
-  test.fixme(`the window under the strict CSP: ${size}, dark, right to left`, async ({ page }) => {
+  test(`the window under the strict CSP: ${size}, dark, right to left`, async ({ page }) => {
     await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme: 'dark' });
     const violations = await recordViolations(page);
