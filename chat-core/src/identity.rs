@@ -1,11 +1,13 @@
-//! The JS API's `identify` and `setCustomField`. An identity is believed
+//! The JS API's `identify` and `setCustomField`. An identity is verified
 //! only with a valid signature (HMAC-SHA256 of the external id with the
 //! channel's secret, hex): then it joins the visitor's history across
-//! devices. Unsigned, it is shown to operators as unverified, unless the
-//! channel requires signatures: then it is ignored, and the visitor stays
-//! anonymous. A service of its own (`Identities`, over the channel,
-//! visitor and conversation stores and the hub); `Parlor::identities`
-//! hands it out.
+//! devices. Whether staff may see a claim as the visitor's name is the
+//! domain's rule (`ChannelIdentity::trusts`): a wrongly signed one never, an
+//! unsigned one only where the channel does not require signatures. One it
+//! does not trust is kept as the profile's `claim`, which only the visitor
+//! panel shows, and the visitor stays "Visitor …". A service of its own
+//! (`Identities`, over the channel, visitor and conversation stores and the
+//! hub); `Parlor::identities` hands it out.
 
 use crate::auth::{new_token, require_admin, token_hash};
 use crate::conversations::announce;
@@ -13,7 +15,7 @@ use crate::hub::Hub;
 use crate::store::{ChannelPart, ChannelStore, ConversationStore, VisitorStore};
 use crate::{now_unix, Error, Result};
 use hmac::{Hmac, Mac};
-use parlor_domain::{Channel, ChannelId, ConversationId, Identity, User, VisitorId};
+use parlor_domain::{Channel, ChannelId, ConversationId, Identity, Signature, User, VisitorId};
 use sha2::Sha256;
 use std::sync::Arc;
 
@@ -40,6 +42,17 @@ fn mac(secret: &str, external_id: &str) -> Option<Hmac<Sha256>> {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(external_id.as_bytes());
     Some(mac)
+}
+
+/// How `signature` compares with `secret` for `external_id`. A blank one is
+/// none, and so is any where the channel has no secret to check it against.
+fn check(secret: &str, external_id: &str, signature: Option<&str>) -> Signature {
+    match signature.map(str::trim) {
+        None | Some("") => Signature::Missing,
+        Some(_) if secret.is_empty() => Signature::Missing,
+        Some(s) if signature_ok(secret, external_id, s) => Signature::Valid,
+        Some(_) => Signature::Wrong,
+    }
 }
 
 /// Compared in constant time.
@@ -111,16 +124,9 @@ impl Identities {
         claim: Identity,
         signature: Option<&str>,
     ) -> Result<Identified> {
-        let secret = self.channel(channel).await?.identity;
-        let verified =
-            signature.is_some_and(|s| signature_ok(&secret.secret, &claim.external_id, s));
-        if !verified && secret.required {
-            return Ok(Identified {
-                verified,
-                visitor,
-                token: None,
-            });
-        }
+        let rule = self.channel(channel).await?.identity;
+        let signature = check(&rule.secret, &claim.external_id, signature);
+        let verified = signature == Signature::Valid;
         let (person, token) = if verified {
             let person = self
                 .visitors
@@ -147,10 +153,7 @@ impl Identities {
             (visitor, None)
         };
         let mut profile = self.visitors.visitor_profile(person).await?;
-        profile.external_id = Some(claim.external_id);
-        profile.name = claim.name.or(profile.name);
-        profile.email = claim.email.or(profile.email);
-        profile.verified = verified;
+        profile.identify(claim, signature, &rule);
         self.visitors.save_visitor_profile(person, &profile).await?;
         if let Some(id) = current {
             self.announce(id).await;
@@ -224,5 +227,17 @@ mod tests {
         assert!(!signature_ok("other", "42", &good));
         assert!(!signature_ok("secret", "42", "not hex"));
         assert!(!signature_ok("", "42", &sign("", "42")));
+    }
+
+    #[test]
+    fn a_signature_is_valid_missing_or_wrong() {
+        let good = sign("secret", "42");
+        assert_eq!(check("secret", "42", Some(&good)), Signature::Valid);
+        assert_eq!(check("secret", "42", Some(" ")), Signature::Missing);
+        assert_eq!(check("secret", "42", None), Signature::Missing);
+        assert_eq!(check("secret", "42", Some("f00d")), Signature::Wrong);
+        assert_eq!(check("secret", "43", Some(&good)), Signature::Wrong);
+        // No secret: nothing a page sends can be checked, or forged.
+        assert_eq!(check("", "42", Some(&sign("", "42"))), Signature::Missing);
     }
 }

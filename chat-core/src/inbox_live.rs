@@ -66,6 +66,11 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
             external_id: s.visitor.external_id.clone(),
             verified: s.visitor.verified,
             fields: s.visitor.fields.clone(),
+            claim: s.visitor.claim.as_ref().map(|c| inbox::WireClaim {
+                external_id: c.external_id.clone(),
+                name: c.name.clone(),
+                email: c.email.clone(),
+            }),
         },
         rating: c.rating.as_ref().map(|r| inbox::WireRating {
             rating: r.rating,

@@ -129,13 +129,16 @@ pub fn anonymous_visitor(visitor: VisitorId) -> String {
     format!("Visitor {}", &id[..4])
 }
 
+/// The visitor's name as staff see it: `name` (only ever a name the
+/// channel trusts, see `VisitorProfile::identify`), else the anonymous label.
+pub fn visitor_label(name: Option<&str>, visitor: VisitorId) -> String {
+    name.map_or_else(|| anonymous_visitor(visitor), str::to_string)
+}
+
 impl ConversationSummary {
-    /// A short, stable label for an anonymous visitor.
+    /// Who the list row and the header name: `VisitorProfile::label`.
     pub fn visitor_name(&self) -> String {
-        if let Some(name) = &self.visitor.name {
-            return name.clone();
-        }
-        anonymous_visitor(self.conversation.visitor)
+        self.visitor.label(self.conversation.visitor)
     }
 
     /// Newest activity: the last message, or the start.

@@ -1,7 +1,10 @@
 //! Who a visitor says they are (the JS API's `identify` and
-//! `setCustomField`), within the limits the server enforces. Whether a
-//! claim is believed is decided by the channel's signature rule
-//! (`chat_core::identity`).
+//! `setCustomField`), within the limits the server enforces, and whether
+//! staff may believe it: `ChannelIdentity::trusts` is the channel's rule,
+//! `VisitorProfile::identify` keeps a claim it does not trust apart from who
+//! the visitor is shown as, and `VisitorProfile::label` is that name,
+//! everywhere staff see a visitor. The signature itself is checked in
+//! `chat_core::identity` (HMAC needs no place in the domain).
 
 use crate::validation::{Field, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -15,11 +18,39 @@ pub const MAX_FIELD_KEY: usize = 40;
 pub const MAX_FIELD_VALUE: usize = 500;
 
 /// A channel's identity verification: `secret` signs external ids
-/// (HMAC-SHA256, hex); with `required`, unsigned identities are ignored.
+/// (HMAC-SHA256, hex); with `required`, an unsigned identity is not trusted
+/// either (`trusts`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelIdentity {
     pub secret: String,
     pub required: bool,
+}
+
+/// How an `identify`'s signature compared with the channel's secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signature {
+    /// The HMAC of the external id with the channel's secret.
+    Valid,
+    /// None was sent (or the channel has no secret to check one against).
+    Missing,
+    /// One was sent, and it does not match.
+    Wrong,
+}
+
+impl ChannelIdentity {
+    /// Whether a claim signed so may name the visitor to staff. A valid
+    /// signature, always. A wrong one, never: the page signs, so a failure
+    /// is a forgery (or a misconfiguration, which must show too). None: only
+    /// when the channel does not require signatures, for sites that do not
+    /// sign at all. Every channel has a secret (made with it), so `required`
+    /// is what tells a site that signs everything from one that signs nothing.
+    pub fn trusts(&self, signature: Signature) -> bool {
+        match signature {
+            Signature::Valid => true,
+            Signature::Wrong => false,
+            Signature::Missing => !self.required,
+        }
+    }
 }
 
 /// What operators see about a visitor.
@@ -31,10 +62,16 @@ pub struct VisitorProfile {
     /// The external id came with a valid signature.
     pub verified: bool,
     pub fields: BTreeMap<String, String>,
+    /// The latest `identify` the channel did not trust (`ChannelIdentity::
+    /// trusts`): shown only in the visitor panel, as an unverified claim,
+    /// never as who the visitor is. `name`, `email` and `external_id` never
+    /// come from it.
+    #[serde(default)]
+    pub claim: Option<Identity>,
 }
 
 /// An `identify` call, checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub external_id: String,
     pub name: Option<String>,
@@ -105,6 +142,29 @@ impl Contact {
 }
 
 impl VisitorProfile {
+    /// Takes an `identify` that came with `signature`. One the channel
+    /// trusts says who the visitor is (name, email and external id, verified
+    /// when signed) and replaces an earlier claim; one it does not trust is
+    /// kept apart as `claim` and changes nothing else.
+    pub fn identify(&mut self, claim: Identity, signature: Signature, rule: &ChannelIdentity) {
+        if !rule.trusts(signature) {
+            self.claim = Some(claim);
+            return;
+        }
+        self.external_id = Some(claim.external_id);
+        self.name = claim.name.or(self.name.take());
+        self.email = claim.email.or(self.email.take());
+        self.verified = signature == Signature::Valid;
+        self.claim = None;
+    }
+
+    /// What staff call `visitor` everywhere (inbox list and header, alerts,
+    /// search, tickets): their name, else "Visitor 4f2a". Never a claim the
+    /// channel did not trust, which `identify` kept out of `name`.
+    pub fn label(&self, visitor: parlor_protocol::VisitorId) -> String {
+        crate::conversation::visitor_label(self.name.as_deref(), visitor)
+    }
+
     /// Sets one custom field (an empty value removes it).
     pub fn set_field(&mut self, key: &str, value: &str) -> Result<(), ValidationErrors> {
         let (key, value) = (key.trim(), value.trim());
@@ -153,6 +213,103 @@ mod tests {
         assert!(Identity::parse("  ", None, None).is_err());
         assert!(Identity::parse(&"x".repeat(MAX_EXTERNAL_ID + 1), None, None).is_err());
         assert!(Identity::parse("1", Some("two\nlines"), None).is_err());
+    }
+
+    fn claim(id: &str, name: &str) -> Identity {
+        Identity::parse(id, Some(name), Some("m@forged.test")).unwrap()
+    }
+
+    fn a_visitor() -> parlor_protocol::VisitorId {
+        "4f2a0000-0000-7000-8000-000000000000".parse().unwrap()
+    }
+
+    fn channel(required: bool) -> ChannelIdentity {
+        ChannelIdentity {
+            secret: "s".into(),
+            required,
+        }
+    }
+
+    #[test]
+    fn a_wrong_signature_is_never_trusted_and_a_missing_one_only_where_not_required() {
+        for required in [false, true] {
+            let rule = channel(required);
+            assert!(rule.trusts(Signature::Valid));
+            assert!(!rule.trusts(Signature::Wrong));
+            assert_eq!(rule.trusts(Signature::Missing), !required);
+        }
+    }
+
+    #[test]
+    fn an_untrusted_claim_is_kept_apart_and_never_names_the_visitor() {
+        let visitor = a_visitor();
+        for (signature, required) in [
+            (Signature::Wrong, false),
+            (Signature::Wrong, true),
+            (Signature::Missing, true),
+        ] {
+            let mut p = VisitorProfile::default();
+            p.identify(
+                claim("ceo", "Mallory Forged"),
+                signature,
+                &channel(required),
+            );
+            assert_eq!(p.label(visitor), "Visitor 4f2a", "{signature:?} {required}");
+            assert_eq!((&p.name, &p.email, &p.external_id), (&None, &None, &None));
+            assert!(!p.verified);
+            assert_eq!(p.claim, Some(claim("ceo", "Mallory Forged")));
+        }
+        // Nor does it replace who a verified visitor is.
+        let mut ann = VisitorProfile::default();
+        ann.identify(claim("7", "Ann"), Signature::Valid, &channel(true));
+        ann.identify(
+            claim("ceo", "Mallory Forged"),
+            Signature::Wrong,
+            &channel(true),
+        );
+        assert_eq!(ann.label(visitor), "Ann");
+        assert_eq!(ann.external_id.as_deref(), Some("7"));
+        assert!(ann.verified);
+        assert_eq!(
+            ann.claim.as_ref().map(|c| c.external_id.as_str()),
+            Some("ceo")
+        );
+    }
+
+    #[test]
+    fn a_trusted_identity_names_the_visitor_and_clears_an_old_claim() {
+        let visitor = a_visitor();
+        let mut p = VisitorProfile::default();
+        p.identify(
+            claim("ceo", "Mallory Forged"),
+            Signature::Wrong,
+            &channel(false),
+        );
+        p.identify(claim("7", "Ann"), Signature::Valid, &channel(false));
+        assert_eq!(p.label(visitor), "Ann");
+        assert!(p.verified);
+        assert_eq!(p.claim, None);
+        // Unsigned where signatures are not required: the name, as before,
+        // not verified; a name left out keeps the one known.
+        let mut q = VisitorProfile::default();
+        q.identify(claim("8", "Bob"), Signature::Missing, &channel(false));
+        q.identify(
+            Identity::parse("8", None, None).unwrap(),
+            Signature::Missing,
+            &channel(false),
+        );
+        assert_eq!(q.label(visitor), "Bob");
+        assert_eq!(q.email.as_deref(), Some("m@forged.test"));
+        assert!(!q.verified);
+        assert_eq!(VisitorProfile::default().label(visitor), "Visitor 4f2a");
+    }
+
+    #[test]
+    fn profiles_kept_before_claims_still_read() {
+        let old = r#"{"name":"Ann","email":null,"external_id":"7","verified":true,"fields":{}}"#;
+        let p: VisitorProfile = serde_json::from_str(old).unwrap();
+        assert_eq!(p.claim, None);
+        assert_eq!(p.name.as_deref(), Some("Ann"));
     }
 
     #[test]

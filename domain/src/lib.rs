@@ -42,7 +42,7 @@ pub use helpdesk::{
     TeamId, TeamInput, Ticket, TicketChange, TicketCounts, TicketFilter, TicketNumber, TicketSort,
     TicketSource,
 };
-pub use identity::{ChannelIdentity, Contact, Identity, VisitorProfile};
+pub use identity::{ChannelIdentity, Contact, Identity, Signature, VisitorProfile};
 pub use mail::{InboundFile, InboundMail, MailId, Mailbox, OutgoingMail, QueuedMail};
 pub use parlor_protocol::{
     AttachmentId, ChannelId, ConversationId, HexColor, MessageId, Seq, VisitorId,

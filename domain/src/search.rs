@@ -81,10 +81,7 @@ pub struct SearchHit {
 impl SearchHit {
     /// As the inbox names the visitor (see `ConversationSummary`).
     pub fn visitor_label(&self) -> String {
-        match &self.visitor_name {
-            Some(name) => name.clone(),
-            None => format!("Visitor {}", &self.visitor.0.simple().to_string()[..4]),
-        }
+        crate::conversation::visitor_label(self.visitor_name.as_deref(), self.visitor)
     }
 }
 

@@ -1,6 +1,7 @@
 // The host page's JavaScript API (docs/embedding.md): open, close, show,
 // hide, custom fields and events; identify with a good signature (one person
-// across devices) and with a bad one (anonymous).
+// across devices) and with a bad one (anonymous, the claim shown only as an
+// unverified claim).
 import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -138,6 +139,12 @@ test('identify: a good signature joins devices, a bad one stays anonymous', asyn
   await expect(forged.locator('.who')).toHaveText(/^Visitor /);
   await forged.click();
   await expect(op.locator('.visitor-profile')).toHaveCount(0);
+  // What it claimed shows only as that, in the visitor panel.
+  await expect(op.getByRole('region', { name: 'Unverified claim' }).locator('dd')).toHaveText([
+    'Ann Example',
+    'ann@example.com',
+    'member-7',
+  ]);
   for (const p of [laptop, phone, forger, op]) await p.context().close();
 });
 

@@ -264,6 +264,21 @@ pub struct WireVisitor {
     pub verified: bool,
     /// Custom fields, by key.
     pub fields: std::collections::BTreeMap<String, String>,
+    /// An identity the channel did not trust (a wrong signature, or none
+    /// where signatures are required): for the visitor panel only, never the
+    /// visitor's name. `name`, `email` and `external_id` never come from it.
+    /// Older servers leave it out.
+    #[serde(default)]
+    pub claim: Option<WireClaim>,
+}
+
+/// What an untrusted `identify` said, as the page sent it (checked for
+/// length only): plain text to show, never markup.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WireClaim {
+    pub external_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

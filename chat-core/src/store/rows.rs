@@ -153,6 +153,10 @@ pub(super) fn visitor_profile(
         external_id: row.opt_text(&col("external_id"))?,
         verified: row.int(&col("verified"))? != 0,
         fields: json(row, &col("custom_fields"))?,
+        claim: match row.opt_text(&col("identity_claim"))? {
+            Some(_) => Some(json(row, &col("identity_claim"))?),
+            None => None,
+        },
     })
 }
 
@@ -233,6 +237,7 @@ pub(super) const SUMMARY_SELECT: &str = "
            u.display_name AS assignee_name, v.page_url,
            v.name AS v_name, v.email AS v_email, v.external_id AS v_external_id,
            v.verified AS v_verified, v.custom_fields AS v_custom_fields,
+           v.identity_claim AS v_identity_claim,
            m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.author_kind AS m_author_kind,
            m.author_user_id AS m_author_user_id, m.body AS m_body, m.created_at AS m_created_at,
            m.edited_at AS m_edited_at, m.attachment AS m_attachment,

@@ -1,4 +1,5 @@
-//! Visitors: their tokens, profile, identities and page (`visitors`,
+//! Visitors: their tokens, profile (with an untrusted identity claim kept
+//! apart, `identity_claim`), identities and page (`visitors`,
 //! `visitor_tokens`, `visitor_identities`).
 
 use super::StoreError;
@@ -127,14 +128,15 @@ macro_rules! visitors_sql {
             ) -> Result<(), StoreError> {
                 sqlx::query(
                     "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
-                            custom_fields = $5
-                      WHERE id = $6",
+                            custom_fields = $5, identity_claim = $6
+                      WHERE id = $7",
                 )
                 .bind(&p.name)
                 .bind(&p.email)
                 .bind(&p.external_id)
                 .bind(i64::from(p.verified))
                 .bind(rows::to_json(&p.fields)?)
+                .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
                 .bind(Key(visitor.0))
                 .execute(&self.pool)
                 .await?;

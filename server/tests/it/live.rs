@@ -475,7 +475,7 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
     );
 
     // With signatures required, a wrong one is anonymous: nothing joins,
-    // nothing is recorded.
+    // and what it claimed is kept apart, as an unverified claim only.
     s.state
         .parlor
         .identities()
@@ -495,7 +495,17 @@ async fn a_signed_identity_joins_history_across_devices_and_a_bad_one_stays_anon
         .await;
     assert_eq!(identified(&mut stranger).await, (false, None));
     let summary = in_inbox(&s, theirs).await;
-    assert_eq!(summary.visitor, Default::default());
+    assert_eq!(
+        summary.visitor,
+        parlor_protocol::inbox::WireVisitor {
+            claim: Some(parlor_protocol::inbox::WireClaim {
+                external_id: "u-42".into(),
+                name: Some("Mallory".into()),
+                email: None,
+            }),
+            ..Default::default()
+        }
+    );
     assert!(summary.visitor_name.starts_with("Visitor "));
 }
 

@@ -16,6 +16,7 @@ mod desk;
 mod edits;
 mod help_form;
 mod http;
+mod identity;
 mod inbox;
 mod live;
 mod mail_settings;

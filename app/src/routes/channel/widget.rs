@@ -138,7 +138,9 @@ fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
             <p class="hint">
                 "Your site's server signs each visitor's external id with this secret "
                 "(HMAC-SHA256, hex) and passes the signature to "<code>"Parlor.identify"</code>
-                ". A signed identity joins the visitor's history across devices."
+                ". A signed identity joins the visitor's history across devices. "
+                "A wrongly signed one is never shown as the visitor's name: operators see it "
+                "only in the visitor panel, as an unverified claim."
             </p>
             <Show when=move || is_admin fallback=|| view! { <p class="hint">"Only admins see the secret."</p> }>
                 <pre class="snippet"><code id="identity-secret">{secret}</code></pre>
@@ -157,7 +159,7 @@ fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                         });
                     }
                 />
-                " Require signed identities (an unsigned or wrongly signed identity is treated as anonymous)"
+                " Require signed identities (an unsigned identity is then an unverified claim too, and the visitor stays anonymous)"
             </label>
             <FormStatus feedback block=true />
         </div>

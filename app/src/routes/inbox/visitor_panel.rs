@@ -1,7 +1,9 @@
 //! The visitor panel beside the open conversation: where the visitor is
 //! (current page, live) and comes from (referrer, country, browser and OS,
 //! language, local time), what the host page told (identity and custom
-//! fields), and their past conversations. A right-hand column on wide
+//! fields, and apart from them an identity the channel did not trust, under
+//! "Unverified claim": the one place staff see it), and their past
+//! conversations. A right-hand column on wide
 //! screens, under the header on narrow ones (style/main.css).
 //!
 //! Country names and the visitor's local time are worked out in the
@@ -11,7 +13,7 @@
 use super::panels::History;
 use leptos::either::Either;
 use leptos::prelude::*;
-use parlor_protocol::inbox::{ConversationSummary, WireVisitor, WireVisitorContext};
+use parlor_protocol::inbox::{ConversationSummary, WireClaim, WireVisitor, WireVisitorContext};
 use parlor_protocol::ConversationId;
 
 /// Only web pages become links: a visitor could report any URL at all.
@@ -135,12 +137,13 @@ pub fn VisitorPanel(
 }
 
 /// What the host page told about the visitor (JS API): identity, with
-/// whether its signature held, and custom fields. Nothing for anonymous
-/// visitors.
+/// whether its signature held, and custom fields; then a claim the channel
+/// did not trust, apart. Nothing for anonymous visitors.
 #[component]
 fn VisitorProfile(v: WireVisitor) -> impl IntoView {
+    let claim = v.claim.clone().map(|c| view! { <UnverifiedClaim c /> });
     let known = v.email.is_some() || v.external_id.is_some() || !v.fields.is_empty();
-    known.then(|| {
+    let profile = known.then(|| {
         let id = v.external_id.map(|id| {
             let (class, badge) = if v.verified {
                 ("badge verified", "verified")
@@ -175,7 +178,32 @@ fn VisitorProfile(v: WireVisitor) -> impl IntoView {
             .map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> })
             .collect_view();
         view! { <dl class="visitor-profile">{email}{id}{fields}</dl> }
-    })
+    });
+    view! { {profile}{claim} }
+}
+
+/// Who the page said the visitor is, without a signature the channel
+/// accepts: a forgery as likely as a mistake, so it is labelled as such and
+/// shown as text only (no mail link), and nowhere else.
+#[component]
+fn UnverifiedClaim(c: WireClaim) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        value.map(|v| view! { <dt>{label}</dt><dd>{v}</dd> })
+    };
+    view! {
+        <section class="unverified-claim" aria-label="Unverified claim">
+            <h3>"Unverified claim"</h3>
+            <p class="hint">
+                "The page said the visitor is this, without a valid signature. "
+                "It is not shown as their name."
+            </p>
+            <dl>
+                {row("Name", c.name)}
+                {row("Email", c.email)}
+                {row("External id", Some(c.external_id))}
+            </dl>
+        </section>
+    }
 }
 
 /// The browser's `Intl`, called through `Reflect` so that a zone or code it
