@@ -6,11 +6,18 @@
 // focus are intent: the panel loads then.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { APP, allowHostPages, hostPage, launcher, loaderSrc, shopPage } from './support.mjs';
+import { APP, HOST, adminCall, hostPage, launcher, shopPage } from './support.mjs';
 
 const budget = JSON.parse(readFileSync(new URL('../../bench/widget-budget.json', import.meta.url)));
 
-test.beforeAll(allowHostPages);
+// A channel of its own: no rule or trigger another spec set (a trigger is
+// intent, and loads the panel).
+let src;
+test.beforeAll(async () => {
+  const id = await adminCall('channels/create', { name: 'Bytes shop' });
+  await adminCall('channels/sites', { id, sites: HOST, in_app: false });
+  src = `${APP}/widget/v1/channels/${id}/loader.js`;
+});
 
 /** Every response from Parlor's origin with its body bytes on the wire (CDP). */
 async function recordParlorBytes(page) {
@@ -39,7 +46,7 @@ const PANEL = /\/widget\/v1\/(assets\/|channels\/[0-9a-f-]{36}\/config)/;
 
 test('a new visitor downloads at most 2.5 KB from Parlor and no panel before intent', async ({ page }) => {
   const responses = await recordParlorBytes(page);
-  await hostPage(page, shopPage('en', 'ltr', await loaderSrc()));
+  await hostPage(page, shopPage('en', 'ltr', src));
   await expect(launcher(page)).toBeVisible();
   // Longer than the idle preload that used to fetch the panel 4 s after load.
   await page.waitForTimeout(5000);
@@ -67,7 +74,7 @@ test('a new visitor downloads at most 2.5 KB from Parlor and no panel before int
 });
 
 test('focus on the launcher is intent too', async ({ page }) => {
-  await hostPage(page, shopPage('en', 'ltr', await loaderSrc()));
+  await hostPage(page, shopPage('en', 'ltr', src));
   await expect(launcher(page)).toBeVisible();
   const panel = page.waitForRequest((r) => PANEL.test(r.url()));
   await launcher(page).focus();

@@ -133,8 +133,10 @@ test('a host page modal dialog sits above the launcher, which works again once i
   await expect(launcher(page)).toBeVisible();
   const colours = await buttonColour();
   const before = await launcherSeen(page);
-  // The page's ::backdrop rule dims nothing while only the launcher is up.
+  // The page's ::backdrop rule dims nothing while only the launcher is up
+  // (the launcher's host is a popover: it has a backdrop of its own).
   expectColour(before.colour, colours.button, 'launcher without a dialog');
+  expectColour(await pixel(page, 300, 300), [255, 255, 255], 'the page without a dialog');
   await page.evaluate(() => document.getElementById('d').showModal());
   const { box } = before;
   expect(

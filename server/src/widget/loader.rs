@@ -14,10 +14,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 const TEMPLATE: &str = include_str!("loader.js");
 const CSS: &str = include_str!("launcher.css");
-/// The launcher's icons (SVG path data; the loader builds the elements).
-const CHAT_ICON: &str = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z";
-const CLOSE_ICON: &str =
-    "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
 
 /// What the launcher needs before the panel. The panel's texts (welcome,
 /// placeholder, departments…) come from `config` on intent: they would
@@ -121,8 +117,6 @@ pub fn render(config: &WidgetConfig, assets_base: &str, assets: &WidgetAssets) -
         .replace("__JS__", &js_literal(&assets.js))
         .replace("__WASM__", &js_literal(&assets.wasm))
         .replace("__CSS__", &js_literal(CSS.trim()))
-        .replace("__CHAT__", &js_literal(CHAT_ICON))
-        .replace("__CLOSE__", &js_literal(CLOSE_ICON))
 }
 
 /// A content coding the loader is sent in.
@@ -182,8 +176,9 @@ pub struct Encoded {
 
 impl Encoded {
     /// `body` as sent: the cached copy while the channel's script is
-    /// unchanged, else compressed now (brotli 11, gzip 9) and kept. One
-    /// entry per channel, so the cache is as large as the channel list.
+    /// unchanged, else compressed now (brotli 11, gzip 9: milliseconds for
+    /// these few KB, once per change) and kept. One entry per channel, so
+    /// the cache is as large as the channel list.
     pub fn of(channel: ChannelId, body: String) -> Arc<Encoded> {
         static CACHE: OnceLock<Mutex<HashMap<ChannelId, Arc<Encoded>>>> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
@@ -292,15 +287,7 @@ mod tests {
             "http://h/widget/v1/assets/",
             &assets(),
         );
-        for p in [
-            "__CONFIG__",
-            "__BASE__",
-            "__JS__",
-            "__WASM__",
-            "__CSS__",
-            "__CHAT__",
-            "__CLOSE__",
-        ] {
+        for p in ["__CONFIG__", "__BASE__", "__JS__", "__WASM__", "__CSS__"] {
             assert!(!js.contains(p), "{p} left in {js}");
         }
         assert!(js.contains("\"widget-67e9d8434a22fe01_bg.wasm\""));

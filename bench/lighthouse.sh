@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Lighthouse (npm, on Debian's Chromium) on the demo host page with Parlor's
+# origin allowed, with it blocked, and without the snippet: what the widget
+# costs the host page's largest contentful paint, total blocking time and
+# main-thread work (issue 16, item 8; bench/lighthouse.mjs). Run by hand, not in CI; the figures go into
+# docs/performance.md. Needs a build (scripts/build.sh) and `npm ci`.
+# Starts its own server on loopback with a throwaway database, and stops it.
+#
+#   bench/lighthouse.sh [release|debug] [runs each way, default 3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+profile="${1:-release}"
+runs="${2:-3}"
+bin="$CARGO_TARGET_DIR/$profile/parlor"
+[ -x "$bin" ] || { echo "no $bin: run scripts/build.sh $profile" >&2; exit 1; }
+[ -d node_modules/lighthouse ] || { echo "no node_modules/lighthouse: run npm ci" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "no /usr/bin/chromium: apt-get install chromium" >&2; exit 1; }
+port="${BENCH_PORT:-3210}"
+demo_port="${BENCH_DEMO_PORT:-8290}"
+
+data="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [ -s "$data/parlor.log" ]; then
+    echo "parlor logged:" >&2
+    tail -n 20 "$data/parlor.log" >&2
+  fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PARLOR_ADDR="127.0.0.1:$port" PARLOR_DEMO_ADDR="127.0.0.1:$demo_port" \
+  PARLOR_DATABASE_URL="sqlite://$data/p.db" \
+  PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password \
+  PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
+  PARLOR_LOG=warn "$bin" >"$data/parlor.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { echo "parlor exited" >&2; exit 1; }
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "parlor did not become ready" >&2; exit 1; }
+
+echo "# Lighthouse on the demo host page ($profile server); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+CHROME_PATH=/usr/bin/chromium node bench/lighthouse.mjs "http://127.0.0.1:$demo_port/" "http://127.0.0.1:$port" "$runs"
