@@ -108,11 +108,24 @@ impl Identities {
         require_admin(actor)?;
         let channel = self.channel(id).await?;
         let mut identity = channel.identity;
+        let newly = required && !identity.required;
         identity.required = required;
-        Ok(self
+        let updated = self
             .channels
             .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
-            .await?)
+            .await?;
+        if newly {
+            // Names taken unsigned under the old rule stop naming visitors.
+            for visitor in self.visitors.unsigned_identities(id).await? {
+                let mut profile = self.visitors.visitor_profile(visitor).await?;
+                if profile.distrust_unsigned() {
+                    self.visitors
+                        .save_visitor_profile(visitor, &profile)
+                        .await?;
+                }
+            }
+        }
+        Ok(updated)
     }
 
     /// Applies an `identify` from `visitor`'s connection to `channel`.

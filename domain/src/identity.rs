@@ -158,6 +158,21 @@ impl VisitorProfile {
         self.claim = None;
     }
 
+    /// The channel now requires signatures: an identity taken unsigned
+    /// under the old rule becomes an unverified claim, so it no longer names
+    /// the visitor. Returns whether anything changed.
+    pub fn distrust_unsigned(&mut self) -> bool {
+        let Some(external_id) = self.external_id.take().filter(|_| !self.verified) else {
+            return false;
+        };
+        self.claim = Some(Identity {
+            external_id,
+            name: self.name.take(),
+            email: self.email.take(),
+        });
+        true
+    }
+
     /// What staff call `visitor` everywhere (inbox list and header, alerts,
     /// search, tickets): their name, else "Visitor 4f2a". Never a claim the
     /// channel did not trust, which `identify` kept out of `name`.
@@ -190,6 +205,39 @@ impl VisitorProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requiring_signatures_turns_an_unsigned_identity_into_a_claim() {
+        let lax = ChannelIdentity {
+            secret: "s".into(),
+            required: false,
+        };
+        let claim = |name: &str| Identity {
+            external_id: "u-1".into(),
+            name: Some(name.into()),
+            email: Some("m@example.com".into()),
+        };
+        let mut unsigned = VisitorProfile::default();
+        unsigned.identify(claim("Mallory"), Signature::Missing, &lax);
+        assert_eq!(unsigned.name.as_deref(), Some("Mallory"), "trusted while not required");
+        assert!(unsigned.distrust_unsigned());
+        assert_eq!((unsigned.name.as_deref(), unsigned.email.as_deref()), (None, None));
+        assert_eq!(unsigned.external_id, None);
+        assert_eq!(unsigned.claim, Some(claim("Mallory")));
+        assert!(!unsigned.distrust_unsigned(), "nothing left to move");
+
+        let mut signed = VisitorProfile::default();
+        signed.identify(claim("Ann"), Signature::Valid, &lax);
+        assert!(!signed.distrust_unsigned(), "a signed identity stays");
+        assert_eq!(signed.name.as_deref(), Some("Ann"));
+
+        let mut form = VisitorProfile {
+            name: Some("Typed in the form".into()),
+            ..Default::default()
+        };
+        assert!(!form.distrust_unsigned(), "no identify: the offline form's contact");
+        assert_eq!(form.name.as_deref(), Some("Typed in the form"));
+    }
 
     #[test]
     fn the_offline_form_needs_a_name_and_a_real_looking_email() {

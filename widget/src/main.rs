@@ -156,14 +156,17 @@ pub fn start(
         (!full_page).then_some(host),
     );
     let _ = chat.view.set(view);
-    chat.render();
     if full_page {
+        // Drawn open from the start (no `open` event: it was never closed).
         chat.dispatch(Event::Open {
             open: true,
             focus: true,
         });
-    } else if chat.wants_socket() {
-        chat.socket.connect(&chat);
+    } else {
+        chat.render();
+        if chat.wants_socket() {
+            chat.socket.connect(&chat);
+        }
     }
     Ok(Widget { chat, title })
 }

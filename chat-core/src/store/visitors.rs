@@ -50,6 +50,11 @@ pub trait VisitorStore: Send + Sync {
     ) -> Result<VisitorId, StoreError>;
 
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
+
+    /// `channel`'s visitors with an identity taken without a valid
+    /// signature (external id set, not verified).
+    async fn unsigned_identities(&self, channel: ChannelId)
+        -> Result<Vec<VisitorId>, StoreError>;
 }
 
 /// `VisitorStore`'s statements, shared by both backends: expanded into an `impl`
@@ -141,6 +146,20 @@ macro_rules! visitors_sql {
                 .execute(&self.pool)
                 .await?;
                 Ok(())
+            }
+
+            async fn unsigned_identities(
+                &self,
+                channel: ChannelId,
+            ) -> Result<Vec<VisitorId>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id FROM visitors
+                      WHERE channel_id = $1 AND verified = 0 AND external_id IS NOT NULL",
+                )
+                .bind(Key(channel.0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok(VisitorId(r.uuid("id")?))).collect()
             }
 
             async fn claim_identity(

@@ -110,13 +110,15 @@ pub fn render(config: &WidgetConfig, assets_base: &str, assets: &WidgetAssets) -
         notice: &config.notification_text,
         color: &config.button_color,
     };
+    // The admin's texts go in last: a title that reads "__CSS__" must stay
+    // a title, never become a placeholder.
     COMPACT
         .get_or_init(|| compact(TEMPLATE))
-        .replace("__CONFIG__", &js_literal(&launcher))
         .replace("__BASE__", &js_literal(assets_base))
         .replace("__JS__", &js_literal(&assets.js))
         .replace("__WASM__", &js_literal(&assets.wasm))
         .replace("__CSS__", &js_literal(CSS.trim()))
+        .replace("__CONFIG__", &js_literal(&launcher))
 }
 
 /// A content coding the loader is sent in.
@@ -299,6 +301,14 @@ mod tests {
     /// Issue 16: at most 2.5 KB from Parlor's origin before the visitor
     /// acts, `display`'s few bytes included. A channel's own texts add to
     /// this (a title of 80 characters, a notice of 200).
+    #[test]
+    fn an_admin_text_that_names_a_placeholder_stays_text() {
+        let mut c = config("");
+        c.window_title = "__CSS__ __JS__".into();
+        let js = render(&c, "http://h/", &assets());
+        assert!(js.contains(r#""title":"__CSS__ __JS__""#), "{js}");
+    }
+
     #[test]
     fn the_loader_fits_its_byte_budget_and_a_strict_csp() {
         let mut c = config("");

@@ -4,7 +4,8 @@
 //! search by the claimed name finds nothing and a hit is "Visitor …", and a
 //! ticket made from the chat takes no name or email from it. The claim is
 //! kept, unverified, for the visitor panel only. Unsigned on a channel that
-//! does not require signatures, the name is shown as before.
+//! does not require signatures, the name is shown as before, until the
+//! channel starts requiring them.
 
 use crate::common::ws::{uuid, Ws};
 use crate::common::{sign_in, start, TestServer, PASSWORD};
@@ -183,6 +184,15 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
         .set_required(&admin, s.default_channel().await, true)
         .await
         .unwrap();
+    // Bob's name was taken unsigned under the old rule: from now on it is
+    // an unverified claim, no longer his label.
+    let row = listed(&s, &cookie, bob).await;
+    assert!(row.visitor_name.starts_with("Visitor "), "{}", row.visitor_name);
+    assert_eq!(
+        row.visitor.claim.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Bob Plain")
+    );
+    assert_eq!(row.visitor.name, None);
     let (unsigned, _) = identified_visitor(&s, mallory(None), "no signature at all").await;
     let row = listed(&s, &cookie, unsigned).await;
     assert!(

@@ -177,6 +177,7 @@ impl Lines {
         let selector = format!("img[data-file=\"{id}\"]");
         if let Ok(Some(img)) = self.body.query_selector(&selector) {
             attr(&img, "src", url);
+            dom::flag(&img, "hidden", false);
         }
     }
 }
@@ -190,8 +191,11 @@ fn attachment(chat: &Chat, bubble: &HtmlElement, a: &WireAttachment) {
         let img = el(&figure, "img", "");
         attr(&img, "alt", &a.name);
         attr(&img, "data-file", &a.id.to_string());
-        if let Some(url) = Files::preview(chat, a.id) {
-            attr(&img, "src", &url);
+        // Hidden until its bytes arrive: an image without them would show
+        // its alt text, the name a second time, or a broken image.
+        match Files::preview(chat, a.id) {
+            Some(url) => attr(&img, "src", &url),
+            None => dom::flag(&img, "hidden", true),
         }
         text(&figure, "figcaption", "", &a.name);
     } else {
