@@ -219,9 +219,16 @@ mod tests {
         };
         let mut unsigned = VisitorProfile::default();
         unsigned.identify(claim("Mallory"), Signature::Missing, &lax);
-        assert_eq!(unsigned.name.as_deref(), Some("Mallory"), "trusted while not required");
+        assert_eq!(
+            unsigned.name.as_deref(),
+            Some("Mallory"),
+            "trusted while not required"
+        );
         assert!(unsigned.distrust_unsigned());
-        assert_eq!((unsigned.name.as_deref(), unsigned.email.as_deref()), (None, None));
+        assert_eq!(
+            (unsigned.name.as_deref(), unsigned.email.as_deref()),
+            (None, None)
+        );
         assert_eq!(unsigned.external_id, None);
         assert_eq!(unsigned.claim, Some(claim("Mallory")));
         assert!(!unsigned.distrust_unsigned(), "nothing left to move");
@@ -235,7 +242,10 @@ mod tests {
             name: Some("Typed in the form".into()),
             ..Default::default()
         };
-        assert!(!form.distrust_unsigned(), "no identify: the offline form's contact");
+        assert!(
+            !form.distrust_unsigned(),
+            "no identify: the offline form's contact"
+        );
         assert_eq!(form.name.as_deref(), Some("Typed in the form"));
     }
 

@@ -53,8 +53,7 @@ pub trait VisitorStore: Send + Sync {
 
     /// `channel`'s visitors with an identity taken without a valid
     /// signature (external id set, not verified).
-    async fn unsigned_identities(&self, channel: ChannelId)
-        -> Result<Vec<VisitorId>, StoreError>;
+    async fn unsigned_identities(&self, channel: ChannelId) -> Result<Vec<VisitorId>, StoreError>;
 }
 
 /// `VisitorStore`'s statements, shared by both backends: expanded into an `impl`

@@ -91,8 +91,9 @@ mod tests {
             h.insert(HOST, HeaderValue::from_str(host).unwrap());
             policy("n", plain_host(&h))
         };
-        assert!(with("chat.example.com:8443")
-            .contains("connect-src 'self' ws://chat.example.com:8443 wss://chat.example.com:8443;"));
+        assert!(with("chat.example.com:8443").contains(
+            "connect-src 'self' ws://chat.example.com:8443 wss://chat.example.com:8443;"
+        ));
         assert!(with("[::1]:3000").contains("ws://[::1]:3000"));
         let refused = with("evil.example; script-src *");
         assert!(refused.contains("connect-src 'self';"), "{refused}");

@@ -187,7 +187,11 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
     // Bob's name was taken unsigned under the old rule: from now on it is
     // an unverified claim, no longer his label.
     let row = listed(&s, &cookie, bob).await;
-    assert!(row.visitor_name.starts_with("Visitor "), "{}", row.visitor_name);
+    assert!(
+        row.visitor_name.starts_with("Visitor "),
+        "{}",
+        row.visitor_name
+    );
     assert_eq!(
         row.visitor.claim.as_ref().and_then(|c| c.name.as_deref()),
         Some("Bob Plain")
