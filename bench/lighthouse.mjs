@@ -80,6 +80,8 @@ async function audit(path, blocked) {
       fcp: a['first-contentful-paint'].numericValue,
       tbt: a['total-blocking-time'].numericValue,
       mainThread: a['mainthread-work-breakdown'].numericValue,
+      // Where the main thread's time went (script, style and layout, …).
+      groups: Object.fromEntries(a['mainthread-work-breakdown'].details.items.map((g) => [g.groupLabel, g.duration])),
       parlorRequests: fromParlor.filter((r) => r.statusCode > 0).length,
       parlorBytes: fromParlor.reduce((sum, r) => sum + (r.transferSize ?? 0), 0),
     };
@@ -125,4 +127,13 @@ for (const base of ['blocked', 'no snippet']) {
   console.log(`- LCP ${pct('lcp')} simulated, ${pct('observedLcp')} observed (target: within 5 %)`);
   console.log(`- main-thread work ${pct('mainThread')} (target: within 5 %)`);
   console.log(`- TBT ${Math.round(m.allowed.tbt - m[base].tbt)} ms more (target: at most 10 ms)`);
+}
+
+// Which kind of main-thread work the widget adds (medians per group).
+const groups = [...new Set(Object.values(results).flatMap((l) => l.flatMap((r) => Object.keys(r.groups))))];
+console.log('');
+console.log(`| main-thread work, median | ${Object.keys(results).join(' | ')} |`);
+console.log(`|---|${Object.keys(results).map(() => '---:').join('|')}|`);
+for (const g of groups) {
+  console.log(`| ${g} | ${Object.values(results).map((l) => ms(median(l.map((r) => r.groups[g] ?? 0)))).join(' | ')} |`);
 }
