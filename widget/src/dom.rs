@@ -109,12 +109,9 @@ pub fn closest(e: &web_sys::Event, selector: &str) -> Option<Element> {
 /// The value of an `<input>`, `<textarea>` or `<select>` an event came
 /// from.
 pub fn value(e: &web_sys::Event) -> String {
-    let Some(t) = e.target() else {
-        return String::new();
-    };
-    js_sys::Reflect::get(&t, &"value".into())
-        .ok()
-        .and_then(|v| v.as_string())
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .map(|t| value_of(&t))
         .unwrap_or_default()
 }
 

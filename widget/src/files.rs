@@ -141,15 +141,12 @@ impl Files {
                 link.unchecked_ref::<web_sys::HtmlElement>().click();
             }
             // The download has started reading the blob; free it later.
-            let free = Closure::once_into_js(move || {
-                let _ = Url::revoke_object_url(&url);
-            });
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    free.unchecked_ref(),
-                    30_000,
-                );
-            }
+            crate::dom::later(
+                move || {
+                    let _ = Url::revoke_object_url(&url);
+                },
+                30_000,
+            );
         });
     }
 }

@@ -74,10 +74,7 @@ impl Json {
 
     /// An array's items (none if it is missing).
     pub fn list(&self, key: &str) -> Vec<JsValue> {
-        self.at(key)
-            .dyn_into::<Array>()
-            .map(|a| a.iter().collect())
-            .unwrap_or_default()
+        tuple(self.at(key))
     }
 }
 
@@ -381,7 +378,7 @@ pub fn config(text: &str) -> Option<WidgetConfig> {
     })
 }
 
-/// A `[a, b, …]` array's items.
+/// A `[a, b, …]` array's items (none if `v` is not an array).
 fn tuple(v: JsValue) -> Vec<JsValue> {
     v.dyn_into::<Array>()
         .map(|a| a.iter().collect())

@@ -3,7 +3,7 @@
 
 use super::changed;
 use crate::chat::Chat;
-use crate::dom::{attr, button, el, on, set_value, text, value, yes_no, Slot};
+use crate::dom::{attr, button, el, on, set_value, text, value_of, yes_no, Slot};
 use crate::i18n::Texts;
 use parlor_protocol::live::{Rating as Choice, MAX_RATING_COMMENT_CHARS};
 use std::cell::{Cell, RefCell};
@@ -32,7 +32,6 @@ impl Rating {
         attr(&comment, "placeholder", t.comment);
         let send = Rc::new(Slot::new(button(&form, "rate-send", t.send_rating)));
         let choice = Rc::new(Cell::new(None::<Choice>));
-        let typed = Rc::new(RefCell::new(String::new()));
         // The comment and its button show once a face is picked.
         comment.show(false);
         send.show(false);
@@ -64,16 +63,12 @@ impl Rating {
                 send.show(true);
             });
         }
-        let kept = typed.clone();
-        on(&comment, "input", move |e| {
-            kept.replace(value(&e));
-        });
-        let (c, picked, said) = (chat.clone(), choice.clone(), typed.clone());
+        let (c, picked, field) = (chat.clone(), choice.clone(), comment.clone());
         on(&send, "click", move |_| {
             if let Some(rating) = picked.get() {
                 c.dispatch(Event::Rate {
                     rating,
-                    comment: said.borrow().clone(),
+                    comment: value_of(&field),
                 });
             }
         });
@@ -84,7 +79,6 @@ impl Rating {
                 attr(b, "aria-pressed", "false");
             }
             set_value(&comment, "");
-            typed.borrow_mut().clear();
             comment.show(false);
             send.show(false);
         });
