@@ -5,10 +5,7 @@
 // 4 s; the loader asks display only after the page's first paint. Hover and
 // focus are intent: the panel loads then.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { APP, HOST, adminCall, hostPage, launcher, shopPage } from './support.mjs';
-
-const budget = JSON.parse(readFileSync(new URL('../../bench/widget-budget.json', import.meta.url)));
+import { APP, HOST, WIDGET_BUDGET, adminCall, hostPage, launcher, recordParlorBytes, shopPage } from './support.mjs';
 
 // A channel of its own: no rule or trigger another spec set (a trigger is
 // intent, and loads the panel).
@@ -18,29 +15,6 @@ test.beforeAll(async () => {
   await adminCall('channels/sites', { id, sites: HOST, in_app: false });
   src = `${APP}/widget/v1/channels/${id}/loader.js`;
 });
-
-/** Every response from Parlor's origin with its body bytes on the wire (CDP). */
-async function recordParlorBytes(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const seen = new Map();
-  cdp.on('Network.responseReceived', ({ requestId, response }) => {
-    if (!response.url.startsWith(APP)) return;
-    seen.set(requestId, {
-      url: response.url,
-      encoding: response.headers['content-encoding'] ?? response.headers['Content-Encoding'] ?? '',
-      status: response.status,
-      // Bytes received so far: the status line and headers.
-      headers: response.encodedDataLength,
-      body: null,
-    });
-  });
-  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
-    const r = seen.get(requestId);
-    if (r) r.body = encodedDataLength - r.headers;
-  });
-  return () => [...seen.values()];
-}
 
 const PANEL = /\/widget\/v1\/(assets\/|channels\/[0-9a-f-]{36}\/config)/;
 
@@ -58,7 +32,7 @@ test('a new visitor downloads at most 2.5 KB from Parlor and no panel before int
   expect(loader.encoding).toBe('br');
   expect(before.every((r) => r.body !== null && r.body > 0)).toBe(true);
   const total = before.reduce((sum, r) => sum + r.body, 0);
-  expect(total, lines.join('\n')).toBeLessThanOrEqual(budget.before_interaction);
+  expect(total, lines.join('\n')).toBeLessThanOrEqual(WIDGET_BUDGET.before_interaction);
 
   // The page painted before the loader asked anything.
   const order = await page.evaluate(() => ({

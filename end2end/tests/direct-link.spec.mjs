@@ -4,7 +4,7 @@
 // the composer: a long placeholder is never clipped, and the text grows with
 // its lines up to a cap.
 import { test, expect } from '@playwright/test';
-import { APP, adminCall, operatorOnline, shot } from './support.mjs';
+import { APP, adminCall, operatorOnline, recordViolations, shot } from './support.mjs';
 
 const PLACEHOLDER = 'Ask about sizes, orders, returns, deliveries and anything else you need';
 const HEADER = '#0b6e4f';
@@ -26,17 +26,6 @@ test.beforeAll(async () => {
   });
 });
 
-/** Collects the page's CSP violations, from its first script on. */
-async function watchCsp(page) {
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  return () => page.evaluate(() => window.__violations);
-}
-
 for (const size of [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },
@@ -45,7 +34,7 @@ for (const size of [
     const op = await operatorOnline(browser);
     const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
     const page = await context.newPage();
-    const violations = await watchCsp(page);
+    const violations = await recordViolations(page);
     const res = await page.goto(`${APP}/chat/${channel}`);
     const csp = res.headers()['content-security-policy'];
     expect(csp).toContain("script-src 'self' 'nonce-");

@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import {
   APP, allowHostPages, channelColours, channelOf, chatWindow, expectColour, hostPage, launcher, loaderSrc,
-  operatorOnline, pixel, screen, shopPage, signIn,
+  operatorOnline, pixel, recordViolations, screen, shopPage, signIn,
 } from './support.mjs';
 
 const WS = APP.replace(/^http/, 'ws');
@@ -44,17 +44,6 @@ test.beforeAll(async ({ browser }) => {
   documented = `default-src 'self'; ${lines.join('; ')}`;
   await context.close();
 });
-
-/** Records every CSP violation the page reports, from before it loads. */
-async function recordViolations(page) {
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__violations.push(`${e.effectiveDirective}: ${e.blockedURI} (from ${e.sourceFile || 'the page'})`);
-    });
-  });
-  return () => page.evaluate(() => window.__violations);
-}
 
 const VIEWPORTS = [
   ['desktop', { width: 1280, height: 800 }],

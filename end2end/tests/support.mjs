@@ -1,6 +1,6 @@
 // Shared by the browser tests: ports, the first admin, and small helpers.
 import { expect } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import net from 'node:net';
@@ -431,4 +431,41 @@ export async function smtpSend(from, to, raw) {
   socket.write('QUIT\r\n');
   await expectReply(221);
   socket.end();
+}
+
+/** The widget's byte budgets (bench/widget-budget.json). */
+export const WIDGET_BUDGET = JSON.parse(readFileSync(new URL('../../bench/widget-budget.json', import.meta.url)));
+
+/** Every response from Parlor's origin with its body bytes on the wire (CDP). */
+export async function recordParlorBytes(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = new Map();
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    if (!response.url.startsWith(APP)) return;
+    seen.set(requestId, {
+      url: response.url,
+      encoding: response.headers['content-encoding'] ?? response.headers['Content-Encoding'] ?? '',
+      status: response.status,
+      // Bytes received so far: the status line and headers.
+      headers: response.encodedDataLength,
+      body: null,
+    });
+  });
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+    const r = seen.get(requestId);
+    if (r) r.body = encodedDataLength - r.headers;
+  });
+  return () => [...seen.values()];
+}
+
+/** Records every CSP violation the page reports, from before it loads. */
+export async function recordViolations(page) {
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push(`${e.effectiveDirective}: ${e.blockedURI} (from ${e.sourceFile || 'the page'})`);
+    });
+  });
+  return () => page.evaluate(() => window.__violations);
 }

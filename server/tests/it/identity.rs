@@ -10,7 +10,7 @@
 use crate::common::ws::{uuid, Ws};
 use crate::common::{sign_in, start, TestServer, PASSWORD};
 use parlor_domain::{TeamInput, TicketFilter};
-use parlor_protocol::inbox::{ConversationSummary, InboxFrame, WireClaim, WireNote};
+use parlor_protocol::inbox::{InboxFrame, WireClaim, WireNote};
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::ConversationId;
 use serde_json::{json, Value};
@@ -34,18 +34,6 @@ async fn verdict(v: &mut Ws) -> bool {
         _ => None,
     })
     .await
-}
-
-/// The row for `id` in a fresh inbox's snapshot.
-async fn listed(s: &TestServer, cookie: &str, id: ConversationId) -> ConversationSummary {
-    let (_inbox, snapshot) = s.inbox(cookie).await;
-    let InboxFrame::Snapshot { conversations, .. } = snapshot else {
-        unreachable!("checked by `inbox`")
-    };
-    conversations
-        .into_iter()
-        .find(|c| c.id == id)
-        .expect("the conversation is listed")
 }
 
 async fn search(s: &TestServer, cookie: &str, text: &str) -> Vec<Value> {
@@ -96,7 +84,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
             _ => None,
         })
         .await;
-    let row = listed(&s, &cookie, forged).await;
+    let row = s.listed(&cookie, forged).await;
     for row in [&live, &row] {
         assert!(
             row.visitor_name.starts_with("Visitor "),
@@ -172,7 +160,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
     )
     .await;
     assert!(!verified);
-    let row = listed(&s, &cookie, bob).await;
+    let row = s.listed(&cookie, bob).await;
     assert_eq!(row.visitor_name, "Bob Plain");
     assert_eq!(row.visitor.claim, None);
     assert!(!row.visitor.verified);
@@ -186,7 +174,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
         .unwrap();
     // Bob's name was taken unsigned under the old rule: from now on it is
     // an unverified claim, no longer his label.
-    let row = listed(&s, &cookie, bob).await;
+    let row = s.listed(&cookie, bob).await;
     assert!(
         row.visitor_name.starts_with("Visitor "),
         "{}",
@@ -198,7 +186,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
     );
     assert_eq!(row.visitor.name, None);
     let (unsigned, _) = identified_visitor(&s, mallory(None), "no signature at all").await;
-    let row = listed(&s, &cookie, unsigned).await;
+    let row = s.listed(&cookie, unsigned).await;
     assert!(
         row.visitor_name.starts_with("Visitor "),
         "{}",
@@ -211,12 +199,12 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
     let good = chat_core::identity::sign(&secret, "ceo-1");
     let (real, verified) = identified_visitor(&s, mallory(Some(&good)), "the real one").await;
     assert!(verified);
-    let row = listed(&s, &cookie, real).await;
+    let row = s.listed(&cookie, real).await;
     assert_eq!(row.visitor_name, "Mallory Forged");
     assert!(row.visitor.verified);
     assert_eq!(row.visitor.claim, None);
     // The forger's conversation is still not theirs, nor named after them.
-    let row = listed(&s, &cookie, forged).await;
+    let row = s.listed(&cookie, forged).await;
     assert_eq!(row.visitor_name, label);
 }
 
@@ -234,7 +222,7 @@ async fn a_claim_is_kept_as_sent_and_replaced_by_a_trusted_identity() {
     v.send(json!({"type": "send", "message_id": uuid(), "body": "hi"}))
         .await;
     let (id, _) = v.acked().await;
-    let row = listed(&s, &cookie, id).await;
+    let row = s.listed(&cookie, id).await;
     assert_eq!(
         row.visitor.claim.and_then(|c| c.name).as_deref(),
         Some("<img src=x onerror=alert(1)>")
@@ -246,7 +234,7 @@ async fn a_claim_is_kept_as_sent_and_replaced_by_a_trusted_identity() {
     ))
     .await;
     assert!(verdict(&mut v).await);
-    let row = listed(&s, &cookie, id).await;
+    let row = s.listed(&cookie, id).await;
     assert_eq!(row.visitor_name, "Xavier");
     assert_eq!(row.visitor.claim, None);
 }

@@ -65,15 +65,7 @@ async fn summary_until(
 
 /// The row for `id` in a fresh inbox's snapshot.
 async fn in_snapshot(s: &TestServer, cookie: &str, id: ConversationId) -> WireVisitorContext {
-    let (_inbox, snapshot) = s.inbox(cookie).await;
-    let InboxFrame::Snapshot { conversations, .. } = snapshot else {
-        unreachable!("checked by `inbox`")
-    };
-    conversations
-        .into_iter()
-        .find(|c| c.id == id)
-        .expect("the conversation is listed")
-        .context
+    s.listed(cookie, id).await.context
 }
 
 #[tokio::test]

@@ -191,6 +191,23 @@ impl TestServer {
         (inbox, snapshot)
     }
 
+    /// The row for `id` in the snapshot of a fresh inbox signed in with
+    /// `cookie`.
+    pub async fn listed(
+        &self,
+        cookie: &str,
+        id: parlor_protocol::ConversationId,
+    ) -> parlor_protocol::inbox::ConversationSummary {
+        let (_inbox, snapshot) = self.inbox(cookie).await;
+        let parlor_protocol::inbox::InboxFrame::Snapshot { conversations, .. } = snapshot else {
+            unreachable!("checked by `inbox`")
+        };
+        conversations
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("the conversation is listed")
+    }
+
     /// A new visitor of the default channel who sees presence frames, and
     /// whether `welcome` said someone is online.
     pub async fn visitor(&self) -> (ws::Ws, bool) {
