@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Lighthouse (npm, on Debian's Chromium) on the demo host page with Parlor's
-# origin allowed, with it blocked, and without the snippet: what the widget
-# costs the host page's largest contentful paint, total blocking time and
-# main-thread work (issue 16, item 8; bench/lighthouse.mjs). Run by hand, not in CI; the figures go into
+# Lighthouse (npm, on Debian's Chromium) on two host pages (the demo page and
+# a Bootstrap shop page) with Parlor's origin allowed, with it blocked, and
+# without the snippet: what the widget costs the host page's largest
+# contentful paint, total blocking time and main-thread work (issue 16, item
+# 8; bench/lighthouse.mjs). Run by hand, not in CI; the figures go into
 # docs/performance.md. Needs a build (scripts/build.sh) and `npm ci`.
 # Starts its own server on loopback with a throwaway database, and stops it.
 #
@@ -16,6 +17,9 @@ bin="$CARGO_TARGET_DIR/$profile/parlor"
 [ -x "$bin" ] || { echo "no $bin: run scripts/build.sh $profile" >&2; exit 1; }
 [ -d node_modules/lighthouse ] || { echo "no node_modules/lighthouse: run npm ci" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "no /usr/bin/chromium: apt-get install chromium" >&2; exit 1; }
+# The shop page is built on Debian's Bootstrap 5.
+. scripts/apt.sh
+apt_install libjs-bootstrap5
 port="${BENCH_PORT:-3210}"
 demo_port="${BENCH_DEMO_PORT:-8290}"
 
@@ -48,6 +52,6 @@ for _ in $(seq 100); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "parlor did not become ready" >&2; exit 1; }
 
-echo "# Lighthouse on the demo host page ($profile server); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# Lighthouse on two host pages ($profile server); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 CHROME_PATH=/usr/bin/chromium node bench/lighthouse.mjs "http://127.0.0.1:$demo_port/" "http://127.0.0.1:$port" "$runs"
