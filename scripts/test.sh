@@ -105,6 +105,9 @@ scripts/build.sh wasm
 step "the chat panel's bytes are within budget (bench/widget-budget.json)"
 scripts/check-widget-size.sh
 
+step "the admin app's first load is within its ceiling (bench/admin-budget.json)"
+scripts/check-admin-size.sh
+
 step "browser tests (Playwright + /usr/bin/chromium)"
 PARLOR_BIN="$CARGO_TARGET_DIR/debug/parlor" PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
   npx playwright test --config end2end/playwright.config.mjs

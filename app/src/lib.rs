@@ -14,8 +14,9 @@ pub mod server_ctx;
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::{ParentRoute, Route, RouteProps, Router, Routes};
-use leptos_router::{path, MatchNestedRoutes};
+use leptos_router::path;
 use pages::{segments, Access, PAGES};
 
 /// Name of the hydrate bundle under `/pkg/` (`parlor.js`, `parlor_bg.wasm`, `parlor.css`).
@@ -59,7 +60,7 @@ pub fn App() -> impl IntoView {
 
 /// The routes of the pages `access` lets in (`pages::PAGES`).
 #[component(transparent)]
-fn PageRoutes(access: Access) -> impl MatchNestedRoutes + Clone + Send + 'static {
+fn PageRoutes(access: Access) -> impl leptos_router::MatchNestedRoutes + Clone + Send + 'static {
     let routes: Vec<_> = PAGES
         .iter()
         .filter(|page| page.access == access)
@@ -72,7 +73,9 @@ fn PageRoutes(access: Access) -> impl MatchNestedRoutes + Clone + Send + 'static
             )
         })
         .collect();
-    StaticVec::from(routes)
+    // Erased, so the same code builds with `--cfg erase_components`, where a
+    // transparent component returns `AnyNestedRoute`.
+    StaticVec::from(routes).into_any_nested_route()
 }
 
 /// Entry point of the hydrate bundle, called by Leptos' hydration script.
