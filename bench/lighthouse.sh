@@ -23,13 +23,10 @@ apt_install libjs-bootstrap5
 port="${BENCH_PORT:-3210}"
 demo_port="${BENCH_DEMO_PORT:-8290}"
 
+. bench/lib.sh
 data="$(mktemp -d)"
-pid=""
 cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  bench_stop
   if [ -s "$data/parlor.log" ]; then
     echo "parlor logged:" >&2
     tail -n 20 "$data/parlor.log" >&2
@@ -39,18 +36,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PARLOR_ADDR="127.0.0.1:$port" PARLOR_DEMO_ADDR="127.0.0.1:$demo_port" \
-  PARLOR_DATABASE_URL="sqlite://$data/p.db" \
-  PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password \
-  PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
-  PARLOR_LOG=warn "$bin" >"$data/parlor.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "parlor exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "parlor did not become ready" >&2; exit 1; }
+bench_server "$data/parlor.log" "$port" PARLOR_DEMO_ADDR="127.0.0.1:$demo_port" \
+  PARLOR_DATABASE_URL="sqlite://$data/p.db"
 
 echo "# Lighthouse on two host pages ($profile server); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo

@@ -33,17 +33,12 @@ bundles="${BENCH_BUNDLES:-$([ "$store/$nodes" = sqlite/1 ] && echo 1 || echo 0)}
 bin="$CARGO_TARGET_DIR/$profile/parlor"
 [ -x "$bin" ] || { echo "no $bin: run scripts/build.sh $profile" >&2; exit 1; }
 
+. bench/lib.sh
 data="$(mktemp -d)"
-pids=()
 pg_admin=""
 pg_version=""
 cleanup() {
-  # SIGTERM drains the live sessions; anything still up after 10 s is killed.
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$p" 2>/dev/null || true
-  done
+  bench_stop
   # Whatever the servers logged (PARLOR_LOG=warn: warnings and errors).
   for log in "$data"/node*.log; do
     if [ -s "$log" ]; then
@@ -71,30 +66,18 @@ fi
 
 # start <n> <port> [demo addr]: node n's server, logs in $data/node<n>.log.
 start() {
-  PARLOR_ADDR="127.0.0.1:$2" PARLOR_DEMO_ADDR="${3:-}" PARLOR_DATABASE_URL="$db" \
-    PARLOR_SOCKETS_PER_ADDRESS=1000000 PARLOR_REQUESTS_PER_ADDRESS=1000000 \
-    PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password \
-    PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
-    PARLOR_LOG=warn "$bin" >"$data/node$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$2/readyz" >/dev/null && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "node $1 did not become ready:" >&2
-  tail -n 20 "$data/node$1.log" >&2
-  exit 1
+  bench_server "$data/node$1.log" "$2" PARLOR_DEMO_ADDR="${3:-}" PARLOR_DATABASE_URL="$db" \
+    PARLOR_SOCKETS_PER_ADDRESS=1000000 PARLOR_REQUESTS_PER_ADDRESS=1000000
 }
 # Node 2 starts only once node 1 is ready, so first-run setup is not raced.
 start 1 3200 127.0.0.1:8280
-pid1="${pids[0]}"
+pid1="${bench_pids[0]}"
 operator_url=ws://127.0.0.1:3200
 operator_pid=0
 if [ "$nodes" = 2 ]; then
   start 2 3201
   operator_url=ws://127.0.0.1:3201
-  operator_pid="${pids[1]}"
+  operator_pid="${bench_pids[1]}"
 fi
 
 config="$store${pg_version:+ $pg_version}, $nodes node"
@@ -119,7 +102,7 @@ channel="$(curl -sf http://127.0.0.1:8280/ | grep -o 'channels/[0-9a-f-]\{36\}' 
   --flood "${BENCH_FLOOD:-5}" --flood-visitors "${BENCH_FLOOD_VISITORS:-6000}" \
   --flood-window "${BENCH_FLOOD_WINDOW:-1}" &
 load=$!
-pids=("$load" "${pids[@]}")
+bench_pids=("$load" "${bench_pids[@]}")
 wait "$load"
 
 if [ "$bundles" = 1 ]; then

@@ -16,11 +16,11 @@ bin="$CARGO_TARGET_DIR/$profile/parlor"
 [ -x "$bin" ] || { echo "no $bin: run scripts/build.sh $profile" >&2; exit 1; }
 case "$count" in ''|*[!0-9]*) echo "BENCH_TICKETS is a number" >&2; exit 2 ;; esac
 
+. bench/lib.sh
 data="$(mktemp -d)"
-pid=""
 pg_admin=""
 cleanup() {
-  [ -z "$pid" ] || { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  bench_stop
   [ -s "$data/node.log" ] && { echo "the server logged:" >&2; tail -n 20 "$data/node.log" >&2; }
   if [ -n "$pg_admin" ]; then
     psql -X -q "$pg_admin" -c 'DROP DATABASE IF EXISTS parlor_tickets_bench WITH (FORCE)' >/dev/null 2>&1 || true
@@ -46,16 +46,7 @@ else
 fi
 
 url=http://127.0.0.1:3210
-PARLOR_ADDR=127.0.0.1:3210 PARLOR_DATABASE_URL="$db" PARLOR_REQUESTS_PER_ADDRESS=1000000 \
-  PARLOR_ADMIN_EMAIL=admin@bench.test PARLOR_ADMIN_PASSWORD=bench-password \
-  PARLOR_SITE_ROOT="$SITE_DIR" PARLOR_WIDGET_DIR="$WIDGET_DIR" \
-  PARLOR_LOG=warn "$bin" >"$data/node.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  curl -sf "$url/readyz" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
-  sleep 0.2
-done
+bench_server "$data/node.log" 3210 PARLOR_DATABASE_URL="$db" PARLOR_REQUESTS_PER_ADDRESS=1000000
 
 # Four teams with the default stages, through the API as an admin would.
 jar="$data/cookies"
