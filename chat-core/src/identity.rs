@@ -110,21 +110,19 @@ impl Identities {
         let mut identity = channel.identity;
         let newly = required && !identity.required;
         identity.required = required;
+        if newly {
+            // Names taken unsigned under the old rule stop naming visitors:
+            // all at once, before the rule is saved, so a failure leaves the
+            // channel as it was and the admin can try again.
+            let mut unsigned = self.visitors.unsigned_identities(id).await?;
+            unsigned.retain_mut(|(_, profile)| profile.distrust_unsigned());
+            let demoted: Vec<_> = unsigned.iter().map(|(v, p)| (*v, p)).collect();
+            self.visitors.save_visitor_profiles(&demoted).await?;
+        }
         let updated = self
             .channels
             .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
             .await?;
-        if newly {
-            // Names taken unsigned under the old rule stop naming visitors.
-            for visitor in self.visitors.unsigned_identities(id).await? {
-                let mut profile = self.visitors.visitor_profile(visitor).await?;
-                if profile.distrust_unsigned() {
-                    self.visitors
-                        .save_visitor_profile(visitor, &profile)
-                        .await?;
-                }
-            }
-        }
         Ok(updated)
     }
 

@@ -38,6 +38,14 @@ pub trait VisitorStore: Send + Sync {
         &self,
         visitor: VisitorId,
         profile: &VisitorProfile,
+    ) -> Result<(), StoreError> {
+        self.save_visitor_profiles(&[(visitor, profile)]).await
+    }
+
+    /// Saves several visitors' profiles in one transaction: all or none.
+    async fn save_visitor_profiles(
+        &self,
+        profiles: &[(VisitorId, &VisitorProfile)],
     ) -> Result<(), StoreError>;
 
     /// The visitor who holds `external_id` in `channel`: `visitor`, if no
@@ -52,8 +60,11 @@ pub trait VisitorStore: Send + Sync {
     async fn set_visitor_page(&self, visitor: VisitorId, url: &str) -> Result<(), StoreError>;
 
     /// `channel`'s visitors with an identity taken without a valid
-    /// signature (external id set, not verified).
-    async fn unsigned_identities(&self, channel: ChannelId) -> Result<Vec<VisitorId>, StoreError>;
+    /// signature (external id set, not verified), with their profiles.
+    async fn unsigned_identities(
+        &self,
+        channel: ChannelId,
+    ) -> Result<Vec<(VisitorId, VisitorProfile)>, StoreError>;
 }
 
 /// `VisitorStore`'s statements, shared by both backends: expanded into an `impl`
@@ -125,40 +136,45 @@ macro_rules! visitors_sql {
                 rows::visitor_profile(&row, "")
             }
 
-            async fn save_visitor_profile(
+            async fn save_visitor_profiles(
                 &self,
-                visitor: VisitorId,
-                p: &VisitorProfile,
+                profiles: &[(VisitorId, &VisitorProfile)],
             ) -> Result<(), StoreError> {
-                sqlx::query(
-                    "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
-                            custom_fields = $5, identity_claim = $6
-                      WHERE id = $7",
-                )
-                .bind(&p.name)
-                .bind(&p.email)
-                .bind(&p.external_id)
-                .bind(i64::from(p.verified))
-                .bind(rows::to_json(&p.fields)?)
-                .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
-                .bind(Key(visitor.0))
-                .execute(&self.pool)
-                .await?;
+                let mut tx = self.pool.begin().await?;
+                for (visitor, p) in profiles {
+                    sqlx::query(
+                        "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
+                                custom_fields = $5, identity_claim = $6
+                          WHERE id = $7",
+                    )
+                    .bind(&p.name)
+                    .bind(&p.email)
+                    .bind(&p.external_id)
+                    .bind(i64::from(p.verified))
+                    .bind(rows::to_json(&p.fields)?)
+                    .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
+                    .bind(Key(visitor.0))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
             async fn unsigned_identities(
                 &self,
                 channel: ChannelId,
-            ) -> Result<Vec<VisitorId>, StoreError> {
+            ) -> Result<Vec<(VisitorId, VisitorProfile)>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT id FROM visitors
+                    "SELECT * FROM visitors
                       WHERE channel_id = $1 AND verified = 0 AND external_id IS NOT NULL",
                 )
                 .bind(Key(channel.0))
                 .fetch_all(&self.pool)
                 .await?;
-                rows.iter().map(|r| Ok(VisitorId(r.uuid("id")?))).collect()
+                rows.iter()
+                    .map(|r| Ok((VisitorId(r.uuid("id")?), rows::visitor_profile(r, "")?)))
+                    .collect()
             }
 
             async fn claim_identity(
