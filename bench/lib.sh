@@ -32,7 +32,7 @@ bench_stop() {
   for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${bench_pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$p" 2>/dev/null || true
+    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; fi
   done
   bench_pids=()
 }

@@ -45,16 +45,19 @@ const pages = {
   '/bootstrap.min.css': [{ 'content-type': 'text/css' }, fs.readFileSync(`${bootstrap}/css/bootstrap.min.css`)],
   '/bootstrap.bundle.min.js': [{ 'content-type': 'text/javascript' }, fs.readFileSync(`${bootstrap}/js/bootstrap.bundle.min.js`)],
 };
-const server = http.createServer((req, res) => {
+const serve = (req, res) => {
   const [headers, body] = pages[req.url] ?? [html, null];
   res.writeHead(body ? 200 : 404, headers);
   res.end(body ?? '');
-});
+};
+const server = http.createServer(serve);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const host = `http://127.0.0.1:${server.address().port}`;
 // The floor any third-party script sets: an empty one, async in the same
-// place, from another origin (localhost is not 127.0.0.1 to the browser).
-const empty = `<script async src="http://localhost:${server.address().port}/empty.js"></script>`;
+// place, from another origin: another loopback address (no name to resolve).
+const other = http.createServer(serve);
+await new Promise((resolve) => other.listen(0, '127.0.0.2', resolve));
+const empty = `<script async src="http://127.0.0.2:${other.address().port}/empty.js"></script>`;
 pages['/demo/empty'] = [html, withSnippet.replace(snippet, empty)];
 pages['/shop/empty'] = [html, shop.replace(tag, empty)];
 
@@ -82,7 +85,9 @@ async function admin(endpoint, body) {
 const [channel] = await admin('channels/list', {});
 await admin('channels/sites', { id: channel.id, sites: `${new URL(demo).origin}\n${host}`, in_app: false });
 
-async function audit(path, blocked) {
+const isParlor = (url) => url.startsWith(`${parlor}/`);
+
+async function audit(path, blocked, run) {
   const chrome = await chromeLauncher.launch({
     chromePath,
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -100,11 +105,11 @@ async function audit(path, blocked) {
     const trace = artifacts.Trace;
     // For a closer look (Chromium's Performance panel opens it).
     if (process.env.BENCH_TRACE_DIR) {
-      fs.writeFileSync(`${process.env.BENCH_TRACE_DIR}/${path.slice(1).replace('/', '-')}${blocked ? '-blocked' : ''}.json`, JSON.stringify(trace));
+      fs.writeFileSync(`${process.env.BENCH_TRACE_DIR}/${path.slice(1).replace('/', '-')}${blocked ? '-blocked' : ''}-${run}.json`, JSON.stringify(trace));
     }
     const a = lhr.audits;
     const observed = a.metrics.details.items[0];
-    const fromParlor = a['network-requests'].details.items.filter((r) => r.url.startsWith(parlor));
+    const fromParlor = a['network-requests'].details.items.filter((r) => isParlor(r.url));
     return {
       lcp: a['largest-contentful-paint'].numericValue,
       observedLcp: observed.observedLargestContentfulPaint,
@@ -124,14 +129,16 @@ async function audit(path, blocked) {
 
 // Main-thread time of the top-level tasks whose work the trace attributes to
 // Parlor's origin (its scripts' evaluation, timers, frames and microtasks),
-// scaled by the CPU slowdown as Lighthouse scales its own task times. Tasks
-// without a script URL (network callbacks' plumbing) are not counted.
+// scaled by the CPU slowdown as Lighthouse scales its own task times. An
+// estimate both ways: a task shared with the page (a DOMContentLoaded with
+// both listeners) counts whole, and tasks without a script URL (network
+// callbacks' plumbing, a frame no callback of ours asked for) not at all.
 function parlorTaskTime(trace, slowdown) {
   const processed = TraceProcessor.processTrace(trace);
   const tasks = MainThreadTasks.getMainThreadTasks(processed.mainThreadEvents, processed.frames,
     processed.timestamps.traceEnd, processed.timestamps.timeOrigin);
   return tasks
-    .filter((t) => !t.parent && t.attributableURLs.some((u) => u.startsWith(parlor)))
+    .filter((t) => !t.parent && t.attributableURLs.some(isParlor))
     .reduce((sum, t) => sum + t.duration, 0) * slowdown;
 }
 
@@ -208,7 +215,7 @@ for (const page of (process.env.BENCH_PAGES ?? 'demo,shop').split(',')) {
   const results = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, [variant, blocked]] of Object.entries(ways)) {
-      results[name].push(await audit(`/${page}/${variant}`, blocked));
+      results[name].push(await audit(`/${page}/${variant}`, blocked, i + 1));
     }
   }
   console.log(`## ${page} page`);
@@ -248,3 +255,4 @@ for (const page of (process.env.BENCH_PAGES ?? 'demo,shop').split(',')) {
   console.log('');
 }
 server.close();
+other.close();

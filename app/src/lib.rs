@@ -3,6 +3,15 @@
 //! in `components/`, and the server functions they call in `api/`; those are
 //! thin adapters onto `chat_core::Parlor` (see `server_ctx` under `ssr`).
 
+// The server's render and the browser's hydration must both erase
+// components, or hydration fails at run time: a build without the flag
+// stops here instead.
+#[cfg(not(erase_components))]
+compile_error!(
+    "build with `--cfg erase_components` (.cargo/config.toml sets it; a RUSTFLAGS variable \
+     or a target's `rustflags` in a user cargo config replace it)"
+);
+
 pub mod api;
 mod components;
 pub mod error;

@@ -108,21 +108,27 @@ impl Identities {
         require_admin(actor)?;
         let channel = self.channel(id).await?;
         let mut identity = channel.identity;
-        let newly = required && !identity.required;
         identity.required = required;
-        if newly {
-            // Names taken unsigned under the old rule stop naming visitors:
-            // all at once, before the rule is saved, so a failure leaves the
-            // channel as it was and the admin can try again.
-            let mut unsigned = self.visitors.unsigned_identities(id).await?;
-            unsigned.retain_mut(|(_, profile)| profile.distrust_unsigned());
-            let demoted: Vec<_> = unsigned.iter().map(|(v, p)| (*v, p)).collect();
-            self.visitors.save_visitor_profiles(&demoted).await?;
-        }
         let updated = self
             .channels
             .update_channel_part(id, ChannelPart::Identity(&identity), now_unix())
             .await?;
+        if required {
+            // Names taken unsigned under an earlier rule stop naming
+            // visitors. After the rule is saved, so an `identify` judged by
+            // the old rule is caught here; on every save with the rule on,
+            // so one that failed halfway is finished by the next.
+            for (visitor, mut profile) in self.visitors.unsigned_identities(id).await? {
+                let Some(external_id) = profile.external_id.clone() else {
+                    continue;
+                };
+                if profile.distrust_unsigned() {
+                    self.visitors
+                        .demote_unsigned_identity(visitor, &external_id, &profile)
+                        .await?;
+                }
+            }
+        }
         Ok(updated)
     }
 

@@ -38,14 +38,17 @@ pub trait VisitorStore: Send + Sync {
         &self,
         visitor: VisitorId,
         profile: &VisitorProfile,
-    ) -> Result<(), StoreError> {
-        self.save_visitor_profiles(&[(visitor, profile)]).await
-    }
+    ) -> Result<(), StoreError>;
 
-    /// Saves several visitors' profiles in one transaction: all or none.
-    async fn save_visitor_profiles(
+    /// Writes `profile`'s identity (name, email, external id, claim) over
+    /// `visitor`'s, but only while they still hold `external_id` unverified:
+    /// a visitor who signed in or changed meanwhile keeps their change.
+    /// Other columns (custom fields) are left alone.
+    async fn demote_unsigned_identity(
         &self,
-        profiles: &[(VisitorId, &VisitorProfile)],
+        visitor: VisitorId,
+        external_id: &str,
+        profile: &VisitorProfile,
     ) -> Result<(), StoreError>;
 
     /// The visitor who holds `external_id` in `channel`: `visitor`, if no
@@ -136,28 +139,46 @@ macro_rules! visitors_sql {
                 rows::visitor_profile(&row, "")
             }
 
-            async fn save_visitor_profiles(
+            async fn save_visitor_profile(
                 &self,
-                profiles: &[(VisitorId, &VisitorProfile)],
+                visitor: VisitorId,
+                p: &VisitorProfile,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                for (visitor, p) in profiles {
-                    sqlx::query(
-                        "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
-                                custom_fields = $5, identity_claim = $6
-                          WHERE id = $7",
-                    )
-                    .bind(&p.name)
-                    .bind(&p.email)
-                    .bind(&p.external_id)
-                    .bind(i64::from(p.verified))
-                    .bind(rows::to_json(&p.fields)?)
-                    .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
-                    .bind(Key(visitor.0))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
+                sqlx::query(
+                    "UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4,
+                            custom_fields = $5, identity_claim = $6
+                      WHERE id = $7",
+                )
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(&p.external_id)
+                .bind(i64::from(p.verified))
+                .bind(rows::to_json(&p.fields)?)
+                .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
+                .bind(Key(visitor.0))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn demote_unsigned_identity(
+                &self,
+                visitor: VisitorId,
+                external_id: &str,
+                p: &VisitorProfile,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE visitors SET name = $1, email = $2, external_id = $3, identity_claim = $4
+                      WHERE id = $5 AND verified = 0 AND external_id = $6",
+                )
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(&p.external_id)
+                .bind(p.claim.as_ref().map(rows::to_json).transpose()?)
+                .bind(Key(visitor.0))
+                .bind(external_id)
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
 

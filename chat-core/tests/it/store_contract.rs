@@ -7,7 +7,7 @@ use chat_core::Store;
 use parlor_domain::rules::{parse_rules, DisplayChoice};
 use parlor_domain::{
     Author, ChannelId, ChannelIdentity, ChannelRules, ChannelSettings, ConversationId, Embedding,
-    MessageId, Role, RuleInput, Seq, VisitorId,
+    MessageId, Role, RuleInput, Seq, VisitorId, VisitorProfile,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -499,4 +499,65 @@ async fn edits_keep_the_previous_text_and_take_turns() {
         .collect();
     expected.sort();
     assert_eq!(texts, expected);
+}
+
+#[tokio::test]
+async fn an_unsigned_identity_is_demoted_only_while_it_is_still_held_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&dir).await;
+    let channel = shop(&s).await;
+    let (bob, carol) = (VisitorId(Uuid::new_v4()), VisitorId(Uuid::new_v4()));
+    s.insert_visitor(bob, channel, "b", 1).await.unwrap();
+    s.insert_visitor(carol, channel, "c", 1).await.unwrap();
+    let unsigned = |name: &str, id: &str| VisitorProfile {
+        name: Some(name.into()),
+        external_id: Some(id.into()),
+        ..VisitorProfile::default()
+    };
+    s.save_visitor_profile(bob, &unsigned("Bob", "b-1"))
+        .await
+        .unwrap();
+    s.save_visitor_profile(carol, &unsigned("Carol", "c-1"))
+        .await
+        .unwrap();
+    let listed = s.unsigned_identities(channel).await.unwrap();
+    assert_eq!(listed.len(), 2);
+
+    // Between the read and the demotion: Carol signs in, Bob gains a field.
+    let carol_signed = VisitorProfile {
+        verified: true,
+        ..unsigned("Carol", "c-1")
+    };
+    s.save_visitor_profile(carol, &carol_signed).await.unwrap();
+    let mut bob_now = unsigned("Bob", "b-1");
+    bob_now.fields.insert("plan".into(), "pro".into());
+    s.save_visitor_profile(bob, &bob_now).await.unwrap();
+
+    for (visitor, mut profile) in listed {
+        let external_id = profile.external_id.clone().unwrap();
+        assert!(profile.distrust_unsigned());
+        s.demote_unsigned_identity(visitor, &external_id, &profile)
+            .await
+            .unwrap();
+    }
+    let bob_after = s.visitor_profile(bob).await.unwrap();
+    assert_eq!(
+        (bob_after.name.as_deref(), bob_after.external_id.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        bob_after.claim.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Bob")
+    );
+    assert_eq!(
+        bob_after.fields.get("plan").map(String::as_str),
+        Some("pro"),
+        "a demotion leaves the custom fields alone"
+    );
+    assert_eq!(
+        s.visitor_profile(carol).await.unwrap(),
+        carol_signed,
+        "a visitor who signed in meanwhile keeps it"
+    );
+    assert!(s.unsigned_identities(channel).await.unwrap().is_empty());
 }
