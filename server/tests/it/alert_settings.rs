@@ -8,7 +8,7 @@
 use crate::common::ws::{uuid, Ws};
 use crate::common::{start, TestServer};
 use parlor_domain::{AlertKind, AlertSettings, AlertWay};
-use parlor_protocol::inbox::{ConversationSummary, InboxFrame};
+use parlor_protocol::inbox::InboxFrame;
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::ConversationId;
 use serde_json::{json, Value};
@@ -107,18 +107,6 @@ async fn each_operator_keeps_their_own_alert_settings() {
     assert_eq!(status, 401);
 }
 
-/// The next row an inbox hears of for conversation `id`.
-async fn row(inbox: &mut Ws, id: ConversationId) -> ConversationSummary {
-    inbox
-        .until(|f: &InboxFrame| match f {
-            InboxFrame::Summary { conversation } if conversation.id == id => {
-                Some((**conversation).clone())
-            }
-            _ => None,
-        })
-        .await
-}
-
 /// A visitor's first message; their socket and conversation.
 async fn visitor_writes(s: &TestServer, text: &str) -> (Ws, ConversationId) {
     let (mut v, _) = s.visitor().await;
@@ -149,13 +137,13 @@ async fn a_conversation_nobody_has_room_for_shows_as_queued() {
 
     // The first goes to Ann: the inbox's first sight of it is assigned.
     let (_v1, first) = visitor_writes(&s, "first").await;
-    let seen = row(&mut inbox, first).await;
+    let seen = inbox.row(first).await;
     assert_eq!(seen.assignee.map(|a| a.user_id), Some(ann.id.0));
     assert!(!seen.queued);
 
     // Ann is full: the second waits, and says so from the first sight.
     let (_v2, second) = visitor_writes(&s, "second").await;
-    let seen = row(&mut inbox, second).await;
+    let seen = inbox.row(second).await;
     assert!(seen.assignee.is_none());
     assert!(seen.queued, "{seen:?}");
 

@@ -6,7 +6,7 @@
 
 use crate::common::start;
 use crate::common::ws::{uuid, Ws};
-use parlor_domain::{TeamInput, TicketFilter, TicketSource};
+use parlor_domain::{TicketFilter, TicketSource};
 use parlor_protocol::inbox::{InboxFrame, TicketLink, WireNote};
 use parlor_protocol::live::{LiveErrorCode, ServerFrame};
 use serde_json::json;
@@ -51,21 +51,7 @@ async fn ticket_from_a_chat_search_and_commands_never_reach_the_visitor() {
     assert!(text.contains("no helpdesk team"), "{text}");
     assert_eq!(id.map(|m| m.0.to_string()), Some(first.clone()));
 
-    let team = s
-        .state
-        .parlor
-        .teams()
-        .create(
-            &admin,
-            TeamInput {
-                name: "Support".into(),
-                live_chat: true,
-                channels: vec![channel],
-                ..TeamInput::default()
-            },
-        )
-        .await
-        .unwrap();
+    let team = s.chat_team(channel).await;
 
     // Made once, however often the command is resent.
     let request = uuid();

@@ -9,7 +9,7 @@
 
 use crate::common::ws::{uuid, Ws};
 use crate::common::{sign_in, start, TestServer, PASSWORD};
-use parlor_domain::{TeamInput, TicketFilter};
+use parlor_domain::TicketFilter;
 use parlor_protocol::inbox::{InboxFrame, WireClaim, WireNote};
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::ConversationId;
@@ -76,14 +76,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
     assert!(!verified);
 
     // The open inbox hears the row as "Visitor …", with the claim apart.
-    let live = op
-        .until(|f: &InboxFrame| match f {
-            InboxFrame::Summary { conversation } if conversation.id == forged => {
-                Some(conversation.clone())
-            }
-            _ => None,
-        })
-        .await;
+    let live = op.row(forged).await;
     let row = s.listed(&cookie, forged).await;
     for row in [&live, &row] {
         assert!(
@@ -114,20 +107,7 @@ async fn a_wrong_signature_is_an_unverified_claim_that_never_names_the_visitor()
 
     // A ticket from the chat: no customer name or email from the claim.
     let admin = s.admin().await;
-    s.state
-        .parlor
-        .teams()
-        .create(
-            &admin,
-            TeamInput {
-                name: "Support".into(),
-                live_chat: true,
-                channels: vec![s.default_channel().await],
-                ..TeamInput::default()
-            },
-        )
-        .await
-        .unwrap();
+    s.chat_team(s.default_channel().await).await;
     op.send(json!({"type": "open", "conversation_id": forged, "last_seq": null}))
         .await;
     op.send(json!({"type": "create_ticket", "conversation_id": forged,

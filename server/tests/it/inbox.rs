@@ -70,14 +70,7 @@ async fn visitor_and_operator_chat_live_both_ways() {
 
     let (mut v, conv) = visitor_with_message(&s, "https://shop.example/pricing", "hi there").await;
     // The list learns of the new conversation, with the visitor's page.
-    let summary = op
-        .until(|f: &InboxFrame| match f {
-            InboxFrame::Summary { conversation } if conversation.id == conv => {
-                Some(conversation.clone())
-            }
-            _ => None,
-        })
-        .await;
+    let summary = op.row(conv).await;
     assert_eq!(
         summary.page_url.as_deref(),
         Some("https://shop.example/pricing")
@@ -505,13 +498,7 @@ async fn a_visitor_ends_their_conversation() {
         .await;
     assert_eq!(ended, conv);
     // The inbox sees it closed.
-    op.until(|f: &InboxFrame| match f {
-        InboxFrame::Summary { conversation } if conversation.id == conv && conversation.closed => {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    op.row_where(conv, |row| row.closed.then_some(())).await;
 
     // Ending with nothing open changes nothing; the next message starts a
     // new conversation.
@@ -564,14 +551,7 @@ async fn a_visitor_rates_the_ended_conversation_and_operators_see_it() {
         })
         .await;
     assert_eq!(rated, conv);
-    let rating = op
-        .until(|f: &InboxFrame| match f {
-            InboxFrame::Summary { conversation } if conversation.id == conv => {
-                conversation.rating.clone()
-            }
-            _ => None,
-        })
-        .await;
+    let rating = op.row_where(conv, |row| row.rating.clone()).await;
     assert_eq!(rating.rating, parlor_protocol::live::Rating::Unhappy);
     assert_eq!(rating.comment, "<b>slow</b> answer");
 

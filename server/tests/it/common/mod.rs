@@ -177,6 +177,25 @@ impl TestServer {
             .user
     }
 
+    /// A helpdesk team "Support" that takes tickets from `channel`'s chats,
+    /// made by the first admin.
+    pub async fn chat_team(&self, channel: parlor_protocol::ChannelId) -> parlor_domain::Team {
+        self.state
+            .parlor
+            .teams()
+            .create(
+                &self.admin().await,
+                parlor_domain::TeamInput {
+                    name: "Support".into(),
+                    live_chat: true,
+                    channels: vec![channel],
+                    ..parlor_domain::TeamInput::default()
+                },
+            )
+            .await
+            .unwrap()
+    }
+
     /// An inbox signed in with `cookie` that sees presence frames, and its
     /// snapshot.
     pub async fn inbox(&self, cookie: &str) -> (ws::Ws, parlor_protocol::inbox::InboxFrame) {

@@ -3,6 +3,7 @@
 
 use super::TestServer;
 use futures::{SinkExt, StreamExt};
+use parlor_protocol::inbox::{ConversationSummary, InboxFrame};
 use parlor_protocol::live::ServerFrame;
 use parlor_protocol::{ConversationId, Seq};
 use serde::de::DeserializeOwned;
@@ -95,6 +96,25 @@ impl Ws {
             }
         }
         panic!("no matching frame in 50");
+    }
+
+    /// The next list row an inbox hears of for conversation `id` for which
+    /// `pick` gives a value; other frames and rows are skipped.
+    pub async fn row_where<R>(
+        &mut self,
+        id: ConversationId,
+        mut pick: impl FnMut(&ConversationSummary) -> Option<R>,
+    ) -> R {
+        self.until(|f: &InboxFrame| match f {
+            InboxFrame::Summary { conversation } if conversation.id == id => pick(conversation),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The next list row an inbox hears of for conversation `id`.
+    pub async fn row(&mut self, id: ConversationId) -> ConversationSummary {
+        self.row_where(id, |row| Some(row.clone())).await
     }
 
     /// The conversation and `seq` of the next visitor `ack`.
