@@ -10,13 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 site="${1:-target/site}"
 read -r ceiling target < <(python3 -c 'import json; b = json.load(open("bench/admin-budget.json")); print(b["first_load"], b["first_load_target"])')
-total=0
-for f in "$site"/pkg/parlor_bg.wasm "$site"/pkg/parlor.js "$site"/pkg/parlor.css; do
-  [ -f "$f" ] || { echo "no $f: build it first (scripts/build.sh wasm)" >&2; exit 1; }
-  n=$(brotli -c -q 11 "$f" | wc -c)
-  printf '  %-40s %9d B raw %8d B brotli\n' "$(basename "$f")" "$(stat -c%s "$f")" "$n"
-  total=$((total + n))
-done
+. scripts/sizes.sh
+brotli_total "$site"/pkg/parlor_bg.wasm "$site"/pkg/parlor.js "$site"/pkg/parlor.css
 printf '  first load: %d B brotli (ceiling %d B; target %d B, %d B to go)\n' \
   "$total" "$ceiling" "$target" "$((total > target ? total - target : 0))"
 if [ "$total" -gt "$ceiling" ]; then

@@ -8,13 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dist="${1:-target/widget-dist}"
 budget=$(python3 -c 'import json; print(json.load(open("bench/widget-budget.json"))["open_chat"])')
-total=0
-for f in "$dist"/widget-*.js "$dist"/widget-*_bg.wasm; do
-  [ -f "$f" ] || { echo "no bundle in $dist: build it first (scripts/build.sh wasm)" >&2; exit 1; }
-  n=$(brotli -c -q 11 "$f" | wc -c)
-  printf '  %-40s %8d B raw %8d B brotli\n' "$(basename "$f")" "$(stat -c%s "$f")" "$n"
-  total=$((total + n))
-done
+. scripts/sizes.sh
+brotli_total "$dist"/widget-*.js "$dist"/widget-*_bg.wasm
 printf '  open-chat total: %d B brotli (budget %d B)\n' "$total" "$budget"
 if [ "$total" -gt "$budget" ]; then
   echo "the chat panel is over its size budget by $((total - budget)) B (bench/widget-budget.json)" >&2
