@@ -110,7 +110,8 @@ if [ "$bundles" = 1 ]; then
   echo "## Admin app bundle"
   echo '| file | raw | gzip | brotli |'
   echo '|---|---:|---:|---:|'
-  for f in "$SITE_DIR"/pkg/parlor.js "$SITE_DIR"/pkg/parlor_bg.wasm "$SITE_DIR"/pkg/parlor.css; do
+  pkg="$SITE_DIR/pkg/$(cat "$SITE_DIR/pkg/BUILD_ID")"
+  for f in "$pkg"/parlor.js "$pkg"/parlor_bg.wasm "$pkg"/__wasm_split.*.js "$pkg"/parlor.css "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm; do
     printf '| `%s` | %s | %s | %s |\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"
   done
 fi

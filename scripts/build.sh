@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Builds everything Parlor serves:
-#   target/site/pkg/parlor{.js,_bg.wasm,.css}  the admin app's hydrate bundle
-#   target/widget-dist/                         the visitor widget (Trunk)
-#   $CARGO_TARGET_DIR/<profile>/parlor          the server
+#   target/site/pkg/<build id>/          the admin app's hydrate bundle, split:
+#     parlor{.js,_bg.wasm,.css}          what every page loads
+#     split_<name>.wasm, chunk_<n>.wasm  sections, fetched when first opened
+#     __wasm_split.<22 x _>.js           their loader
+#     __wasm_split_manifest.json         which files each section needs
+#   target/site/pkg/BUILD_ID             the id, read by the server at start
+#   target/widget-dist/                  the visitor widget (Trunk)
+#   $CARGO_TARGET_DIR/<profile>/parlor   the server
 # Usage: scripts/build.sh [release|debug|wasm]
 #   the server's profile; `wasm` builds the two bundles only (the tests use the
 #   server binary `cargo test` builds). Wasm is always size-optimised.
+# The build id is a hash of the bundle's files: a new build gets new URLs, so
+# browsers cache /pkg/<id>/ for good, and a tab open across a deploy cannot
+# mix two builds' modules (docs/admin-splitting.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 profile="${1:-release}"
 say() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
+took() { say "  $1: $(($(date +%s) - $2)) s"; }
 
 precompress() {
   for f in "$@"; do
@@ -19,19 +28,47 @@ precompress() {
   done
 }
 
-say "admin app (hydrate, wasm32)"
 wasm_target_dir="$CARGO_TARGET_DIR$WASM_TARGET_SUFFIX"
+# A host tool with its own lock (tools/wasm-split/Cargo.toml says why).
+say "wasm-split tool (host)"
+cargo build --release --locked -q --manifest-path tools/wasm-split/Cargo.toml \
+  --target-dir "$CARGO_TARGET_DIR/host-tools"
+
+say "admin app (hydrate, wasm32)"
+t=$(date +%s)
+# `cargo rustc` passes --emit-relocs (which the splitter needs) to the app's
+# link only: in RUSTFLAGS it would rebuild every dependency, and the widget's
+# Trunk build shares this target dir.
 # shellcheck disable=SC2086
-$WASM_CARGO build -p app --lib --target wasm32-unknown-unknown --profile wasm-release \
-  --no-default-features --features hydrate --target-dir "$wasm_target_dir" $WASM_CARGO_FLAGS
+$WASM_CARGO rustc -p app --lib --target wasm32-unknown-unknown --profile wasm-release \
+  --no-default-features --features hydrate --target-dir "$wasm_target_dir" $WASM_CARGO_FLAGS \
+  -- -C link-arg=--emit-relocs
+took "compile and link" "$t"
 rm -rf "$SITE_DIR" && mkdir -p "$SITE_DIR/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$SITE_DIR/pkg" --out-name parlor \
-  "$wasm_target_dir/wasm32-unknown-unknown/wasm-release/app.wasm"
+out=$(mktemp -d "$SITE_DIR/pkg/.build.XXXXXX")
+t=$(date +%s)
+"$CARGO_TARGET_DIR/host-tools/release/parlor-wasm-split" \
+  "$wasm_target_dir/wasm32-unknown-unknown/wasm-release/app.wasm" "$out" "$out/main.wasm" parlor >/dev/null
+# Split modules import the main module's functions by their linker names.
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$out" --out-name parlor "$out/main.wasm"
+rm "$out/main.wasm"
+took "split and bindgen" "$t"
+t=$(date +%s)
 # The size passes twice: 5 KB less brotli for about 20 s (docs/performance.md).
-wasm-opt -Oz -Oz "$SITE_DIR/pkg/parlor_bg.wasm" -o "$SITE_DIR/pkg/parlor_bg.wasm"
-cp style/main.css "$SITE_DIR/pkg/parlor.css"
+# Two files at a time, one per core.
+# (Its "unknown name subsection" warnings are about names wasm-bindgen keeps.)
+{ find "$out" -name '*.wasm' -print0 | xargs -0 -P 2 -I{} \
+  wasm-opt -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int {} -o {} 2>&1 1>&3 |
+  { grep -v 'unknown name subsection' >&2 || true; }; } 3>&1
+took "wasm-opt" "$t"
+cp style/main.css "$out/parlor.css"
+precompress "$out"/*.wasm "$out"/*.js "$out/parlor.css"
+id=$(cd "$out" && cat ./*.wasm ./*.js parlor.css __wasm_split_manifest.json | sha256sum | cut -c1-16)
+mv "$out" "$SITE_DIR/pkg/$id"
+echo "$id" >"$SITE_DIR/pkg/BUILD_ID"
 cp -r public/. "$SITE_DIR/"
-precompress "$SITE_DIR/pkg/parlor.js" "$SITE_DIR/pkg/parlor_bg.wasm" "$SITE_DIR/pkg/parlor.css"
+say "  build id $id"
 
 say "visitor widget (Trunk)"
 cargo fetch --locked -q   # Trunk builds offline

@@ -8,7 +8,7 @@ brotli_total() {
   for f in "$@"; do
     [ -f "$f" ] || { echo "no $f: build it first (scripts/build.sh wasm)" >&2; exit 1; }
     n=$(brotli -c -q 11 "$f" | wc -c)
-    printf '  %-40s %9d B raw %8d B brotli\n' "$(basename "$f")" "$(stat -c%s "$f")" "$n"
+    printf '  %-46s %9d B raw %8d B brotli\n' "$(basename "$f")" "$(stat -c%s "$f")" "$n"
     total=$((total + n))
   done
 }

@@ -23,11 +23,15 @@ fi
 
 step "cargo fmt --check"
 cargo fmt --all --check
+# The split tool is a workspace of its own (tools/wasm-split/Cargo.toml).
+cargo fmt --manifest-path tools/wasm-split/Cargo.toml --check
 
 step "clippy (host: every crate, every target)"
 # The widget is excluded on the host: its leptos "csr" feature would unify
 # into the server build and turn on client-only effects there.
 cargo clippy --workspace --exclude widget --all-targets --locked -- -D warnings
+cargo clippy --manifest-path tools/wasm-split/Cargo.toml --locked \
+  --target-dir "$CARGO_TARGET_DIR/host-tools" -- -D warnings
 
 step "clippy (wasm32: admin hydrate bundle and widget)"
 if $WASM_CARGO clippy --version >/dev/null 2>&1; then

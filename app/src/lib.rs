@@ -17,22 +17,28 @@ mod components;
 pub mod error;
 pub mod pages;
 mod routes;
+mod sections;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
+#[cfg(feature = "hydrate")]
+mod split;
 
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::{ParentRoute, Route, RouteProps, Router, Routes};
 use leptos_router::path;
 use pages::{segments, Access, PAGES};
 
-/// Name of the hydrate bundle under `/pkg/` (`parlor.js`, `parlor_bg.wasm`, `parlor.css`).
+/// Name of the hydrate bundle under `/pkg/<build id>/` (`parlor.js`,
+/// `parlor_bg.wasm`, `parlor.css`).
 pub const OUTPUT_NAME: &str = "parlor";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Under the build's own directory (server/src/site.rs), like the bundle.
+    let css = format!("/{}/{OUTPUT_NAME}.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -40,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" id="parlor" href=css />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -54,7 +61,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="parlor" href="/pkg/parlor.css" />
         <Title formatter=|page: String| format!("{page} · Parlor") />
         <Router>
             <Routes fallback=routes::NotFound>
@@ -88,16 +94,25 @@ fn PageRoutes(access: Access) -> impl leptos_router::MatchNestedRoutes + Clone +
 }
 
 /// Entry point of the hydrate bundle, called by Leptos' hydration script.
+///
+/// Hydration is asynchronous: the router first awaits the split modules of
+/// the pages the address shows (`pages::PageView::Lazy`), and only those.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Lets browser tests (and curious people) see that the page is live.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "");
-    }
+    split::install();
+    wasm_bindgen_futures::spawn_local(async {
+        leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), App)
+            .await
+            .forget();
+        // Lets browser tests (and curious people) see that the page is live:
+        // set once the page's modules are in and it has hydrated.
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+        split::hydrated();
+    });
 }

@@ -3,18 +3,14 @@
 //! (`server/src/guard.rs`) asks [`access`] who may open a request's path, so
 //! a new page cannot be routed without being guarded.
 
-use crate::routes::canned::CannedPage;
-use crate::routes::channel::ChannelEditPage;
-use crate::routes::channels::ChannelsPage;
-use crate::routes::helpdesk::TeamsPage;
 use crate::routes::inbox::InboxPage;
 use crate::routes::login::LoginPage;
-use crate::routes::mail_settings::MailSettingsPage;
-use crate::routes::tickets::{TicketPage, TicketsPage};
-use crate::routes::users::UsersPage;
+use crate::sections::{self, Section};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::{ParamSegment, PossibleRouteMatch, StaticSegment};
+use leptos_router::{ChooseView, ParamSegment, PossibleRouteMatch, StaticSegment};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// Who may open a page. The guard turns everyone else away before rendering.
@@ -31,7 +27,38 @@ pub enum Access {
 pub struct Page {
     pub path: &'static str,
     pub access: Access,
-    pub view: fn() -> AnyView,
+    pub view: PageView,
+}
+
+/// A boxed future. Not `Send`: in the browser a split function's future is
+/// not, and on the server the router polls it once, in place.
+pub type PageFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// How a page's view is made: plain fn pointers, so `PAGES` stays a static.
+#[derive(Clone, Copy)]
+pub enum PageView {
+    /// Built right away; its code is in the main bundle.
+    Eager(fn() -> AnyView),
+    /// A page of a section split out of the main bundle (`sections`).
+    Lazy(Section),
+}
+
+impl ChooseView for PageView {
+    async fn choose(self) -> AnyView {
+        match self {
+            PageView::Eager(view) => view(),
+            PageView::Lazy(section) => section.view().await,
+        }
+    }
+
+    /// The router awaits this for the matched routes before hydrating and
+    /// before a client-side navigation: hydration waits for the shown page's
+    /// module, and never for another.
+    async fn preload(&self) {
+        if let PageView::Lazy(section) = self {
+            section.preload().await;
+        }
+    }
 }
 
 pub const LOGIN: &str = "/login";
@@ -41,57 +68,59 @@ pub static PAGES: &[Page] = &[
     Page {
         path: LOGIN,
         access: Access::SignedOut,
-        view: || view! { <LoginPage /> }.into_any(),
+        view: PageView::Eager(|| view! { <LoginPage /> }.into_any()),
     },
     Page {
         path: "/",
         access: Access::Staff,
-        view: || view! { <Redirect path=INBOX /> }.into_any(),
+        view: PageView::Eager(|| view! { <Redirect path=INBOX /> }.into_any()),
     },
+    // The first page after signing in, in the main bundle (its thread pane
+    // is split: `routes::inbox`).
     Page {
         path: INBOX,
         access: Access::Staff,
-        view: || view! { <InboxPage /> }.into_any(),
+        view: PageView::Eager(|| view! { <InboxPage /> }.into_any()),
     },
     Page {
         path: "/channels",
         access: Access::Staff,
-        view: || view! { <ChannelsPage /> }.into_any(),
+        view: PageView::Lazy(Section::Channels(sections::Channels::List)),
     },
     Page {
         path: "/channels/:id",
         access: Access::Staff,
-        view: || view! { <ChannelEditPage /> }.into_any(),
+        view: PageView::Lazy(Section::Channels(sections::Channels::Edit)),
     },
     Page {
         path: "/users",
         access: Access::Staff,
-        view: || view! { <UsersPage /> }.into_any(),
+        view: PageView::Lazy(Section::Team(sections::Team::Users)),
     },
     Page {
         path: "/settings/mail",
         access: Access::Staff,
-        view: || view! { <MailSettingsPage /> }.into_any(),
+        view: PageView::Lazy(Section::Team(sections::Team::Mail)),
     },
     Page {
         path: "/canned",
         access: Access::Staff,
-        view: || view! { <CannedPage /> }.into_any(),
+        view: PageView::Lazy(Section::Team(sections::Team::Canned)),
     },
     Page {
         path: "/tickets",
         access: Access::Staff,
-        view: || view! { <TicketsPage /> }.into_any(),
+        view: PageView::Lazy(Section::Tickets(sections::Tickets::List)),
     },
     Page {
         path: "/tickets/:number",
         access: Access::Staff,
-        view: || view! { <TicketPage /> }.into_any(),
+        view: PageView::Lazy(Section::Tickets(sections::Tickets::One)),
     },
     Page {
         path: "/helpdesk/teams",
         access: Access::Staff,
-        view: || view! { <TeamsPage /> }.into_any(),
+        view: PageView::Lazy(Section::Team(sections::Team::Teams)),
     },
 ];
 

@@ -209,8 +209,9 @@ export function recordDialogs(page) {
 /**
  * A Parlor server of the test's own, on `port` (demo page on `demoPort`),
  * over `dataDir`: stop it and start it again on the same port to restart it.
+ * `siteRoot` serves another build of the admin app than the suite's.
  */
-export async function startParlor({ port, demoPort, dataDir }) {
+export async function startParlor({ port, demoPort, dataDir, siteRoot }) {
   const { spawn } = await import('node:child_process');
   const proc = spawn(process.env.PARLOR_BIN, [], {
     env: {
@@ -221,6 +222,7 @@ export async function startParlor({ port, demoPort, dataDir }) {
       PARLOR_ADMIN_EMAIL: ADMIN.email,
       PARLOR_ADMIN_PASSWORD: ADMIN.password,
       PARLOR_LOG: 'warn',
+      ...(siteRoot ? { PARLOR_SITE_ROOT: siteRoot } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -28,7 +28,7 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// If set, a demo host page that embeds the default channel is served here.
     pub demo_addr: Option<SocketAddr>,
-    /// Built admin app assets (`pkg/parlor.js`, `pkg/parlor_bg.wasm`, `pkg/parlor.css`).
+    /// Built admin app assets (`pkg/BUILD_ID` and `pkg/<id>/`: server/src/site.rs).
     pub site_root: PathBuf,
     /// Trunk's output for the visitor widget.
     pub widget_dir: PathBuf,

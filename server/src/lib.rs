@@ -13,6 +13,7 @@ mod help_form;
 pub mod limits;
 mod listen;
 mod ops;
+mod site;
 mod state;
 pub mod widget;
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(widget::routes(&state))
         .merge(files::routes())
         .merge(help_form::routes())
+        .merge(site::routes(&state))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

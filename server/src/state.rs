@@ -39,7 +39,7 @@ impl AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name(app::OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().to_string())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(crate::site::pkg_dir(&config.site_root))
             .site_addr(config.addr)
             .build();
         let widget = WidgetAssets::discover(&config.widget_dir);

@@ -208,12 +208,31 @@ pub fn InboxPage() -> impl IntoView {
                     None => Either::Left(view! {
                         <p class="empty pick">"Pick a conversation on the left."</p>
                     }),
-                    Some(id) => Either::Right(view! { <Thread id inbox conn drafts on_open=open /> }),
+                    Some(id) => {
+                        let on_open = Callback::new(open);
+                        Either::Right(Suspend::new(async move {
+                            thread_view(id, inbox, conn, drafts, on_open).await
+                        }))
+                    }
                 }}
             </section>
         </div>
         <shortcuts::ShortcutHelp open=help />
     }
+}
+
+/// The thread pane, split out of the main bundle: the inbox's first render
+/// shows no conversation (the selection lives in the browser), so its code
+/// arrives when the first one is opened, and never delays hydration.
+#[leptos::lazy]
+fn thread_view(
+    id: ConversationId,
+    inbox: RwSignal<Inbox>,
+    conn: Conn,
+    drafts: composer::Drafts,
+    on_open: Callback<ConversationId>,
+) -> AnyView {
+    view! { <Thread id inbox conn drafts on_open=move |c| on_open.run(c) /> }.into_any()
 }
 
 /// Whether a text field has the focus (single-key shortcuts stay off).
