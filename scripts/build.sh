@@ -44,8 +44,12 @@ $WASM_CARGO rustc -p app --lib --target wasm32-unknown-unknown --profile wasm-re
   --no-default-features --features hydrate --target-dir "$wasm_target_dir" $WASM_CARGO_FLAGS \
   -- -C link-arg=--emit-relocs
 took "compile and link" "$t"
-rm -rf "$SITE_DIR" && mkdir -p "$SITE_DIR/pkg"
-out=$(mktemp -d "$SITE_DIR/pkg/.build.XXXXXX")
+# Built beside the site, then moved in whole: a server running on the
+# previous build keeps its files until it restarts.
+mkdir -p "$SITE_DIR/pkg"
+out=$(mktemp -d "$SITE_DIR/.build.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+chmod 755 "$out"   # mktemp's 0700 would hide it from a server running as another user
 t=$(date +%s)
 "$CARGO_TARGET_DIR/host-tools/release/parlor-wasm-split" \
   "$wasm_target_dir/wasm32-unknown-unknown/wasm-release/app.wasm" "$out" "$out/main.wasm" parlor >/dev/null
@@ -65,8 +69,12 @@ took "wasm-opt" "$t"
 cp style/main.css "$out/parlor.css"
 precompress "$out"/*.wasm "$out"/*.js "$out/parlor.css"
 id=$(cd "$out" && cat ./*.wasm ./*.js parlor.css __wasm_split_manifest.json | sha256sum | cut -c1-16)
-mv "$out" "$SITE_DIR/pkg/$id"
-echo "$id" >"$SITE_DIR/pkg/BUILD_ID"
+# Same id, same files: a rebuild of the same code replaces nothing.
+if [ -d "$SITE_DIR/pkg/$id" ]; then rm -rf "$out"; else mv "$out" "$SITE_DIR/pkg/$id"; fi
+echo "$id" >"$SITE_DIR/pkg/BUILD_ID.new" && mv "$SITE_DIR/pkg/BUILD_ID.new" "$SITE_DIR/pkg/BUILD_ID"
+# The previous build stays, for tabs opened on it; older ones go.
+ls -1t "$SITE_DIR/pkg" | { grep -v -x -e BUILD_ID -e "$id" || true; } | tail -n +2 |
+  while read -r old; do rm -rf "${SITE_DIR:?}/pkg/$old"; done
 cp -r public/. "$SITE_DIR/"
 say "  build id $id"
 

@@ -40,6 +40,7 @@ while read -r name files; do
   printf '  opening it first downloads %d B brotli more\n' "$total"
 done <<<"$sections"
 
+shopt -s nullglob
 for f in "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm; do
   n=$(brotli -c -q 11 "$f" | wc -c)
   if [ "$n" -gt "$module_max" ]; then

@@ -63,6 +63,10 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} · Parlor") />
         <Router>
+            {
+                #[cfg(feature = "hydrate")]
+                view! { <split::FollowAddress /> }
+            }
             <Routes fallback=routes::NotFound>
                 <PageRoutes access=Access::SignedOut />
                 <ParentRoute path=path!("") view=routes::layout::AdminLayout>
@@ -113,6 +117,5 @@ pub fn hydrate() {
         {
             let _ = body.set_attribute("data-hydrated", "");
         }
-        split::hydrated();
     });
 }

@@ -4,7 +4,6 @@
 //! a new page cannot be routed without being guarded.
 
 use crate::routes::inbox::InboxPage;
-use crate::routes::login::LoginPage;
 use crate::sections::{self, Section};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -68,7 +67,7 @@ pub static PAGES: &[Page] = &[
     Page {
         path: LOGIN,
         access: Access::SignedOut,
-        view: PageView::Eager(|| view! { <LoginPage /> }.into_any()),
+        view: PageView::Lazy(Section::SignIn),
     },
     Page {
         path: "/",

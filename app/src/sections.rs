@@ -13,6 +13,7 @@ use crate::routes::canned::CannedPage;
 use crate::routes::channel::ChannelEditPage;
 use crate::routes::channels::ChannelsPage;
 use crate::routes::helpdesk::TeamsPage;
+use crate::routes::login::LoginPage;
 use crate::routes::mail_settings::MailSettingsPage;
 use crate::routes::tickets::{TicketPage, TicketsPage};
 use crate::routes::users::UsersPage;
@@ -21,6 +22,8 @@ use leptos::prelude::*;
 /// A page of a split section (`pages::PageView::Lazy`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
+    /// The sign-in page: nobody signed in needs its code.
+    SignIn,
     Channels(Channels),
     Tickets(Tickets),
     Team(Team),
@@ -51,6 +54,7 @@ impl Section {
     /// The page, once its section's module is in.
     pub async fn view(self) -> AnyView {
         match self {
+            Section::SignIn => sign_in().await,
             Section::Channels(page) => channels(page).await,
             Section::Tickets(page) => tickets(page).await,
             Section::Team(page) => team(page).await,
@@ -61,11 +65,17 @@ impl Section {
     pub async fn preload(self) {
         #[cfg(feature = "hydrate")]
         match self {
+            Section::SignIn => __preload_sign_in().await,
             Section::Channels(_) => __preload_channels().await,
             Section::Tickets(_) => __preload_tickets().await,
             Section::Team(_) => __preload_team().await,
         }
     }
+}
+
+#[leptos::lazy]
+fn sign_in() -> AnyView {
+    view! { <LoginPage /> }.into_any()
 }
 
 #[leptos::lazy]

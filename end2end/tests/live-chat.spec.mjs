@@ -182,8 +182,9 @@ test('visitor and operator chat live, through a reload and a server restart', as
   await visitorInput(visitor).fill('Are you still there?');
   await visitorInput(visitor).press('Enter');
   await expect(op).toHaveTitle('(1) Inbox · Parlor');
-  expect(await op.evaluate(() => window.__chimes)).toBeGreaterThan(0);
-  expect(await op.evaluate(() => window.__notes)).toContainEqual({
+  // The sound and the notification come with their code, on the first alert.
+  await expect.poll(() => op.evaluate(() => window.__chimes)).toBeGreaterThan(0);
+  await expect.poll(() => op.evaluate(() => window.__notes)).toContainEqual({
     title: expect.stringMatching(/^Visitor /),
     body: 'Are you still there?',
   });

@@ -6,23 +6,35 @@
 //! again (`app::split`).
 
 use crate::state::AppState;
-use axum::http::header::CACHE_CONTROL;
-use axum::http::HeaderValue;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::path::Path;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The file the build writes its id to, under the site root.
 const BUILD_ID: &str = "pkg/BUILD_ID";
 
 /// `pkg/<build id>`, the directory pages load the app from, or `pkg` for a
-/// site without an id (built before ids, or not built).
+/// site without an id (not built, or built before ids), which is logged:
+/// its pages would name files that are not there.
 pub fn pkg_dir(site_root: &Path) -> String {
-    match std::fs::read_to_string(site_root.join(BUILD_ID)) {
-        Ok(id) if is_build_id(id.trim()) => format!("pkg/{}", id.trim()),
-        _ => "pkg".into(),
+    let id = std::fs::read_to_string(site_root.join(BUILD_ID))
+        .ok()
+        .map(|id| id.trim().to_string())
+        .filter(|id| is_build_id(id));
+    let Some(id) = id else {
+        tracing::warn!(site = %site_root.display(), "no build id in {BUILD_ID}: the admin app is not built (scripts/build.sh)");
+        return "pkg".into();
+    };
+    let dir = format!("pkg/{id}");
+    if !site_root.join(&dir).join("parlor_bg.wasm").is_file() {
+        tracing::warn!(site = %site_root.display(), %dir, "the admin app's build is missing or unreadable");
     }
+    dir
 }
 
 fn is_build_id(id: &str) -> bool {
@@ -30,27 +42,45 @@ fn is_build_id(id: &str) -> bool {
 }
 
 /// `/pkg/…` straight from the directory, precompressed: a missing file is a
-/// 404 without a page around it. Under a build id the names never change
-/// meaning, so browsers may keep them for good.
+/// bare 404, not a page.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let root = Path::new(&*state.leptos_options.site_root);
     let files = ServeDir::new(root.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
-    let cache = if state.leptos_options.site_pkg_dir.as_ref() == "pkg" {
-        "no-cache"
+    Router::new()
+        .nest_service("/pkg", files)
+        .layer(middleware::from_fn(cache_headers))
+}
+
+/// A file under a build id never changes meaning (the id is a hash of the
+/// build), so browsers may keep it for good; anything else, and every
+/// error, must be asked for again: a 404 for a build being copied in, kept
+/// for a year, would break that build in the browser that saw it.
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let under_build = path
+        .strip_prefix("/pkg/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(id, _)| is_build_id(id));
+    // Which build a node serves is the one it read at start, not the file.
+    let mut res = if path == "/pkg/BUILD_ID" {
+        StatusCode::NOT_FOUND.into_response()
     } else {
-        "public, max-age=31536000, immutable"
+        next.run(req).await
     };
-    Router::new().nest_service(
-        "/pkg",
-        tower::ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::overriding(
-                CACHE_CONTROL,
-                HeaderValue::from_static(cache),
-            ))
-            .service(files),
-    )
+    let kept =
+        under_build && (res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED);
+    let cache = if kept {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-store"
+    };
+    let headers = res.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Brotli, gzip or plain, by what the browser accepts.
+    headers.append(VARY, HeaderValue::from_static("accept-encoding"));
+    res
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use reqwest::header::{
 };
 use reqwest::StatusCode;
 
-use crate::common::{start, PASSWORD};
+use crate::common::{start, TestServer, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn healthz() {
@@ -163,21 +163,54 @@ async fn config_endpoint_and_typed_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bundle_is_served_precompressed_and_immutable() {
     let s = start().await;
+    let res = immutable_wasm(&s, "/widget/v1/assets/widget-abc123_bg.wasm").await;
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+}
+
+/// GETs a wasm file asking for brotli: it comes precompressed, for good.
+async fn immutable_wasm(s: &TestServer, path: &str) -> reqwest::Response {
     let res = s
         .client
-        .get(s.url("/widget/v1/assets/widget-abc123_bg.wasm"))
+        .get(s.url(path))
         .header(ACCEPT_ENCODING, "br")
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[CONTENT_ENCODING], "br");
-    assert_eq!(res.headers()[CONTENT_TYPE], "application/wasm");
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()[CONTENT_ENCODING], "br", "{path}");
+    assert_eq!(res.headers()[CONTENT_TYPE], "application/wasm", "{path}");
     assert_eq!(
         res.headers()[CACHE_CONTROL],
-        "public, max-age=31536000, immutable"
+        "public, max-age=31536000, immutable",
+        "{path}"
     );
-    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+    res
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_app_is_served_from_its_build_and_cached_only_when_found() {
+    let s = start().await;
+    let page = s.client.get(s.url("/login")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/pkg/build1/parlor.js"), "{html}");
+    assert!(html.contains("/pkg/build1/parlor.css"), "{html}");
+
+    let res = immutable_wasm(&s, "/pkg/build1/parlor_bg.wasm").await;
+    assert_eq!(res.headers()["vary"], "accept-encoding");
+
+    // Another build's file (a tab open across a deploy), a file the build
+    // lacks, the id file: bare 404s that no cache keeps.
+    for path in [
+        "/pkg/old1/split_team.wasm",
+        "/pkg/build1/chunk_9.wasm",
+        "/pkg/BUILD_ID",
+        "/pkg/../pkg/BUILD_ID",
+    ] {
+        let res = s.client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.headers()[CACHE_CONTROL], "no-store", "{path}");
+        assert!(res.bytes().await.unwrap().is_empty(), "{path}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -39,13 +39,16 @@ pub fn AlertSettingsButton(alerts: Alerts) -> impl IntoView {
             "Alerts"
         </button>
         <Show when=move || open.get()>
-            <AlertSettingsDialog alerts close />
+            {move || {
+                let close = Callback::new(move |()| close());
+                Suspend::new(super::dialog(super::Dialog::Alerts(alerts, close)))
+            }}
         </Show>
     }
 }
 
 #[component]
-fn AlertSettingsDialog(
+pub(super) fn AlertSettingsDialog(
     alerts: Alerts,
     close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

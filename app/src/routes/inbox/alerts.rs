@@ -124,6 +124,16 @@ mod browser {
         let _ = Notification::new_with_options(&title, &options);
     }
 
+    /// Sounds and shows alerts: split out of the main bundle, so the audio
+    /// and notification code comes with the first alert. Whether it chimed.
+    #[leptos::lazy]
+    fn ring(sound: bool, notes: Vec<Alert>) -> bool {
+        for alert in &notes {
+            notify(alert);
+        }
+        sound && chime()
+    }
+
     impl Alerts {
         /// Wires the page: tracks visibility and the notification
         /// permission, and loads the operator's settings.
@@ -159,21 +169,32 @@ mod browser {
             if counted > 0 {
                 self.unseen.update(|n| *n += counted as u32);
             }
-            if alerts.iter().any(|a| wants(a, AlertWay::Sound)) {
-                self.play();
-            }
-            if permission() == "granted" {
-                for alert in alerts.iter().filter(|a| wants(a, AlertWay::Notification)) {
-                    notify(alert);
-                }
+            let sound = alerts.iter().any(|a| wants(a, AlertWay::Sound));
+            let notes: Vec<Alert> = if permission() == "granted" {
+                alerts
+                    .into_iter()
+                    .filter(|a| wants(a, AlertWay::Notification))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if sound || !notes.is_empty() {
+                self.ring(sound, notes);
             }
         }
 
         /// Plays the chime and counts it.
         pub fn play(&self) {
-            if chime() {
-                self.chimes.update(|n| *n += 1);
-            }
+            self.ring(true, Vec::new());
+        }
+
+        fn ring(&self, sound: bool, notes: Vec<Alert>) {
+            let chimes = self.chimes;
+            leptos::task::spawn_local(async move {
+                if ring(sound, notes).await {
+                    chimes.update(|n| *n += 1);
+                }
+            });
         }
 
         pub fn ask_permission(self) {

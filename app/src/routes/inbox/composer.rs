@@ -108,7 +108,7 @@ pub fn Composer(
     // Why the last command could not run.
     let refused = RwSignal::new(None::<String>);
     let suggestions = move || draft.with(|d| commands::matching(d));
-    let canned_list = use_context::<CannedList>().map(|c| c.0);
+    let canned_list = use_context::<CannedList>().map(CannedList::get);
     let offered = move || {
         canned_list
             .map(|list| list.with(|l| draft.with(|d| suggest::offered(l, d))))

@@ -73,11 +73,8 @@ pub fn InboxPage() -> impl IntoView {
     let conn = Conn::new();
     let alerts = Alerts::new();
     let filter = RwSignal::new(Filter::All);
-    // Read in the browser: the server's render has no composer open.
-    let canned = LocalResource::new(crate::api::canned::list_canned);
-    provide_context(suggest::CannedList(Signal::derive(move || {
-        canned.get().and_then(Result::ok).unwrap_or_default()
-    })));
+    // Read by the first composer opened (the server's render has none).
+    provide_context(suggest::CannedList::default());
 
     #[cfg(feature = "hydrate")]
     {
@@ -217,7 +214,9 @@ pub fn InboxPage() -> impl IntoView {
                 }}
             </section>
         </div>
-        <shortcuts::ShortcutHelp open=help />
+        <Show when=move || help.get()>
+            {move || Suspend::new(dialog(Dialog::Shortcuts(help)))}
+        </Show>
     }
 }
 
@@ -233,6 +232,25 @@ fn thread_view(
     on_open: Callback<ConversationId>,
 ) -> AnyView {
     view! { <Thread id inbox conn drafts on_open=move |c| on_open.run(c) /> }.into_any()
+}
+
+/// The inbox's dialogs, split out of the main bundle: neither is open on
+/// the first render, so their code comes when one is first opened.
+#[derive(Clone, Copy)]
+pub(crate) enum Dialog {
+    Alerts(Alerts, Callback<()>),
+    Shortcuts(RwSignal<bool>),
+}
+
+#[leptos::lazy]
+pub(crate) fn dialog(which: Dialog) -> AnyView {
+    match which {
+        Dialog::Alerts(alerts, close) => {
+            view! { <alert_settings::AlertSettingsDialog alerts close=move || close.run(()) /> }
+                .into_any()
+        }
+        Dialog::Shortcuts(open) => view! { <shortcuts::ShortcutHelp open /> }.into_any(),
+    }
 }
 
 /// Whether a text field has the focus (single-key shortcuts stay off).

@@ -4,7 +4,7 @@
 //! a result opens its conversation, even one the list does not hold.
 
 use super::time_label;
-use crate::api::inbox::{SearchConversations, SearchResult};
+use crate::api::inbox::{search_conversations, SearchResult};
 use leptos::either::Either;
 use leptos::prelude::*;
 use parlor_domain::search::find_ignoring_case;
@@ -21,15 +21,14 @@ pub fn SearchBox(
     let channel = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    // What the results show: the text searched for, not what is typed since.
-    let searched = RwSignal::new(String::new());
-    let shown = RwSignal::new(false);
-    let search = ServerAction::<SearchConversations>::new();
+    // The search shown, if any: each submit is a new one.
+    let searched = RwSignal::new(None::<SearchQuery>);
+    let on_open = Callback::new(on_open);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let chosen = channel.get_untracked();
-        let query = SearchQuery {
+        searched.set(Some(SearchQuery {
             text: text.get_untracked(),
             channel: channels.with_untracked(|list| {
                 list.iter()
@@ -38,48 +37,17 @@ pub fn SearchBox(
             }),
             from: day_start(&from.get_untracked(), false),
             until: day_start(&to.get_untracked(), true),
-        };
-        searched.set(query.text.trim().to_string());
-        shown.set(true);
-        search.dispatch(SearchConversations { query });
+        }));
     };
     let clear = move |_| {
-        shown.set(false);
+        searched.set(None);
         text.set(String::new());
     };
-
+    let shown = move || searched.with(Option::is_some);
     let results = move || {
-        if !shown.get() {
-            return None;
-        }
-        if search.pending().get() {
-            return Some(view! { <p class="hint">"Searching…"</p> }.into_any());
-        }
-        Some(match search.value().get()? {
-            Err(e) => {
-                let message = e
-                    .validation()
-                    .and_then(|v| v.for_field(Field::Search))
-                    .map(str::to_string)
-                    .unwrap_or_else(|| e.to_string());
-                view! { <p class="form-error" role="alert">{message}</p> }.into_any()
-            }
-            Ok(list) if list.is_empty() => {
-                view! { <p class="empty">"No conversations match."</p> }.into_any()
-            }
-            Ok(list) => {
-                let needle = searched.get_untracked();
-                view! {
-                    <ul class="search-results" role="list" aria-label="Search results">
-                        {list
-                            .into_iter()
-                            .map(|r| view! { <ResultRow r needle=needle.clone() on_open /> })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any()
-            }
-        })
+        searched
+            .get()
+            .map(|query| Suspend::new(search_results(query, on_open)))
     };
 
     view! {
@@ -94,7 +62,7 @@ pub fn SearchBox(
                 <button type="submit" class="button small">
                     "Search"
                 </button>
-                <Show when=move || shown.get()>
+                <Show when=shown>
                     <button type="button" class="button ghost small" on:click=clear>
                         "Clear"
                     </button>
@@ -129,6 +97,53 @@ pub fn SearchBox(
         </form>
         {results}
     }
+}
+
+/// Runs a search and shows what it found. Split out of the main bundle: no
+/// search is shown on the first render, so its code (and the results'
+/// decoding) comes with the first search.
+#[leptos::lazy]
+fn search_results(query: SearchQuery, on_open: Callback<ConversationId>) -> AnyView {
+    // What the results mark: the text searched for, not what is typed since.
+    let needle = query.text.trim().to_string();
+    let found = LocalResource::new(move || search_conversations(query.clone()));
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"Searching…"</p> }>
+            {move || Suspend::new({
+                let needle = needle.clone();
+                async move {
+                    match found.await {
+                        Err(e) => {
+                            let message = e
+                                .validation()
+                                .and_then(|v| v.for_field(Field::Search))
+                                .map(str::to_string)
+                                .unwrap_or_else(|| e.to_string());
+                            view! { <p class="form-error" role="alert">{message}</p> }.into_any()
+                        }
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="empty">"No conversations match."</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="search-results" role="list" aria-label="Search results">
+                                    {list
+                                        .into_iter()
+                                        .map(|r| {
+                                            let on_open = move |id| on_open.run(id);
+                                            view! { <ResultRow r needle=needle.clone() on_open /> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                    }
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
 }
 
 #[component]

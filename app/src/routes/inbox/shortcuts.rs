@@ -98,47 +98,45 @@ pub fn step<T: Copy + PartialEq>(ids: &[T], current: Option<T>, forward: bool) -
 #[component]
 pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
     view! {
-        <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <div
-                    class="card shortcut-help"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-label="Keyboard shortcuts"
-                    on:click=|ev| ev.stop_propagation()
-                >
-                    <header>
-                        <h2>"Keyboard shortcuts"</h2>
-                        <button
-                            type="button"
-                            class="button ghost small"
-                            aria-label="Close shortcuts"
-                            autofocus=true
-                            on:click=move |_| open.set(false)
-                        >
-                            "×"
-                        </button>
-                    </header>
-                    <table>
-                        <tbody>
-                            {SHORTCUTS
-                                .iter()
-                                .map(|(key, alt, a)| {
-                                    view! {
-                                        <tr>
-                                            <td><kbd>{*key}</kbd></td>
-                                            <td>{(!alt.is_empty()).then(|| view! { <kbd>{*alt}</kbd> })}</td>
-                                            <td>{a.label()}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                    <p class="hint">"Single keys work when you are not typing; Alt ones work everywhere. Escape closes this."</p>
-                </div>
+        <div class="overlay" on:click=move |_| open.set(false)>
+            <div
+                class="card shortcut-help"
+                role="dialog"
+                aria-modal="true"
+                aria-label="Keyboard shortcuts"
+                on:click=|ev| ev.stop_propagation()
+            >
+                <header>
+                    <h2>"Keyboard shortcuts"</h2>
+                    <button
+                        type="button"
+                        class="button ghost small"
+                        aria-label="Close shortcuts"
+                        autofocus=true
+                        on:click=move |_| open.set(false)
+                    >
+                        "×"
+                    </button>
+                </header>
+                <table>
+                    <tbody>
+                        {SHORTCUTS
+                            .iter()
+                            .map(|(key, alt, a)| {
+                                view! {
+                                    <tr>
+                                        <td><kbd>{*key}</kbd></td>
+                                        <td>{(!alt.is_empty()).then(|| view! { <kbd>{*alt}</kbd> })}</td>
+                                        <td>{a.label()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                <p class="hint">"Single keys work when you are not typing; Alt ones work everywhere. Escape closes this."</p>
             </div>
-        </Show>
+        </div>
     }
 }
 

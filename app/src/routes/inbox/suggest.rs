@@ -9,9 +9,26 @@ use parlor_protocol::inbox::TeamMember;
 /// The most responses offered at once.
 const OFFERED: usize = 8;
 
-/// The team's canned responses, loaded once per inbox page (context).
-#[derive(Clone, Copy)]
-pub struct CannedList(pub Signal<Vec<CannedResponse>>);
+/// The team's canned responses, loaded once per inbox page (context): by
+/// the first composer, so their loading is in the thread pane's module,
+/// not in the main bundle.
+#[derive(Clone, Copy, Default)]
+pub struct CannedList(RwSignal<Option<Vec<CannedResponse>>>);
+
+impl CannedList {
+    /// The list, loading it the first time it is asked for.
+    pub fn get(self) -> Signal<Vec<CannedResponse>> {
+        if self.0.with_untracked(Option::is_none) {
+            self.0.set(Some(Vec::new()));
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::api::canned::list_canned().await {
+                    self.0.set(Some(list));
+                }
+            });
+        }
+        Signal::derive(move || self.0.get().unwrap_or_default())
+    }
+}
 
 /// The word being typed at the end of `draft` after `sigil` (`:` or
 /// `@`): where the sigil is, and what follows it. The sigil starts the

@@ -44,8 +44,14 @@ pub fn fake_assets(dir: &std::path::Path) -> (String, String) {
     .unwrap();
     std::fs::write(widget.join("widget-abc123_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(widget.join("widget-abc123_bg.wasm.br"), b"brotli-bytes").unwrap();
-    let site = dir.join("site").display().to_string();
-    (site, widget.display().to_string())
+    // An admin app build, as scripts/build.sh lays it out.
+    let site = dir.join("site");
+    let build = site.join("pkg").join("build1");
+    std::fs::create_dir_all(&build).unwrap();
+    std::fs::write(site.join("pkg/BUILD_ID"), "build1\n").unwrap();
+    std::fs::write(build.join("parlor_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(build.join("parlor_bg.wasm.br"), b"brotli-bytes").unwrap();
+    (site.display().to_string(), widget.display().to_string())
 }
 
 /// Signs in at the server on `base` and returns the session cookie.
