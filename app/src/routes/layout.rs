@@ -10,6 +10,7 @@ use crate::api::auth::{current_user, Logout};
 use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Outlet, Redirect, A};
 use parlor_domain::User;
 
@@ -37,7 +38,6 @@ pub fn AdminLayout() -> impl IntoView {
     provide_context(pulse);
     #[cfg(feature = "hydrate")]
     super::desk_live::start(pulse);
-    let logout = ServerAction::<Logout>::new();
     view! {
         <div class="frame">
             <header class="topbar">
@@ -74,9 +74,11 @@ pub fn AdminLayout() -> impl IntoView {
                             }
                         })}
                     </Suspense>
-                    <ActionForm action=logout>
+                    // A plain form: the server ends the session and sends the
+                    // browser to the sign-in page (no form code in the bundle).
+                    <form method="post" action=Logout::url()>
                         <button type="submit" class="button ghost">"Sign out"</button>
-                    </ActionForm>
+                    </form>
                 </div>
             </header>
             <main class="content">

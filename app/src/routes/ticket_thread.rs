@@ -195,7 +195,9 @@ fn size_label(bytes: u64) -> String {
     if bytes < 1024 * 1024 {
         format!("{} KB", bytes.div_ceil(1024))
     } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        // Tenths by integer arithmetic: float formatting weighs kilobytes of wasm.
+        let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -232,5 +234,19 @@ fn view_entry(e: ThreadEntry, files: Vec<TicketFile>) -> impl IntoView {
                 </ul>
             })}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_label;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size_label(1), "1 KB");
+        assert_eq!(size_label(1024 * 1024 - 1), "1024 KB");
+        assert_eq!(size_label(1024 * 1024), "1.0 MB");
+        assert_eq!(size_label(3_565_158), "3.4 MB");
+        assert_eq!(size_label(1024 * 1024 * 10 - 1), "10.0 MB");
     }
 }
