@@ -54,6 +54,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                     CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
                 ))
+                // Brotli, gzip or plain, by what the browser accepts.
+                .layer(SetResponseHeaderLayer::appending(
+                    VARY,
+                    HeaderValue::from_static("accept-encoding"),
+                ))
                 .service(files),
         );
     }

@@ -164,6 +164,7 @@ async fn config_endpoint_and_typed_errors() {
 async fn bundle_is_served_precompressed_and_immutable() {
     let s = start().await;
     let res = immutable_wasm(&s, "/widget/v1/assets/widget-abc123_bg.wasm").await;
+    assert_eq!(res.headers()["vary"], "accept-encoding");
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
 }
 
