@@ -60,6 +60,10 @@ step "the widget's state: lints and unit tests on the host"
 cargo clippy -p widget --lib --profile test --locked -- -D warnings
 cargo test -p widget --lib --locked
 
+step "protocol as the admin app's browser reads it (tag-first frames)"
+cargo clippy -p parlor-protocol --features tag-first --all-targets --locked -- -D warnings
+cargo test -p parlor-protocol --features tag-first --lib --locked framed
+
 step "mail servers (postfix and dovecot on loopback)"
 # The mail tests send and read real mail. scripts/mail.sh installs and
 # starts Debian's postfix and dovecot on 127.0.0.1 and prints the

@@ -307,9 +307,12 @@ pub struct WireNote {
     pub transfer_to: Option<String>,
 }
 
-/// Frames the server sends to an operator.
+/// Frames the server sends to an operator. Read through
+/// [`crate::framed::Framed`]: in the admin app's browser build the tag
+/// attribute is off and `Framed` reads the tag first (same wire format).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(not(feature = "tag-first"), serde(tag = "type"))]
+#[serde(rename_all = "snake_case")]
 pub enum InboxFrame {
     /// First frame after connecting (and again after a resync): the
     /// conversations this operator may see, newest activity first: every

@@ -8,6 +8,7 @@ pub mod color;
 pub mod desk;
 pub mod embed;
 pub mod error;
+pub mod framed;
 pub mod ids;
 pub mod inbox;
 pub mod live;

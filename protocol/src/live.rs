@@ -171,9 +171,11 @@ pub const TYPING_TIMEOUT_SECS: u32 = 6;
 /// The longest page URL kept; longer ones are cut.
 pub const MAX_URL_CHARS: usize = 2000;
 
-/// Who wrote a message, as the visitor may know it.
+/// Who wrote a message, as the visitor may know it. Tagged `kind`; in the
+/// admin app's browser build read tag first (`crate::framed`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(not(feature = "tag-first"), serde(tag = "kind"))]
+#[serde(rename_all = "snake_case")]
 pub enum WireAuthor {
     Visitor,
     Operator { name: String },
@@ -184,6 +186,10 @@ pub struct WireMessage {
     pub id: MessageId,
     pub conversation_id: ConversationId,
     pub seq: Seq,
+    #[cfg_attr(
+        feature = "tag-first",
+        serde(deserialize_with = "crate::framed::kind_first")
+    )]
     pub author: WireAuthor,
     pub body: String,
     /// Unix seconds.

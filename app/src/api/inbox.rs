@@ -8,6 +8,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::BoxedStream;
+use parlor_protocol::framed::Framed;
 use parlor_protocol::inbox::{InboxFrame, OperatorFrame};
 
 #[server(
@@ -17,15 +18,13 @@ use parlor_protocol::inbox::{InboxFrame, OperatorFrame};
 )]
 pub async fn inbox_live(
     input: BoxedStream<OperatorFrame, AppError>,
-) -> Result<BoxedStream<InboxFrame, AppError>, AppError> {
+) -> Result<BoxedStream<Framed<InboxFrame>, AppError>, AppError> {
     use chat_core::inbox_live::{run_operator, INBOX_OUTBOX};
 
     let user = crate::server_ctx::require_user().await?;
     let parlor = crate::server_ctx::ctx()?.parlor;
     let run = |frames, out| run_operator(parlor, user, frames, out);
-    Ok(super::session_socket(input, INBOX_OUTBOX, run, |frame| {
-        frame
-    }))
+    Ok(super::session_socket(input, INBOX_OUTBOX, run, Framed))
 }
 
 /// One of the visitor's other conversations, for `/history` and the

@@ -99,6 +99,7 @@ async fn run(
 ) {
     use crate::api::inbox::inbox_live;
     use futures::StreamExt;
+    use parlor_protocol::framed::Framed;
     use parlor_protocol::inbox::InboxFrame;
     use parlor_protocol::live::WireAuthor;
 
@@ -110,7 +111,7 @@ async fn run(
         if let Ok(stream) = inbox_live(rx.into()).await {
             let mut stream: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> =
                 stream.into();
-            while let Some(Ok(frame)) = stream.next().await {
+            while let Some(Ok(Framed(frame))) = stream.next().await {
                 let snapshot = matches!(frame, InboxFrame::Snapshot { .. });
                 let resync = matches!(frame, InboxFrame::Resync);
                 let watch = watching();
