@@ -6,7 +6,6 @@
 use crate::routes::inbox::InboxPage;
 use crate::sections::{self, Section};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::{ChooseView, ParamSegment, PossibleRouteMatch, StaticSegment};
 use std::future::Future;
 use std::pin::Pin;
@@ -72,7 +71,7 @@ pub static PAGES: &[Page] = &[
     Page {
         path: "/",
         access: Access::Staff,
-        view: PageView::Eager(|| view! { <Redirect path=INBOX /> }.into_any()),
+        view: PageView::Lazy(Section::Home),
     },
     // The first page after signing in, in the main bundle (its thread pane
     // is split: `routes::inbox`).

@@ -18,10 +18,14 @@ use crate::routes::mail_settings::MailSettingsPage;
 use crate::routes::tickets::{TicketPage, TicketsPage};
 use crate::routes::users::UsersPage;
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 
 /// A page of a split section (`pages::PageView::Lazy`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
+    /// `/`, which sends the browser on to the inbox (the server answers
+    /// it with a redirect; only a link followed in the app gets here).
+    Home,
     /// The sign-in page: nobody signed in needs its code.
     SignIn,
     Channels(Channels),
@@ -54,6 +58,7 @@ impl Section {
     /// The page, once its section's module is in.
     pub async fn view(self) -> AnyView {
         match self {
+            Section::Home => home().await,
             Section::SignIn => sign_in().await,
             Section::Channels(page) => channels(page).await,
             Section::Tickets(page) => tickets(page).await,
@@ -65,12 +70,18 @@ impl Section {
     pub async fn preload(self) {
         #[cfg(feature = "hydrate")]
         match self {
+            Section::Home => __preload_home().await,
             Section::SignIn => __preload_sign_in().await,
             Section::Channels(_) => __preload_channels().await,
             Section::Tickets(_) => __preload_tickets().await,
             Section::Team(_) => __preload_team().await,
         }
     }
+}
+
+#[leptos::lazy]
+fn home() -> AnyView {
+    view! { <Redirect path=crate::pages::INBOX /> }.into_any()
 }
 
 #[leptos::lazy]

@@ -124,6 +124,9 @@ test('the widget follows the page’s dark colour scheme', async ({ page }) => {
 
 test('axe finds nothing serious on the admin pages', async ({ page }) => {
   await page.goto('/login');
+  // Checked hydrated, like every page below: while its split module loads,
+  // the page's <title> is briefly out of the document.
+  await page.locator('body[data-hydrated]').waitFor();
   await expectNoSeriousViolations(page, '/login');
   await signIn(page, ADMIN, '/inbox');
   await expectNoSeriousViolations(page, '/inbox');

@@ -13,9 +13,11 @@ pub enum DeskRequest {
     Ping,
 }
 
-/// Frames the server sends.
+/// Frames the server sends. Read through [`crate::framed::Framed`], tag
+/// first in the admin app's browser build (same wire format).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(not(feature = "tag-first"), serde(tag = "type"))]
+#[serde(rename_all = "snake_case")]
 pub enum DeskFrame {
     /// First frame: the connection is live. Changes made before it may
     /// have been missed, so the screen reads what it shows again.

@@ -204,6 +204,14 @@ mod tests {
         };
         assert_eq!(message.author, crate::live::WireAuthor::Visitor);
         assert_eq!(message.edited_at, Some(9));
+        // The desk's frames too.
+        use crate::desk::DeskFrame;
+        let desk = |json| serde_json::from_str::<Framed<DeskFrame>>(json).map(|f| f.0);
+        assert_eq!(desk(r#"{"type":"ready"}"#).unwrap(), DeskFrame::Ready);
+        assert_eq!(
+            desk(r#"{"type":"ticket","number":12}"#).unwrap(),
+            DeskFrame::Ticket { number: 12 }
+        );
         // Missing fields and unknown types are errors, in both readers.
         assert!(read(r#"{"type":"typing"}"#).is_err());
         assert!(read(r#"{"type":"nonsense"}"#).is_err());

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::BoxedStream;
 use parlor_protocol::desk::{DeskFrame, DeskRequest};
+use parlor_protocol::framed::Framed;
 
 #[server(
     protocol = tuned_ws::Websocket<JsonEncoding, JsonEncoding>,
@@ -17,13 +18,11 @@ use parlor_protocol::desk::{DeskFrame, DeskRequest};
 )]
 pub async fn desk_live(
     input: BoxedStream<DeskRequest, AppError>,
-) -> Result<BoxedStream<DeskFrame, AppError>, AppError> {
+) -> Result<BoxedStream<Framed<DeskFrame>, AppError>, AppError> {
     use chat_core::desk_live::{run_desk, DESK_OUTBOX};
 
     let user = crate::server_ctx::require_user().await?;
     let parlor = crate::server_ctx::ctx()?.parlor;
     let run = |frames, out| run_desk(parlor, user, frames, out);
-    Ok(super::session_socket(input, DESK_OUTBOX, run, |frame| {
-        frame
-    }))
+    Ok(super::session_socket(input, DESK_OUTBOX, run, Framed))
 }

@@ -107,6 +107,7 @@ async fn run(pulse: DeskPulse) {
     use crate::api::desk::desk_live;
     use futures::StreamExt;
     use parlor_protocol::desk::DeskFrame;
+    use parlor_protocol::framed::Framed;
 
     let mut backoff_ms = 500;
     loop {
@@ -115,7 +116,7 @@ async fn run(pulse: DeskPulse) {
         if let Ok(stream) = desk_live(rx.into()).await {
             let mut stream: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> =
                 stream.into();
-            while let Some(Ok(frame)) = stream.next().await {
+            while let Some(Ok(Framed(frame))) = stream.next().await {
                 match frame {
                     // Whatever changed before the connection (even the
                     // first: the page was read on the server, earlier) is

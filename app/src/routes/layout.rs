@@ -11,7 +11,7 @@ use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::Outlet;
 use parlor_domain::User;
 
 /// The signed-in user, loaded once by the layout and shared with pages.
@@ -43,23 +43,23 @@ pub fn AdminLayout() -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/inbox">"Parlor"</a>
                 <nav class="mainnav">
-                    <A href="/inbox">"Inbox"</A>
-                    <A href="/tickets">"Tickets"<TicketCounts /></A>
-                    <A href="/channels">"Channels"</A>
+                    <NavLink href="/inbox">"Inbox"</NavLink>
+                    <NavLink href="/tickets">"Tickets"<TicketCounts /></NavLink>
+                    <NavLink href="/channels">"Channels"</NavLink>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             if is_admin(Some(me)).await {
                                 Either::Left(view! {
-                                    <A href="/users">"Users"</A>
-                                    <A href="/settings/mail">"Mail"</A>
+                                    <NavLink href="/users">"Users"</NavLink>
+                                    <NavLink href="/settings/mail">"Mail"</NavLink>
                                 })
                             } else {
                                 Either::Right(())
                             }
                         })}
                     </Suspense>
-                    <A href="/canned">"Canned responses"</A>
-                    <A href="/helpdesk/teams">"Helpdesk teams"</A>
+                    <NavLink href="/canned">"Canned responses"</NavLink>
+                    <NavLink href="/helpdesk/teams">"Helpdesk teams"</NavLink>
                 </nav>
                 <div class="me">
                     <Suspense fallback=|| ()>
@@ -69,7 +69,9 @@ pub fn AdminLayout() -> impl IntoView {
                                     <span class="me-name">{user.display_name}</span>
                                     <span class="role">{user.role.as_str()}</span>
                                 }),
-                                Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
+                                // The guard lets no one in without a session, so
+                                // this is one that ended since.
+                                Ok(None) => EitherOf3::B(view! { <a href="/login">"Sign in again"</a> }),
                                 Err(e) => EitherOf3::C(view! { <span class="form-error">{e.to_string()}</span> }),
                             }
                         })}
@@ -85,6 +87,26 @@ pub fn AdminLayout() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// A navigation entry, `aria-current` on its page and the pages under it.
+/// A plain link (the router follows it) rather than the router's `<A>`,
+/// whose general href handling the main bundle does not need.
+#[component]
+fn NavLink(href: &'static str, children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let current = move || {
+        location.pathname.with(|path| {
+            path.strip_prefix(href)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                .then_some("page")
+        })
+    };
+    view! {
+        <a href=href aria-current=current>
+            {children()}
+        </a>
     }
 }
 

@@ -53,6 +53,9 @@ pub(super) fn AlertSettingsDialog(
     close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let status = RwSignal::new(Status::Idle);
+    // Read with the first alert, or now.
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(alerts.load());
     // Saves run one at a time, each with the settings as they are then, so
     // the last change is the one stored.
     let saving = StoredValue::new(false);

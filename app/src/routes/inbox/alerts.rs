@@ -124,19 +124,50 @@ mod browser {
         let _ = Notification::new_with_options(&title, &options);
     }
 
-    /// Sounds and shows alerts: split out of the main bundle, so the audio
-    /// and notification code comes with the first alert. Whether it chimed.
+    /// What to ring: alerts as they came, or the test sound.
+    pub enum Ring {
+        Alerts(Vec<Alert>),
+        Test,
+    }
+
+    /// Counts, sounds and shows alerts as the operator set them (loading
+    /// the settings the first time). Split out of the main bundle, so the
+    /// settings, audio and notification code comes with the first alert.
     #[leptos::lazy]
-    fn ring(sound: bool, notes: Vec<Alert>) -> bool {
-        for alert in &notes {
-            notify(alert);
-        }
-        sound && chime()
+    pub fn ring(alerts: Alerts, what: Ring) {
+        let list = match what {
+            Ring::Test => {
+                if chime() {
+                    alerts.chimes.update(|n| *n += 1);
+                }
+                return;
+            }
+            Ring::Alerts(list) => list,
+        };
+        leptos::task::spawn_local(async move {
+            alerts.load().await;
+            let visible = visible();
+            let settings = alerts.settings.get_untracked();
+            let wants = |a: &Alert, way| settings.wants(a.kind(), way, visible);
+            let counted = list.iter().filter(|a| wants(a, AlertWay::Title)).count();
+            if counted > 0 {
+                alerts.unseen.update(|n| *n += counted as u32);
+            }
+            if permission() == "granted" {
+                for alert in list.iter().filter(|a| wants(a, AlertWay::Notification)) {
+                    notify(alert);
+                }
+            }
+            if list.iter().any(|a| wants(a, AlertWay::Sound)) && chime() {
+                alerts.chimes.update(|n| *n += 1);
+            }
+        });
     }
 
     impl Alerts {
         /// Wires the page: tracks visibility and the notification
-        /// permission, and loads the operator's settings.
+        /// permission. The operator's settings load with the first alert or
+        /// the Alerts dialog (`load`).
         pub fn install(self) {
             // After hydration: the server rendered the page without knowing
             // the permission, and the first render must match it.
@@ -147,54 +178,36 @@ mod browser {
                 }
             });
             on_cleanup(move || handle.remove());
-            leptos::task::spawn_local(async move {
-                // Until they load (or if they cannot), the defaults alert.
-                if let Ok(settings) = crate::api::alerts::get_alert_settings().await {
+        }
+
+        /// Loads the operator's settings, once; until they load (or if they
+        /// cannot), the defaults alert.
+        pub async fn load(self) {
+            if self.loaded.get_untracked() {
+                return;
+            }
+            if let Ok(settings) = crate::api::alerts::get_alert_settings().await {
+                // Another load may have finished first, and the operator
+                // changed the settings since: theirs stand.
+                if !self.loaded.get_untracked() {
                     self.settings.set(settings);
                     self.loaded.set(true);
                 }
-            });
+            }
         }
 
-        /// Each alert sounds, notifies and counts as its kind is set to;
+        /// Each alert counts, sounds and notifies as its kind is set to;
         /// one chime for the lot.
         pub fn raise(&self, alerts: Vec<Alert>) {
-            if alerts.is_empty() {
-                return;
-            }
-            let visible = visible();
-            let settings = self.settings.get_untracked();
-            let wants = |a: &Alert, way| settings.wants(a.kind(), way, visible);
-            let counted = alerts.iter().filter(|a| wants(a, AlertWay::Title)).count();
-            if counted > 0 {
-                self.unseen.update(|n| *n += counted as u32);
-            }
-            let sound = alerts.iter().any(|a| wants(a, AlertWay::Sound));
-            let notes: Vec<Alert> = if permission() == "granted" {
-                alerts
-                    .into_iter()
-                    .filter(|a| wants(a, AlertWay::Notification))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            if sound || !notes.is_empty() {
-                self.ring(sound, notes);
+            if !alerts.is_empty() {
+                let this = *self;
+                leptos::task::spawn_local(ring(this, Ring::Alerts(alerts)));
             }
         }
 
         /// Plays the chime and counts it.
         pub fn play(&self) {
-            self.ring(true, Vec::new());
-        }
-
-        fn ring(&self, sound: bool, notes: Vec<Alert>) {
-            let chimes = self.chimes;
-            leptos::task::spawn_local(async move {
-                if ring(sound, notes).await {
-                    chimes.update(|n| *n += 1);
-                }
-            });
+            leptos::task::spawn_local(ring(*self, Ring::Test));
         }
 
         pub fn ask_permission(self) {
