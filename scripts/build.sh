@@ -61,10 +61,14 @@ took "split and bindgen" "$t"
 t=$(date +%s)
 # The size passes twice: 5 KB less brotli for about 20 s (docs/performance.md).
 # Two files at a time, one per core.
-# (Its "unknown name subsection" warnings are about names wasm-bindgen keeps.)
-{ find "$out" -name '*.wasm' -print0 | xargs -0 -P 2 -I{} \
-  wasm-opt -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int {} -o {} 2>&1 1>&3 |
-  { grep -v 'unknown name subsection' >&2 || true; }; } 3>&1
+# Each file's messages go to a log of its own (two processes would
+# interleave them); its "unknown name subsection" warnings are about names
+# wasm-bindgen keeps, and are dropped.
+find "$out" -name '*.wasm' -print0 | xargs -0 -P 2 -I{} sh -c \
+  'wasm-opt -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$1" -o "$1" 2>"$1.log"' _ {} ||
+  { cat "$out"/*.log >&2; exit 1; }
+cat "$out"/*.log | { grep -v 'unknown name subsection' >&2 || true; }
+rm -f "$out"/*.log
 took "wasm-opt" "$t"
 cp style/main.css "$out/parlor.css"
 precompress "$out"/*.wasm "$out"/*.js "$out/parlor.css"

@@ -71,11 +71,17 @@ pub(super) fn AlertSettingsDialog(
             loop {
                 let settings = alerts.settings.get_untracked();
                 let result = crate::api::alerts::set_alert_settings(settings).await;
-                if again.get_value() {
-                    again.set_value(false);
-                    continue;
+                // The dialog may have closed meanwhile (Escape while
+                // saving): its values are gone, and the save was sent.
+                match again.try_get_value() {
+                    Some(true) => {
+                        again.try_set_value(false);
+                        continue;
+                    }
+                    Some(false) => {}
+                    None => break,
                 }
-                saving.set_value(false);
+                saving.try_set_value(false);
                 status.set(match result {
                     Ok(()) => Status::Saved,
                     Err(e) => Status::Failed(e.to_string()),

@@ -126,7 +126,9 @@ mod browser {
 
     /// What to ring: alerts as they came, or the test sound.
     pub enum Ring {
-        Alerts(Vec<Alert>),
+        /// With whether the tab was visible when they came: the settings
+        /// may take a moment to load, and the answer must not change.
+        Alerts(Vec<Alert>, bool),
         Test,
     }
 
@@ -135,19 +137,21 @@ mod browser {
     /// settings, audio and notification code comes with the first alert.
     #[leptos::lazy]
     pub fn ring(alerts: Alerts, what: Ring) {
-        let list = match what {
+        let (list, visible) = match what {
             Ring::Test => {
                 if chime() {
                     alerts.chimes.update(|n| *n += 1);
                 }
                 return;
             }
-            Ring::Alerts(list) => list,
+            Ring::Alerts(list, visible) => (list, visible),
         };
         leptos::task::spawn_local(async move {
             alerts.load().await;
-            let visible = visible();
-            let settings = alerts.settings.get_untracked();
+            // The page may have closed meanwhile: then there is nothing to do.
+            let Some(settings) = alerts.settings.try_get_untracked() else {
+                return;
+            };
             let wants = |a: &Alert, way| settings.wants(a.kind(), way, visible);
             let counted = list.iter().filter(|a| wants(a, AlertWay::Title)).count();
             if counted > 0 {
@@ -182,14 +186,16 @@ mod browser {
 
         /// Loads the operator's settings, once; until they load (or if they
         /// cannot), the defaults alert.
+        /// `try_` reads throughout: the inbox page may close while a load
+        /// is under way, and a closed page's signals cannot be read.
         pub async fn load(self) {
-            if self.loaded.get_untracked() {
+            if self.loaded.try_get_untracked() != Some(false) {
                 return;
             }
             if let Ok(settings) = crate::api::alerts::get_alert_settings().await {
                 // Another load may have finished first, and the operator
                 // changed the settings since: theirs stand.
-                if !self.loaded.get_untracked() {
+                if self.loaded.try_get_untracked() == Some(false) {
                     self.settings.set(settings);
                     self.loaded.set(true);
                 }
@@ -201,7 +207,7 @@ mod browser {
         pub fn raise(&self, alerts: Vec<Alert>) {
             if !alerts.is_empty() {
                 let this = *self;
-                leptos::task::spawn_local(ring(this, Ring::Alerts(alerts)));
+                leptos::task::spawn_local(ring(this, Ring::Alerts(alerts, visible())));
             }
         }
 
