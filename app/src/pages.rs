@@ -7,8 +7,6 @@ use crate::routes::inbox::InboxPage;
 use crate::sections::{self, Section};
 use leptos::prelude::*;
 use leptos_router::{ChooseView, ParamSegment, PossibleRouteMatch, StaticSegment};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 /// Who may open a page. The guard turns everyone else away before rendering.
@@ -27,10 +25,6 @@ pub struct Page {
     pub access: Access,
     pub view: PageView,
 }
-
-/// A boxed future. Not `Send`: in the browser a split function's future is
-/// not, and on the server the router polls it once, in place.
-pub type PageFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// How a page's view is made: plain fn pointers, so `PAGES` stays a static.
 #[derive(Clone, Copy)]
