@@ -3,7 +3,7 @@
 # or a laptop. Idempotent: with everything present it takes seconds.
 #
 #   1. Debian packages: chromium (browser tests), brotli (size figures)
-#   2. Node tools from package-lock.json: wasm-opt (binaryen 132), Playwright
+#   2. Node tools from package-lock.json: wasm-opt (binaryen 132), terser, Playwright
 #   3. The wasm32 target: rustup's where it can be had, else Debian's
 #      rustc-web + rust-web-src with -Zbuild-std (written to .wasm-env only,
 #      so a normal rustup user never sees it)
@@ -19,7 +19,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 apt_install chromium brotli
 
 # 2. Node tools, pinned by package-lock.json. Never download a browser.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/terser ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error

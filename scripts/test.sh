@@ -30,8 +30,10 @@ step "clippy (host: every crate, every target)"
 # The widget is excluded on the host: its leptos "csr" feature would unify
 # into the server build and turn on client-only effects there.
 cargo clippy --workspace --exclude widget --all-targets --locked -- -D warnings
-cargo clippy --manifest-path tools/wasm-split/Cargo.toml --locked \
+cargo clippy --manifest-path tools/wasm-split/Cargo.toml --locked --all-targets \
   --target-dir "$CARGO_TARGET_DIR/host-tools" -- -D warnings
+cargo test --manifest-path tools/wasm-split/Cargo.toml --locked -q \
+  --target-dir "$CARGO_TARGET_DIR/host-tools"
 
 step "clippy (wasm32: admin hydrate bundle and widget)"
 if $WASM_CARGO clippy --version >/dev/null 2>&1; then

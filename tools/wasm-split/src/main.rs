@@ -6,6 +6,10 @@
 //!                                                  HydrationScripts for preload links
 //!   <main-out>                                     the main module, for wasm-bindgen
 //! Usage: parlor-wasm-split <app.wasm> <out-dir> <main-out.wasm> <bindgen out-name>
+//!        parlor-wasm-split shorten-names <bindgen wasm> <bindgen js> <bindgen out-name>
+//!          (after wasm-bindgen; `names` says why)
+
+mod names;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,6 +20,17 @@ const LINK_NAME: &str = "./__wasm_split.______________________.js";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [cmd, wasm, js, out_name] = args.as_slice() {
+        if cmd == "shorten-names" {
+            return match names::shorten(wasm, js, out_name) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("shorten-names failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    }
     let [input, out_dir, main_out, out_name] = args.as_slice() else {
         eprintln!("usage: parlor-wasm-split <app.wasm> <out-dir> <main-out.wasm> <out-name>");
         return ExitCode::from(2);
