@@ -116,8 +116,10 @@ impl Parlor {
     }
 }
 
-pub(crate) fn require_admin(actor: &User) -> Result<()> {
-    if actor.is_admin() {
+/// Refuses `actor` unless their role has `power` (`Role::may`, the one
+/// table of what each role may do).
+pub(crate) fn require(actor: &User, power: parlor_domain::Power) -> Result<()> {
+    if actor.may(power) {
         Ok(())
     } else {
         Err(Error::Forbidden)

@@ -4,9 +4,10 @@
 //! This is the shape every feature service takes: its own type over the
 //! narrow store trait it needs, built once by `Parlor::new`.
 
-use crate::auth::require_admin;
+use crate::auth::require;
 use crate::store::{CannedStore, StoreError};
 use crate::{now_unix, Error, Result};
+use parlor_domain::Power;
 use parlor_domain::{CannedInput, CannedResponse, Field, User, ValidationErrors};
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ impl CannedResponses {
 
     /// Admins only. The shortcut must be free.
     pub async fn create(&self, actor: &User, input: CannedInput) -> Result<CannedResponse> {
-        require_admin(actor)?;
+        require(actor, Power::ManageCanned)?;
         let input = input.parse()?;
         let canned = self
             .store
@@ -59,7 +60,7 @@ impl CannedResponses {
         id: i64,
         input: CannedInput,
     ) -> Result<CannedResponse> {
-        require_admin(actor)?;
+        require(actor, Power::ManageCanned)?;
         let input = input.parse()?;
         self.store
             .update_canned(id, &input.shortcut, &input.body, now_unix())
@@ -69,7 +70,7 @@ impl CannedResponses {
 
     /// Admins only; `NotFound` if there is no such canned response.
     pub async fn delete(&self, actor: &User, id: i64) -> Result<()> {
-        require_admin(actor)?;
+        require(actor, Power::ManageCanned)?;
         self.store.delete_canned(id).await?;
         tracing::info!(actor = %actor.id, id, "canned response deleted");
         Ok(())

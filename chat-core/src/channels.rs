@@ -1,12 +1,13 @@
 //! Channels: created and configured by admins, read by everyone signed in,
 //! and exposed to visitors only as a `WidgetConfig`.
 
-use crate::auth::{new_token, require_admin};
+use crate::auth::{new_token, require};
 use crate::events::FeedEvent;
 use crate::store::ChannelPart;
 use crate::{now_unix, Error, Parlor, Result};
 use parlor_domain::rules::parse_rules;
 use parlor_domain::triggers::parse_triggers;
+use parlor_domain::Power;
 use parlor_domain::{
     Channel, ChannelId, ChannelIdentity, ChannelSettings, ChannelSettingsInput, ChannelSummary,
     CountryCode, Embedding, Field, RuleInput, TriggerInput, User, UserId, ValidationErrors,
@@ -27,7 +28,7 @@ impl Parlor {
             .get_channel(id)
             .await?
             .ok_or(Error::NotFound("channel"))?;
-        if require_admin(actor).is_err() {
+        if !actor.may(Power::ManageSettings) {
             channel.identity.secret.clear();
         }
         Ok(channel)
@@ -35,7 +36,7 @@ impl Parlor {
 
     /// Creates a channel with default settings and the given name.
     pub async fn create_channel(&self, actor: &User, name: &str) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         // No allowed site yet: the Widget tab asks for one before it offers
         // the snippet. Its creator is its first operator, as in Odoo.
         let channel = self
@@ -81,7 +82,7 @@ impl Parlor {
         id: ChannelId,
         input: ChannelSettingsInput,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let settings = input.parse()?;
         Ok(self
             .store
@@ -97,7 +98,7 @@ impl Parlor {
         id: ChannelId,
         input: &[RuleInput],
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let rules = parse_rules(input)?;
         Ok(self
             .store
@@ -114,7 +115,7 @@ impl Parlor {
         sites: &str,
         in_app: bool,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let embedding = Embedding::parse(sites, in_app)?;
         Ok(self
             .store
@@ -130,7 +131,7 @@ impl Parlor {
         user: UserId,
         member: bool,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         self.store
             .channels()
             .set_channel_operator(id, user, member)
@@ -250,7 +251,7 @@ impl Parlor {
         id: ChannelId,
         text: &str,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let old = self.channel(actor, id).await?.departments;
         let departments = parlor_domain::ChannelDepartments::parse(text, &old)?;
         let updated = self
@@ -273,7 +274,7 @@ impl Parlor {
         user: UserId,
         member: bool,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let channel = self.channel(actor, id).await?;
         if member && !channel.operators.contains(&user) {
             return Err(ValidationErrors::single(
@@ -308,7 +309,7 @@ impl Parlor {
         id: ChannelId,
         input: &[TriggerInput],
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, Power::ManageChannels)?;
         let triggers = parse_triggers(input)?;
         Ok(self
             .store

@@ -93,9 +93,7 @@ impl Edits {
         conversation: ConversationId,
         message: MessageId,
     ) -> Result<Vec<MessageEdit>> {
-        if !actor.is_admin() {
-            return Err(Error::Forbidden);
-        }
+        crate::auth::require(actor, parlor_domain::Power::EditAnyMessage)?;
         access
             .conversation(self.conversations.as_ref(), conversation)
             .await?;

@@ -78,19 +78,15 @@ impl HelpForms {
         }
     }
 
-    /// A team's extra fields, for its editor (admins).
+    /// A team's extra fields, for its editor (admins and managers).
     pub async fn get(&self, actor: &User, team: TeamId) -> Result<HelpForm> {
-        if !actor.is_admin() {
-            return Err(Error::Forbidden);
-        }
+        crate::auth::require(actor, parlor_domain::Power::ManageHelpdesk)?;
         Ok(self.store.help_form(team).await?)
     }
 
-    /// Replaces a team's extra fields (admins).
+    /// Replaces a team's extra fields (admins and managers).
     pub async fn save(&self, actor: &User, team: TeamId, form: HelpForm) -> Result<HelpForm> {
-        if !actor.is_admin() {
-            return Err(Error::Forbidden);
-        }
+        crate::auth::require(actor, parlor_domain::Power::ManageHelpdesk)?;
         let form = form.parse()?;
         self.store.save_help_form(team, &form, now_unix()).await?;
         Ok(form)

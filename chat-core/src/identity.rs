@@ -9,7 +9,7 @@
 //! (`Identities`, over the channel, visitor and conversation stores and the
 //! hub); `Parlor::identities` hands it out.
 
-use crate::auth::{new_token, require_admin, token_hash};
+use crate::auth::{new_token, require, token_hash};
 use crate::conversations::announce;
 use crate::hub::Hub;
 use crate::store::{ChannelPart, ChannelStore, ConversationStore, VisitorStore};
@@ -105,7 +105,7 @@ impl Identities {
         id: ChannelId,
         required: bool,
     ) -> Result<Channel> {
-        require_admin(actor)?;
+        require(actor, parlor_domain::Power::ManageSettings)?;
         let channel = self.channel(id).await?;
         let mut identity = channel.identity;
         identity.required = required;

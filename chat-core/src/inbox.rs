@@ -47,7 +47,7 @@ impl Access {
 
 impl Parlor {
     pub async fn inbox_access(&self, user: &User) -> Result<Access> {
-        if user.is_admin() {
+        if user.may(parlor_domain::Power::Supervise) {
             return Ok(Access::All);
         }
         let channels = self.store.channels().operator_channels(user.id).await?;

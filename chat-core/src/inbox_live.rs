@@ -42,6 +42,7 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
             .last_message
             .as_ref()
             .is_some_and(|m| m.author == parlor_domain::Author::Visitor),
+        last_author_id: s.last_message.as_ref().and_then(|m| staff_author(m.author)),
         last_at: s.last_at(),
         unread: s.unread,
         page_url: s.page_url.clone(),
@@ -76,6 +77,14 @@ pub fn summary_frame(s: &ConversationSummary) -> inbox::ConversationSummary {
             rating: r.rating,
             comment: r.comment.clone(),
         }),
+    }
+}
+
+/// The staff member who wrote a message, if staff did.
+fn staff_author(author: parlor_domain::Author) -> Option<i64> {
+    match author {
+        parlor_domain::Author::Operator { user } => Some(user.0),
+        _ => None,
     }
 }
 
@@ -477,6 +486,7 @@ impl Session {
                         .take(inbox::PREVIEW_CHARS)
                         .collect(),
                         from_visitor: message.author == parlor_domain::Author::Visitor,
+                        author_id: staff_author(message.author),
                         at: message.created_at,
                     })
                 }
@@ -572,7 +582,8 @@ async fn snapshot(parlor: &Parlor, user: &User) -> Result<(Access, InboxFrame), 
         chosen,
         team: team.iter().map(team_member).collect(),
         channels,
-        admin: user.is_admin(),
+        admin: user.may(parlor_domain::Power::EditAnyMessage),
+        supervisor: user.may(parlor_domain::Power::Supervise),
         conversations: list.iter().map(summary_frame).collect(),
     };
     Ok((access, frame))

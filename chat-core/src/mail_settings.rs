@@ -4,10 +4,11 @@
 //! by environment variables win; the page shows them read-only. A password
 //! never leaves: the view says whether one is set.
 
-use crate::auth::require_admin;
+use crate::auth::require;
 use crate::store::{MailSettingsStore, StoreError};
 use crate::{now_unix, Result};
 use parlor_domain::mail_settings::{DeskMail, MailSettingsInput, MailSettingsView};
+use parlor_domain::Power;
 use parlor_domain::User;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +42,7 @@ impl MailSettings {
 
     /// What the admin page shows. Admins only.
     pub async fn view(&self, actor: &User) -> Result<MailSettingsView> {
-        require_admin(actor)?;
+        require(actor, Power::ManageSettings)?;
         let (saved, _) = self.stored().await?;
         Ok(self.viewed(&saved))
     }
@@ -49,7 +50,7 @@ impl MailSettings {
     /// Saves the admin's settings (an empty password keeps the stored one)
     /// and tells this node's mail to use them. Admins only.
     pub async fn save(&self, actor: &User, input: MailSettingsInput) -> Result<MailSettingsView> {
-        require_admin(actor)?;
+        require(actor, Power::ManageSettings)?;
         let (stored, _) = self.stored().await?;
         // A way the environment sets is shown, not edited: what was saved
         // for it stays as it was, unchecked.

@@ -158,9 +158,10 @@ impl Parlor {
         }
     }
 
-    /// An admin sets how many chats routing gives an operator at once.
+    /// An admin or a manager sets how many chats routing gives an operator
+    /// at once.
     pub async fn set_max_chats(&self, actor: &User, user: UserId, max_chats: u32) -> Result<()> {
-        crate::auth::require_admin(actor)?;
+        crate::auth::require(actor, parlor_domain::Power::Supervise)?;
         let max_chats = parlor_domain::user::check_max_chats(max_chats)?;
         self.store.routing().set_max_chats(user, max_chats).await?;
         self.route_waiting().await;

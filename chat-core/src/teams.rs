@@ -3,10 +3,11 @@
 //! Switching live chat on for a team that links no channel creates one
 //! named after the team, for the admin to configure.
 
-use crate::auth::require_admin;
+use crate::auth::require;
 use crate::hub::{DeskEvent, Hub};
 use crate::store::{ChannelStore, StoreError, TeamStore};
 use crate::{now_unix, Error, Result};
+use parlor_domain::Power;
 use parlor_domain::{
     ChannelId, ChannelIdentity, ChannelSettings, Embedding, Field, Team, TeamId, TeamInput, User,
     ValidationErrors,
@@ -41,10 +42,10 @@ impl Teams {
             .ok_or(Error::NotFound("team"))
     }
 
-    /// The teams a user works in (all of them for an admin): whose tickets
-    /// they see.
+    /// The teams a user works in (all of them for a supervisor): whose
+    /// tickets they see.
     pub async fn visible_to(&self, actor: &User) -> Result<Option<Vec<TeamId>>> {
-        if actor.is_admin() {
+        if actor.may(Power::Supervise) {
             return Ok(None);
         }
         Ok(Some(self.store.member_teams(actor.id).await?))
@@ -55,9 +56,9 @@ impl Teams {
         Ok(self.store.teams_for_channel(channel).await?)
     }
 
-    /// Admins only. A new team gets the default stages.
+    /// Admins and managers. A new team gets the default stages.
     pub async fn create(&self, actor: &User, input: TeamInput) -> Result<Team> {
-        require_admin(actor)?;
+        require(actor, Power::ManageHelpdesk)?;
         let fields = self.checked(None, &input).await?;
         let fields = self.with_chat_channel(fields).await?;
         let team = self
@@ -70,9 +71,9 @@ impl Teams {
         Ok(team)
     }
 
-    /// Replaces a team's settings. Admins only.
+    /// Replaces a team's settings. Admins and managers.
     pub async fn update(&self, actor: &User, id: TeamId, input: TeamInput) -> Result<Team> {
-        require_admin(actor)?;
+        require(actor, Power::ManageHelpdesk)?;
         let fields = self.checked(Some(id), &input).await?;
         let fields = self.with_chat_channel(fields).await?;
         let team = self
@@ -85,9 +86,9 @@ impl Teams {
         Ok(team)
     }
 
-    /// Admins only; a team that still has tickets is kept.
+    /// Admins and managers; a team that still has tickets is kept.
     pub async fn delete(&self, actor: &User, id: TeamId) -> Result<()> {
-        require_admin(actor)?;
+        require(actor, Power::ManageHelpdesk)?;
         self.store.delete_team(id).await.map_err(conflict)?;
         tracing::info!(actor = %actor.id, team = id.0, "helpdesk team deleted");
         self.hub.to_desk(DeskEvent::Teams);

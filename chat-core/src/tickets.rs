@@ -58,7 +58,7 @@ impl Tickets {
     /// must work in its team.
     pub async fn create(&self, actor: &User, ticket: NewTicket) -> Result<Ticket> {
         let team = self.team(ticket.team).await?;
-        if !actor.is_admin() && !team.is_member(actor.id) {
+        if !actor.may(parlor_domain::Power::Supervise) && !team.is_member(actor.id) {
             return Err(Error::NotPermitted(
                 "only the team's members can open its tickets",
             ));

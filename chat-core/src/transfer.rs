@@ -85,7 +85,7 @@ impl Transfers {
                     .get_user(user)
                     .await?
                     .ok_or_else(|| refuse("no such operator"))?;
-                let operates = target.is_admin()
+                let operates = target.may(parlor_domain::Power::Supervise)
                     || self
                         .channels
                         .operator_channels(user)

@@ -3,9 +3,10 @@
 //! Parlor (`Parlor::create_user`): the team list in presence, which is
 //! still an `impl Parlor` block, must hear of the newcomer before it returns.
 
-use crate::auth::require_admin;
+use crate::auth::require;
 use crate::store::{NewUserRecord, StoreError, UserStore};
 use crate::{password, Error, Parlor, Result};
+use parlor_domain::Power;
 use parlor_domain::{Field, NewUser, User, ValidationErrors};
 use std::sync::Arc;
 
@@ -49,7 +50,7 @@ impl Parlor {
     /// Admins only. On the Parlor rather than `Users`: presence (an `impl
     /// Parlor` block) derives the team again before this returns.
     pub async fn create_user(&self, actor: &User, new: NewUser) -> Result<User> {
-        require_admin(actor)?;
+        require(actor, Power::ManageUsers)?;
         let user = self.users().insert(new).await?;
         // The team lists the newcomer.
         self.presence_changed().await;

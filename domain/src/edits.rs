@@ -38,7 +38,11 @@ pub fn may_edit(editor: &User, author: Author) -> Result<(), EditRefusal> {
     match author {
         Author::Visitor => Err(EditRefusal::VisitorMessage),
         Author::Channel => Err(EditRefusal::ChannelMessage),
-        Author::Operator { user } if user == editor.id || editor.is_admin() => Ok(()),
+        Author::Operator { user }
+            if user == editor.id || editor.may(crate::user::Power::EditAnyMessage) =>
+        {
+            Ok(())
+        }
         Author::Operator { .. } => Err(EditRefusal::NotAuthor),
     }
 }

@@ -53,6 +53,6 @@ pub use search::{SearchHit, SearchQuery, SEARCH_LIMIT};
 pub use sites::{Embedding, Site};
 pub use ticket_thread::{Delivery, EntryId, EntryInput, EntryKind, ThreadEntry, TicketFile};
 pub use triggers::{ChannelTriggers, Trigger, TriggerInput};
-pub use user::{NewUser, Role, User, UserId};
+pub use user::{NewUser, Power, Role, User, UserId};
 pub use validation::{Field, FieldError, ValidationErrors};
 pub use visitor_context::VisitorContext;

@@ -1,4 +1,4 @@
-//! Staff accounts: admins and operators.
+//! Staff accounts and their roles: admins, managers and operators.
 
 use crate::validation::{Field, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -22,25 +22,91 @@ impl fmt::Display for UserId {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Manages channels and users, and may answer chats.
+    /// Everything, including who works here and the global settings.
     Admin,
-    /// Answers chats in the channels they belong to.
+    /// Runs a shift: channels, canned responses, helpdesk teams, and every
+    /// conversation and ticket, but not users, roles or global settings.
+    Manager,
+    /// Answers chats in the channels they belong to, and their teams' tickets.
     Operator,
 }
 
+/// What a role may do beyond answering its own channels and teams. Every
+/// check on the server names one, so the roles' powers are this one table
+/// (`Role::may`), which the role-matrix test walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Power {
+    /// Channels: create them, their options, rules, triggers, sites,
+    /// operators and departments.
+    ManageChannels,
+    /// The team's canned responses.
+    ManageCanned,
+    /// Helpdesk teams and their web forms.
+    ManageHelpdesk,
+    /// Every conversation and ticket, whoever's channel or team: see them
+    /// live, join, take over, set an operator's chat limit.
+    Supervise,
+    /// Staff accounts and their roles.
+    ManageUsers,
+    /// Global settings and secrets: mail servers, a channel's identity
+    /// secret.
+    ManageSettings,
+    /// Edit any staff member's message, and read a message's earlier texts.
+    EditAnyMessage,
+}
+
+impl Power {
+    /// Every power, for tests and screens that walk them.
+    pub const ALL: [Power; 7] = [
+        Power::ManageChannels,
+        Power::ManageCanned,
+        Power::ManageHelpdesk,
+        Power::Supervise,
+        Power::ManageUsers,
+        Power::ManageSettings,
+        Power::EditAnyMessage,
+    ];
+}
+
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
+            Role::Manager => "manager",
             Role::Operator => "operator",
+        }
+    }
+
+    /// How the app names the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Manager => "Manager",
+            Role::Operator => "Operator",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "admin" => Some(Role::Admin),
+            "manager" => Some(Role::Manager),
             "operator" => Some(Role::Operator),
             _ => None,
+        }
+    }
+
+    pub fn may(self, power: Power) -> bool {
+        match self {
+            Role::Admin => true,
+            // Rocket.Chat's livechat manager, Odoo's Live Chat
+            // "Administrator": the work, not the people or the keys.
+            Role::Manager => !matches!(
+                power,
+                Power::ManageUsers | Power::ManageSettings | Power::EditAnyMessage
+            ),
+            Role::Operator => false,
         }
     }
 }
@@ -56,6 +122,10 @@ pub struct User {
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    pub fn may(&self, power: Power) -> bool {
+        self.role.may(power)
     }
 }
 
@@ -165,6 +235,30 @@ mod tests {
             role: Role::Operator,
         }
         .normalized()
+    }
+
+    #[test]
+    fn admins_may_all_managers_the_work_operators_none() {
+        for power in Power::ALL {
+            assert!(Role::Admin.may(power), "{power:?}");
+            assert!(!Role::Operator.may(power), "{power:?}");
+        }
+        let manager: Vec<Power> = Power::ALL
+            .into_iter()
+            .filter(|p| Role::Manager.may(*p))
+            .collect();
+        assert_eq!(
+            manager,
+            [
+                Power::ManageChannels,
+                Power::ManageCanned,
+                Power::ManageHelpdesk,
+                Power::Supervise
+            ]
+        );
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
     }
 
     #[test]

@@ -207,6 +207,10 @@ pub struct ConversationSummary {
     /// The newest message's text, if any (plain text).
     pub last_body: Option<String>,
     pub last_from_visitor: bool,
+    /// The staff member who wrote the newest message, when staff did (the
+    /// list says "You:" only for your own).
+    #[serde(default)]
+    pub last_author_id: Option<i64>,
     /// Unix seconds of the newest message, or of the start.
     pub last_at: i64,
     /// Visitor messages no operator has read yet.
@@ -331,6 +335,10 @@ pub enum InboxFrame {
         /// You are an admin (you may edit any operator's message).
         #[serde(default)]
         admin: bool,
+        /// You supervise (an admin or a manager): `conversations` holds
+        /// every channel's, so each colleague's load can be counted from it.
+        #[serde(default)]
+        supervisor: bool,
         conversations: Vec<ConversationSummary>,
     },
     /// A colleague's (or this operator's own) status changed. `chosen` is
@@ -360,6 +368,9 @@ pub enum InboxFrame {
         seq: Seq,
         preview: String,
         from_visitor: bool,
+        /// The staff member who wrote it, when staff did.
+        #[serde(default)]
+        author_id: Option<i64>,
         /// Unix seconds.
         at: i64,
     },

@@ -1,13 +1,14 @@
 //! Canned responses: admins add, edit in place and delete them; operators
 //! see the list (the composer offers them after `:` + shortcut).
 
-use super::layout::{is_admin, use_me};
+use super::layout::{may, use_me};
 use crate::api::canned::{list_canned, CreateCanned, DeleteCanned, UpdateCanned};
 use crate::components::fields::{FieldMessage, FormFeedback, FormStatus, TextField};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use parlor_domain::canned::{MAX_CANNED_BODY, MAX_SHORTCUT};
+use parlor_domain::Power;
 use parlor_domain::{CannedInput, CannedResponse, Field};
 
 #[component]
@@ -27,12 +28,12 @@ pub fn CannedPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                is_admin(me).await.then(|| view! { <NewCannedForm changed /> })
+                may(me, Power::ManageCanned).await.then(|| view! { <NewCannedForm changed /> })
             })}
         </Suspense>
         <Transition fallback=|| view! { <p class="loading">"Loading canned responses…"</p> }>
             {move || Suspend::new(async move {
-                let admin = is_admin(me).await;
+                let admin = may(me, Power::ManageCanned).await;
                 match list.await {
                     Ok(list) if list.is_empty() => EitherOf3::A(view! {
                         <p class="empty">"No canned responses yet."</p>

@@ -1,10 +1,11 @@
-use super::layout::{is_admin, use_me};
+use super::layout::{may, use_me};
 use crate::api::channels::{list_channels, CreateChannel};
 use crate::components::fields::FieldMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use parlor_domain::Field;
+use parlor_domain::Power;
 
 #[component]
 pub fn ChannelsPage() -> impl IntoView {
@@ -17,7 +18,7 @@ pub fn ChannelsPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| view! { <p class="loading">"Loading channels…"</p> }>
             {move || Suspend::new(async move {
-                let form = is_admin(me).await.then(|| view! { <NewChannelForm /> });
+                let form = may(me, Power::ManageChannels).await.then(|| view! { <NewChannelForm /> });
                 let list = match channels.await {
                     Ok(list) if list.is_empty() => {
                         view! { <p class="empty">"No channels yet."</p> }.into_any()

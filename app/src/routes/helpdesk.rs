@@ -2,7 +2,7 @@
 //! add teams and edit them in place: name, assignment, members, the live-chat
 //! channels whose `/ticket` lands in the team, and the ordered stages.
 
-use super::layout::{is_admin, use_me};
+use super::layout::{may, use_me};
 use crate::api::channels::list_channels;
 use crate::api::helpdesk::{list_teams, CreateTeam, DeleteTeam, UpdateTeam};
 use crate::api::users::list_users;
@@ -13,6 +13,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use parlor_domain::helpdesk::MAX_STAGES;
+use parlor_domain::Power;
 use parlor_domain::{
     Assignment, ChannelId, ChannelSummary, Field, StageId, StageInput, Team, TeamInput, User,
     UserId,
@@ -52,7 +53,7 @@ pub fn TeamsPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading teams…"</p> }>
             {move || Suspend::new(async move {
-                let admin = is_admin(me).await;
+                let admin = may(me, Power::ManageHelpdesk).await;
                 let (teams, choices) = (teams.await, choices.await);
                 let (teams, choices) = match (teams, choices) {
                     (Ok(t), Ok(c)) => (t, c),

@@ -8,20 +8,21 @@
 
 use crate::api::auth::{current_user, Logout};
 use crate::error::AppError;
-use leptos::either::{Either, EitherOf3};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::Outlet;
-use parlor_domain::User;
+use parlor_domain::{Power, User};
 
 /// The signed-in user, loaded once by the layout and shared with pages.
 #[derive(Clone, Copy)]
 pub struct Me(Resource<Result<Option<User>, AppError>>);
 
-/// Whether the signed-in user is an admin; false while unknown or signed out.
-pub async fn is_admin(me: Option<Me>) -> bool {
+/// Whether the signed-in user's role has `power`; false while unknown or
+/// signed out. The server checks again: this only decides what to show.
+pub async fn may(me: Option<Me>, power: Power) -> bool {
     match me {
-        Some(Me(resource)) => matches!(resource.await, Ok(Some(u)) if u.is_admin()),
+        Some(Me(resource)) => matches!(resource.await, Ok(Some(u)) if u.may(power)),
         None => false,
     }
 }
@@ -48,13 +49,14 @@ pub fn AdminLayout() -> impl IntoView {
                     <NavLink href="/channels">"Channels"</NavLink>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            if is_admin(Some(me)).await {
-                                Either::Left(view! {
-                                    <NavLink href="/users">"Users"</NavLink>
-                                    <NavLink href="/settings/mail">"Mail"</NavLink>
-                                })
-                            } else {
-                                Either::Right(())
+                            // Managers see the team's load there, and set
+                            // each operator's chat limit.
+                            let users = may(Some(me), Power::ManageUsers).await
+                                || may(Some(me), Power::Supervise).await;
+                            let settings = may(Some(me), Power::ManageSettings).await;
+                            view! {
+                                {users.then(|| view! { <NavLink href="/users">"Users"</NavLink> })}
+                                {settings.then(|| view! { <NavLink href="/settings/mail">"Mail"</NavLink> })}
                             }
                         })}
                     </Suspense>

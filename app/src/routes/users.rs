@@ -1,10 +1,10 @@
-use super::layout::{is_admin, use_me};
+use super::layout::{may, use_me};
 use crate::api::users::{list_users, CreateUser, SetMaxChats, StaffStatus};
 use crate::components::fields::{FieldMessage, FormFeedback, FormStatus};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use parlor_domain::{Availability, Field, NewUser, Role, ValidationErrors};
+use parlor_domain::{Availability, Field, NewUser, Power, Role, ValidationErrors};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -54,12 +54,12 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                is_admin(me).await.then(|| view! { <NewUserForm create /> })
+                may(me, Power::ManageUsers).await.then(|| view! { <NewUserForm create /> })
             })}
         </Suspense>
         <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
-                let admin = is_admin(me).await;
+                let admin = may(me, Power::Supervise).await;
                 match users.await {
                     Ok(list) => Either::Left(view! {
                         <table class="list users">
@@ -104,7 +104,8 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// Open chats and the maximum routing gives: an admin changes the maximum.
+/// Open chats and the maximum routing gives: an admin or a manager
+/// changes the maximum.
 #[component]
 fn ChatLoad(staff: Signal<Option<StaffStatus>>, user: i64, admin: bool) -> impl IntoView {
     let save = ServerAction::<SetMaxChats>::new();
@@ -242,8 +243,11 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                     <select id="user-role" on:change=move |ev| {
                         role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Operator))
                     }>
-                        <option value="operator" selected=move || role.get() == Role::Operator>"Operator"</option>
-                        <option value="admin" selected=move || role.get() == Role::Admin>"Admin"</option>
+                        {Role::ALL
+                            .into_iter()
+                            .rev()
+                            .map(|r| view! { <option value=r.as_str() selected=move || role.get() == r>{r.label()}</option> })
+                            .collect_view()}
                     </select>
                 </div>
             </div>

@@ -15,7 +15,7 @@ use parlor_domain::{
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::ConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -61,12 +61,12 @@ impl SqliteStore {
                 std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
         }
+        migrate(&options).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
-        MIGRATOR.run(&pool).await?;
         let writer = group_commit::spawn(Sqlite(options.connect().await?));
         tokio::spawn(checkpoints(pool.clone()));
         Ok(Self { pool, writer })
@@ -75,6 +75,25 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+/// Runs the migrations on a connection of their own with foreign keys off:
+/// SQLite changes a table's constraints only by rebuilding it, and dropping
+/// a parent table with them on would cascade (sqlite.org/lang_altertable.html).
+/// Then every reference must still hold, or the store does not open.
+async fn migrate(options: &SqliteConnectOptions) -> Result<(), StoreError> {
+    let mut conn = options.clone().foreign_keys(false).connect().await?;
+    MIGRATOR.run(&mut conn).await?;
+    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut conn)
+        .await?;
+    if let Some((table,)) = dangling.first() {
+        return Err(StoreError::Corrupt(format!(
+            "after migrating, {table} refers to rows that do not exist"
+        )));
+    }
+    conn.close().await?;
+    Ok(())
 }
 
 /// Copies the WAL back into the database once a second. PASSIVE never

@@ -24,6 +24,7 @@ mod nodes;
 mod notes;
 mod presence;
 mod read_receipts;
+mod roles;
 mod routing;
 mod rules;
 mod search;

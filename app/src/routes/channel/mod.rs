@@ -9,7 +9,7 @@ mod rules;
 mod triggers;
 mod widget;
 
-use super::layout::{is_admin, use_me};
+use super::layout::{may, use_me};
 use crate::api::channels::{get_channel, ChannelDetail};
 use crate::error::AppError;
 use leptos::either::Either;
@@ -19,6 +19,7 @@ use leptos_router::hooks::use_params_map;
 use operators::{DepartmentMembers, DepartmentsForm, OperatorsTab};
 use options::OptionsTab;
 use parlor_domain::ChannelId;
+use parlor_domain::Power;
 use rules::RulesTab;
 use triggers::TriggersTab;
 use widget::WidgetTab;
@@ -81,9 +82,10 @@ pub fn ChannelEditPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading channel…"</p> }>
             {move || Suspend::new(async move {
-                let is_admin = is_admin(me).await;
+                let can_edit = may(me, Power::ManageChannels).await;
+                let secrets = may(me, Power::ManageSettings).await;
                 match detail.await {
-                    Ok(detail) => Either::Left(view! { <ChannelEditor detail is_admin /> }),
+                    Ok(detail) => Either::Left(view! { <ChannelEditor detail can_edit secrets /> }),
                     Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
                 }
             })}
@@ -92,7 +94,7 @@ pub fn ChannelEditPage() -> impl IntoView {
 }
 
 #[component]
-fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
+fn ChannelEditor(detail: ChannelDetail, can_edit: bool, secrets: bool) -> impl IntoView {
     let channel = RwSignal::new(detail.channel);
     let tab = RwSignal::new(Tab::Options);
     let title = move || channel.with(|c| c.settings.name.clone());
@@ -123,21 +125,21 @@ fn ChannelEditor(detail: ChannelDetail, is_admin: bool) -> impl IntoView {
                 .collect_view()}
         </div>
         <TabPanel tab current=Tab::Operators>
-            <OperatorsTab channel users=detail.users.clone() is_admin />
-            <DepartmentsForm channel is_admin />
-            <DepartmentMembers channel users=detail.users is_admin />
+            <OperatorsTab channel users=detail.users.clone() can_edit />
+            <DepartmentsForm channel can_edit />
+            <DepartmentMembers channel users=detail.users can_edit />
         </TabPanel>
         <TabPanel tab current=Tab::Options>
-            <OptionsTab channel is_admin />
+            <OptionsTab channel can_edit />
         </TabPanel>
         <TabPanel tab current=Tab::Rules>
-            <RulesTab channel is_admin />
+            <RulesTab channel can_edit />
         </TabPanel>
         <TabPanel tab current=Tab::Triggers>
-            <TriggersTab channel is_admin />
+            <TriggersTab channel can_edit />
         </TabPanel>
         <TabPanel tab current=Tab::Widget>
-            <WidgetTab channel is_admin snippet=detail.snippet chat_link=detail.chat_link csp=detail.csp />
+            <WidgetTab channel can_edit secrets snippet=detail.snippet chat_link=detail.chat_link csp=detail.csp />
         </TabPanel>
     }
 }

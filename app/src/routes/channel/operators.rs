@@ -12,7 +12,7 @@ use parlor_domain::{Channel, Field, User};
 pub(super) fn OperatorsTab(
     channel: RwSignal<Channel>,
     users: Vec<User>,
-    is_admin: bool,
+    can_edit: bool,
 ) -> impl IntoView {
     let toggle = ServerAction::<SetChannelOperator>::new();
     let feedback = FormFeedback::default();
@@ -42,7 +42,7 @@ pub(super) fn OperatorsTab(
                                 <input
                                     type="checkbox"
                                     prop:checked=checked
-                                    disabled=move || !is_admin || toggle.pending().get()
+                                    disabled=move || !can_edit || toggle.pending().get()
                                     on:change=move |ev| {
                                         let id = channel.with_untracked(|c| c.id);
                                         toggle.dispatch(SetChannelOperator {
@@ -68,7 +68,7 @@ pub(super) fn OperatorsTab(
 /// The channel's departments, one per line. With two or more, visitors
 /// pick one before their first message.
 #[component]
-pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, can_edit: bool) -> impl IntoView {
     let text = RwSignal::new(channel.with_untracked(|c| c.departments.text()));
     let save = ServerAction::<UpdateChannelDepartments>::new();
     let feedback = FormFeedback::default();
@@ -85,7 +85,7 @@ pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> imp
         <form class="departments-form" on:submit=on_submit novalidate>
             <h2>"Departments"</h2>
             <p class="hint">"One per line. With two or more, visitors choose one before their first message."</p>
-            <fieldset disabled=move || !is_admin>
+            <fieldset disabled=move || !can_edit>
                 <div class="field" class:invalid=move || error.get().is_some()>
                     <label for="departments">"Departments"</label>
                     <textarea
@@ -111,7 +111,7 @@ pub(super) fn DepartmentsForm(channel: RwSignal<Channel>, is_admin: bool) -> imp
 pub(super) fn DepartmentMembers(
     channel: RwSignal<Channel>,
     users: Vec<User>,
-    is_admin: bool,
+    can_edit: bool,
 ) -> impl IntoView {
     let toggle = ServerAction::<SetDepartmentMember>::new();
     let feedback = FormFeedback::default();
@@ -152,7 +152,7 @@ pub(super) fn DepartmentMembers(
                     key=|(id, name, ops)| (*id, name.clone(), ops.iter().map(|u| u.id).collect::<Vec<_>>())
                     children=move |(department, name, operators)| {
                         view! {
-                            <fieldset class="members" disabled=move || !is_admin>
+                            <fieldset class="members" disabled=move || !can_edit>
                                 <legend>{name.clone()}</legend>
                                 {operators
                                     .into_iter()

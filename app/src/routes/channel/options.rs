@@ -66,7 +66,7 @@ impl OptionsForm {
 
 /// The channel's name, texts, colours, theme and conversations mode.
 #[component]
-pub(super) fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+pub(super) fn OptionsTab(channel: RwSignal<Channel>, can_edit: bool) -> impl IntoView {
     let form = OptionsForm::new(&channel.get_untracked().settings);
     let save = ServerAction::<UpdateChannel>::new();
     // Errors found while typing, with the same rules the server applies.
@@ -80,7 +80,7 @@ pub(super) fn OptionsTab(channel: RwSignal<Channel>, is_admin: bool) -> impl Int
     });
     view! {
         <form class="options-form" on:submit=on_submit novalidate>
-            <fieldset disabled=move || !is_admin>
+            <fieldset disabled=move || !can_edit>
                 <div class="grid">
                     <TextField id="name" label="Channel name" value=form.name max=MAX_NAME error=error_for(Field::Name) />
                     <TextField

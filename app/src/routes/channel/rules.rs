@@ -40,7 +40,7 @@ impl RuleRow {
 }
 
 #[component]
-pub fn RulesTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+pub fn RulesTab(channel: RwSignal<Channel>, can_edit: bool) -> impl IntoView {
     let rows = EditList::new(channel.with_untracked(|c| {
         c.rules
             .0
@@ -66,7 +66,7 @@ pub fn RulesTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
                 "The first rule that matches the visitor's page and country decides how the chat button shows. "
                 "Where no rule matches, the button shows."
             </p>
-            <fieldset disabled=move || !is_admin>
+            <fieldset disabled=move || !can_edit>
                 <OrderedList
                     list=rows
                     noun="rule"

@@ -49,7 +49,7 @@ fn rows_of(channel: &Channel) -> Vec<TriggerRow> {
 }
 
 #[component]
-pub fn TriggersTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+pub fn TriggersTab(channel: RwSignal<Channel>, can_edit: bool) -> impl IntoView {
     let rows = EditList::new(channel.with_untracked(rows_of));
     let save = ServerAction::<UpdateChannelTriggers>::new();
     let checks = Memo::new(move |_| {
@@ -73,7 +73,7 @@ pub fn TriggersTab(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                 "When a visitor has spent the given time on a page whose path matches, the chat opens "
                 "with your message, in the channel's name. It is kept in the conversation if they answer."
             </p>
-            <fieldset disabled=move || !is_admin>
+            <fieldset disabled=move || !can_edit>
                 <OrderedList
                     list=rows
                     noun="trigger"

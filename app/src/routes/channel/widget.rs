@@ -12,7 +12,9 @@ use parlor_domain::{Channel, Field};
 #[component]
 pub fn WidgetTab(
     channel: RwSignal<Channel>,
-    is_admin: bool,
+    can_edit: bool,
+    /// May see the identity secret (admins: `Power::ManageSettings`).
+    secrets: bool,
     snippet: String,
     chat_link: String,
     csp: String,
@@ -49,7 +51,7 @@ pub fn WidgetTab(
                 <code>"shop.example.com"</code>", "<code>"http://127.0.0.1:8180"</code>" or "
                 <code>"*.example.com"</code>" for every subdomain."
             </p>
-            <fieldset disabled=move || !is_admin>
+            <fieldset disabled=move || !can_edit>
                 <div class="field" class:invalid=move || error.get().is_some()>
                     <label for="allowed-sites">"Sites"</label>
                     <textarea
@@ -107,7 +109,7 @@ pub fn WidgetTab(
                 <pre class="snippet"><code id="widget-csp">{csp.clone()}</code></pre>
             </Show>
         </div>
-        <IdentitySection channel is_admin />
+        <IdentitySection channel secrets />
         <div class="embed">
             <h2>"Direct chat link"</h2>
             <p class="hint">"Send this link to customers: it opens a full-page chat with this channel."</p>
@@ -120,7 +122,7 @@ pub fn WidgetTab(
 /// The secret sites sign visitors' identities with, and whether unsigned
 /// identities are ignored (docs/embedding.md).
 #[component]
-fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView {
+fn IdentitySection(channel: RwSignal<Channel>, secrets: bool) -> impl IntoView {
     let save = ServerAction::<SetIdentityRequired>::new();
     let feedback = FormFeedback::default();
     Effect::new(move || match save.value().get() {
@@ -142,7 +144,7 @@ fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                 "A wrongly signed one is never shown as the visitor's name: operators see it "
                 "only in the visitor panel, as an unverified claim."
             </p>
-            <Show when=move || is_admin fallback=|| view! { <p class="hint">"Only admins see the secret."</p> }>
+            <Show when=move || secrets fallback=|| view! { <p class="hint">"Only admins see the secret."</p> }>
                 <pre class="snippet"><code id="identity-secret">{secret}</code></pre>
                 <CopyButton text=secret() label="Copy secret" />
             </Show>
@@ -150,7 +152,7 @@ fn IdentitySection(channel: RwSignal<Channel>, is_admin: bool) -> impl IntoView 
                 <input
                     type="checkbox"
                     id="identity-required"
-                    disabled=move || !is_admin || save.pending().get()
+                    disabled=move || !secrets || save.pending().get()
                     prop:checked=move || channel.with(|c| c.identity.required)
                     on:change=move |ev| {
                         save.dispatch(SetIdentityRequired {

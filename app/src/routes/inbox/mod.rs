@@ -182,14 +182,15 @@ pub fn InboxPage() -> impl IntoView {
                     // only the last text).
                     <For
                         each=move || inbox.with(|i| i.rows(filter.get()))
-                        key=|c| (c.id, c.last_seq, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone(), c.offline, c.last_body.clone(), c.visitor_name.clone())
+                        key=|c| (c.id, c.last_seq, c.last_author_id, c.unread, c.closed, c.assignee.as_ref().map(|a| a.user_id), c.last_at, c.rating.clone(), c.offline, c.last_body.clone(), c.visitor_name.clone())
                         children=move |c| {
                             let id = c.id;
                             let selected = move || inbox.with(|i| i.selected == Some(id));
                             let mentioned = move || inbox.with(|i| i.mentions.contains(&id));
+                            let author = inbox.with_untracked(|i| i.last_author(&c));
                             view! {
                                 <li>
-                                    <ConversationRow c selected mentioned on_open=move || open(id) />
+                                    <ConversationRow c author selected mentioned on_open=move || open(id) />
                                 </li>
                             }
                         }
@@ -381,7 +382,9 @@ fn StatusPicker(inbox: RwSignal<Inbox>, conn: Conn) -> impl IntoView {
     }
 }
 
-/// Who on the team is online, away or offline, live.
+/// Who on the team is online, away or offline, live; for a supervisor,
+/// also how many open conversations each one has (their list holds every
+/// channel's).
 #[component]
 fn Team(inbox: RwSignal<Inbox>) -> impl IntoView {
     let online = move || {
@@ -399,12 +402,29 @@ fn Team(inbox: RwSignal<Inbox>) -> impl IntoView {
                 <For
                     each=move || inbox.with(|i| i.team.clone())
                     key=|m| (m.user_id, m.availability, m.name.clone())
-                    children=|m| {
+                    children=move |m| {
+                        let user = m.user_id;
+                        let load = move || {
+                            inbox.with(|i| {
+                                i.supervisor.then(|| {
+                                    let open = i
+                                        .conversations
+                                        .values()
+                                        .filter(|c| {
+                                            !c.closed
+                                                && c.assignee.as_ref().is_some_and(|a| a.user_id == user)
+                                        })
+                                        .count();
+                                    view! { <span class="load">{open}" open"</span> }
+                                })
+                            })
+                        };
                         view! {
                             <li class="member" data-status=m.availability.as_str()>
                                 <span class="dot" data-status=m.availability.as_str()></span>
                                 <span class="name">{m.name}</span>
                                 <span class="status">{m.availability.label()}</span>
+                                {load}
                             </li>
                         }
                     }
@@ -432,13 +452,15 @@ fn NotificationToggle(alerts: Alerts) -> impl IntoView {
 #[component]
 fn ConversationRow(
     c: ConversationSummary,
+    /// Who wrote the newest message, when staff did (`Inbox::last_author`).
+    author: Option<String>,
     selected: impl Fn() -> bool + Send + Sync + Copy + 'static,
     mentioned: impl Fn() -> bool + Send + Sync + Copy + 'static,
     on_open: impl Fn() + 'static,
 ) -> impl IntoView {
-    let preview = match (&c.last_body, c.last_from_visitor) {
-        (Some(body), true) => body.clone(),
-        (Some(body), false) => format!("You: {body}"),
+    let preview = match (&c.last_body, author) {
+        (Some(body), Some(author)) => format!("{author}: {body}"),
+        (Some(body), None) => body.clone(),
         (None, _) => "No messages yet".to_string(),
     };
     let owner = match (&c.assignee, c.closed) {

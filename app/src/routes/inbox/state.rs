@@ -119,6 +119,9 @@ pub struct Inbox {
     pub channels: Vec<InboxChannel>,
     /// This operator is an admin.
     pub admin: bool,
+    /// This operator supervises (admin or manager): the list holds every
+    /// channel's conversations, and the team panel shows each one's load.
+    pub supervisor: bool,
     /// Conversations with a note mentioning this operator, not opened
     /// since.
     pub mentions: std::collections::HashSet<ConversationId>,
@@ -140,6 +143,21 @@ impl Inbox {
             }
             WireAuthor::Visitor => false,
         }
+    }
+
+    /// Whom the list names before the newest message: "You" for your own,
+    /// a colleague by name, nobody for the visitor's or the channel's.
+    pub fn last_author(&self, c: &ConversationSummary) -> Option<String> {
+        let id = c.last_author_id.filter(|_| !c.last_from_visitor)?;
+        if self.me_id() == Some(id) {
+            return Some("You".into());
+        }
+        let name = self
+            .team
+            .iter()
+            .find(|m| m.user_id == id)
+            .map(|m| m.name.clone());
+        Some(name.unwrap_or_else(|| "Operator".into()))
     }
 
     pub fn me_id(&self) -> Option<i64> {
@@ -256,10 +274,12 @@ impl Inbox {
                 team,
                 channels,
                 admin,
+                supervisor,
                 conversations,
             } => {
                 self.me = Some(me);
                 self.admin = admin;
+                self.supervisor = supervisor;
                 self.chosen = chosen;
                 self.team = team;
                 self.channels = channels;
@@ -300,8 +320,17 @@ impl Inbox {
                 seq,
                 preview,
                 from_visitor,
+                author_id,
                 at,
             } => {
+                // Set apart from `touch`: the opened conversation's own
+                // message frame may have moved `last_seq` first, and it
+                // names its author only by name.
+                if let Some(c) = self.conversations.get_mut(&conversation_id) {
+                    if seq >= c.last_seq {
+                        c.last_author_id = author_id;
+                    }
+                }
                 let shown = self.selected == Some(conversation_id);
                 self.touch(
                     conversation_id,
@@ -316,6 +345,21 @@ impl Inbox {
             InboxFrame::Message { message } => {
                 let shown = self.selected == Some(message.conversation_id);
                 let from_visitor = message.author == WireAuthor::Visitor;
+                // Messages name their author only: found in the team by
+                // name, as `may_edit` does.
+                let author_id = match &message.author {
+                    WireAuthor::Operator { name } => self
+                        .team
+                        .iter()
+                        .find(|m| &m.name == name)
+                        .map(|m| m.user_id),
+                    WireAuthor::Visitor => None,
+                };
+                if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
+                    if message.seq >= c.last_seq {
+                        c.last_author_id = author_id;
+                    }
+                }
                 self.touch(
                     message.conversation_id,
                     message.seq,
@@ -440,6 +484,7 @@ mod tests {
             last_seq: Seq(0),
             last_body: None,
             last_from_visitor: false,
+            last_author_id: None,
             last_at: 0,
             unread: 0,
             page_url: None,
@@ -483,11 +528,41 @@ mod tests {
                 }],
                 channels: Vec::new(),
                 admin: false,
+                supervisor: false,
                 conversations: list,
             },
             true,
         );
         inbox
+    }
+
+    #[test]
+    fn the_list_says_you_only_for_your_own_messages() {
+        let id = ConversationId(Uuid::new_v4());
+        let mut inbox = inbox(vec![summary(id, None, false)]);
+        inbox.team.push(TeamMember {
+            user_id: 8,
+            name: "Omar".into(),
+            availability: Availability::Online,
+        });
+        let by = |author_id, from_visitor, seq| InboxFrame::Activity {
+            conversation_id: id,
+            seq: Seq(seq),
+            preview: "hi".into(),
+            from_visitor,
+            author_id,
+            at: 1,
+        };
+        let author = |inbox: &Inbox| inbox.last_author(&inbox.conversations[&id]);
+        inbox.apply(by(Some(8), false, 1), true);
+        assert_eq!(author(&inbox).as_deref(), Some("Omar"));
+        inbox.apply(by(Some(7), false, 2), true);
+        assert_eq!(author(&inbox).as_deref(), Some("You"));
+        inbox.apply(by(None, true, 3), true);
+        assert_eq!(author(&inbox), None);
+        // A trigger's message: the channel's, nobody's name.
+        inbox.apply(by(None, false, 4), true);
+        assert_eq!(author(&inbox), None);
     }
 
     #[test]
@@ -538,6 +613,7 @@ mod tests {
                 seq: Seq(1),
                 preview: "help".into(),
                 from_visitor: true,
+                author_id: None,
                 at: 5,
             },
             true,
@@ -709,6 +785,7 @@ mod tests {
             seq: Seq(1),
             preview: "hello".into(),
             from_visitor: true,
+            author_id: None,
             at: 1,
         };
         assert!(inbox.apply(activity(theirs), false).is_empty());

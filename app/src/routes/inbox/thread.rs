@@ -257,6 +257,8 @@ fn lines(
 #[component]
 fn NoteRow(n: WireNote) -> impl IntoView {
     let (class, author) = match &n.transfer_to {
+        // A supervisor's transfer to themselves.
+        Some(to) if *to == n.author => ("msg note transfer", format!("{to} took it over")),
         Some(to) => (
             "msg note transfer",
             format!("{} transferred it to {to}", n.author),

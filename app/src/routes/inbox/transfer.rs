@@ -49,16 +49,31 @@ pub fn TransferForm(
             let Some(c) = i.channels.iter().find(|c| c.id == channel) else {
                 return (Vec::new(), Vec::new());
             };
-            let people: Vec<(String, String)> = i
-                .team
-                .iter()
-                .filter(|m| Some(m.user_id) != me && c.operators.contains(&m.user_id))
-                .map(|m| {
-                    (
-                        target_value(TransferTarget::Operator { user_id: m.user_id }),
-                        format!("{} ({})", m.name, m.availability.label()),
-                    )
-                })
+            // A supervisor, who may operate no channel, can take it over.
+            let owner = i
+                .conversations
+                .get(&id)
+                .and_then(|c| c.assignee.as_ref())
+                .map(|a| a.user_id);
+            let take_over = me.filter(|_| i.supervisor && owner != me).map(|user_id| {
+                (
+                    target_value(TransferTarget::Operator { user_id }),
+                    "Take it over yourself".to_string(),
+                )
+            });
+            let people: Vec<(String, String)> = take_over
+                .into_iter()
+                .chain(
+                    i.team
+                        .iter()
+                        .filter(|m| Some(m.user_id) != me && c.operators.contains(&m.user_id))
+                        .map(|m| {
+                            (
+                                target_value(TransferTarget::Operator { user_id: m.user_id }),
+                                format!("{} ({})", m.name, m.availability.label()),
+                            )
+                        }),
+                )
                 .collect();
             let departments: Vec<(String, String)> = c
                 .departments

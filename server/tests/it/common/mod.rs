@@ -292,6 +292,33 @@ impl TestServer {
         admin
     }
 
+    /// A new staff member named `name` with `role`, in no channel, and
+    /// their session cookie.
+    #[allow(dead_code)] // not every test binary needs it
+    pub async fn staff(
+        &self,
+        name: &str,
+        role: parlor_domain::Role,
+    ) -> (parlor_domain::User, String) {
+        let email = format!("{}@test.example", name.to_lowercase());
+        let password = format!("{name}-password-1");
+        let user = self
+            .state
+            .parlor
+            .create_user(
+                &self.admin().await,
+                parlor_domain::NewUser {
+                    email: email.clone(),
+                    display_name: name.into(),
+                    password: password.clone(),
+                    role,
+                },
+            )
+            .await
+            .unwrap();
+        (user, sign_in(&self.base, &email, &password).await)
+    }
+
     /// A new operator of the default channel named `name`, and their
     /// session cookie.
     pub async fn operator(&self, name: &str) -> (parlor_domain::User, String) {
