@@ -22,16 +22,13 @@ impl Parlor {
     /// The identity secret only reaches admins: it lets its holder vouch
     /// for any visitor's identity.
     pub async fn channel(&self, actor: &User, id: ChannelId) -> Result<Channel> {
-        let mut channel = self
+        let channel = self
             .store
             .channels()
             .get_channel(id)
             .await?
             .ok_or(Error::NotFound("channel"))?;
-        if !actor.may(Power::ManageSettings) {
-            channel.identity.secret.clear();
-        }
-        Ok(channel)
+        Ok(redacted(actor, channel))
     }
 
     /// Creates a channel with default settings and the given name.
@@ -48,7 +45,7 @@ impl Parlor {
             .await?;
         self.presence_changed().await;
         self.staffing_changed();
-        Ok(channel)
+        Ok(redacted(actor, channel))
     }
 
     pub(crate) async fn insert_channel(
@@ -84,11 +81,12 @@ impl Parlor {
     ) -> Result<Channel> {
         require(actor, Power::ManageChannels)?;
         let settings = input.parse()?;
-        Ok(self
+        let updated = self
             .store
             .channels()
             .update_channel_settings(id, &settings, now_unix())
-            .await?)
+            .await?;
+        Ok(redacted(actor, updated))
     }
 
     /// Replaces the channel's rules with the Rules tab's list, in order.
@@ -100,11 +98,12 @@ impl Parlor {
     ) -> Result<Channel> {
         require(actor, Power::ManageChannels)?;
         let rules = parse_rules(input)?;
-        Ok(self
+        let updated = self
             .store
             .channels()
             .update_channel_part(id, ChannelPart::Rules(&rules), now_unix())
-            .await?)
+            .await?;
+        Ok(redacted(actor, updated))
     }
 
     /// Sets where the channel's widget may be embedded (one site per line).
@@ -117,11 +116,12 @@ impl Parlor {
     ) -> Result<Channel> {
         require(actor, Power::ManageChannels)?;
         let embedding = Embedding::parse(sites, in_app)?;
-        Ok(self
+        let updated = self
             .store
             .channels()
             .update_channel_part(id, ChannelPart::Embedding(&embedding), now_unix())
-            .await?)
+            .await?;
+        Ok(redacted(actor, updated))
     }
 
     pub async fn set_channel_operator(
@@ -260,7 +260,7 @@ impl Parlor {
             .update_channel_part(id, ChannelPart::Departments(&departments), now_unix())
             .await?;
         self.staffing_changed();
-        Ok(updated)
+        Ok(redacted(actor, updated))
     }
 
     /// Makes `user` a member of department `department` of the channel, or
@@ -294,7 +294,7 @@ impl Parlor {
         // A newcomer can take what waits; a department left without
         // members routes to any operator of the channel.
         self.route_waiting().await;
-        Ok(updated)
+        Ok(redacted(actor, updated))
     }
 
     /// Open inboxes, on every node, read what they may see again.
@@ -311,10 +311,22 @@ impl Parlor {
     ) -> Result<Channel> {
         require(actor, Power::ManageChannels)?;
         let triggers = parse_triggers(input)?;
-        Ok(self
+        let updated = self
             .store
             .channels()
             .update_channel_part(id, ChannelPart::Triggers(&triggers), now_unix())
-            .await?)
+            .await?;
+        Ok(redacted(actor, updated))
     }
+}
+
+/// The channel as `actor` may see it: the identity secret only reaches
+/// those who may manage settings (it lets its holder vouch for any
+/// visitor's identity). Every channel a staff call returns goes through
+/// here.
+fn redacted(actor: &User, mut channel: Channel) -> Channel {
+    if !actor.may(Power::ManageSettings) {
+        channel.identity.secret.clear();
+    }
+    channel
 }

@@ -120,10 +120,6 @@ pub struct User {
 }
 
 impl User {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-
     pub fn may(&self, power: Power) -> bool {
         self.role.may(power)
     }

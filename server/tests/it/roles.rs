@@ -182,6 +182,9 @@ async fn every_route_checks_the_role() {
             };
             let (status, text) = call(&s, Some(&cookie), path, body).await;
             let refused = status == 403 || status == 401;
+            if status >= 500 {
+                failures.push(format!("{role:?} {path}: {status} {text}"));
+            }
             if allowed == refused {
                 failures.push(format!(
                     "{role:?} {path}: {status} {text} (expected {})",
@@ -248,27 +251,48 @@ async fn a_manager_supervises_every_channel_without_operating_it() {
             "to": {"kind": "operator", "user_id": mia.id.0}, "note": ""}),
         )
         .await;
-    let owner = mia_inbox
+    // Her inbox's row names her, and so does the store.
+    mia_inbox
         .row_where(conv, |c| {
             c.assignee
                 .as_ref()
                 .filter(|a| a.user_id == mia.id.0)
-                .map(|a| a.user_id)
+                .map(|_| ())
         })
         .await;
-    assert_eq!(owner, mia.id.0);
+    assert_eq!(s.owner(conv).await, Some(mia.id));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_runs_the_work_but_not_the_people_or_the_keys() {
     let s = start().await;
     let parlor = &s.state.parlor;
-    let (mia, _) = s.staff("Mia", Role::Manager).await;
+    let (mia, mia_cookie) = s.staff("Mia", Role::Manager).await;
     let channel = s.default_channel().await;
 
-    // The work: a channel, a canned response, a helpdesk team.
+    // The work: a channel, a canned response, a helpdesk team. What comes
+    // back never carries the identity secret.
     let made = parlor.create_channel(&mia, "Shop").await.unwrap();
     assert_eq!(made.settings.name, "Shop");
+    assert!(made.identity.secret.is_empty());
+    let (status, saved) = s
+        .api(
+            Some(&mia_cookie),
+            "channels/departments",
+            Some(json!({"id": channel, "departments": "Sales"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["identity"]["secret"], "", "{saved}");
+    let (status, saved) = s
+        .api(
+            Some(&mia_cookie),
+            "channels/sites",
+            Some(json!({"id": channel, "sites": "https://shop.example", "in_app": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["identity"]["secret"], "", "{saved}");
     parlor
         .canned()
         .create(

@@ -64,7 +64,12 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
                     };
                     let name = if import.module == module_name {
                         let new = short("", imports.len());
-                        imports.insert(import.name.to_string(), new.clone());
+                        if imports
+                            .insert(import.name.to_string(), new.clone())
+                            .is_some()
+                        {
+                            return Err(format!("import {} twice", import.name).into());
+                        }
                         new
                     } else {
                         import.name.to_string()
@@ -78,9 +83,17 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
                 let mut section = ExportSection::new();
                 for export in reader.clone() {
                     let export = export?;
-                    let name = if is_glue_export(export.name) {
+                    // Functions only: the split loader reads the table,
+                    // memory and shared globals by their names.
+                    let function = export.kind == wasmparser::ExternalKind::Func;
+                    let name = if function && is_glue_export(export.name) {
                         let new = short("_", exports.len());
-                        exports.insert(export.name.to_string(), new.clone());
+                        if exports
+                            .insert(export.name.to_string(), new.clone())
+                            .is_some()
+                        {
+                            return Err(format!("export {} twice", export.name).into());
+                        }
                         new
                     } else {
                         export.name.to_string()
@@ -101,6 +114,7 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
         }
     }
     let js = rename_in_glue(&js, &imports, &exports)?;
+    others_untouched(std::path::Path::new(js_path), &imports, &exports)?;
     std::fs::write(wasm_path, out.finish())?;
     std::fs::write(js_path, js)?;
     eprintln!(
@@ -108,6 +122,31 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
         imports.len(),
         exports.len()
     );
+    Ok(())
+}
+
+/// The other scripts beside the glue (the split loader) must not name what
+/// was renamed: they are not rewritten.
+fn others_untouched(
+    glue: &std::path::Path,
+    imports: &BTreeMap<String, String>,
+    exports: &BTreeMap<String, String>,
+) -> Result<(), Error> {
+    let dir = glue.parent().ok_or("the glue has no folder")?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path == glue || path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        if let Some(old) = imports
+            .keys()
+            .chain(exports.keys())
+            .find(|o| text.contains(o.as_str()))
+        {
+            return Err(format!("{} names {old}, which was renamed", path.display()).into());
+        }
+    }
     Ok(())
 }
 

@@ -346,7 +346,8 @@ impl Inbox {
                 let shown = self.selected == Some(message.conversation_id);
                 let from_visitor = message.author == WireAuthor::Visitor;
                 // Messages name their author only: found in the team by
-                // name, as `may_edit` does.
+                // name, as `may_edit` does. Only for a newer message: an
+                // `activity` for the same one carried the id.
                 let author_id = match &message.author {
                     WireAuthor::Operator { name } => self
                         .team
@@ -356,7 +357,7 @@ impl Inbox {
                     WireAuthor::Visitor => None,
                 };
                 if let Some(c) = self.conversations.get_mut(&message.conversation_id) {
-                    if message.seq >= c.last_seq {
+                    if message.seq > c.last_seq {
                         c.last_author_id = author_id;
                     }
                 }
