@@ -14,7 +14,7 @@ const OREN = { email: 'oren@parlor.test', password: 'oren-password-1', name: 'Or
 let channel;
 
 test.beforeAll(async () => {
-  channel = await channelOperatedBy('Night shop', [OREN]);
+  channel = await channelOperatedBy('Late shift shop', [OREN]);
 });
 
 test('an admin makes a manager on the Users page', async ({ page }) => {
@@ -32,7 +32,7 @@ test('an admin makes a manager on the Users page', async ({ page }) => {
 
 test('a manager supervises a channel she does not operate, and takes a chat over', async ({ browser }) => {
   const oren = await operatorOnline(browser, OREN);
-  const visitor = await channelVisitor(browser, channel, 'Night shop', 'Is the night delivery free?');
+  const visitor = await channelVisitor(browser, channel, 'Late shift shop', 'Is the night delivery free?');
   await expect(oren.page.locator('.conversation', { hasText: 'night delivery' })).toBeVisible();
 
   const mia = await operatorOnline(browser, MIA);
@@ -83,7 +83,7 @@ test('a manager edits channels and chat limits, and not users, mail or secrets',
 
   // Channels: hers to change, but the identity secret stays with admins.
   await expect(page.locator('#new-channel')).toBeVisible();
-  await page.getByRole('link', { name: 'Night shop', exact: true }).click();
+  await page.getByRole('link', { name: 'Late shift shop', exact: true }).click();
   await expect(page.locator('#name')).toBeEnabled();
   await page.getByRole('tab', { name: 'Widget' }).click();
   await expect(page.getByText('Only admins see the secret.')).toBeVisible();
