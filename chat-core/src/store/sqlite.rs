@@ -89,17 +89,16 @@ async fn migrate(options: &SqliteConnectOptions) -> Result<(), StoreError> {
     let before = applied().fetch_one(&mut conn).await.unwrap_or(0);
     MIGRATOR.run(&mut conn).await?;
     // The check reads every row: only after a migration ran.
-    if applied().fetch_one(&mut conn).await? == before {
-        conn.close().await?;
-        return Ok(());
-    }
-    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-        .fetch_all(&mut conn)
-        .await?;
-    if let Some((table,)) = dangling.first() {
-        return Err(StoreError::Corrupt(format!(
-            "after migrating, {table} refers to rows that do not exist"
-        )));
+    if applied().fetch_one(&mut conn).await? != before {
+        let dangling: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&mut conn)
+                .await?;
+        if let Some((table,)) = dangling.first() {
+            return Err(StoreError::Corrupt(format!(
+                "after migrating, {table} refers to rows that do not exist"
+            )));
+        }
     }
     conn.close().await?;
     Ok(())

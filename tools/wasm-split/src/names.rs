@@ -63,14 +63,7 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
                         return Err("compact import encodings are not expected from rustc".into());
                     };
                     let name = if import.module == module_name {
-                        let new = short("", imports.len());
-                        if imports
-                            .insert(import.name.to_string(), new.clone())
-                            .is_some()
-                        {
-                            return Err(format!("import {} twice", import.name).into());
-                        }
-                        new
+                        rename(&mut imports, "", import.name, "import")?
                     } else {
                         import.name.to_string()
                     };
@@ -87,14 +80,7 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
                     // memory and shared globals by their names.
                     let function = export.kind == wasmparser::ExternalKind::Func;
                     let name = if function && is_glue_export(export.name) {
-                        let new = short("_", exports.len());
-                        if exports
-                            .insert(export.name.to_string(), new.clone())
-                            .is_some()
-                        {
-                            return Err(format!("export {} twice", export.name).into());
-                        }
-                        new
+                        rename(&mut exports, "_", export.name, "export")?
                     } else {
                         export.name.to_string()
                     };
@@ -123,6 +109,21 @@ pub fn shorten(wasm_path: &str, js_path: &str, out_name: &str) -> Result<(), Err
         exports.len()
     );
     Ok(())
+}
+
+/// Gives `old` the next short name in `names` (`what` names the kind for
+/// the error); a name seen twice would give two entries one short name.
+fn rename(
+    names: &mut BTreeMap<String, String>,
+    prefix: &str,
+    old: &str,
+    what: &str,
+) -> Result<String, Error> {
+    let new = short(prefix, names.len());
+    if names.insert(old.to_string(), new.clone()).is_some() {
+        return Err(format!("{what} {old} twice").into());
+    }
+    Ok(new)
 }
 
 /// The other scripts beside the glue (the split loader) must not name what
